@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Builds the local images the sample and the tests use, from Debian packages only (no registry is
+# needed or contacted). Idempotent: an image that exists is left alone unless --force.
+#   docker-pipeline/busybox:latest   busybox-static imported as an image (~2 MB, instant)
+#   docker-pipeline/debian:bookworm  debootstrap --variant=minbase with bash and git (~1 min once)
+# Usage: install/build-images.sh [--busybox-only] [--force]
+set -euo pipefail
+
+busybox_only=0 force=0
+for arg in "$@"; do
+  case "$arg" in
+    --busybox-only) busybox_only=1 ;;
+    --force) force=1 ;;
+    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
+    *) echo "build-images.sh: unknown option '$arg'" >&2; exit 2 ;;
+  esac
+done
+
+docker_cli=$(command -v docker || true)
+[ -n "$docker_cli" ] || { echo "build-images.sh: no docker client on PATH" >&2; exit 3; }
+docker version --format '{{.Server.Version}}' >/dev/null 2>&1 || {
+  echo "build-images.sh: no Docker daemon answers (run install/dev-setup.sh to start one)" >&2; exit 3; }
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+have_image() { [ "$force" = 0 ] && docker image inspect "$1" >/dev/null 2>&1; }
+apt_install() {
+  local missing=()
+  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+build_busybox() {
+  local image=docker-pipeline/busybox:latest
+  have_image "$image" && return 0
+  apt_install busybox-static
+  local root; root=$(mktemp -d)
+  trap 'rm -rf "$root"' RETURN
+  mkdir -p "$root/bin" "$root/tmp" "$root/etc" "$root/root"
+  cp /bin/busybox "$root/bin/busybox"
+  for applet in $("$root/bin/busybox" --list); do
+    [ "$applet" = busybox ] || ln -sf busybox "$root/bin/$applet"
+  done
+  printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$root/etc/passwd"
+  printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
+  chmod 1777 "$root/tmp"
+  tar -C "$root" -c . | docker import -c 'ENV PATH=/bin' -c 'CMD ["sh"]' - "$image" >/dev/null
+  echo "built $image"
+}
+
+debian_mirror() {
+  # The machine's own apt source, so no host name is written into this repository.
+  local m
+  m=$(grep -rhoE '^(deb|URIs:)\s*\S+' /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null |
+      awk '{print $NF}' | grep -v security | head -n1 || true)
+  echo "${m}"
+}
+
+build_debian() {
+  local image=docker-pipeline/debian:bookworm
+  have_image "$image" && return 0
+  apt_install debootstrap
+  local root; root=$(mktemp -d)
+  trap 'as_root rm -rf "$root"' RETURN
+  as_root debootstrap --variant=minbase --include=bash,git,ca-certificates bookworm "$root" \
+    "$(debian_mirror)" >/dev/null
+  as_root tar -C "$root" -c . | docker import -c 'CMD ["bash"]' - "$image" >/dev/null
+  echo "built $image"
+}
+
+build_busybox
+[ "$busybox_only" = 1 ] || build_debian

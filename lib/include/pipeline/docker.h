@@ -1,0 +1,148 @@
+#ifndef PIPELINE_DOCKER_H_
+#define PIPELINE_DOCKER_H_
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pipeline::docker {
+
+/// Labels every object we create carries, so a sweep can find a run's leftovers.
+inline constexpr const char* kLabelTool = "io.docker-pipeline.tool";    ///< always "docker-pipeline"
+inline constexpr const char* kLabelRun = "io.docker-pipeline.run";      ///< the run id
+inline constexpr const char* kLabelJob = "io.docker-pipeline.job";      ///< the job name
+inline constexpr const char* kLabelOwner = "io.docker-pipeline.owner";  ///< "hostname:pid" of the runner
+inline constexpr const char* kToolName = "docker-pipeline";
+
+/// Where the daemon is: "unix:///path" or "tcp://host:port".
+struct Endpoint {
+  std::string host = "unix:///var/run/docker.sock";
+};
+
+/// What the user said about the daemon; empty fields were not given.
+struct EndpointOptions {
+  std::string host;        ///< -H / --host
+  std::string context;     ///< --context
+  std::string config_dir;  ///< --config (default $DOCKER_CONFIG, then ~/.docker)
+};
+
+/// Looks up an environment variable; empty when unset. Injected so resolution is testable.
+using EnvLookup = std::function<std::string(const std::string&)>;
+
+/// Chooses the daemon as the docker CLI does: -H, then --context, then DOCKER_HOST, then
+/// DOCKER_CONTEXT, then the current context in config.json, then the default socket.
+/// Throws EnvironmentError for a context that does not exist.
+Endpoint ResolveEndpoint(const EndpointOptions& options, const EnvLookup& env);
+
+/// A host path mounted into a container.
+struct Mount {
+  std::string source;
+  std::string target;
+  bool read_only = false;
+};
+
+/// Everything needed to create one container.
+struct ContainerSpec {
+  std::string name;                     ///< empty: the daemon picks one
+  std::string image;
+  std::vector<std::string> entrypoint;  ///< empty: the image's
+  std::vector<std::string> cmd;
+  std::vector<std::string> env;         ///< "NAME=VALUE"
+  std::string working_dir;
+  std::string user;
+  std::map<std::string, std::string> labels;
+  std::vector<Mount> mounts;
+  int64_t memory_bytes = 0;  ///< 0: no limit; swap is set equal (no swap on top)
+  int64_t nano_cpus = 0;     ///< 0: no limit
+  int64_t pids_limit = 0;    ///< 0: no limit
+  std::string network_mode;  ///< empty: the daemon's default bridge
+  bool no_new_privileges = true;
+};
+
+/// What inspect tells about a container.
+struct ContainerState {
+  std::string status;  ///< "created", "running", "exited", ...
+  bool running = false;
+  int exit_code = 0;
+  bool oom_killed = false;
+  std::string error;
+};
+
+enum class StreamKind { kStdout = 1, kStderr = 2 };
+
+/// Receives demultiplexed output: a payload chunk of one stream (not necessarily a whole line).
+using OutputHandler = std::function<void(StreamKind, std::string_view)>;
+
+/// A hijacked attach connection, set up before the container starts so no output is lost.
+class OutputStream {
+ public:
+  virtual ~OutputStream() = default;
+  /// Reads frames until the container closes its streams, handing each payload to `handler`.
+  virtual void Pump(const OutputHandler& handler) = 0;
+};
+
+/// An object found by label.
+struct ObjectRef {
+  std::string id;
+  std::string name;
+  std::map<std::string, std::string> labels;
+};
+
+/// The part of the Docker Engine API the runner needs. Abstract so the runner can be tested with
+/// a fake; the real one is MakeEngineClient. Every method is safe to call from several threads at
+/// once (each call uses its own connection). Failures throw DockerError with a message that names
+/// the operation and the object ("create container for job 'test': ...").
+class EngineApi {
+ public:
+  virtual ~EngineApi() = default;
+
+  virtual const Endpoint& endpoint() const = 0;
+
+  /// Throws DockerError "cannot connect to the Docker daemon at ...: is the daemon running?"
+  virtual void Ping() = 0;
+  /// The daemon's version string, e.g. "20.10.24+dfsg1".
+  virtual std::string ServerVersion() = 0;
+
+  virtual bool ImageExists(const std::string& image) = 0;
+  /// Pulls `image`; throws ImageNotFoundError when the registry does not have it or is unreachable.
+  virtual void PullImage(const std::string& image) = 0;
+
+  /// Returns the new container's id. Throws ImageNotFoundError when the image is missing.
+  virtual std::string CreateContainer(const ContainerSpec& spec) = 0;
+  /// Attaches to stdout and stderr; call before StartContainer.
+  virtual std::unique_ptr<OutputStream> AttachContainer(const std::string& id) = 0;
+  virtual void StartContainer(const std::string& id) = 0;
+  /// Blocks until the container exits and returns its exit code.
+  virtual int WaitContainer(const std::string& id) = 0;
+  virtual ContainerState InspectContainer(const std::string& id) = 0;
+  /// SIGTERM, then SIGKILL after `grace_seconds`. A container that is not running is not an error.
+  virtual void StopContainer(const std::string& id, int grace_seconds) = 0;
+  /// SIGKILL at once. A container that is not running is not an error.
+  virtual void KillContainer(const std::string& id) = 0;
+  /// Force-removes with its anonymous volumes. A container already gone is not an error.
+  virtual void RemoveContainer(const std::string& id) = 0;
+
+  /// Creates a bridge network; returns its id.
+  virtual std::string CreateNetwork(const std::string& name,
+                                    const std::map<std::string, std::string>& labels) = 0;
+  /// A network already gone is not an error.
+  virtual void RemoveNetwork(const std::string& id) = 0;
+  /// A volume already gone is not an error.
+  virtual void RemoveVolume(const std::string& name) = 0;
+
+  /// Objects carrying `label` ("key" or "key=value"); containers include stopped ones.
+  virtual std::vector<ObjectRef> ListContainers(const std::string& label) = 0;
+  virtual std::vector<ObjectRef> ListNetworks(const std::string& label) = 0;
+  virtual std::vector<ObjectRef> ListVolumes(const std::string& label) = 0;
+};
+
+/// The real client: HTTP over the endpoint's unix socket or TCP, through Poco.
+std::unique_ptr<EngineApi> MakeEngineClient(const Endpoint& endpoint);
+
+}  // namespace pipeline::docker
+
+#endif  // PIPELINE_DOCKER_H_

@@ -1,0 +1,28 @@
+#ifndef PIPELINE_PARSE_H_
+#define PIPELINE_PARSE_H_
+
+#include <string>
+
+#include "pipeline/model.h"
+
+namespace pipeline {
+
+/// The file names looked for, in this order, in a repository root when no -f is given.
+inline constexpr const char* kPipelineFileNames[] = {".pipeline.yml", "bitbucket-pipelines.yml",
+                                                     ".gitlab-ci.yml"};
+
+/// The format a file name implies: bitbucket-pipelines.yml is Bitbucket, anything else native.
+Format FormatForPath(const std::string& path);
+
+/// The first of kPipelineFileNames present in `directory`; throws ParseError naming all of them.
+std::string FindPipelineFile(const std::string& directory);
+
+/// Reads and validates `path`. Throws ParseError ("file:line:column: ...") on any problem.
+Pipeline LoadPipeline(const std::string& path);
+
+/// Parses YAML text as if read from `path` (the name decides the format and appears in errors).
+Pipeline ParsePipeline(const std::string& yaml_text, const std::string& path);
+
+}  // namespace pipeline
+
+#endif  // PIPELINE_PARSE_H_

@@ -1,0 +1,41 @@
+#ifndef PIPELINE_PLAN_H_
+#define PIPELINE_PLAN_H_
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "pipeline/model.h"
+
+namespace pipeline {
+
+/// A job placed in the graph.
+struct PlannedJob {
+  Job job;
+  std::vector<size_t> deps;  ///< indices into Plan::jobs of the jobs this one waits for
+  size_t level = 0;          ///< longest chain of deps before it; same level = may run together
+};
+
+/// The jobs of a pipeline as a DAG, in a topological order (Kahn's algorithm, ties in file order).
+struct Plan {
+  std::string pipeline_file;
+  std::vector<PlannedJob> jobs;
+  std::vector<std::vector<size_t>> levels;  ///< job indices grouped by PlannedJob::level
+
+  /// Index of the job called `name` in jobs, or jobs.size().
+  size_t IndexOf(const std::string& name) const;
+};
+
+/// Which jobs to plan.
+struct Selection {
+  /// Run only these jobs and what they need; empty means every job.
+  std::vector<std::string> only_jobs;
+};
+
+/// Builds the DAG. Throws PlanError for a `needs` naming no job (with a "did you mean"), a job in
+/// an undeclared stage, or a cycle (naming every job on it, "a -> b -> a").
+Plan MakePlan(const Pipeline& pipeline, const Selection& selection = {});
+
+}  // namespace pipeline
+
+#endif  // PIPELINE_PLAN_H_

@@ -1,0 +1,145 @@
+#ifndef PIPELINE_RUN_H_
+#define PIPELINE_RUN_H_
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <spdlog/logger.h>
+
+#include "pipeline/cancel.h"
+#include "pipeline/docker.h"
+#include "pipeline/errors.h"
+#include "pipeline/model.h"
+#include "pipeline/plan.h"
+
+namespace pipeline {
+
+using Clock = std::chrono::system_clock;
+
+enum class JobOutcome {
+  kPassed,
+  kFailed,     ///< non-zero exit (JobResult::allowed_failure says whether it counts)
+  kTimedOut,   ///< its own `timeout`, or the pipeline's
+  kCancelled,  ///< stopped because of Ctrl-C or another job's failure
+  kSkipped,    ///< never started
+};
+
+/// "passed", "failed", "timed out", "cancelled", "skipped".
+const char* ToString(JobOutcome outcome);
+
+struct JobResult {
+  std::string name;
+  std::string stage;
+  std::string image;
+  JobOutcome outcome = JobOutcome::kSkipped;
+  int exit_code = -1;            ///< -1 when the job never exited by itself
+  bool allowed_failure = false;  ///< failed, but `allow_failure` says it does not count
+  bool oom_killed = false;       ///< the kernel killed something in it for memory
+  std::string reason;            ///< one line: "exit code 2", "killed: out of memory (limit 64 MiB)"
+  Clock::time_point queued{};
+  Clock::time_point started{};
+  Clock::time_point finished{};
+  std::string output;            ///< stdout and stderr interleaved as read, capped
+  bool output_truncated = false;
+
+  /// True when this job makes the pipeline fail.
+  bool Fails() const;
+  double seconds() const;
+};
+
+struct RunResult {
+  std::string run_id;
+  std::string pipeline_file;
+  std::string commit;
+  Clock::time_point started{};
+  Clock::time_point finished{};
+  std::vector<JobResult> jobs;  ///< in plan order
+  bool interrupted = false;
+  bool timed_out = false;  ///< the pipeline's own time limit ran out
+
+  /// The exit code the documented contract gives this result.
+  ExitCode exit_code() const;
+};
+
+/// Told about a run as it happens. Called from several threads; implementations lock.
+class RunObserver {
+ public:
+  virtual ~RunObserver() = default;
+  virtual void OnRunStarted(const RunResult& run) {}
+  virtual void OnJobStarted(const JobResult& job) {}
+  /// One line of output, without its newline (a last unterminated line is flushed at job end).
+  virtual void OnJobOutput(const JobResult& job, docker::StreamKind stream, std::string_view line) {}
+  virtual void OnJobFinished(const JobResult& job) {}
+  virtual void OnRunFinished(const RunResult& run) {}
+};
+
+/// Forwards every event to several observers, in order.
+class ObserverList : public RunObserver {
+ public:
+  void Add(std::shared_ptr<RunObserver> observer) { observers_.push_back(std::move(observer)); }
+  void OnRunStarted(const RunResult& run) override;
+  void OnJobStarted(const JobResult& job) override;
+  void OnJobOutput(const JobResult& job, docker::StreamKind stream, std::string_view line) override;
+  void OnJobFinished(const JobResult& job) override;
+  void OnRunFinished(const RunResult& run) override;
+
+ private:
+  std::vector<std::shared_ptr<RunObserver>> observers_;
+};
+
+enum class PullPolicy { kNever, kMissing, kAlways };
+
+/// What to run the plan on.
+struct Source {
+  std::string repo_root;
+  std::string repo_name;
+  /// Empty: the work tree as it is (uncommitted edits included). Else exactly this commit's tree.
+  std::string commit;
+  std::string head_commit;  ///< for CI_COMMIT_SHA when running the work tree
+  std::string branch;
+};
+
+struct RunOptions {
+  static constexpr int64_t kDefaultMemory = int64_t{4} << 30;
+  static constexpr int64_t kDefaultPids = 1024;
+
+  std::string run_id;     ///< empty: one is made up
+  size_t max_parallel = 4;  ///< --jobs
+  EnvVars cli_env;          ///< -e NAME=VALUE, the top layer
+  Resources defaults{kDefaultMemory, std::nullopt, kDefaultPids};
+  Resources overrides;      ///< flags: win over the job's own
+  std::chrono::seconds default_job_timeout{3600};
+  std::optional<std::chrono::seconds> pipeline_timeout;
+  int stop_grace_seconds = 10;
+  PullPolicy pull = PullPolicy::kMissing;
+  std::string work_root;  ///< per-run directories go below it; empty: $TMPDIR or /tmp
+  size_t output_cap_bytes = size_t{1} << 20;  ///< per job, kept in JobResult::output
+};
+
+/// Collaborators the run uses; all owned by the caller.
+struct RunContext {
+  docker::EngineApi& engine;
+  CancelToken& cancel;
+  RunObserver& observer;
+  std::shared_ptr<spdlog::logger> log;
+};
+
+/// Snapshots the source, runs the plan's jobs in containers (DAG order, up to max_parallel at
+/// once), and removes every object it created before returning, on every path. Environment
+/// problems found before any job starts (daemon down, image missing) throw; job failures, timeouts
+/// and cancellation are in the result.
+RunResult RunPlan(const Plan& plan, const Source& source, const RunOptions& options,
+                  RunContext& context);
+
+/// Removes every container, network and volume carrying our tool label whose run is `run_id`
+/// (empty: every run whose owner process is gone). Returns how many objects were removed.
+size_t Sweep(docker::EngineApi& engine, const std::string& run_id, spdlog::logger& log);
+
+}  // namespace pipeline
+
+#endif  // PIPELINE_RUN_H_

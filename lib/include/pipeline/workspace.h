@@ -1,0 +1,58 @@
+#ifndef PIPELINE_WORKSPACE_H_
+#define PIPELINE_WORKSPACE_H_
+
+#include <cstdint>
+#include <string>
+
+namespace pipeline::workspace {
+
+/// What the run needs to know about the repository it runs in.
+struct RepoInfo {
+  std::string root;         ///< the work tree's top directory, absolute, no trailing slash
+  std::string name;         ///< the root's base name
+  std::string head_commit;  ///< full hex SHA of HEAD; empty in a repository with no commit yet
+  std::string branch;       ///< short branch name; empty when HEAD is detached
+};
+
+/// Opens the repository containing `path`. Throws GitError "not a git repository: PATH" otherwise.
+RepoInfo OpenRepository(const std::string& path);
+
+/// Full SHA of `revision` (a SHA, a branch, "HEAD~1", ...). Throws GitError when it names nothing.
+std::string ResolveCommit(const std::string& repo_root, const std::string& revision);
+
+struct SnapshotStats {
+  uint64_t files = 0;  ///< regular files and symlinks written
+  uint64_t bytes = 0;
+};
+
+/// Copies the files the user would commit into `dest` (created if missing): tracked files as they
+/// are in the work tree (uncommitted edits included, deleted ones left out) plus untracked files
+/// that are not ignored. Symlinks are recreated as symlinks, never followed; `.git` is not copied.
+SnapshotStats SnapshotWorkTree(const std::string& repo_root, const std::string& dest);
+
+/// Writes exactly the tree of `commit` (a full SHA) into `dest`: what a push would send.
+SnapshotStats SnapshotCommit(const std::string& repo_root, const std::string& commit,
+                             const std::string& dest);
+
+/// Copies a directory tree (regular files, directories, symlinks as symlinks, modes kept).
+SnapshotStats CopyTree(const std::string& from, const std::string& to);
+
+/// Removes `path` recursively without following symlinks; a missing path is not an error.
+void RemoveTree(const std::string& path);
+
+/// A directory removed with everything in it when this goes out of scope.
+class ScopedDirectory {
+ public:
+  explicit ScopedDirectory(std::string path);
+  ~ScopedDirectory();
+  ScopedDirectory(const ScopedDirectory&) = delete;
+  ScopedDirectory& operator=(const ScopedDirectory&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+}  // namespace pipeline::workspace
+
+#endif  // PIPELINE_WORKSPACE_H_

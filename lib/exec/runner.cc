@@ -1,1 +1,282 @@
-// placeholder
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <cstdlib>
+#include <exception>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include "exec/job_env.h"
+#include "exec/job_executor.h"
+#include "exec/owner.h"
+#include "exec/scoped_container.h"
+#include "pipeline/errors.h"
+#include "pipeline/run.h"
+#include "pipeline/workspace.h"
+
+namespace pipeline {
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+
+std::string DefaultWorkRoot() {
+  const char* tmp = std::getenv("TMPDIR");
+  return (tmp != nullptr && *tmp != '\0') ? tmp : "/tmp";
+}
+
+/// Makes sure every image the plan uses is there before anything starts, so a missing image
+/// fails the run with exit 3 instead of failing one job halfway through.
+void EnsureImages(const Plan& plan, const RunOptions& options, docker::EngineApi& engine,
+                  spdlog::logger& log) {
+  std::set<std::string> seen;
+  for (const PlannedJob& planned : plan.jobs) {
+    const std::string& image = planned.job.image;
+    if (!seen.insert(image).second) continue;
+    bool present = engine.ImageExists(image);
+    if (present && options.pull != PullPolicy::kAlways) continue;
+    if (!present && options.pull == PullPolicy::kNever) {
+      throw ImageNotFoundError("image '" + image + "' of job '" + planned.job.name +
+                               "' is not present locally and --pull never forbids pulling it");
+    }
+    log.info("pulling image {}", image);
+    try {
+      engine.PullImage(image);
+    } catch (const DockerError& error) {
+      if (present) {
+        log.warn("could not pull {}, using the local copy: {}", image, error.what());
+        continue;
+      }
+      throw ImageNotFoundError("image '" + image + "' of job '" + planned.job.name +
+                               "' is not present locally and could not be pulled: " +
+                               error.what());
+    }
+  }
+}
+
+/// A job's directory name: its index and a file-name-safe form of its name.
+std::string JobDirName(size_t index, const std::string& name) {
+  std::string safe;
+  for (char c : name) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_' || c == '.';
+    safe.push_back(ok ? c : '_');
+  }
+  return std::to_string(index + 1) + "-" + safe;
+}
+
+/// Schedules the plan's jobs as a DAG and collects their results.
+class Scheduler {
+ public:
+  Scheduler(const Plan& plan, const Source& source, const RunOptions& options,
+            RunContext& context, RunResult& result, const std::string& source_dir,
+            const std::string& run_dir)
+      : plan_(plan),
+        source_(source),
+        options_(options),
+        context_(context),
+        result_(result),
+        source_dir_(source_dir),
+        run_dir_(run_dir),
+        states_(plan.jobs.size(), State::kPending),
+        owner_(exec::CurrentOwner()) {}
+
+  void Run() {
+    CancelSubscription forward(context_.cancel, [this](CancelToken::Level level) {
+      jobs_cancel_.Cancel(level);
+      std::lock_guard<std::mutex> lock(mutex_);
+      changed_.notify_all();
+    });
+    std::optional<SteadyClock::time_point> deadline;
+    if (options_.pipeline_timeout) deadline = SteadyClock::now() + *options_.pipeline_timeout;
+
+    std::unique_lock<std::mutex> lock(mutex_);
+    while (true) {
+      if (!stopping_ && context_.cancel.cancelled()) {
+        Stop("interrupted", CancelToken::Level::kGraceful);
+        result_.interrupted = true;
+      }
+      if (!stopping_ && deadline && SteadyClock::now() >= *deadline) {
+        Stop("the pipeline's time limit of " + std::to_string(options_.pipeline_timeout->count()) +
+                 "s ran out",
+             CancelToken::Level::kForce);
+        result_.timed_out = true;
+      }
+      StartReadyJobs();
+      if (running_ == 0 && std::none_of(states_.begin(), states_.end(),
+                                        [](State s) { return s == State::kPending; })) {
+        break;
+      }
+      if (deadline && !stopping_) {
+        changed_.wait_until(lock, *deadline);
+      } else {
+        changed_.wait(lock);
+      }
+    }
+    lock.unlock();
+    for (std::thread& thread : threads_) thread.join();
+  }
+
+  exec::ObjectTracker& tracker() { return tracker_; }
+
+ private:
+  enum class State { kPending, kRunning, kDone };
+
+  /// Called with mutex_ held.
+  void Stop(const std::string& reason, CancelToken::Level level) {
+    stopping_ = true;
+    stop_reason_ = reason;
+    for (size_t i = 0; i < states_.size(); ++i) {
+      if (states_[i] != State::kPending) continue;
+      states_[i] = State::kDone;
+      JobResult& skipped = result_.jobs[i];
+      skipped.outcome = JobOutcome::kSkipped;
+      skipped.reason = "not run: " + reason;
+      context_.observer.OnJobFinished(skipped);
+    }
+    // Safe under mutex_: the jobs' subscribers only take their own locks.
+    jobs_cancel_.Cancel(level);
+  }
+
+  /// Called with mutex_ held.
+  void StartReadyJobs() {
+    for (size_t i = 0; i < states_.size() && !stopping_; ++i) {
+      if (states_[i] != State::kPending || running_ >= options_.max_parallel) continue;
+      const PlannedJob& planned = plan_.jobs[i];
+      bool ready = std::all_of(planned.deps.begin(), planned.deps.end(),
+                               [this](size_t dep) { return states_[dep] == State::kDone; });
+      if (!ready) continue;
+      states_[i] = State::kRunning;
+      ++running_;
+      threads_.emplace_back([this, i] { RunOne(i); });
+    }
+  }
+
+  void RunOne(size_t index) {
+    const PlannedJob& planned = plan_.jobs[index];
+    JobResult job_result;
+    std::string environment_error;
+    try {
+      exec::JobLaunch launch = MakeLaunch(planned, index);
+      workspace::CopyTree(source_dir_, launch.workspace_host_dir);
+      exec::JobServices services{context_.engine, tracker_, context_.observer, context_.log,
+                                 jobs_cancel_};
+      job_result = exec::RunJob(launch, services);
+    } catch (const std::exception& error) {
+      job_result.name = planned.job.name;
+      job_result.stage = planned.job.stage;
+      job_result.image = planned.job.image;
+      job_result.outcome = JobOutcome::kFailed;
+      job_result.reason = error.what();
+      job_result.finished = Clock::now();
+      environment_error = error.what();
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (job_result.outcome == JobOutcome::kCancelled && stopping_) {
+      job_result.reason = "stopped: " + stop_reason_;
+    }
+    result_.jobs[index] = job_result;
+    states_[index] = State::kDone;
+    --running_;
+    context_.observer.OnJobFinished(job_result);
+    if (!environment_error.empty() && result_.environment_error.empty()) {
+      result_.environment_error = "job '" + planned.job.name + "': " + environment_error;
+    }
+    if (!stopping_ && job_result.Fails()) {
+      Stop("job '" + planned.job.name + "' failed", CancelToken::Level::kGraceful);
+    }
+    changed_.notify_all();
+  }
+
+  exec::JobLaunch MakeLaunch(const PlannedJob& planned, size_t index) const {
+    exec::JobLaunch launch;
+    launch.job = planned.job;
+    launch.index = index;
+    launch.workspace_host_dir = run_dir_ + "/jobs/" + JobDirName(index, planned.job.name);
+    launch.workspace_target = "/builds/" + (source_.repo_name.empty() ? "project" : source_.repo_name);
+    exec::JobEnvInput env_input{result_.run_id, index, launch.workspace_target, source_.repo_name,
+                                result_.commit, source_.branch};
+    launch.env = exec::JobEnvironment(planned.job, options_.cli_env, env_input);
+    launch.labels = {{docker::kLabelTool, docker::kToolName},
+                     {docker::kLabelRun, result_.run_id},
+                     {docker::kLabelJob, planned.job.name},
+                     {docker::kLabelOwner, owner_}};
+    launch.resources =
+        options_.defaults.OverriddenBy(planned.job.resources).OverriddenBy(options_.overrides);
+    launch.timeout = planned.job.timeout.value_or(options_.default_job_timeout);
+    launch.stop_grace_seconds = options_.stop_grace_seconds;
+    launch.output_cap_bytes = options_.output_cap_bytes;
+    return launch;
+  }
+
+  const Plan& plan_;
+  const Source& source_;
+  const RunOptions& options_;
+  RunContext& context_;
+  RunResult& result_;
+  std::string source_dir_;
+  std::string run_dir_;
+  std::vector<State> states_;
+  std::string owner_;
+  exec::ObjectTracker tracker_;
+  CancelToken jobs_cancel_;
+
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::vector<std::thread> threads_;
+  size_t running_ = 0;
+  bool stopping_ = false;
+  std::string stop_reason_;
+};
+
+}  // namespace
+
+RunResult RunPlan(const Plan& plan, const Source& source, const RunOptions& options,
+                  RunContext& context) {
+  spdlog::logger& log = *context.log;
+  RunResult result;
+  result.run_id = options.run_id.empty() ? exec::MakeRunId() : options.run_id;
+  result.pipeline_file = plan.pipeline_file;
+  result.commit = source.commit.empty() ? source.head_commit : source.commit;
+  result.started = Clock::now();
+  for (const PlannedJob& planned : plan.jobs) {
+    JobResult pending;
+    pending.name = planned.job.name;
+    pending.stage = planned.job.stage;
+    pending.image = planned.job.image;
+    result.jobs.push_back(pending);
+  }
+
+  context.engine.Ping();
+  try {
+    Sweep(context.engine, "", log);  // leftovers of runs whose process died
+  } catch (const DockerError& error) {
+    log.warn("could not sweep leftovers of earlier runs: {}", error.what());
+  }
+  EnsureImages(plan, options, context.engine, log);
+
+  std::string work_root = options.work_root.empty() ? DefaultWorkRoot() : options.work_root;
+  workspace::ScopedDirectory run_dir(work_root + "/docker-pipeline-" + result.run_id);
+  std::string source_dir = run_dir.path() + "/source";
+  workspace::SnapshotStats stats =
+      source.commit.empty() ? workspace::SnapshotWorkTree(source.repo_root, source_dir)
+                            : workspace::SnapshotCommit(source.repo_root, source.commit, source_dir);
+  log.debug("snapshot: {} files, {} bytes in {}", stats.files, stats.bytes, source_dir);
+
+  context.observer.OnRunStarted(result);
+  Scheduler scheduler(plan, source, options, context, result, source_dir, run_dir.path());
+  scheduler.Run();
+
+  // Belt and braces: anything a handle could not remove is found again by its run label.
+  try {
+    Sweep(context.engine, result.run_id, log);
+  } catch (const DockerError& error) {
+    log.warn("final sweep of run {} failed: {}", result.run_id, error.what());
+  }
+  result.finished = Clock::now();
+  context.observer.OnRunFinished(result);
+  return result;
+}
+
+}  // namespace pipeline

@@ -61,6 +61,8 @@ struct ContainerSpec {
   int64_t pids_limit = 0;    ///< 0: no limit
   std::string network_mode;  ///< empty: the daemon's default bridge
   bool no_new_privileges = true;
+  /// Run a tiny init as PID 1 so SIGTERM reaches the shell (a PID 1 shell ignores it).
+  bool init = true;
 };
 
 /// What inspect tells about a container.

@@ -61,6 +61,8 @@ struct RunResult {
   std::vector<JobResult> jobs;  ///< in plan order
   bool interrupted = false;
   bool timed_out = false;  ///< the pipeline's own time limit ran out
+  /// Set when the machine failed mid-run (the daemon went away, a workspace copy failed).
+  std::string environment_error;
 
   /// The exit code the documented contract gives this result.
   ExitCode exit_code() const;
@@ -139,6 +141,9 @@ RunResult RunPlan(const Plan& plan, const Source& source, const RunOptions& opti
 /// Removes every container, network and volume carrying our tool label whose run is `run_id`
 /// (empty: every run whose owner process is gone). Returns how many objects were removed.
 size_t Sweep(docker::EngineApi& engine, const std::string& run_id, spdlog::logger& log);
+
+/// The name given to a job's container and workspace: "dp-RUNID-N".
+std::string ContainerName(const std::string& run_id, size_t job_index);
 
 }  // namespace pipeline
 

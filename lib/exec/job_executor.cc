@@ -1,0 +1,244 @@
+#include "exec/job_executor.h"
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <exception>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "exec/job_script.h"
+#include "exec/line_splitter.h"
+#include "pipeline/errors.h"
+
+namespace pipeline::exec {
+namespace {
+
+std::string FormatBytes(int64_t bytes) {
+  if (bytes % (int64_t{1} << 30) == 0) return std::to_string(bytes >> 30) + " GiB";
+  if (bytes % (int64_t{1} << 20) == 0) return std::to_string(bytes >> 20) + " MiB";
+  return std::to_string(bytes) + " bytes";
+}
+
+docker::ContainerSpec MakeSpec(const JobLaunch& launch) {
+  docker::ContainerSpec spec;
+  spec.image = launch.job.image;
+  spec.entrypoint = {"/bin/sh", "-c"};
+  spec.cmd = {BuildJobScript(launch.job)};
+  spec.env = launch.env;
+  spec.working_dir = launch.workspace_target;
+  spec.labels = launch.labels;
+  spec.mounts.push_back({launch.workspace_host_dir, launch.workspace_target, false});
+  spec.memory_bytes = launch.resources.memory_bytes.value_or(0);
+  spec.nano_cpus = static_cast<int64_t>(launch.resources.cpus.value_or(0.0) * 1e9);
+  spec.pids_limit = launch.resources.pids.value_or(0);
+  spec.no_new_privileges = true;
+  spec.init = true;
+  return spec;
+}
+
+/// Collects a job's output: lines to the observer, and a capped copy into the result.
+class OutputCollector {
+ public:
+  OutputCollector(JobResult& result, RunObserver& observer, size_t cap)
+      : result_(result),
+        observer_(observer),
+        cap_(cap),
+        stdout_([this](std::string_view line) { Line(docker::StreamKind::kStdout, line); }),
+        stderr_([this](std::string_view line) { Line(docker::StreamKind::kStderr, line); }) {}
+
+  void Chunk(docker::StreamKind stream, std::string_view data) {
+    (stream == docker::StreamKind::kStderr ? stderr_ : stdout_).Feed(data);
+  }
+  void Flush() {
+    stdout_.Flush();
+    stderr_.Flush();
+  }
+
+ private:
+  void Line(docker::StreamKind stream, std::string_view line) {
+    observer_.OnJobOutput(result_, stream, line);
+    if (result_.output.size() + line.size() + 1 > cap_) {
+      result_.output_truncated = true;
+      return;
+    }
+    result_.output.append(line);
+    result_.output.push_back('\n');
+  }
+
+  JobResult& result_;
+  RunObserver& observer_;
+  size_t cap_;
+  LineSplitter stdout_;
+  LineSplitter stderr_;
+};
+
+/// Kill errors must not escape while the waiter and pump threads run: the wait loop keeps going
+/// and the container's removal at the end settles it.
+void TryKill(docker::EngineApi& engine, const std::string& id, spdlog::logger& log) {
+  try {
+    engine.KillContainer(id);
+  } catch (const std::exception& error) {
+    log.warn("kill container {}: {}", id.substr(0, 12), error.what());
+  }
+}
+
+/// Why the job stopped before exiting by itself, if it did.
+enum class StopCause { kNone, kTimeout, kCancel };
+
+}  // namespace
+
+JobResult RunJob(const JobLaunch& launch, JobServices& services) {
+  JobResult result;
+  result.name = launch.job.name;
+  result.stage = launch.job.stage;
+  result.image = launch.job.image;
+  result.queued = Clock::now();
+  spdlog::logger& log = *services.log;
+  docker::EngineApi& engine = services.engine;
+
+  if (services.cancel.cancelled()) {
+    result.outcome = JobOutcome::kCancelled;
+    result.reason = "cancelled before it started";
+    return result;
+  }
+
+  docker::ContainerSpec spec = MakeSpec(launch);
+  spec.name = ContainerName(launch.labels.at(docker::kLabelRun), launch.index);
+  ScopedContainer container(engine, services.tracker, log, engine.CreateContainer(spec));
+  log.debug("job '{}': created container {}", launch.job.name, container.id().substr(0, 12));
+
+  // Attach before start: a job that exits at once must still show its output.
+  std::unique_ptr<docker::OutputStream> stream = engine.AttachContainer(container.id());
+  OutputCollector collector(result, services.observer, launch.output_cap_bytes);
+  std::mutex state_mutex;
+  std::condition_variable state_changed;
+  bool exited = false;
+  std::optional<int> exit_code;
+  std::string wait_error;
+
+  result.started = Clock::now();
+  services.observer.OnJobStarted(result);
+  try {
+    engine.StartContainer(container.id());
+  } catch (const DockerError& error) {
+    result.finished = Clock::now();
+    result.outcome = JobOutcome::kFailed;
+    result.reason = std::string("could not start: ") + error.what();
+    return result;  // the container handle removes it; the attach stream ends with it
+  }
+
+  std::thread pump([&] {
+    try {
+      stream->Pump([&](docker::StreamKind kind, std::string_view data) {
+        collector.Chunk(kind, data);
+      });
+    } catch (const std::exception& error) {
+      log.warn("job '{}': output stream ended early: {}", launch.job.name, error.what());
+    }
+  });
+  std::thread waiter([&] {
+    std::optional<int> code;
+    std::string error_text;
+    try {
+      code = engine.WaitContainer(container.id());
+    } catch (const std::exception& error) {
+      error_text = error.what();
+    }
+    std::lock_guard<std::mutex> lock(state_mutex);
+    exit_code = code;
+    wait_error = error_text;
+    exited = true;
+    state_changed.notify_all();
+  });
+
+  // Watch for the timeout and for cancellation while the waiter blocks on the daemon.
+  CancelSubscription wake(services.cancel, [&](CancelToken::Level) {
+    std::lock_guard<std::mutex> lock(state_mutex);
+    state_changed.notify_all();
+  });
+  auto deadline = std::chrono::steady_clock::now() + launch.timeout;
+  StopCause cause = StopCause::kNone;
+  CancelToken::Level acted_on = CancelToken::Level::kNone;
+  std::thread stopper;
+  {
+    std::unique_lock<std::mutex> lock(state_mutex);
+    while (!exited) {
+      CancelToken::Level level = services.cancel.level();
+      if (cause == StopCause::kNone && std::chrono::steady_clock::now() >= deadline) {
+        cause = StopCause::kTimeout;
+        lock.unlock();
+        TryKill(engine, container.id(), log);
+        lock.lock();
+        continue;
+      }
+      if (level > acted_on) {
+        acted_on = level;
+        if (cause == StopCause::kNone) cause = StopCause::kCancel;
+        lock.unlock();
+        if (level == CancelToken::Level::kForce) {
+          TryKill(engine, container.id(), log);
+        } else if (!stopper.joinable()) {
+          // Stop blocks for up to the grace period; a second Ctrl-C must still get through.
+          stopper = std::thread([&engine, &container, &launch, &log] {
+            try {
+              engine.StopContainer(container.id(), launch.stop_grace_seconds);
+            } catch (const std::exception& error) {
+              log.warn("stop container: {}", error.what());
+            }
+          });
+        }
+        lock.lock();
+        continue;
+      }
+      if (cause == StopCause::kTimeout) {
+        state_changed.wait(lock);
+      } else {
+        state_changed.wait_until(lock, deadline);
+      }
+    }
+  }
+  waiter.join();
+  pump.join();
+  if (stopper.joinable()) stopper.join();
+  collector.Flush();
+  result.finished = Clock::now();
+
+  docker::ContainerState state;
+  try {
+    state = engine.InspectContainer(container.id());
+  } catch (const DockerError& error) {
+    log.warn("job '{}': inspect: {}", launch.job.name, error.what());
+  }
+  result.exit_code = exit_code.value_or(state.exit_code);
+  result.oom_killed = state.oom_killed;
+
+  if (cause == StopCause::kTimeout) {
+    result.outcome = JobOutcome::kTimedOut;
+    result.reason = "timed out after " + std::to_string(launch.timeout.count()) + "s";
+  } else if (cause == StopCause::kCancel) {
+    result.outcome = JobOutcome::kCancelled;
+    result.reason = "cancelled";
+  } else if (!exit_code) {
+    result.outcome = JobOutcome::kFailed;
+    result.reason = "lost track of the container: " + wait_error;
+  } else if (*exit_code == 0) {
+    result.outcome = JobOutcome::kPassed;
+  } else {
+    result.outcome = JobOutcome::kFailed;
+    result.reason = "exit code " + std::to_string(*exit_code);
+  }
+  if (result.oom_killed && result.outcome != JobOutcome::kPassed) {
+    result.reason = "killed: out of memory (limit " +
+                    FormatBytes(launch.resources.memory_bytes.value_or(0)) + ")";
+  }
+  if (result.outcome == JobOutcome::kFailed && launch.job.allow_failure) {
+    const auto& codes = launch.job.allow_failure_exit_codes;
+    result.allowed_failure =
+        codes.empty() || std::find(codes.begin(), codes.end(), result.exit_code) != codes.end();
+  }
+  return result;  // the container handle removes the container on the way out
+}
+
+}  // namespace pipeline::exec

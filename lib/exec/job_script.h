@@ -1,0 +1,21 @@
+#ifndef PIPELINE_EXEC_JOB_SCRIPT_H_
+#define PIPELINE_EXEC_JOB_SCRIPT_H_
+
+#include <string>
+
+#include "pipeline/model.h"
+
+namespace pipeline::exec {
+
+/// The POSIX sh program a job's container runs. before_script and script run in one shell with
+/// `set -e`, each command echoed as "+ command" first, so the first failing command ends the job
+/// with its exit code. after_script runs afterwards in a fresh shell whatever happened (with
+/// CI_JOB_STATUS set); its failure is reported but does not change the job's exit code.
+std::string BuildJobScript(const Job& job);
+
+/// `text` quoted for sh: 'text' with every ' written as '\''.
+std::string ShellQuote(const std::string& text);
+
+}  // namespace pipeline::exec
+
+#endif  // PIPELINE_EXEC_JOB_SCRIPT_H_

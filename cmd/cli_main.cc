@@ -1,1 +1,57 @@
-// placeholder, filled in by the engine work
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <optional>
+#include <string>
+
+#include "cli.h"
+#include "commands.h"
+#include "options.h"
+#include "pipeline/errors.h"
+
+namespace pipeline::cli {
+namespace {
+
+/// Errors go to stderr as one line; in JSON mode also as a JSON object on stdout, so a consumer
+/// of the event stream learns why it ended.
+void PrintError(const Logging* logging, const std::string& message) {
+  if (logging != nullptr && logging->json) logging->log->error("{}", message);
+  std::fprintf(stderr, "docker-pipeline: error: %s\n", message.c_str());
+}
+
+}  // namespace
+
+int Main(const std::vector<std::string>& args) {
+  Options options;
+  std::optional<Logging> logging;
+  try {
+    options = ParseOptions(args);
+    if (options.command == "metadata") {
+      std::printf("%s\n", PluginMetadata().c_str());
+      return 0;
+    }
+    if (options.command == "help" || options.help) {
+      std::fputs(HelpText(options.command == "help" ? "" : options.command).c_str(), stdout);
+      return 0;
+    }
+    if (options.command == "version") {
+      std::printf("docker-pipeline %s\n", PIPELINE_VERSION);
+      return 0;
+    }
+    bool color = !options.no_color && std::getenv("NO_COLOR") == nullptr;
+    logging = MakeLogging(options.log_format, options.verbose, color);
+    if (options.command == "validate") return ValidateCommand(options, *logging);
+    if (options.command == "plan") return PlanCommand(options, *logging);
+    if (options.command == "prune") return PruneCommand(options, *logging);
+    return RunCommand(options, *logging);
+  } catch (const Error& error) {
+    PrintError(logging ? &*logging : nullptr, error.what());
+    return static_cast<int>(error.code());
+  } catch (const std::exception& error) {
+    // A bug or a library failure we did not translate: still an error, never exit 0.
+    PrintError(logging ? &*logging : nullptr, std::string("internal error: ") + error.what());
+    return static_cast<int>(ExitCode::kEnvironmentError);
+  }
+}
+
+}  // namespace pipeline::cli

@@ -1,1 +1,154 @@
-// placeholder, filled in by the engine work
+#include "commands.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <set>
+#include <string>
+#include <thread>
+
+#include "pipeline/errors.h"
+#include "pipeline/parse.h"
+#include "pipeline/plan.h"
+#include "pipeline/report.h"
+#include "pipeline/run.h"
+#include "pipeline/workspace.h"
+#include "signals.h"
+
+namespace pipeline::cli {
+namespace {
+
+std::string GetEnv(const std::string& name) {
+  const char* value = std::getenv(name.c_str());
+  return value == nullptr ? "" : value;
+}
+
+/// The repository, the pipeline read from it, and its plan.
+struct Loaded {
+  workspace::RepoInfo repo;
+  Pipeline pipeline;
+  Plan plan;
+};
+
+Loaded Load(const Options& options) {
+  Loaded loaded;
+  loaded.repo = workspace::OpenRepository(options.directory);
+  std::string file = options.file.empty() ? FindPipelineFile(loaded.repo.root) : options.file;
+  loaded.pipeline = LoadPipeline(file);
+  Selection selection;
+  selection.only_jobs = options.only_jobs;
+  loaded.plan = MakePlan(loaded.pipeline, selection);
+  return loaded;
+}
+
+std::unique_ptr<docker::EngineApi> ConnectEngine(const Options& options) {
+  docker::Endpoint endpoint = docker::ResolveEndpoint(options.endpoint, GetEnv);
+  return docker::MakeEngineClient(endpoint);
+}
+
+bool UseColor(const Options& options) {
+  return !options.no_color && GetEnv("NO_COLOR").empty() && isatty(STDOUT_FILENO) != 0;
+}
+
+}  // namespace
+
+std::string PluginMetadata() {
+  return std::string(R"({"SchemaVersion":"0.1.0","Vendor":"docker-pipeline","Version":")") +
+         PIPELINE_VERSION +
+         R"(","ShortDescription":"Run the repository's CI pipeline locally in Docker",)"
+         R"("URL":"https://github.com/docker-pipeline/docker-pipeline"})";
+}
+
+int RunCommand(const Options& options, const Logging& logging) {
+  CancelToken cancel;
+  // Before any other thread exists, so every thread inherits the blocked signals.
+  SignalWatcher signals(cancel);
+  PluginSocketWatcher plugin_socket(GetEnv("DOCKER_CLI_PLUGIN_SOCKET"), cancel);
+
+  Loaded loaded = Load(options);
+  RunOptions run_options;
+  run_options.cli_env = ResolveEnvArgs(options.env_args, GetEnv);
+  run_options.max_parallel = options.max_parallel.value_or(run_options.max_parallel);
+  run_options.overrides = options.overrides;
+  run_options.pipeline_timeout = options.pipeline_timeout;
+  if (options.job_timeout) run_options.default_job_timeout = *options.job_timeout;
+  run_options.pull = options.pull;
+
+  Source source;
+  source.repo_root = loaded.repo.root;
+  source.repo_name = loaded.repo.name;
+  source.head_commit = loaded.repo.head_commit;
+  source.branch = loaded.repo.branch;
+  if (!options.commit.empty()) {
+    source.commit = workspace::ResolveCommit(loaded.repo.root, options.commit);
+  }
+
+  ObserverList observers;
+  if (options.log_format == LogFormat::kJson) {
+    observers.Add(MakeJsonEventLogger(logging.events));
+  } else {
+    ConsoleOptions console;
+    console.color = UseColor(options);
+    console.quiet = options.quiet;
+    observers.Add(MakeConsoleReporter(stdout, console));
+  }
+
+  std::unique_ptr<docker::EngineApi> engine = ConnectEngine(options);
+  RunContext context{*engine, cancel, observers, logging.log};
+  RunResult result = RunPlan(loaded.plan, source, run_options, context);
+  return static_cast<int>(result.exit_code());
+}
+
+int ValidateCommand(const Options& options, const Logging& logging) {
+  Loaded loaded = Load(options);
+  std::printf("%s: ok (%zu jobs, %zu levels)\n", loaded.pipeline.file.c_str(),
+              loaded.plan.jobs.size(), loaded.plan.levels.size());
+  return 0;
+}
+
+int PlanCommand(const Options& options, const Logging& logging) {
+  Loaded loaded = Load(options);
+  const Plan& plan = loaded.plan;
+  std::printf("%s: %zu jobs\n", loaded.pipeline.file.c_str(), plan.jobs.size());
+  for (size_t level = 0; level < plan.levels.size(); ++level) {
+    std::printf("level %zu:\n", level + 1);
+    for (size_t index : plan.levels[level]) {
+      const PlannedJob& planned = plan.jobs[index];
+      std::string needs;
+      for (size_t dep : planned.deps) {
+        needs += (needs.empty() ? "" : ", ") + plan.jobs[dep].job.name;
+      }
+      std::printf("  %-20s stage %-10s image %s%s%s\n", planned.job.name.c_str(),
+                  planned.job.stage.c_str(), planned.job.image.c_str(),
+                  needs.empty() ? "" : "  after ", needs.c_str());
+    }
+  }
+  return 0;
+}
+
+int PruneCommand(const Options& options, const Logging& logging) {
+  std::unique_ptr<docker::EngineApi> engine = ConnectEngine(options);
+  engine->Ping();
+  size_t removed = 0;
+  if (options.prune_all) {
+    std::string label = std::string(docker::kLabelTool) + "=" + docker::kToolName;
+    std::set<std::string> runs;
+    auto collect = [&runs](const std::vector<docker::ObjectRef>& objects) {
+      for (const auto& object : objects) {
+        auto run = object.labels.find(docker::kLabelRun);
+        if (run != object.labels.end()) runs.insert(run->second);
+      }
+    };
+    collect(engine->ListContainers(label));
+    collect(engine->ListNetworks(label));
+    collect(engine->ListVolumes(label));
+    for (const std::string& run : runs) removed += Sweep(*engine, run, *logging.log);
+  } else {
+    removed = Sweep(*engine, "", *logging.log);
+  }
+  std::printf("removed %zu object%s\n", removed, removed == 1 ? "" : "s");
+  return 0;
+}
+
+}  // namespace pipeline::cli

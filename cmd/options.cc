@@ -1,1 +1,224 @@
-// placeholder, filled in by the engine work
+#include "options.h"
+
+#include <set>
+
+#include "pipeline/errors.h"
+
+namespace pipeline::cli {
+namespace {
+
+const std::set<std::string> kCommands = {"run",  "validate", "plan",
+                                         "prune", "version",  "help"};
+
+/// Docker's global options that take a value; they may come before `pipeline` (facts.md).
+const std::set<std::string> kDockerValueFlags = {
+    "-H", "--host", "-c", "--context", "--config", "-l", "--log-level",
+    "--tlscacert", "--tlscert", "--tlskey"};
+const std::set<std::string> kDockerBoolFlags = {"-D", "--debug", "--tls", "--tlsverify"};
+
+/// Walks the arguments, splitting "--name=value" and handing out values.
+class ArgReader {
+ public:
+  explicit ArgReader(const std::vector<std::string>& args) : args_(args) {}
+  bool done() const { return index_ >= args_.size(); }
+  const std::string& peek() const { return args_[index_]; }
+
+  /// The next word; for "--flag=value" only "--flag" (the value waits for Value()).
+  std::string Next() {
+    std::string word = args_[index_++];
+    inline_value_.reset();
+    size_t equals = word.find('=');
+    if (word.rfind("--", 0) == 0 && equals != std::string::npos) {
+      inline_value_ = word.substr(equals + 1);
+      word = word.substr(0, equals);
+    }
+    return word;
+  }
+
+  std::string Value(const std::string& flag) {
+    if (inline_value_) {
+      std::string value = *inline_value_;
+      inline_value_.reset();
+      return value;
+    }
+    if (done()) throw UsageError("option '" + flag + "' needs a value");
+    return args_[index_++];
+  }
+
+  bool HasInlineValue() const { return inline_value_.has_value(); }
+
+ private:
+  const std::vector<std::string>& args_;
+  size_t index_ = 0;
+  std::optional<std::string> inline_value_;
+};
+
+size_t ParseCount(const std::string& flag, const std::string& text) {
+  try {
+    size_t used = 0;
+    long value = std::stol(text, &used);
+    if (used == text.size() && value > 0) return static_cast<size_t>(value);
+  } catch (const std::exception&) {
+  }
+  throw UsageError("option '" + flag + "' wants a positive whole number, not '" + text + "'");
+}
+
+std::chrono::seconds ParseDurationFlag(const std::string& flag, const std::string& text) {
+  auto duration = ParseDuration(text);
+  if (!duration) {
+    throw UsageError("option '" + flag + "' wants a duration like 90, 30s, 10m or 1h 30m, not '" +
+                     text + "'");
+  }
+  return *duration;
+}
+
+void ParseRunFlag(const std::string& flag, ArgReader& reader, Options& options) {
+  if (flag == "-f" || flag == "--file") {
+    options.file = reader.Value(flag);
+  } else if (flag == "-C" || flag == "--directory") {
+    options.directory = reader.Value(flag);
+  } else if (flag == "--commit") {
+    options.commit = reader.Value(flag);
+  } else if (flag == "--job") {
+    options.only_jobs.push_back(reader.Value(flag));
+  } else if (flag == "-e" || flag == "--env") {
+    options.env_args.push_back(reader.Value(flag));
+  } else if (flag == "-j" || flag == "--jobs") {
+    options.max_parallel = ParseCount(flag, reader.Value(flag));
+  } else if (flag == "--memory") {
+    std::string text = reader.Value(flag);
+    options.overrides.memory_bytes = ParseByteSize(text);
+    if (!options.overrides.memory_bytes || *options.overrides.memory_bytes < (int64_t{6} << 20)) {
+      throw UsageError("option '--memory' wants a size of at least 6m, like 512m or 2g, not '" +
+                       text + "'");
+    }
+  } else if (flag == "--cpus") {
+    std::string text = reader.Value(flag);
+    try {
+      size_t used = 0;
+      double cpus = std::stod(text, &used);
+      if (used != text.size() || cpus <= 0) throw std::invalid_argument(text);
+      options.overrides.cpus = cpus;
+    } catch (const std::exception&) {
+      throw UsageError("option '--cpus' wants a positive number like 1.5, not '" + text + "'");
+    }
+  } else if (flag == "--pids") {
+    options.overrides.pids = static_cast<int64_t>(ParseCount(flag, reader.Value(flag)));
+  } else if (flag == "--timeout") {
+    options.pipeline_timeout = ParseDurationFlag(flag, reader.Value(flag));
+  } else if (flag == "--job-timeout") {
+    options.job_timeout = ParseDurationFlag(flag, reader.Value(flag));
+  } else if (flag == "--pull") {
+    std::string policy = reader.Value(flag);
+    if (policy == "never") {
+      options.pull = PullPolicy::kNever;
+    } else if (policy == "missing") {
+      options.pull = PullPolicy::kMissing;
+    } else if (policy == "always") {
+      options.pull = PullPolicy::kAlways;
+    } else {
+      throw UsageError("option '--pull' wants never, missing or always, not '" + policy + "'");
+    }
+  } else if (flag == "--log-format") {
+    std::string format = reader.Value(flag);
+    if (format == "json") {
+      options.log_format = LogFormat::kJson;
+    } else if (format == "text") {
+      options.log_format = LogFormat::kText;
+    } else {
+      throw UsageError("option '--log-format' wants text or json, not '" + format + "'");
+    }
+  } else if (flag == "-v" || flag == "--verbose") {
+    options.verbose = true;
+  } else if (flag == "-q" || flag == "--quiet") {
+    options.quiet = true;
+  } else if (flag == "--no-color") {
+    options.no_color = true;
+  } else if (flag == "--all" && options.command == "prune") {
+    options.prune_all = true;
+  } else {
+    throw UsageError("unknown option '" + flag + "' for '" + options.command +
+                     "' (see 'docker pipeline " + options.command + " --help')");
+  }
+}
+
+}  // namespace
+
+Options ParseOptions(const std::vector<std::string>& args) {
+  Options options;
+  ArgReader reader(args);
+
+  // Docker's global flags, as the docker CLI passes them to a plugin, then the plugin's name.
+  while (!reader.done() && reader.peek().rfind("-", 0) == 0) {
+    std::string flag = reader.Next();
+    if (kDockerBoolFlags.count(flag) != 0) continue;
+    if (kDockerValueFlags.count(flag) == 0) {
+      if (flag == "-h" || flag == "--help") {
+        options.command = "help";
+        return options;
+      }
+      if (flag == "--version") {
+        options.command = "version";
+        return options;
+      }
+      throw UsageError("unknown option '" + flag + "' (see 'docker pipeline --help')");
+    }
+    std::string value = reader.Value(flag);
+    if (flag == "-H" || flag == "--host") options.endpoint.host = value;
+    if (flag == "-c" || flag == "--context") options.endpoint.context = value;
+    if (flag == "--config") options.endpoint.config_dir = value;
+  }
+  if (!reader.done() && reader.peek() == "pipeline") reader.Next();
+
+  if (!reader.done() && reader.peek().rfind("-", 0) != 0) {
+    std::string command = reader.Next();
+    if (command == "docker-cli-plugin-metadata") {
+      options.command = "metadata";
+      return options;
+    }
+    if (kCommands.count(command) == 0) {
+      throw UsageError("unknown command '" + command +
+                       "'; commands are run, validate, plan, prune and version");
+    }
+    options.command = command;
+  }
+  if (options.command == "help") {
+    if (!reader.done()) options.command = reader.Next();
+    options.help = true;
+    if (kCommands.count(options.command) == 0) options.command = "help";
+    return options;
+  }
+  while (!reader.done()) {
+    std::string flag = reader.Next();
+    if (flag == "-h" || flag == "--help") {
+      options.help = true;
+      continue;
+    }
+    if (flag.rfind("-", 0) != 0) {
+      throw UsageError("unexpected argument '" + flag + "' for '" + options.command + "'");
+    }
+    ParseRunFlag(flag, reader, options);
+    if (reader.HasInlineValue()) {
+      throw UsageError("option '" + flag + "' takes no value");
+    }
+  }
+  return options;
+}
+
+EnvVars ResolveEnvArgs(const std::vector<std::string>& args, const docker::EnvLookup& env) {
+  EnvVars vars;
+  for (const std::string& arg : args) {
+    size_t equals = arg.find('=');
+    std::string name = arg.substr(0, equals);
+    if (name.empty()) throw UsageError("option '-e' wants NAME=VALUE or NAME, not '" + arg + "'");
+    if (equals != std::string::npos) {
+      vars.emplace_back(name, arg.substr(equals + 1));
+      continue;
+    }
+    std::string value = env(name);
+    if (!value.empty()) vars.emplace_back(name, value);
+  }
+  return vars;
+}
+
+}  // namespace pipeline::cli

@@ -34,6 +34,7 @@ class JsonFormatter : public spdlog::formatter {
 
 Logging MakeLogging(LogFormat format, bool verbose, bool color) {
   Logging logging;
+  logging.json = format == LogFormat::kJson;
   spdlog::level::level_enum level = verbose ? spdlog::level::debug : spdlog::level::info;
   if (format == LogFormat::kJson) {
     auto sink = std::make_shared<spdlog::sinks::stdout_sink_mt>();

@@ -11,6 +11,7 @@ enum class LogFormat { kText, kJson };
 
 /// The loggers a front end builds once and passes down (no spdlog registry, no default logger).
 struct Logging {
+  bool json = false;  ///< --log-format json
   /// Diagnostics: text on stderr, or one JSON object per message on stdout.
   std::shared_ptr<spdlog::logger> log;
   /// Run events already formatted as JSON lines (MakeJsonEventLogger); stdout, same sink as `log`

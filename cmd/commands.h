@@ -1,0 +1,20 @@
+#ifndef PIPELINE_CMD_COMMANDS_H_
+#define PIPELINE_CMD_COMMANDS_H_
+
+#include "options.h"
+#include "pipeline/log.h"
+
+namespace pipeline::cli {
+
+/// Each command returns the process exit status and throws pipeline::Error for failures.
+int RunCommand(const Options& options, const Logging& logging);
+int ValidateCommand(const Options& options, const Logging& logging);
+int PlanCommand(const Options& options, const Logging& logging);
+int PruneCommand(const Options& options, const Logging& logging);
+
+/// The plugin metadata JSON the docker CLI asks for; never contacts the daemon.
+std::string PluginMetadata();
+
+}  // namespace pipeline::cli
+
+#endif  // PIPELINE_CMD_COMMANDS_H_

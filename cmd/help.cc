@@ -1,0 +1,86 @@
+#include "options.h"
+
+namespace pipeline::cli {
+namespace {
+
+constexpr const char* kOverview = R"(Usage: docker pipeline [COMMAND] [OPTIONS]
+       docker-pipeline [COMMAND] [OPTIONS]
+
+Run this repository's CI pipeline locally, in Docker, as the CI service would.
+
+Commands:
+  run        Run the pipeline (the default command)
+  validate   Check the pipeline file and its job graph; run nothing
+  plan       Print the order the jobs would run in; run nothing
+  prune      Remove containers, networks and volumes left by runs that died
+  version    Print the version
+
+Pipeline files, looked for in the repository root: .pipeline.yml, bitbucket-pipelines.yml,
+.gitlab-ci.yml (or give one with -f).
+
+Exit codes: 0 passed, 1 a job failed, 2 usage or pipeline-file error, 3 environment error
+(Docker unreachable, image missing, not a git repository), 124 the pipeline's time limit ran
+out, 130 interrupted.
+
+Run 'docker pipeline COMMAND --help' for a command's options.
+)";
+
+constexpr const char* kRunHelp = R"(Usage: docker pipeline run [OPTIONS]
+
+Run the pipeline: parse, plan, snapshot the repository with libgit2, run each job in its own
+container, stream the output, print a summary. Ctrl-C once stops the jobs gracefully and cleans
+up (exit 130); a second Ctrl-C stops them at once and still cleans up.
+
+Options:
+  -f, --file FILE          Pipeline file (default: first of .pipeline.yml, bitbucket-pipelines.yml,
+                           .gitlab-ci.yml in the repository root)
+  -C, --directory DIR      Repository to run in (default: the current directory)
+      --commit REV         Run exactly this commit's tree instead of the working tree
+      --job NAME           Run only this job and the jobs it needs (repeatable)
+  -e, --env NAME[=VALUE]   Set a variable in every job (NAME alone: from your environment);
+                           wins over the pipeline's and the job's variables (repeatable)
+  -j, --jobs N             Run at most N jobs at once (default: 4)
+      --memory SIZE        Memory limit of every job, swap included (default: 4g, or the job's)
+      --cpus N             CPU limit of every job (default: none, or the job's)
+      --pids N             Process limit of every job (default: 1024, or the job's)
+      --timeout DURATION   Time limit of the whole pipeline (exit 124 when it runs out)
+      --job-timeout DUR    Time limit of a job that sets none (default: 1h)
+      --pull POLICY        never, missing (default) or always
+      --log-format FORMAT  text (default) or json: one JSON object per event on stdout
+  -q, --quiet              Show only the summary, not the jobs' output
+  -v, --verbose            Show debug messages
+      --no-color           No colours (also: NO_COLOR set, or output not a terminal)
+
+Docker is found as the docker CLI finds it: -H/--context before 'pipeline', DOCKER_HOST,
+DOCKER_CONTEXT, the current context in ~/.docker/config.json, /var/run/docker.sock.
+)";
+
+constexpr const char* kValidateHelp = R"(Usage: docker pipeline validate [-f FILE] [-C DIR]
+
+Parse the pipeline file and build its job graph without running anything. Prints the number of
+jobs and stages, or the first error with file:line:column (exit 2).
+)";
+
+constexpr const char* kPlanHelp = R"(Usage: docker pipeline plan [-f FILE] [-C DIR] [--job NAME]
+
+Print the jobs in the order they would start, with the jobs each one waits for. Jobs on the same
+level may run at the same time. Runs nothing.
+)";
+
+constexpr const char* kPruneHelp = R"(Usage: docker pipeline prune [--all]
+
+Remove every container, network and volume carrying docker-pipeline's labels whose run's process
+is gone. With --all, also those of runs still going (on this daemon). Prints what it removed.
+)";
+
+}  // namespace
+
+std::string HelpText(const std::string& command) {
+  if (command == "run") return kRunHelp;
+  if (command == "validate") return kValidateHelp;
+  if (command == "plan") return kPlanHelp;
+  if (command == "prune") return kPruneHelp;
+  return kOverview;
+}
+
+}  // namespace pipeline::cli

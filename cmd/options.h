@@ -1,0 +1,51 @@
+#ifndef PIPELINE_CMD_OPTIONS_H_
+#define PIPELINE_CMD_OPTIONS_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "pipeline/docker.h"
+#include "pipeline/log.h"
+#include "pipeline/model.h"
+#include "pipeline/run.h"
+
+namespace pipeline::cli {
+
+/// Everything the command line says, already validated. Parsing does no I/O.
+struct Options {
+  std::string command = "run";  ///< run, validate, plan, prune, version, help, metadata
+  bool help = false;            ///< --help given: print the command's help and exit 0
+
+  docker::EndpointOptions endpoint;  ///< docker's global flags (-H, --context, --config)
+
+  std::string file;                  ///< -f: the pipeline file; empty = look in the repo root
+  std::string directory = ".";       ///< -C: where the repository is
+  std::string commit;                ///< --commit: run exactly this revision
+  std::vector<std::string> only_jobs;  ///< --job (repeatable)
+  std::vector<std::string> env_args;   ///< -e as given: NAME=VALUE or NAME
+  std::optional<size_t> max_parallel;  ///< -j
+  Resources overrides;                 ///< --memory, --cpus, --pids
+  std::optional<std::chrono::seconds> pipeline_timeout;  ///< --timeout
+  std::optional<std::chrono::seconds> job_timeout;       ///< --job-timeout
+  PullPolicy pull = PullPolicy::kMissing;
+  LogFormat log_format = LogFormat::kText;
+  bool verbose = false;
+  bool quiet = false;
+  bool no_color = false;
+  bool prune_all = false;  ///< prune --all: every object of ours, live owners included
+};
+
+/// Parses argv (argv[0] excluded). Docker's global flags and the word `pipeline` that the docker CLI
+/// puts before our arguments when it runs us as a plugin are skipped. Throws UsageError.
+Options ParseOptions(const std::vector<std::string>& args);
+
+/// The `-e` arguments as variables; NAME alone takes the value from `env` (skipped when unset).
+EnvVars ResolveEnvArgs(const std::vector<std::string>& args, const docker::EnvLookup& env);
+
+/// Help for `command` ("" for the overview).
+std::string HelpText(const std::string& command);
+
+}  // namespace pipeline::cli
+
+#endif  // PIPELINE_CMD_OPTIONS_H_

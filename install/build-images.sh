@@ -50,10 +50,14 @@ build_busybox() {
 
 debian_mirror() {
   # The machine's own apt source, so no host name is written into this repository.
-  local m
-  m=$(grep -rhoE '^(deb|URIs:)\s*\S+' /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null |
-      awk '{print $NF}' | grep -v security | head -n1 || true)
-  echo "${m}"
+  # Only enabled source files (*.list, *.sources); the first Debian archive that is not security.
+  local files=() f
+  for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
+    [ -f "$f" ] && files+=("$f")
+  done
+  grep -hE '^(deb|URIs:)[[:space:]]' "${files[@]}" 2>/dev/null |
+    sed -E 's/^deb[[:space:]]+(\[[^]]*\][[:space:]]+)?//; s/^URIs:[[:space:]]*//' |
+    awk '{print $1}' | grep -v -e security -e nodesource | grep debian | head -n1 || true
 }
 
 build_debian() {
@@ -62,8 +66,16 @@ build_debian() {
   apt_install debootstrap
   local root; root=$(mktemp -d)
   trap 'as_root rm -rf "$root"' RETURN
-  as_root debootstrap --variant=minbase --include=bash,git,ca-certificates bookworm "$root" \
-    "$(debian_mirror)" >/dev/null
+  local mirror log
+  mirror=$(debian_mirror)
+  [ -n "$mirror" ] || { echo "build-images.sh: no Debian mirror found in the apt sources" >&2; exit 3; }
+  log=$(mktemp)
+  if ! as_root debootstrap --variant=minbase --include=bash,git,ca-certificates bookworm "$root" \
+      "$mirror" >"$log" 2>&1; then
+    tail -n 20 "$log" >&2; rm -f "$log"
+    echo "build-images.sh: debootstrap from $mirror failed" >&2; exit 3
+  fi
+  rm -f "$log"
   as_root tar -C "$root" -c . | docker import -c 'CMD ["bash"]' - "$image" >/dev/null
   echo "built $image"
 }

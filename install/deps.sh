@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs what building docker-pipeline needs from Debian's packages, only what is missing.
+# Sourced by install.sh and dev-setup.sh; defines install_build_deps.
+
+PIPELINE_BUILD_DEPS=(cmake ninja-build g++ pkg-config libgit2-dev libyaml-cpp-dev libpoco-dev
+                     libspdlog-dev libfmt-dev)
+PIPELINE_TEST_DEPS=(libgtest-dev libgmock-dev)
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# install_packages PKG...: apt-get installs the ones not installed yet; nothing when all are there.
+install_packages() {
+  local missing=() p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "installing ${missing[*]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >/dev/null
+}

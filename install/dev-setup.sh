@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# For developers and CI, not for users: makes this machine able to build and test docker-pipeline.
+#  1. build and test dependencies from Debian's packages (only the missing ones);
+#  2. a Docker engine: when no daemon answers, installs Debian's docker.io and starts dockerd in the
+#     background, then waits for /_ping (a user's machine is never touched this way: see install.sh);
+#  3. the test images, built locally from Debian packages (install/build-images.sh).
+# Idempotent; a second run takes about a second.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=deps.sh
+source "$here/deps.sh"
+
+install_packages "${PIPELINE_BUILD_DEPS[@]}" "${PIPELINE_TEST_DEPS[@]}" busybox-static debootstrap git
+
+"$here/docker-engine.sh"
+"$here/build-images.sh" "$@"

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Makes a Docker engine answer on /var/run/docker.sock: when none does, installs Debian's docker.io
+# and starts dockerd in the background (log: /tmp/dockerd.log), then waits for /_ping.
+# Only run when asked: dev-setup.sh (developers, CI) and `install.sh --with-docker`.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=deps.sh
+source "$here/deps.sh"
+
+install_packages curl
+daemon_answers() {
+  curl -sf --max-time 2 --unix-socket /var/run/docker.sock http://localhost/_ping >/dev/null 2>&1
+}
+daemon_answers && exit 0
+if [ -n "${DOCKER_HOST:-}" ] && command -v docker >/dev/null && docker version >/dev/null 2>&1; then
+  exit 0  # a daemon elsewhere answers; do not start one here
+fi
+
+install_packages docker.io
+if ! pgrep -x dockerd >/dev/null; then
+  echo "starting dockerd (log: /tmp/dockerd.log)"
+  as_root sh -c 'nohup dockerd >/tmp/dockerd.log 2>&1 </dev/null &'
+fi
+for _ in $(seq 1 60); do daemon_answers && exit 0; sleep 0.5; done
+echo "docker-engine.sh: dockerd did not answer within 30 s; see /tmp/dockerd.log" >&2
+exit 3

@@ -1,0 +1,33 @@
+#ifndef PIPELINE_TESTS_INTEGRATION_CLI_FIXTURE_H_
+#define PIPELINE_TESTS_INTEGRATION_CLI_FIXTURE_H_
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "integration/cli_harness.h"
+#include "integration/daemon.h"
+
+namespace pipeline::testing {
+
+/// Every CLI test needs the daemon, and after every test no object with our labels may remain.
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override { RequireDaemon(); }
+  void TearDown() override {
+    if (IsSkipped()) return;
+    std::vector<std::string> left = LeftoverObjects();
+    EXPECT_TRUE(left.empty()) << "left behind: " << ::testing::PrintToString(left);
+  }
+
+  /// A .pipeline.yml on the busybox image with `jobs_yaml` appended.
+  static std::string Pipeline(const std::string& jobs_yaml) {
+    return std::string("image: ") + kBusybox + "\n" + jobs_yaml;
+  }
+};
+
+}  // namespace pipeline::testing
+
+#endif  // PIPELINE_TESTS_INTEGRATION_CLI_FIXTURE_H_

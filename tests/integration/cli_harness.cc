@@ -1,0 +1,166 @@
+#include "integration/cli_harness.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+
+#include "pipeline/docker.h"
+#include "pipeline/workspace.h"
+
+namespace pipeline::testing {
+namespace {
+
+std::string Env(const std::string& name) {
+  const char* value = std::getenv(name.c_str());
+  return value == nullptr ? "" : value;
+}
+
+void RunGit(const std::string& repo, const std::vector<std::string>& args) {
+  RunSpec spec;
+  spec.program = "git";
+  spec.args = {"-C", repo, "-c", "user.name=test", "-c", "user.email=test@localhost"};
+  spec.args.insert(spec.args.end(), args.begin(), args.end());
+  ProcessResult result = RunProcess(spec);
+  if (result.exit_code != 0) throw std::runtime_error("git failed: " + result.all());
+}
+
+}  // namespace
+
+TempRepo::TempRepo(const std::map<std::string, std::string>& files) {
+  std::string base = Env("TMPDIR").empty() ? "/tmp" : Env("TMPDIR");
+  std::string pattern = base + "/dp-it-XXXXXX";
+  if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+  path_ = pattern;
+  RunGit(path_, {"init", "-q", "-b", "main"});
+  for (const auto& [relative, content] : files) Write(relative, content);
+  Commit("initial");
+}
+
+TempRepo::~TempRepo() { workspace::RemoveTree(path_); }
+
+void TempRepo::Write(const std::string& relative, const std::string& content) const {
+  std::string full = path_ + "/" + relative;
+  std::string dir = full.substr(0, full.rfind('/'));
+  RunProcess({{"-p", dir}, "", {}, "mkdir"});
+  std::ofstream(full, std::ios::binary) << content;
+}
+
+std::string TempRepo::Commit(const std::string& message) const {
+  RunGit(path_, {"add", "-A"});
+  RunGit(path_, {"commit", "-q", "--allow-empty", "-m", message});
+  RunSpec spec{{"-C", path_, "rev-parse", "HEAD"}, "", {}, "git"};
+  std::string sha = RunProcess(spec).out;
+  return sha.substr(0, sha.find('\n'));
+}
+
+ProcessResult RunProcess(const RunSpec& spec) {
+  int out_pipe[2];
+  int err_pipe[2];
+  if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) {
+    throw std::runtime_error("pipe failed");
+  }
+  std::string program = spec.program.empty() ? PIPELINE_BINARY : spec.program;
+  std::vector<std::string> argv_strings = {program};
+  argv_strings.insert(argv_strings.end(), spec.args.begin(), spec.args.end());
+
+  pid_t pid = fork();
+  if (pid == 0) {
+    dup2(out_pipe[1], 1);
+    dup2(err_pipe[1], 2);
+    int null = open("/dev/null", O_RDONLY);
+    dup2(null, 0);
+    // The test runner may block signals; the child must start with none blocked.
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+    if (!spec.cwd.empty() && chdir(spec.cwd.c_str()) != 0) _exit(126);
+    for (const auto& [name, value] : spec.env) {
+      if (value.empty()) {
+        unsetenv(name.c_str());
+      } else {
+        setenv(name.c_str(), value.c_str(), 1);
+      }
+    }
+    std::vector<char*> argv;
+    for (std::string& arg : argv_strings) argv.push_back(arg.data());
+    argv.push_back(nullptr);
+    execvp(argv[0], argv.data());
+    _exit(127);
+  }
+  close(out_pipe[1]);
+  close(err_pipe[1]);
+
+  ProcessResult result;
+  std::mutex output_mutex;
+  auto reader = [&](int fd, std::string& into) {
+    char buffer[4096];
+    ssize_t n;
+    while ((n = read(fd, buffer, sizeof(buffer))) > 0) {
+      std::lock_guard<std::mutex> lock(output_mutex);
+      into.append(buffer, static_cast<size_t>(n));
+    }
+    close(fd);
+  };
+  std::thread out_reader(reader, out_pipe[0], std::ref(result.out));
+  std::thread err_reader(reader, err_pipe[0], std::ref(result.err));
+  if (spec.during) {
+    spec.during(pid, [&] {
+      std::lock_guard<std::mutex> lock(output_mutex);
+      return result.out + result.err;
+    });
+  }
+  auto deadline = std::chrono::steady_clock::now() + spec.limit;
+  int status = 0;
+  while (waitpid(pid, &status, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      result.err += "\n[harness] killed after " + std::to_string(spec.limit.count()) + "s";
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  out_reader.join();
+  err_reader.join();
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return result;
+}
+
+ProcessResult RunCli(const std::string& cwd, const std::vector<std::string>& args,
+                     const std::map<std::string, std::string>& env) {
+  RunSpec spec;
+  spec.cwd = cwd;
+  spec.args = args;
+  spec.env = env;
+  return RunProcess(spec);
+}
+
+bool WaitForOutput(const std::function<std::string()>& output_so_far, const std::string& needle,
+                   std::chrono::seconds limit) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (output_so_far().find(needle) != std::string::npos) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
+std::vector<std::string> LeftoverObjects() {
+  auto engine = docker::MakeEngineClient(docker::Endpoint{});
+  std::string label = std::string(docker::kLabelTool) + "=" + docker::kToolName;
+  std::vector<std::string> names;
+  for (const auto& object : engine->ListContainers(label)) names.push_back("container " + object.name);
+  for (const auto& object : engine->ListNetworks(label)) names.push_back("network " + object.name);
+  for (const auto& object : engine->ListVolumes(label)) names.push_back("volume " + object.name);
+  return names;
+}
+
+}  // namespace pipeline::testing

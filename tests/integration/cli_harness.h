@@ -1,0 +1,68 @@
+#ifndef PIPELINE_TESTS_INTEGRATION_CLI_HARNESS_H_
+#define PIPELINE_TESTS_INTEGRATION_CLI_HARNESS_H_
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace pipeline::testing {
+
+/// The image every CLI test runs on: install/build-images.sh --busybox-only builds it.
+inline constexpr const char* kBusybox = "docker-pipeline/busybox:latest";
+
+/// A throwaway git repository with one commit, removed with the object.
+class TempRepo {
+ public:
+  /// `files` maps relative paths to contents; all are committed.
+  explicit TempRepo(const std::map<std::string, std::string>& files);
+  ~TempRepo();
+  TempRepo(const TempRepo&) = delete;
+  TempRepo& operator=(const TempRepo&) = delete;
+
+  const std::string& path() const { return path_; }
+  void Write(const std::string& relative, const std::string& content) const;
+  /// Stages everything and commits; returns the new HEAD's SHA.
+  std::string Commit(const std::string& message) const;
+
+ private:
+  std::string path_;
+};
+
+/// What a finished process left.
+struct ProcessResult {
+  int exit_code = -1;  ///< 128 + signal when it was killed
+  std::string out;
+  std::string err;
+  std::string all() const { return out + err; }
+};
+
+struct RunSpec {
+  std::vector<std::string> args;  ///< after the binary
+  std::string cwd;
+  std::map<std::string, std::string> env;  ///< added to (or, with an empty value, removed from) ours
+  std::string program;                     ///< empty: the docker-pipeline binary under test
+  std::chrono::seconds limit{120};         ///< killed (and the test fails) past it
+  /// Called once after start with the child's pid, with the output so far available through
+  /// `output_so_far`; used to send signals mid-run.
+  std::function<void(int pid, const std::function<std::string()>& output_so_far)> during;
+};
+
+/// Runs a program with captured stdout and stderr and no stdin.
+ProcessResult RunProcess(const RunSpec& spec);
+
+/// Shorthand: runs the binary under test in `cwd` with `args`.
+ProcessResult RunCli(const std::string& cwd, const std::vector<std::string>& args,
+                     const std::map<std::string, std::string>& env = {});
+
+/// Polls `output_so_far` until it contains `needle` or `limit` passes; true when found.
+bool WaitForOutput(const std::function<std::string()>& output_so_far, const std::string& needle,
+                   std::chrono::seconds limit = std::chrono::seconds(30));
+
+/// Names of containers, networks and volumes carrying our tool label (all runs).
+std::vector<std::string> LeftoverObjects();
+
+}  // namespace pipeline::testing
+
+#endif  // PIPELINE_TESTS_INTEGRATION_CLI_HARNESS_H_

@@ -1,0 +1,184 @@
+// What a job sees and how jobs run: through the real binary, daemon and git repositories.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "integration/cli_fixture.h"
+
+namespace pipeline::testing {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+class RunTest : public CliTest {};
+
+/// Lines of `text` that contain `needle`, in order.
+std::vector<std::string> LinesWith(const std::string& text, const std::string& needle) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    if (line.find(needle) != std::string::npos) lines.push_back(line);
+  }
+  return lines;
+}
+
+size_t IndexOfLine(const std::string& text, const std::string& needle) {
+  size_t index = 0;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line); ++index) {
+    if (line.find(needle) != std::string::npos) return index;
+  }
+  return std::string::npos;
+}
+
+TEST_F(RunTest, CommandsAreEchoedAndRunInOneShell) {
+  TempRepo repo({{".pipeline.yml", Pipeline("job:\n  before_script: [cd /tmp]\n"
+                                            "  script:\n    - X=kept\n    - echo \"$X in $(pwd)\"\n")}});
+  ProcessResult run = RunCli(repo.path(), {"run"});
+  ASSERT_EQ(run.exit_code, 0) << run.all();
+  EXPECT_THAT(run.out, HasSubstr("job | + cd /tmp"));
+  EXPECT_THAT(run.out, HasSubstr("job | kept in /tmp"));
+}
+
+TEST_F(RunTest, AfterScriptRunsAfterAFailureWithoutChangingTheResult) {
+  TempRepo repo({{".pipeline.yml", Pipeline("job:\n  script: [exit 4]\n"
+                                            "  after_script:\n    - echo status=$CI_JOB_STATUS\n"
+                                            "    - exit 9\n")}});
+  ProcessResult run = RunCli(repo.path(), {"run"});
+  EXPECT_EQ(run.exit_code, 1) << run.all();
+  EXPECT_THAT(run.out, HasSubstr("job | status=failed"));
+  EXPECT_THAT(run.out, HasSubstr("exit code 4"));
+}
+
+TEST_F(RunTest, VariablesLayerPipelineThenJobThenCommandLine) {
+  TempRepo repo({{".pipeline.yml",
+                  Pipeline("variables: {A: pipeline, B: pipeline, C: pipeline}\n"
+                           "job:\n  variables: {B: job, C: job}\n"
+                           "  script: ['echo \"A=$A B=$B C=$C CI=$CI name=$CI_JOB_NAME\"']\n")}});
+  ProcessResult run = RunCli(repo.path(), {"run", "-e", "C=cli"});
+  ASSERT_EQ(run.exit_code, 0) << run.all();
+  EXPECT_THAT(run.out, HasSubstr("A=pipeline B=job C=cli CI=true name=job"));
+}
+
+TEST_F(RunTest, TheWorkspaceIsTheWorkTreeWithUncommittedEditsAndUntrackedFiles) {
+  TempRepo repo({{".pipeline.yml", Pipeline("job:\n  script: [cat tracked.txt new.txt, "
+                                            "'test ! -e ignored.txt', 'test ! -e .git']\n")},
+                 {"tracked.txt", "committed\n"},
+                 {".gitignore", "ignored.txt\n"}});
+  repo.Write("tracked.txt", "edited\n");
+  repo.Write("new.txt", "untracked\n");
+  repo.Write("ignored.txt", "secret\n");
+  ProcessResult run = RunCli(repo.path(), {"run"});
+  ASSERT_EQ(run.exit_code, 0) << run.all();
+  EXPECT_THAT(run.out, HasSubstr("job | edited"));
+  EXPECT_THAT(run.out, HasSubstr("job | untracked"));
+}
+
+TEST_F(RunTest, CommitModeRunsExactlyThatCommitIgnoringTheDirtyTree) {
+  TempRepo repo({{".pipeline.yml", Pipeline("job:\n  script: [cat file.txt]\n")},
+                 {"file.txt", "first\n"}});
+  std::string first = repo.Commit("first");
+  repo.Write("file.txt", "second\n");
+  repo.Commit("second");
+  repo.Write("file.txt", "dirty\n");
+  ProcessResult run = RunCli(repo.path(), {"run", "--commit", first});
+  ASSERT_EQ(run.exit_code, 0) << run.all();
+  EXPECT_THAT(run.out, HasSubstr("job | first"));
+  EXPECT_THAT(run.out, Not(HasSubstr("dirty")));
+}
+
+TEST_F(RunTest, JobsOfOneStageRunInParallel) {
+  // In the event stream, both jobs must have started before either finished.
+  TempRepo repo({{".pipeline.yml", Pipeline("left:\n  script: ['sleep 2', 'echo left done']\n"
+                                            "right:\n  script: ['sleep 2', 'echo right done']\n")}});
+  ProcessResult run = RunCli(repo.path(), {"run", "--log-format", "json"});
+  ASSERT_EQ(run.exit_code, 0) << run.all();
+  size_t first_finished = IndexOfLine(run.out, "\"job_finished\"");
+  std::vector<std::string> starts = LinesWith(run.out, "\"event\":\"job_started\"");
+  ASSERT_EQ(starts.size(), 2u) << run.out;
+  EXPECT_LT(IndexOfLine(run.out, starts[1]), first_finished) << "second job started only after "
+                                                                 "the first finished:\n"
+                                                              << run.out;
+}
+
+TEST_F(RunTest, NeedsLetsAJobStartBeforeItsStageWouldAllow) {
+  TempRepo repo({{".pipeline.yml",
+                  Pipeline("stages: [build, test]\n"
+                           "slow:\n  stage: build\n  script: ['sleep 3', 'echo slow done']\n"
+                           "fast:\n  stage: build\n  script: ['echo fast done']\n"
+                           "check:\n  stage: test\n  needs: [fast]\n  script: ['echo check ran']\n")}});
+  ProcessResult run = RunCli(repo.path(), {"run"});
+  ASSERT_EQ(run.exit_code, 0) << run.all();
+  EXPECT_LT(IndexOfLine(run.out, "check | check ran"), IndexOfLine(run.out, "slow | slow done"))
+      << run.out;
+}
+
+TEST_F(RunTest, JsonLogFormatPrintsOneObjectPerEvent) {
+  TempRepo repo({{".pipeline.yml", Pipeline("job:\n  script: ['echo \"quote\\\" here\"']\n")}});
+  ProcessResult run = RunCli(repo.path(), {"run", "--log-format", "json"});
+  ASSERT_EQ(run.exit_code, 0) << run.all();
+  std::istringstream in(run.out);
+  int lines = 0;
+  for (std::string line; std::getline(in, line); ++lines) {
+    EXPECT_EQ(line.front(), '{') << line;
+    EXPECT_EQ(line.back(), '}') << line;
+    EXPECT_THAT(line, HasSubstr("\"run\":"));
+  }
+  EXPECT_GE(lines, 5);
+  EXPECT_THAT(run.out, HasSubstr("\"event\":\"job_output\",\"run\""));
+  EXPECT_THAT(run.out, HasSubstr("quote\\\" here"));
+  EXPECT_THAT(run.out, HasSubstr("\"event\":\"run_finished\""));
+}
+
+TEST_F(RunTest, AJobOverItsMemoryLimitIsReportedAsKilledForMemory) {
+  TempRepo repo({{".pipeline.yml",
+                  Pipeline("hog:\n  resources: {memory: 32m}\n"
+                           "  script: ['x=a; while true; do x=\"$x$x\"; done']\n")}});
+  ProcessResult run = RunCli(repo.path(), {"run"});
+  EXPECT_EQ(run.exit_code, 1) << run.all();
+  EXPECT_THAT(run.out, HasSubstr("out of memory"));
+  EXPECT_THAT(run.out, HasSubstr("limit 32 MiB"));
+}
+
+TEST_F(RunTest, ThePidsLimitStopsAForkBomb) {
+  TempRepo repo({{".pipeline.yml",
+                  Pipeline("bomb:\n  resources: {pids: 20}\n"
+                           "  script: ['for i in $(seq 1 60); do sleep 5 & done; wait']\n")}});
+  ProcessResult run = RunCli(repo.path(), {"run"});
+  EXPECT_EQ(run.exit_code, 1) << run.all();
+  EXPECT_THAT(run.out, HasSubstr("fork"));
+}
+
+TEST_F(RunTest, AJobTimeoutKillsTheJob) {
+  TempRepo repo({{".pipeline.yml", Pipeline("slow:\n  timeout: 2s\n  script: [sleep 60]\n")}});
+  ProcessResult run = RunCli(repo.path(), {"run"});
+  EXPECT_EQ(run.exit_code, 1) << run.all();
+  EXPECT_THAT(run.out, HasSubstr("timed out after 2s"));
+}
+
+TEST_F(RunTest, OnlySelectedJobsAndTheirNeedsRun) {
+  TempRepo repo({{".pipeline.yml", Pipeline("a:\n  script: [echo a ran]\n"
+                                            "b:\n  needs: [a]\n  script: [echo b ran]\n"
+                                            "c:\n  script: [echo c ran]\n")}});
+  ProcessResult run = RunCli(repo.path(), {"run", "--job", "b"});
+  ASSERT_EQ(run.exit_code, 0) << run.all();
+  EXPECT_THAT(run.out, HasSubstr("a ran"));
+  EXPECT_THAT(run.out, HasSubstr("b ran"));
+  EXPECT_THAT(run.out, Not(HasSubstr("c ran")));
+}
+
+TEST_F(RunTest, PlanPrintsLevelsWithoutRunningAnything) {
+  TempRepo repo({{".pipeline.yml", Pipeline("stages: [build, test]\n"
+                                            "compile:\n  stage: build\n  script: [x]\n"
+                                            "unit:\n  stage: test\n  script: [x]\n")}});
+  ProcessResult run = RunCli(repo.path(), {"plan"});
+  ASSERT_EQ(run.exit_code, 0) << run.all();
+  EXPECT_LT(run.out.find("level 1"), run.out.find("compile"));
+  EXPECT_LT(run.out.find("level 2"), run.out.find("unit"));
+  EXPECT_THAT(run.out, HasSubstr("after compile"));
+}
+
+}  // namespace
+}  // namespace pipeline::testing

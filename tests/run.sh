@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The whole test suite (README.md's second command; .ci/run calls exactly this):
+#   1. install/dev-setup.sh: build deps, a Docker engine when none answers, the test images;
+#   2. a RelWithDebInfo build: unit tests (parallel), then integration tests against the real daemon;
+#   3. an AddressSanitizer + UndefinedBehaviorSanitizer build: the same two suites.
+# With CI=true, tests that need the daemon fail instead of skipping when it is missing.
+# Options: --no-sanitizers skips step 3 (quicker local runs).
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+sanitizers=1
+for arg in "$@"; do
+  case "$arg" in
+    --no-sanitizers) sanitizers=0 ;;
+    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
+    *) echo "run.sh: unknown option '$arg'" >&2; exit 2 ;;
+  esac
+done
+
+"$top/install/dev-setup.sh"
+
+run_suite() {  # run_suite BUILD_DIR [CMAKE_ARGS...]
+  local dir=$1; shift
+  cmake -S "$top" -B "$dir" -G Ninja "$@" >/dev/null
+  cmake --build "$dir"
+  ctest --test-dir "$dir" -L unit -j 2 --output-on-failure --timeout 120
+  ctest --test-dir "$dir" -L docker --output-on-failure --timeout 300
+}
+
+run_suite "$top/build-ci" -DCMAKE_BUILD_TYPE=RelWithDebInfo
+if [ "$sanitizers" = 1 ]; then
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    run_suite "$top/build-asan" -DCMAKE_BUILD_TYPE=Debug -DPIPELINE_SANITIZE=ON
+fi

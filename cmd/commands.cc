@@ -94,6 +94,11 @@ int RunCommand(const Options& options, const Logging& logging) {
     observers.Add(MakeConsoleReporter(stdout, console));
   }
 
+  if (!options.junit_path.empty()) observers.Add(MakeJUnitReporter(options.junit_path));
+  if (!options.report_json_path.empty()) {
+    observers.Add(MakeJsonReportWriter(options.report_json_path));
+  }
+
   std::unique_ptr<docker::EngineApi> engine = ConnectEngine(options);
   RunContext context{*engine, cancel, observers, logging.log};
   RunResult result = RunPlan(loaded.plan, source, run_options, context);

@@ -47,6 +47,8 @@ Options:
       --job-timeout DUR    Time limit of a job that sets none (default: 1h)
       --pull POLICY        never, missing (default) or always
       --log-format FORMAT  text (default) or json: one JSON object per event on stdout
+      --junit PATH         Write a JUnit XML report (one testsuite per stage, one testcase per job)
+      --report-json PATH   Write the run as a JSON report (status, exit code, timings per job)
   -q, --quiet              Show only the summary, not the jobs' output
   -v, --verbose            Show debug messages
       --no-color           No colours (also: NO_COLOR set, or output not a terminal)

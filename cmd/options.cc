@@ -128,6 +128,10 @@ void ParseRunFlag(const std::string& flag, ArgReader& reader, Options& options) 
     } else {
       throw UsageError("option '--log-format' wants text or json, not '" + format + "'");
     }
+  } else if (flag == "--junit") {
+    options.junit_path = reader.Value(flag);
+  } else if (flag == "--report-json") {
+    options.report_json_path = reader.Value(flag);
   } else if (flag == "-v" || flag == "--verbose") {
     options.verbose = true;
   } else if (flag == "-q" || flag == "--quiet") {

@@ -30,6 +30,8 @@ struct Options {
   std::optional<std::chrono::seconds> job_timeout;       ///< --job-timeout
   PullPolicy pull = PullPolicy::kMissing;
   LogFormat log_format = LogFormat::kText;
+  std::string junit_path;        ///< --junit: write JUnit XML there
+  std::string report_json_path;  ///< --report-json: write the JSON report there
   bool verbose = false;
   bool quiet = false;
   bool no_color = false;

@@ -3,23 +3,9 @@
 #include <cstdio>
 #include <ctime>
 
+#include "report/utf8.h"
+
 namespace pipeline::report {
-namespace {
-
-/// Length of the valid UTF-8 sequence starting at text[i], or 0 when it is not valid.
-size_t Utf8Length(std::string_view text, size_t i) {
-  auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
-  unsigned char lead = byte(i);
-  size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3
-                                  : (lead >> 3) == 0x1E ? 4 : 0;
-  if (length == 0 || i + length > text.size()) return 0;
-  for (size_t k = 1; k < length; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return 0;
-  }
-  return length;
-}
-
-}  // namespace
 
 std::string JsonString(std::string_view text) {
   std::string out = "\"";
@@ -27,7 +13,7 @@ std::string JsonString(std::string_view text) {
   for (size_t i = 0; i < text.size();) {
     unsigned char c = static_cast<unsigned char>(text[i]);
     if (c >= 0x80) {
-      size_t length = Utf8Length(text, i);
+      size_t length = Utf8SequenceLength(text, i);
       if (length == 0) {
         out += "\\ufffd";
         ++i;

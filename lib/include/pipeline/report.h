@@ -22,6 +22,21 @@ std::shared_ptr<RunObserver> MakeConsoleReporter(std::FILE* out, const ConsoleOp
 /// One JSON object per event through `log` (timestamp, run id, job, event, message).
 std::shared_ptr<RunObserver> MakeJsonEventLogger(std::shared_ptr<spdlog::logger> log);
 
+/// Writes JUnit XML to `path` when the run finishes (also when it failed or was interrupted):
+/// one testsuite per stage, one testcase per job with its time, a `failure` with the exit code,
+/// the reason and the last lines of the log, `skipped` for jobs that never ran, and the output in
+/// `system-out`. Written to a temporary file and renamed, so a reader never sees half a file.
+std::shared_ptr<RunObserver> MakeJUnitReporter(const std::string& path);
+
+/// Writes the run as one JSON document to `path` when it finishes (atomically, as above).
+std::shared_ptr<RunObserver> MakeJsonReportWriter(const std::string& path);
+
+/// The JUnit XML for `run` (what MakeJUnitReporter writes).
+std::string RenderJUnit(const RunResult& run);
+
+/// The JSON report for `run` (what MakeJsonReportWriter writes).
+std::string RenderJsonReport(const RunResult& run);
+
 }  // namespace pipeline
 
 #endif  // PIPELINE_REPORT_H_

@@ -43,6 +43,7 @@ int Main(const std::vector<std::string>& args) {
     if (options.command == "validate") return ValidateCommand(options, *logging);
     if (options.command == "plan") return PlanCommand(options, *logging);
     if (options.command == "prune") return PruneCommand(options, *logging);
+    if (options.command == "hook") return HookCommand(options, *logging);
     return RunCommand(options, *logging);
   } catch (const Error& error) {
     PrintError(logging ? &*logging : nullptr, error.what());

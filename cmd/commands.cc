@@ -6,7 +6,9 @@
 #include <cstdlib>
 #include <set>
 #include <string>
+#include <optional>
 #include <thread>
+#include <vector>
 
 #include "pipeline/errors.h"
 #include "pipeline/parse.h"
@@ -27,15 +29,41 @@ std::string GetEnv(const std::string& name) {
 /// The repository, the pipeline read from it, and its plan.
 struct Loaded {
   workspace::RepoInfo repo;
+  std::string commit;  ///< full SHA with --commit, else empty
   Pipeline pipeline;
   Plan plan;
 };
 
+/// With --commit the pipeline file is read from that commit, as CI would read it, not from the
+/// work tree; -f then names a path inside the repository.
+Pipeline LoadPipelineAtCommit(const workspace::RepoInfo& repo, const std::string& commit,
+                              const std::string& file) {
+  std::vector<std::string> candidates;
+  if (!file.empty()) {
+    candidates.push_back(file);
+  } else {
+    candidates.assign(std::begin(kPipelineFileNames), std::end(kPipelineFileNames));
+  }
+  for (const std::string& candidate : candidates) {
+    std::optional<std::string> text = workspace::ReadFileAtCommit(repo.root, commit, candidate);
+    if (text) return ParsePipeline(*text, candidate);
+  }
+  std::string names;
+  for (const std::string& candidate : candidates) names += (names.empty() ? "" : ", ") + candidate;
+  throw ParseError("commit " + commit.substr(0, 12) + " has no pipeline file (looked for " + names +
+                   ")");
+}
+
 Loaded Load(const Options& options) {
   Loaded loaded;
   loaded.repo = workspace::OpenRepository(options.directory);
-  std::string file = options.file.empty() ? FindPipelineFile(loaded.repo.root) : options.file;
-  loaded.pipeline = LoadPipeline(file);
+  if (!options.commit.empty()) {
+    loaded.commit = workspace::ResolveCommit(loaded.repo.root, options.commit);
+    loaded.pipeline = LoadPipelineAtCommit(loaded.repo, loaded.commit, options.file);
+  } else {
+    std::string file = options.file.empty() ? FindPipelineFile(loaded.repo.root) : options.file;
+    loaded.pipeline = LoadPipeline(file);
+  }
   Selection selection;
   selection.only_jobs = options.only_jobs;
   loaded.plan = MakePlan(loaded.pipeline, selection);
@@ -45,6 +73,14 @@ Loaded Load(const Options& options) {
 std::unique_ptr<docker::EngineApi> ConnectEngine(const Options& options) {
   docker::Endpoint endpoint = docker::ResolveEndpoint(options.endpoint, GetEnv);
   return docker::MakeEngineClient(endpoint);
+}
+
+/// "refs/heads/feature/x" -> "feature/x"; other refs (tags) name no branch.
+std::string BranchOfRef(const std::string& ref) {
+  const std::string heads = "refs/heads/";
+  if (ref.rfind(heads, 0) == 0) return ref.substr(heads.size());
+  if (ref.rfind("refs/", 0) == 0) return "";
+  return ref;
 }
 
 bool UseColor(const Options& options) {
@@ -80,9 +116,8 @@ int RunCommand(const Options& options, const Logging& logging) {
   source.repo_name = loaded.repo.name;
   source.head_commit = loaded.repo.head_commit;
   source.branch = loaded.repo.branch;
-  if (!options.commit.empty()) {
-    source.commit = workspace::ResolveCommit(loaded.repo.root, options.commit);
-  }
+  source.commit = loaded.commit;
+  if (!options.ref.empty()) source.branch = BranchOfRef(options.ref);
 
   ObserverList observers;
   if (options.log_format == LogFormat::kJson) {

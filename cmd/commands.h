@@ -11,6 +11,7 @@ int RunCommand(const Options& options, const Logging& logging);
 int ValidateCommand(const Options& options, const Logging& logging);
 int PlanCommand(const Options& options, const Logging& logging);
 int PruneCommand(const Options& options, const Logging& logging);
+int HookCommand(const Options& options, const Logging& logging);
 
 /// The plugin metadata JSON the docker CLI asks for; never contacts the daemon.
 std::string PluginMetadata();

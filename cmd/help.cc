@@ -13,6 +13,7 @@ Commands:
   validate   Check the pipeline file and its job graph; run nothing
   plan       Print the order the jobs would run in; run nothing
   prune      Remove containers, networks and volumes left by runs that died
+  hook       Install or uninstall the git pre-push hook that runs the pipeline before a push
   version    Print the version
 
 Pipeline files, looked for in the repository root: .pipeline.yml, bitbucket-pipelines.yml,
@@ -35,7 +36,10 @@ Options:
   -f, --file FILE          Pipeline file (default: first of .pipeline.yml, bitbucket-pipelines.yml,
                            .gitlab-ci.yml in the repository root)
   -C, --directory DIR      Repository to run in (default: the current directory)
-      --commit REV         Run exactly this commit's tree instead of the working tree
+      --commit REV         Run exactly this commit's tree (and its pipeline file) instead of
+                           the working tree
+      --ref REF            The git ref being tested (refs/heads/NAME or refs/tags/NAME); sets
+                           the branch or tag variables (default: the current branch)
       --job NAME           Run only this job and the jobs it needs (repeatable)
   -e, --env NAME[=VALUE]   Set a variable in every job (NAME alone: from your environment);
                            wins over the pipeline's and the job's variables (repeatable)
@@ -75,6 +79,16 @@ Remove every container, network and volume carrying docker-pipeline's labels who
 is gone. With --all, also those of runs still going (on this daemon). Prints what it removed.
 )";
 
+constexpr const char* kHookHelp = R"(Usage: docker pipeline hook install|uninstall [-C DIR]
+
+install    Put a pre-push hook into the repository (core.hooksPath is respected). An existing
+           pre-push hook is kept as pre-push.docker-pipeline-previous and still runs first.
+           On `git push`, the hook runs the pipeline on exactly each pushed commit (not your
+           working tree) and refuses the push when it fails, printing the summary and the path
+           of the full log. Skip it with `git push --no-verify` or DOCKER_PIPELINE_SKIP=1.
+uninstall  Remove our hook and put back the one it replaced.
+)";
+
 }  // namespace
 
 std::string HelpText(const std::string& command) {
@@ -82,6 +96,7 @@ std::string HelpText(const std::string& command) {
   if (command == "validate") return kValidateHelp;
   if (command == "plan") return kPlanHelp;
   if (command == "prune") return kPruneHelp;
+  if (command == "hook") return kHookHelp;
   return kOverview;
 }
 

@@ -7,8 +7,8 @@
 namespace pipeline::cli {
 namespace {
 
-const std::set<std::string> kCommands = {"run",  "validate", "plan",
-                                         "prune", "version",  "help"};
+const std::set<std::string> kCommands = {"run",   "validate", "plan", "prune",
+                                         "hook",  "version",  "help"};
 
 /// Docker's global options that take a value; they may come before `pipeline` (facts.md).
 const std::set<std::string> kDockerValueFlags = {
@@ -79,6 +79,8 @@ void ParseRunFlag(const std::string& flag, ArgReader& reader, Options& options) 
     options.directory = reader.Value(flag);
   } else if (flag == "--commit") {
     options.commit = reader.Value(flag);
+  } else if (flag == "--ref") {
+    options.ref = reader.Value(flag);
   } else if (flag == "--job") {
     options.only_jobs.push_back(reader.Value(flag));
   } else if (flag == "-e" || flag == "--env") {
@@ -182,7 +184,7 @@ Options ParseOptions(const std::vector<std::string>& args) {
     }
     if (kCommands.count(command) == 0) {
       throw UsageError("unknown command '" + command +
-                       "'; commands are run, validate, plan, prune and version");
+                       "'; commands are run, validate, plan, prune, hook and version");
     }
     options.command = command;
   }
@@ -191,6 +193,13 @@ Options ParseOptions(const std::vector<std::string>& args) {
     options.help = true;
     if (kCommands.count(options.command) == 0) options.command = "help";
     return options;
+  }
+  if (options.command == "hook" && !reader.done() && reader.peek().rfind("-", 0) != 0) {
+    options.hook_action = reader.Next();
+    if (options.hook_action != "install" && options.hook_action != "uninstall") {
+      throw UsageError("unknown hook action '" + options.hook_action +
+                       "'; use 'hook install' or 'hook uninstall'");
+    }
   }
   while (!reader.done()) {
     std::string flag = reader.Next();
@@ -205,6 +214,9 @@ Options ParseOptions(const std::vector<std::string>& args) {
     if (reader.HasInlineValue()) {
       throw UsageError("option '" + flag + "' takes no value");
     }
+  }
+  if (options.command == "hook" && options.hook_action.empty() && !options.help) {
+    throw UsageError("'hook' wants an action: 'hook install' or 'hook uninstall'");
   }
   return options;
 }

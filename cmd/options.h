@@ -22,6 +22,8 @@ struct Options {
   std::string file;                  ///< -f: the pipeline file; empty = look in the repo root
   std::string directory = ".";       ///< -C: where the repository is
   std::string commit;                ///< --commit: run exactly this revision
+  std::string ref;                   ///< --ref: the git ref being tested (refs/heads/x, refs/tags/v1)
+  std::string hook_action;           ///< hook install | uninstall
   std::vector<std::string> only_jobs;  ///< --job (repeatable)
   std::vector<std::string> env_args;   ///< -e as given: NAME=VALUE or NAME
   std::optional<size_t> max_parallel;  ///< -j

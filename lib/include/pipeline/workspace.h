@@ -2,6 +2,7 @@
 #define PIPELINE_WORKSPACE_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace pipeline::workspace {
@@ -33,6 +34,15 @@ SnapshotStats SnapshotWorkTree(const std::string& repo_root, const std::string& 
 /// Writes exactly the tree of `commit` (a full SHA) into `dest`: what a push would send.
 SnapshotStats SnapshotCommit(const std::string& repo_root, const std::string& commit,
                              const std::string& dest);
+
+/// The content of `path` (relative to the repository root) in `commit`; nullopt when the commit
+/// has no such file. Lets `--commit` read the pipeline file as it was in that commit.
+std::optional<std::string> ReadFileAtCommit(const std::string& repo_root, const std::string& commit,
+                                            const std::string& path);
+
+/// Where git looks for this repository's hooks: core.hooksPath when set (relative to the work
+/// tree), else the hooks folder of the common git directory (shared by linked work trees).
+std::string HooksDirectory(const std::string& repo_root);
 
 /// Copies a directory tree (regular files, directories, symlinks as symlinks, modes kept).
 SnapshotStats CopyTree(const std::string& from, const std::string& to);

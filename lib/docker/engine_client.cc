@@ -1,1 +1,236 @@
-// placeholder
+#include <Poco/Exception.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include <memory>
+#include <mutex>
+#include <sstream>
+
+#include "docker/frame_demuxer.h"
+#include "docker/http_transport.h"
+#include "docker/request_json.h"
+#include "pipeline/docker.h"
+#include "pipeline/errors.h"
+
+namespace pipeline::docker {
+namespace {
+
+Poco::JSON::Object::Ptr ParseObject(const std::string& json, const std::string& operation) {
+  try {
+    Poco::JSON::Parser parser;
+    return parser.parse(json).extract<Poco::JSON::Object::Ptr>();
+  } catch (const Poco::Exception& error) {
+    throw DockerError(operation + ": the daemon's answer is not JSON: " + error.displayText());
+  }
+}
+
+std::string Short(const std::string& id) { return id.substr(0, 12); }
+
+/// The output of an attached container, read from the hijacked connection until it closes.
+class AttachedOutput : public OutputStream {
+ public:
+  explicit AttachedOutput(HijackedConnection connection) : connection_(std::move(connection)) {}
+
+  void Pump(const OutputHandler& handler) override {
+    FrameDemuxer demuxer(handler);
+    if (connection_.buffered.size() > 0) {
+      demuxer.Feed(connection_.buffered.begin(), connection_.buffered.size());
+    }
+    char buffer[64 * 1024];
+    while (true) {
+      int n = 0;
+      try {
+        n = connection_.socket.receiveBytes(buffer, sizeof(buffer));
+      } catch (const Poco::Exception& error) {
+        throw DockerError("read container output: " + error.displayText());
+      }
+      if (n <= 0) break;
+      demuxer.Feed(buffer, static_cast<size_t>(n));
+    }
+    connection_.socket.close();
+  }
+
+ private:
+  HijackedConnection connection_;
+};
+
+class EngineClient : public EngineApi {
+ public:
+  explicit EngineClient(const Endpoint& endpoint) : http_(endpoint) {}
+
+  const Endpoint& endpoint() const override { return http_.endpoint(); }
+
+  void Ping() override {
+    HttpResponse response = http_.Request("GET", "/_ping");
+    if (response.status != 200) {
+      throw DockerError(http_.CannotConnectMessage() + " (ping: " + ErrorMessage(response) + ")",
+                        response.status);
+    }
+  }
+
+  std::string ServerVersion() override {
+    HttpResponse response = Expect(http_.Request("GET", "/version"), 200, "read daemon version");
+    auto object = ParseObject(response.body, "read daemon version");
+    return object->has("Version") ? object->getValue<std::string>("Version") : "";
+  }
+
+  bool ImageExists(const std::string& image) override {
+    HttpResponse response = http_.Request("GET", "/images/" + UrlEncode(image) + "/json");
+    if (response.status == 404) return false;
+    Expect(response, 200, "inspect image '" + image + "'");
+    return true;
+  }
+
+  void PullImage(const std::string& image) override {
+    auto [name, tag] = SplitImageReference(image);
+    HttpResponse response =
+        http_.Request("POST", "/images/create?fromImage=" + UrlEncode(name) + "&tag=" + UrlEncode(tag),
+                      "", 30 * 60);
+    if (response.status >= 400) throw ImageNotFoundError("pull " + image + ": " + ErrorMessage(response));
+    // A pull that fails midway still answers 200; the failure is an "error" object in the stream.
+    std::istringstream lines(response.body);
+    for (std::string line; std::getline(lines, line);) {
+      if (line.find("\"error\"") == std::string::npos) continue;
+      try {
+        auto object = ParseObject(line, "pull " + image);
+        if (object->has("error")) {
+          throw ImageNotFoundError("pull " + image + ": " + object->getValue<std::string>("error"));
+        }
+      } catch (const ImageNotFoundError&) {
+        throw;
+      } catch (const DockerError&) {
+        // Not a progress object we understand; the image check after the pull decides.
+      }
+    }
+  }
+
+  std::string CreateContainer(const ContainerSpec& spec) override {
+    std::string path = "/containers/create";
+    if (!spec.name.empty()) path += "?name=" + UrlEncode(spec.name);
+    std::string what = "create container" + (spec.name.empty() ? "" : " '" + spec.name + "'");
+    HttpResponse response = http_.Request("POST", path, ContainerCreateBody(spec));
+    if (response.status == 404) {
+      throw ImageNotFoundError(what + ": " + ErrorMessage(response));
+    }
+    Expect(response, 201, what);
+    return ParseObject(response.body, what)->getValue<std::string>("Id");
+  }
+
+  std::unique_ptr<OutputStream> AttachContainer(const std::string& id) override {
+    return std::make_unique<AttachedOutput>(http_.Hijack(
+        "/containers/" + id + "/attach?stream=1&stdout=1&stderr=1", "attach to " + Short(id)));
+  }
+
+  void StartContainer(const std::string& id) override {
+    HttpResponse response = http_.Request("POST", "/containers/" + id + "/start");
+    if (response.status == 304) return;
+    Expect(response, 204, "start container " + Short(id));
+  }
+
+  int WaitContainer(const std::string& id) override {
+    HttpResponse response = http_.Request("POST", "/containers/" + id + "/wait", "",
+                                          HttpTransport::kLongTimeoutSeconds);
+    Expect(response, 200, "wait for container " + Short(id));
+    auto object = ParseObject(response.body, "wait for container " + Short(id));
+    return object->getValue<int>("StatusCode");
+  }
+
+  ContainerState InspectContainer(const std::string& id) override {
+    std::string what = "inspect container " + Short(id);
+    HttpResponse response = Expect(http_.Request("GET", "/containers/" + id + "/json"), 200, what);
+    auto state = ParseObject(response.body, what)->getObject("State");
+    ContainerState result;
+    if (!state) return result;
+    result.status = state->optValue<std::string>("Status", "");
+    result.running = state->optValue<bool>("Running", false);
+    result.exit_code = state->optValue<int>("ExitCode", 0);
+    result.oom_killed = state->optValue<bool>("OOMKilled", false);
+    result.error = state->optValue<std::string>("Error", "");
+    return result;
+  }
+
+  void StopContainer(const std::string& id, int grace_seconds) override {
+    HttpResponse response =
+        http_.Request("POST", "/containers/" + id + "/stop?t=" + std::to_string(grace_seconds), "",
+                      grace_seconds + HttpTransport::kShortTimeoutSeconds);
+    if (response.status == 304 || response.status == 404) return;
+    Expect(response, 204, "stop container " + Short(id));
+  }
+
+  void KillContainer(const std::string& id) override {
+    HttpResponse response = http_.Request("POST", "/containers/" + id + "/kill");
+    // 409: not running any more; 404: already gone. Both are what a kill wants.
+    if (response.status == 409 || response.status == 404) return;
+    Expect(response, 204, "kill container " + Short(id));
+  }
+
+  void RemoveContainer(const std::string& id) override {
+    HttpResponse response = http_.Request("DELETE", "/containers/" + id + "?force=1&v=1");
+    if (response.status == 404) return;
+    // 409 "removal already in progress": another remover (the sweep) got there first.
+    if (response.status == 409 && ErrorMessage(response).find("in progress") != std::string::npos) {
+      return;
+    }
+    Expect(response, 204, "remove container " + Short(id));
+  }
+
+  std::string CreateNetwork(const std::string& name,
+                            const std::map<std::string, std::string>& labels) override {
+    std::string what = "create network '" + name + "'";
+    HttpResponse response = http_.Request("POST", "/networks/create", NetworkCreateBody(name, labels));
+    Expect(response, 201, what);
+    return ParseObject(response.body, what)->getValue<std::string>("Id");
+  }
+
+  void RemoveNetwork(const std::string& id) override {
+    HttpResponse response = http_.Request("DELETE", "/networks/" + UrlEncode(id));
+    if (response.status == 404) return;
+    Expect(response, 204, "remove network " + Short(id));
+  }
+
+  void RemoveVolume(const std::string& name) override {
+    HttpResponse response = http_.Request("DELETE", "/volumes/" + UrlEncode(name) + "?force=1");
+    if (response.status == 404) return;
+    Expect(response, 204, "remove volume " + name);
+  }
+
+  std::vector<ObjectRef> ListContainers(const std::string& label) override {
+    return List("/containers/json?all=1&" + LabelFilterQuery(label), "", "list containers");
+  }
+
+  std::vector<ObjectRef> ListNetworks(const std::string& label) override {
+    return List("/networks?" + LabelFilterQuery(label), "", "list networks");
+  }
+
+  std::vector<ObjectRef> ListVolumes(const std::string& label) override {
+    return List("/volumes?" + LabelFilterQuery(label), "Volumes", "list volumes");
+  }
+
+ private:
+  std::vector<ObjectRef> List(const std::string& path, const std::string& key,
+                              const std::string& what) {
+    HttpResponse response = Expect(http_.Request("GET", path), 200, what);
+    try {
+      return ParseObjectList(response.body, key);
+    } catch (const Poco::Exception& error) {
+      throw DockerError(what + ": unexpected answer: " + error.displayText());
+    }
+  }
+
+  static HttpResponse Expect(HttpResponse response, int status, const std::string& what) {
+    if (response.status != status && !(status == 200 && response.status == 201)) {
+      throw DockerError(what + ": " + ErrorMessage(response), response.status);
+    }
+    return response;
+  }
+
+  HttpTransport http_;
+};
+
+}  // namespace
+
+std::unique_ptr<EngineApi> MakeEngineClient(const Endpoint& endpoint) {
+  return std::make_unique<EngineClient>(endpoint);
+}
+
+}  // namespace pipeline::docker

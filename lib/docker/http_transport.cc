@@ -1,0 +1,157 @@
+#include "docker/http_transport.h"
+
+#include <Poco/Exception.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/NetException.h>
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/StreamCopier.h>
+
+#include <sstream>
+
+#include "pipeline/errors.h"
+
+namespace pipeline::docker {
+namespace {
+
+/// An HTTP session whose every (re)connection goes to a unix socket. Poco's own connect() sets
+/// TCP_NODELAY, which a unix socket refuses, so this one connects by itself.
+class UnixSocketSession : public Poco::Net::HTTPClientSession {
+ public:
+  UnixSocketSession(std::string path, Poco::Timespan timeout)
+      : Poco::Net::HTTPClientSession("127.0.0.1", 80), path_(std::move(path)), timeout_(timeout) {}
+
+ protected:
+  void connect(const Poco::Net::SocketAddress&) override {
+    Poco::Net::StreamSocket socket(Poco::Net::SocketAddress::UNIX_LOCAL);
+    socket.connect(Poco::Net::SocketAddress(Poco::Net::SocketAddress::UNIX_LOCAL, path_),
+                   Poco::Timespan(10, 0));
+    socket.setReceiveTimeout(timeout_);
+    socket.setSendTimeout(Poco::Timespan(HttpTransport::kShortTimeoutSeconds, 0));
+    attachSocket(socket);
+  }
+
+ private:
+  std::string path_;
+  Poco::Timespan timeout_;
+};
+
+bool IsConnectFailure(const Poco::Exception& error) {
+  return dynamic_cast<const Poco::Net::ConnectionRefusedException*>(&error) != nullptr ||
+         dynamic_cast<const Poco::Net::HostNotFoundException*>(&error) != nullptr ||
+         dynamic_cast<const Poco::Net::NoAddressFoundException*>(&error) != nullptr ||
+         dynamic_cast<const Poco::FileNotFoundException*>(&error) != nullptr ||
+         error.displayText().find("No such file") != std::string::npos ||
+         error.displayText().find("refused") != std::string::npos;
+}
+
+}  // namespace
+
+HttpTransport::HttpTransport(Endpoint endpoint) : endpoint_(std::move(endpoint)) {
+  const std::string& host = endpoint_.host;
+  if (host.rfind("unix://", 0) == 0) {
+    unix_path_ = host.substr(7);
+  } else if (host.rfind("tcp://", 0) == 0 || host.rfind("http://", 0) == 0) {
+    std::string rest = host.substr(host.find("://") + 3);
+    rest = rest.substr(0, rest.find('/'));
+    size_t colon = rest.rfind(':');
+    tcp_host_ = rest.substr(0, colon);
+    tcp_port_ = colon == std::string::npos ? 2375 : static_cast<uint16_t>(std::stoi(rest.substr(colon + 1)));
+  } else if (!host.empty() && host.front() == '/') {
+    unix_path_ = host;
+  } else {
+    throw EnvironmentError("unsupported Docker host '" + host +
+                           "': use unix:///path/to/docker.sock or tcp://host:port");
+  }
+}
+
+std::string HttpTransport::CannotConnectMessage() const {
+  return "cannot connect to the Docker daemon at " + endpoint_.host + ": is the daemon running?";
+}
+
+void HttpTransport::SetApiVersion(const std::string& version) { api_version_ = version; }
+
+std::string HttpTransport::VersionedPath(const std::string& path) const {
+  return "/v" + api_version_ + path;
+}
+
+std::unique_ptr<Poco::Net::HTTPClientSession> HttpTransport::Open(int timeout_seconds) const {
+  Poco::Timespan timeout(timeout_seconds, 0);
+  if (!unix_path_.empty()) return std::make_unique<UnixSocketSession>(unix_path_, timeout);
+  auto session = std::make_unique<Poco::Net::HTTPClientSession>(tcp_host_, tcp_port_);
+  session->setTimeout(Poco::Timespan(10, 0), Poco::Timespan(kShortTimeoutSeconds, 0), timeout);
+  return session;
+}
+
+HttpResponse HttpTransport::Request(const std::string& method, const std::string& path,
+                                    const std::string& body, int timeout_seconds) {
+  std::unique_ptr<Poco::Net::HTTPClientSession> session = Open(timeout_seconds);
+  Poco::Net::HTTPRequest request(method, path == "/_ping" ? path : VersionedPath(path),
+                                 Poco::Net::HTTPMessage::HTTP_1_1);
+  if (!body.empty() || method == "POST") {
+    request.setContentType("application/json");
+    request.setContentLength(static_cast<std::streamsize>(body.size()));
+  }
+  bool sent = false;
+  try {
+    std::ostream& out = session->sendRequest(request);
+    out << body;
+    sent = true;
+    Poco::Net::HTTPResponse response;
+    std::istream& in = session->receiveResponse(response);
+    HttpResponse result;
+    result.status = static_cast<int>(response.getStatus());
+    std::ostringstream content;
+    Poco::StreamCopier::copyStream(in, content);
+    result.body = content.str();
+    return result;
+  } catch (const Poco::Exception& error) {
+    if (!sent && IsConnectFailure(error)) throw DockerError(CannotConnectMessage());
+    throw DockerError(method + " " + path + ": lost the connection to the Docker daemon at " +
+                      endpoint_.host + ": " + error.displayText());
+  }
+}
+
+HijackedConnection HttpTransport::Hijack(const std::string& path, const std::string& operation) {
+  std::unique_ptr<Poco::Net::HTTPClientSession> session = Open(kLongTimeoutSeconds);
+  Poco::Net::HTTPRequest request("POST", VersionedPath(path), Poco::Net::HTTPMessage::HTTP_1_1);
+  request.set("Connection", "Upgrade");
+  request.set("Upgrade", "tcp");
+  request.setContentLength(0);
+  bool sent = false;
+  try {
+    session->sendRequest(request);
+    sent = true;
+    Poco::Net::HTTPResponse response;
+    std::istream& in = session->receiveResponse(response);
+    int status = static_cast<int>(response.getStatus());
+    if (status != 101 && status != 200) {
+      std::ostringstream content;
+      Poco::StreamCopier::copyStream(in, content);
+      throw DockerError(operation + ": " + ErrorMessage({status, content.str()}), status);
+    }
+    HijackedConnection connection;
+    session->drainBuffer(connection.buffered);
+    connection.socket = session->detachSocket();
+    return connection;
+  } catch (const Poco::Exception& error) {
+    if (!sent && IsConnectFailure(error)) throw DockerError(CannotConnectMessage());
+    throw DockerError(operation + ": " + error.displayText());
+  }
+}
+
+std::string ErrorMessage(const HttpResponse& response) {
+  try {
+    Poco::JSON::Parser parser;
+    auto object = parser.parse(response.body).extract<Poco::JSON::Object::Ptr>();
+    if (object && object->has("message")) return object->getValue<std::string>("message");
+  } catch (const Poco::Exception&) {
+  }
+  std::string body = response.body;
+  while (!body.empty() && (body.back() == '\n' || body.back() == '\r')) body.pop_back();
+  return body.empty() ? "HTTP " + std::to_string(response.status) : body;
+}
+
+}  // namespace pipeline::docker

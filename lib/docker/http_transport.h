@@ -1,0 +1,73 @@
+#ifndef PIPELINE_DOCKER_HTTP_TRANSPORT_H_
+#define PIPELINE_DOCKER_HTTP_TRANSPORT_H_
+
+#include <memory>
+#include <string>
+
+#include <Poco/Buffer.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/StreamSocket.h>
+#include <Poco/Timespan.h>
+
+#include "pipeline/docker.h"
+
+namespace pipeline::docker {
+
+/// A finished HTTP exchange.
+struct HttpResponse {
+  int status = 0;
+  std::string body;
+};
+
+/// A connection the daemon took over for raw output (attach): the bytes Poco had already read
+/// past the response headers, then the socket itself.
+struct HijackedConnection {
+  Poco::Buffer<char> buffered{0};
+  Poco::Net::StreamSocket socket;
+};
+
+/// HTTP to the daemon over a unix socket or TCP. Every call opens its own connection, so calls
+/// from several threads never share one, and a blocking wait does not hold up a kill.
+class HttpTransport {
+ public:
+  /// Timeouts: short calls answer at once; waits and output streams may take a job's whole life.
+  static constexpr int kShortTimeoutSeconds = 120;
+  static constexpr int kLongTimeoutSeconds = 7 * 24 * 3600;
+
+  explicit HttpTransport(Endpoint endpoint);
+
+  /// Sends one request; the path is given without the /vX.Y prefix. Throws DockerError when the
+  /// daemon cannot be reached ("cannot connect to the Docker daemon at ...: is the daemon
+  /// running?") or the connection breaks; HTTP error statuses are returned, not thrown.
+  HttpResponse Request(const std::string& method, const std::string& path,
+                       const std::string& body = "", int timeout_seconds = kShortTimeoutSeconds);
+
+  /// Sends a request that upgrades the connection (attach) and hands the connection over.
+  /// Throws DockerError with the daemon's message when it refuses.
+  HijackedConnection Hijack(const std::string& path, const std::string& operation);
+
+  /// Uses API version `version` ("1.41") for every later request.
+  void SetApiVersion(const std::string& version);
+
+  const Endpoint& endpoint() const { return endpoint_; }
+
+  /// "cannot connect to the Docker daemon at X: is the daemon running?"
+  std::string CannotConnectMessage() const;
+
+ private:
+  std::unique_ptr<Poco::Net::HTTPClientSession> Open(int timeout_seconds) const;
+  std::string VersionedPath(const std::string& path) const;
+
+  Endpoint endpoint_;
+  std::string unix_path_;  ///< empty for TCP
+  std::string tcp_host_;
+  uint16_t tcp_port_ = 0;
+  std::string api_version_ = "1.41";
+};
+
+/// The daemon's "message" field from an error body, or the body itself.
+std::string ErrorMessage(const HttpResponse& response);
+
+}  // namespace pipeline::docker
+
+#endif  // PIPELINE_DOCKER_HTTP_TRANSPORT_H_

@@ -1,0 +1,34 @@
+#ifndef PIPELINE_DOCKER_REQUEST_JSON_H_
+#define PIPELINE_DOCKER_REQUEST_JSON_H_
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "pipeline/docker.h"
+
+namespace pipeline::docker {
+
+/// The body of POST /containers/create for `spec`.
+std::string ContainerCreateBody(const ContainerSpec& spec);
+
+/// The body of POST /networks/create.
+std::string NetworkCreateBody(const std::string& name,
+                              const std::map<std::string, std::string>& labels);
+
+/// `filters={"label":["key=value"]}` for the list endpoints, URL-encoded.
+std::string LabelFilterQuery(const std::string& label);
+
+/// Percent-encodes everything but unreserved characters (RFC 3986).
+std::string UrlEncode(const std::string& text);
+
+/// Splits "name:tag" / "name@digest" for /images/create (a registry's ":port" is not a tag);
+/// returns {name, tag-or-digest}, the tag "latest" when none is given.
+std::pair<std::string, std::string> SplitImageReference(const std::string& image);
+
+/// Parsed list responses: [{Id, Names|Name, Labels}].
+std::vector<ObjectRef> ParseObjectList(const std::string& json, const std::string& list_key);
+
+}  // namespace pipeline::docker
+
+#endif  // PIPELINE_DOCKER_REQUEST_JSON_H_

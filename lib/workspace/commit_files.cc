@@ -9,46 +9,20 @@
 
 #include "pipeline/errors.h"
 #include "pipeline/workspace.h"
+#include "workspace/git_handles.h"
 
 namespace pipeline::workspace {
-namespace {
-
-/// libgit2 is reference counted; every entry point here holds one reference while it runs.
-class LibGit2 {
- public:
-  LibGit2() { git_libgit2_init(); }
-  ~LibGit2() { git_libgit2_shutdown(); }
-  LibGit2(const LibGit2&) = delete;
-  LibGit2& operator=(const LibGit2&) = delete;
-};
-
-template <typename T, void (*Free)(T*)>
-using Owned = std::unique_ptr<T, std::integral_constant<decltype(Free), Free>>;
-using Repository = Owned<git_repository, git_repository_free>;
-
-[[noreturn]] void Fail(const std::string& what) {
-  const git_error* error = git_error_last();
-  throw GitError(what + ": " + (error != nullptr ? error->message : "unknown libgit2 error"));
-}
-
-Repository Open(const std::string& repo_root) {
-  git_repository* raw = nullptr;
-  if (git_repository_open(&raw, repo_root.c_str()) != 0) Fail("open repository " + repo_root);
-  return Repository(raw);
-}
-
-}  // namespace
 
 std::optional<std::string> ReadFileAtCommit(const std::string& repo_root, const std::string& commit,
                                             const std::string& path) {
   LibGit2 library;
-  Repository repo = Open(repo_root);
+  Repository repo = OpenAt(repo_root);
   std::string spec = commit + ":" + path;
   git_object* raw = nullptr;
   int status = git_revparse_single(&raw, repo.get(), spec.c_str());
   if (status == GIT_ENOTFOUND) return std::nullopt;
-  if (status != 0) Fail("read " + path + " at " + commit.substr(0, 12));
-  Owned<git_object, git_object_free> object(raw);
+  if (status != 0) ThrowGitError("read " + path + " at " + commit.substr(0, 12));
+  Object object(raw);
   if (git_object_type(object.get()) != GIT_OBJECT_BLOB) return std::nullopt;
   const auto* blob = reinterpret_cast<const git_blob*>(object.get());
   return std::string(static_cast<const char*>(git_blob_rawcontent(blob)),
@@ -57,10 +31,10 @@ std::optional<std::string> ReadFileAtCommit(const std::string& repo_root, const 
 
 std::string HooksDirectory(const std::string& repo_root) {
   LibGit2 library;
-  Repository repo = Open(repo_root);
+  Repository repo = OpenAt(repo_root);
   git_config* raw_config = nullptr;
-  if (git_repository_config_snapshot(&raw_config, repo.get()) != 0) Fail("read git config");
-  Owned<git_config, git_config_free> config(raw_config);
+  if (git_repository_config_snapshot(&raw_config, repo.get()) != 0) ThrowGitError("read git config");
+  Config config(raw_config);
   const char* hooks_path = nullptr;
   if (git_config_get_string(&hooks_path, config.get(), "core.hooksPath") == 0 &&
       hooks_path != nullptr && *hooks_path != '\0') {

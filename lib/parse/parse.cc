@@ -1,1 +1,58 @@
-// placeholder
+#include "pipeline/parse.h"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "parse/native_reader.h"
+#include "parse/yaml_util.h"
+#include "pipeline/errors.h"
+
+namespace pipeline {
+namespace {
+
+std::string BaseName(const std::string& path) {
+  size_t slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+}  // namespace
+
+Format FormatForPath(const std::string& path) {
+  return BaseName(path) == "bitbucket-pipelines.yml" ? Format::kBitbucket : Format::kNative;
+}
+
+std::string FindPipelineFile(const std::string& directory) {
+  std::string names;
+  for (const char* name : kPipelineFileNames) {
+    std::string path = directory + "/" + name;
+    struct stat info{};
+    if (stat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode)) return path;
+    names += (names.empty() ? "" : ", ") + std::string(name);
+  }
+  throw ParseError("no pipeline file in " + directory + " (looked for " + names +
+                   "; name one with -f)");
+}
+
+Pipeline LoadPipeline(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ParseError(path + ": cannot read: " + std::strerror(errno));
+  std::stringstream text;
+  text << in.rdbuf();
+  return ParsePipeline(text.str(), path);
+}
+
+Pipeline ParsePipeline(const std::string& yaml_text, const std::string& path) {
+  parse::YamlFile file(path);
+  YAML::Node root = file.Load(yaml_text);
+  if (FormatForPath(path) == Format::kBitbucket) {
+    throw ParseError(path + ": the Bitbucket Pipelines reader is not available yet; "
+                            "write a .pipeline.yml meanwhile");
+  }
+  return parse::ReadNativePipeline(root, file);
+}
+
+}  // namespace pipeline

@@ -14,7 +14,10 @@ namespace {
 /// The jobs to keep: every job, or the selected ones and what they need, transitively.
 std::vector<const Job*> SelectJobs(const Pipeline& pipeline, const Selection& selection) {
   std::vector<const Job*> all;
-  for (const Job& job : pipeline.jobs) all.push_back(&job);
+  for (const Job& job : pipeline.jobs) {
+    // Manual jobs run only when asked for by name, as a click in the CI's web page would.
+    if (!job.manual || !selection.only_jobs.empty()) all.push_back(&job);
+  }
   if (selection.only_jobs.empty()) return all;
 
   std::set<std::string> wanted;
@@ -87,6 +90,7 @@ Plan MakePlan(const Pipeline& pipeline, const Selection& selection) {
     if (job.needs) {
       for (const std::string& need : *job.needs) {
         auto it = index_of.find(need);
+        if (it == index_of.end() && pipeline.FindJob(need) != nullptr) continue;  // not selected
         if (it == index_of.end()) {
           throw PlanError(job.location.ToString() + ": job '" + job.name + "' needs '" + need +
                           "', but there is no such job");

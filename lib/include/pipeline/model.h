@@ -49,6 +49,7 @@ struct Job {
   std::optional<std::vector<std::string>> needs;
   bool allow_failure = false;
   std::vector<int> allow_failure_exit_codes;  ///< non-empty: only these codes are allowed to fail
+  bool manual = false;  ///< `when: manual`: runs only when selected by name (--job)
   std::optional<std::chrono::seconds> timeout;
   Resources resources;
   SourceLocation location;  ///< where the job is defined, for errors that name it

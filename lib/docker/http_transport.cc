@@ -38,15 +38,6 @@ class UnixSocketSession : public Poco::Net::HTTPClientSession {
   Poco::Timespan timeout_;
 };
 
-bool IsConnectFailure(const Poco::Exception& error) {
-  return dynamic_cast<const Poco::Net::ConnectionRefusedException*>(&error) != nullptr ||
-         dynamic_cast<const Poco::Net::HostNotFoundException*>(&error) != nullptr ||
-         dynamic_cast<const Poco::Net::NoAddressFoundException*>(&error) != nullptr ||
-         dynamic_cast<const Poco::FileNotFoundException*>(&error) != nullptr ||
-         error.displayText().find("No such file") != std::string::npos ||
-         error.displayText().find("refused") != std::string::npos;
-}
-
 }  // namespace
 
 HttpTransport::HttpTransport(Endpoint endpoint) : endpoint_(std::move(endpoint)) {
@@ -108,7 +99,8 @@ HttpResponse HttpTransport::Request(const std::string& method, const std::string
     result.body = content.str();
     return result;
   } catch (const Poco::Exception& error) {
-    if (!sent && IsConnectFailure(error)) throw DockerError(CannotConnectMessage());
+    // Anything before the request went out is a failure to reach the daemon at all.
+    if (!sent) throw DockerError(CannotConnectMessage());
     throw DockerError(method + " " + path + ": lost the connection to the Docker daemon at " +
                       endpoint_.host + ": " + error.displayText());
   }
@@ -137,7 +129,7 @@ HijackedConnection HttpTransport::Hijack(const std::string& path, const std::str
     connection.socket = session->detachSocket();
     return connection;
   } catch (const Poco::Exception& error) {
-    if (!sent && IsConnectFailure(error)) throw DockerError(CannotConnectMessage());
+    if (!sent) throw DockerError(CannotConnectMessage());
     throw DockerError(operation + ": " + error.displayText());
   }
 }

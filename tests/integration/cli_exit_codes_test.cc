@@ -27,8 +27,8 @@ TEST_F(ExitCodeTest, OneWhenAJobFailsAndLaterStagesAreSkipped) {
                                             "deploy:\n  stage: deploy\n  script: [echo deployed]\n")}});
   ProcessResult run = RunCli(repo.path(), {"run"});
   EXPECT_EQ(run.exit_code, 1) << run.all();
-  EXPECT_THAT(run.out, HasSubstr("build | before"));
-  EXPECT_THAT(run.out, ::testing::Not(HasSubstr("build | never")));
+  EXPECT_THAT(run.out, HasSubstr("| before"));
+  EXPECT_THAT(run.out, ::testing::Not(HasSubstr("| never")));
   EXPECT_THAT(run.out, ::testing::Not(HasSubstr("deployed")));
   EXPECT_THAT(run.out, HasSubstr("exit code 7"));
   EXPECT_THAT(run.out, HasSubstr("not run: job 'build' failed"));
@@ -78,8 +78,8 @@ TEST_F(ExitCodeTest, ThreeWhenTheDaemonIsUnreachable) {
 }
 
 TEST_F(ExitCodeTest, ThreeWhenTheImageIsMissing) {
-  TempRepo repo({{".pipeline.yml", "image: docker-pipeline/no-such-image:1\n"
-                                   "a:\n  script: [true]\n"}});
+  TempRepo repo({{".pipeline.yml", std::string("image: docker-pipeline/no-such-image:1\n"
+                                               "a:\n  script: [true]\n")}});
   ProcessResult run = RunCli(repo.path(), {"run"});
   EXPECT_EQ(run.exit_code, 3) << run.all();
   EXPECT_THAT(run.err, HasSubstr("docker-pipeline/no-such-image:1"));

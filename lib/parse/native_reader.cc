@@ -4,7 +4,7 @@
 #include <map>
 #include <set>
 
-#include "parse/spellcheck.h"
+#include "model/spellcheck.h"
 #include "pipeline/errors.h"
 
 namespace pipeline::parse {

@@ -2,7 +2,7 @@
 
 #include <set>
 
-#include "parse/spellcheck.h"
+#include "model/spellcheck.h"
 #include "pipeline/errors.h"
 
 namespace pipeline::parse {

@@ -6,10 +6,17 @@
 #include <string>
 #include <vector>
 
+#include "model/spellcheck.h"
 #include "pipeline/errors.h"
 
 namespace pipeline {
 namespace {
+
+std::vector<std::string> JobNames(const Pipeline& pipeline) {
+  std::vector<std::string> names;
+  for (const Job& job : pipeline.jobs) names.push_back(job.name);
+  return names;
+}
 
 /// The jobs to keep: every job, or the selected ones and what they need, transitively.
 std::vector<const Job*> SelectJobs(const Pipeline& pipeline, const Selection& selection) {
@@ -21,14 +28,25 @@ std::vector<const Job*> SelectJobs(const Pipeline& pipeline, const Selection& se
   if (selection.only_jobs.empty()) return all;
 
   std::set<std::string> wanted;
-  std::vector<std::string> todo = selection.only_jobs;
+  // Each name with the job that needs it; empty for names given on the command line.
+  std::vector<std::pair<std::string, const Job*>> todo;
+  for (const std::string& name : selection.only_jobs) todo.emplace_back(name, nullptr);
   while (!todo.empty()) {
-    std::string name = todo.back();
+    auto [name, needed_by] = todo.back();
     todo.pop_back();
     if (!wanted.insert(name).second) continue;
     const Job* job = pipeline.FindJob(name);
-    if (job == nullptr) throw PlanError("no job named '" + name + "' in " + pipeline.file);
-    if (job->needs) todo.insert(todo.end(), job->needs->begin(), job->needs->end());
+    if (job == nullptr && needed_by != nullptr) {
+      throw PlanError(needed_by->location.ToString() + ": job '" + needed_by->name + "' needs '" +
+                      name + "', but there is no such job" + DidYouMean(name, JobNames(pipeline)));
+    }
+    if (job == nullptr) {
+      throw PlanError("no job named '" + name + "' in " + pipeline.file +
+                      DidYouMean(name, JobNames(pipeline)));
+    }
+    if (job->needs) {
+      for (const std::string& need : *job->needs) todo.emplace_back(need, job);
+    }
   }
   std::vector<const Job*> kept;
   for (const Job* job : all) {
@@ -79,6 +97,13 @@ size_t Plan::IndexOf(const std::string& name) const {
 }
 
 Plan MakePlan(const Pipeline& pipeline, const Selection& selection) {
+  for (const Job& job : pipeline.jobs) {
+    if (StageIndex(pipeline, job.stage) == pipeline.stages.size()) {
+      throw PlanError(job.location.ToString() + ": job '" + job.name + "' is in stage '" +
+                      job.stage + "', which is not in the pipeline's stages" +
+                      DidYouMean(job.stage, pipeline.stages));
+    }
+  }
   std::vector<const Job*> jobs = SelectJobs(pipeline, selection);
   std::map<std::string, size_t> index_of;
   for (size_t i = 0; i < jobs.size(); ++i) index_of[jobs[i]->name] = i;
@@ -93,7 +118,7 @@ Plan MakePlan(const Pipeline& pipeline, const Selection& selection) {
         if (it == index_of.end() && pipeline.FindJob(need) != nullptr) continue;  // not selected
         if (it == index_of.end()) {
           throw PlanError(job.location.ToString() + ": job '" + job.name + "' needs '" + need +
-                          "', but there is no such job");
+                          "', but there is no such job" + DidYouMean(need, JobNames(pipeline)));
         }
         if (it->second == i) {
           throw PlanError(job.location.ToString() + ": job '" + job.name + "' needs itself");

@@ -1,8 +1,8 @@
-#include "parse/spellcheck.h"
+#include "model/spellcheck.h"
 
 #include <algorithm>
 
-namespace pipeline::parse {
+namespace pipeline {
 namespace {
 
 size_t EditDistance(const std::string& a, const std::string& b) {
@@ -41,4 +41,4 @@ std::string DidYouMean(const std::string& word, const std::vector<std::string>& 
   return match.empty() ? "" : ", did you mean '" + match + "'?";
 }
 
-}  // namespace pipeline::parse
+}  // namespace pipeline

@@ -1,10 +1,10 @@
-#ifndef PIPELINE_PARSE_SPELLCHECK_H_
-#define PIPELINE_PARSE_SPELLCHECK_H_
+#ifndef PIPELINE_MODEL_SPELLCHECK_H_
+#define PIPELINE_MODEL_SPELLCHECK_H_
 
 #include <string>
 #include <vector>
 
-namespace pipeline::parse {
+namespace pipeline {
 
 /// The candidate closest to `word` by edit distance, if it is close enough to be a likely typo
 /// (at most 2 edits, 1 for words of up to 4 letters); empty otherwise.
@@ -13,6 +13,6 @@ std::string ClosestMatch(const std::string& word, const std::vector<std::string>
 /// ", did you mean 'x'?" when ClosestMatch finds one, else "".
 std::string DidYouMean(const std::string& word, const std::vector<std::string>& candidates);
 
-}  // namespace pipeline::parse
+}  // namespace pipeline
 
-#endif  // PIPELINE_PARSE_SPELLCHECK_H_
+#endif  // PIPELINE_MODEL_SPELLCHECK_H_

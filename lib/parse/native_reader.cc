@@ -121,7 +121,7 @@ class NativeReader {
     EnvVars vars;
     for (auto it = node.begin(); it != node.end(); ++it) {
       std::string name = file_.Scalar(it->first, "a variable name in " + what);
-      const YAML::Node& value = it->second;
+      YAML::Node value = it->second;  // a copy: the iterator hands out a temporary
       if (value.IsMap()) {
         // GitLab's long form: {value: ..., description: ..., expand: ..., options: [...]}
         file_.CheckKeys(value, {"value", "description", "expand", "options"}, "variable '" + name + "'");

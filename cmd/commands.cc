@@ -130,6 +130,7 @@ int RunCommand(const Options& options, const Logging& logging) {
   }
 
   if (!options.junit_path.empty()) observers.Add(MakeJUnitReporter(options.junit_path));
+  if (!options.junit_dir.empty()) observers.Add(MakeJUnitDirectoryReporter(options.junit_dir));
   if (!options.report_json_path.empty()) {
     observers.Add(MakeJsonReportWriter(options.report_json_path));
   }

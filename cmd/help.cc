@@ -52,6 +52,7 @@ Options:
       --pull POLICY        never, missing (default) or always
       --log-format FORMAT  text (default) or json: one JSON object per event on stdout
       --junit PATH         Write a JUnit XML report (one testsuite per stage, one testcase per job)
+      --junit-dir DIR      Write one TEST-<stage>.xml per stage (Ant / Maven Surefire layout)
       --report-json PATH   Write the run as a JSON report (status, exit code, timings per job)
   -q, --quiet              Show only the summary, not the jobs' output
   -v, --verbose            Show debug messages

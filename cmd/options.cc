@@ -132,6 +132,8 @@ void ParseRunFlag(const std::string& flag, ArgReader& reader, Options& options) 
     }
   } else if (flag == "--junit") {
     options.junit_path = reader.Value(flag);
+  } else if (flag == "--junit-dir") {
+    options.junit_dir = reader.Value(flag);
   } else if (flag == "--report-json") {
     options.report_json_path = reader.Value(flag);
   } else if (flag == "-v" || flag == "--verbose") {

@@ -33,6 +33,7 @@ struct Options {
   PullPolicy pull = PullPolicy::kMissing;
   LogFormat log_format = LogFormat::kText;
   std::string junit_path;        ///< --junit: write JUnit XML there
+  std::string junit_dir;         ///< --junit-dir: one TEST-<stage>.xml per stage there
   std::string report_json_path;  ///< --report-json: write the JSON report there
   bool verbose = false;
   bool quiet = false;

@@ -11,6 +11,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 source "$here/deps.sh"
 
 install_packages "${PIPELINE_BUILD_DEPS[@]}" "${PIPELINE_TEST_DEPS[@]}" busybox-static debootstrap git
+# npm, for the JUnit consumers from the npm registry (tests/consumers); Node may come from elsewhere.
+command -v npm >/dev/null || install_packages nodejs npm
 
 "$here/docker-engine.sh"
 "$here/build-images.sh" "$@"

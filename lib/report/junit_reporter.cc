@@ -1,9 +1,16 @@
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <cstdio>
 #include <map>
 #include <string>
 #include <vector>
 
+#include "pipeline/errors.h"
 #include "pipeline/report.h"
 #include "report/atomic_file.h"
 #include "report/json_text.h"
@@ -62,6 +69,54 @@ std::string RenderCase(const JobResult& job, const std::string& classname) {
   return xml + "    </testcase>\n";
 }
 
+/// The stages in the order their first job appears in the plan, with their jobs.
+std::vector<std::pair<std::string, std::vector<const JobResult*>>> GroupByStage(const RunResult& run) {
+  std::vector<std::pair<std::string, std::vector<const JobResult*>>> stages;
+  for (const JobResult& job : run.jobs) {
+    auto it = std::find_if(stages.begin(), stages.end(),
+                           [&](const auto& stage) { return stage.first == job.stage; });
+    if (it == stages.end()) {
+      stages.emplace_back(job.stage, std::vector<const JobResult*>{});
+      it = stages.end() - 1;
+    }
+    it->second.push_back(&job);
+  }
+  return stages;
+}
+
+struct SuiteCounts {
+  size_t tests = 0;
+  size_t failures = 0;
+  size_t skipped = 0;
+};
+
+/// One <testsuite> element, indented by `indent`; adds its counts to `totals`.
+std::string RenderSuite(const RunResult& run, const std::string& stage,
+                        const std::vector<const JobResult*>& jobs, const std::string& indent,
+                        SuiteCounts& totals) {
+  SuiteCounts counts;
+  double time = 0;
+  std::string cases;
+  for (const JobResult* job : jobs) {
+    std::string rendered = RenderCase(*job, stage);
+    if (rendered.find("<skipped") != std::string::npos) ++counts.skipped;
+    if (rendered.find("<failure") != std::string::npos) ++counts.failures;
+    time += job->seconds();
+    cases += rendered;
+  }
+  counts.tests = jobs.size();
+  totals.tests += counts.tests;
+  totals.failures += counts.failures;
+  totals.skipped += counts.skipped;
+  return indent + "<testsuite name=\"" + XmlEscape(stage) + "\" tests=\"" +
+         std::to_string(counts.tests) + "\" failures=\"" + std::to_string(counts.failures) +
+         "\" errors=\"0\" skipped=\"" + std::to_string(counts.skipped) + "\" time=\"" +
+         Seconds(time) + "\" timestamp=\"" + report::IsoTime(run.started).substr(0, 19) +
+         "\" hostname=\"localhost\">\n" + cases + indent + "</testsuite>\n";
+}
+
+std::string BaseName(const std::string& path) { return path.substr(path.rfind('/') + 1); }
+
 class JUnitReporter : public RunObserver {
  public:
   explicit JUnitReporter(std::string path) : path_(std::move(path)) {}
@@ -73,47 +128,46 @@ class JUnitReporter : public RunObserver {
   std::string path_;
 };
 
+/// Ant and Maven Surefire's layout: one TEST-<suite>.xml with a <testsuite> root per stage.
+class JUnitDirectoryReporter : public RunObserver {
+ public:
+  explicit JUnitDirectoryReporter(std::string dir) : dir_(std::move(dir)) {}
+  void OnRunFinished(const RunResult& run) override {
+    if (mkdir(dir_.c_str(), 0755) != 0 && errno != EEXIST) {
+      throw EnvironmentError("cannot create " + dir_ + ": " + std::strerror(errno));
+    }
+    for (const auto& [stage, jobs] : GroupByStage(run)) {
+      SuiteCounts ignored;
+      std::string safe;
+      for (char c : stage) safe.push_back(std::isalnum(static_cast<unsigned char>(c)) ? c : '_');
+      report::WriteFileAtomically(dir_ + "/TEST-" + safe + ".xml",
+                                  "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" +
+                                      RenderSuite(run, stage, jobs, "", ignored));
+    }
+  }
+
+ private:
+  std::string dir_;
+};
+
 }  // namespace
 
 std::string RenderJUnit(const RunResult& run) {
-  // Stages in the order their first job appears in the plan.
-  std::vector<std::string> stages;
-  std::map<std::string, std::vector<const JobResult*>> by_stage;
-  for (const JobResult& job : run.jobs) {
-    if (by_stage.count(job.stage) == 0) stages.push_back(job.stage);
-    by_stage[job.stage].push_back(&job);
-  }
-  size_t total = 0;
-  size_t total_failures = 0;
-  size_t total_skipped = 0;
-  double total_time = std::chrono::duration<double>(run.finished - run.started).count();
+  SuiteCounts totals;
   std::string suites;
-  for (const std::string& stage : stages) {
-    size_t failures = 0;
-    size_t skipped = 0;
-    double time = 0;
-    std::string cases;
-    for (const JobResult* job : by_stage[stage]) {
-      std::string rendered = RenderCase(*job, run.pipeline_file + "." + stage);
-      if (rendered.find("<skipped") != std::string::npos) ++skipped;
-      if (rendered.find("<failure") != std::string::npos) ++failures;
-      time += job->seconds();
-      cases += rendered;
-    }
-    total += by_stage[stage].size();
-    total_failures += failures;
-    total_skipped += skipped;
-    suites += "  <testsuite name=\"" + XmlEscape(stage) + "\" tests=\"" +
-              std::to_string(by_stage[stage].size()) + "\" failures=\"" +
-              std::to_string(failures) + "\" errors=\"0\" skipped=\"" + std::to_string(skipped) +
-              "\" time=\"" + Seconds(time) + "\" timestamp=\"" +
-              report::IsoTime(run.started).substr(0, 19) + "\">\n" + cases + "  </testsuite>\n";
+  for (const auto& [stage, jobs] : GroupByStage(run)) {
+    suites += RenderSuite(run, stage, jobs, "  ", totals);
   }
+  double total_time = std::chrono::duration<double>(run.finished - run.started).count();
   return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"" +
-         XmlEscape(run.pipeline_file) + "\" tests=\"" + std::to_string(total) +
-         "\" failures=\"" + std::to_string(total_failures) + "\" errors=\"0\" skipped=\"" +
-         std::to_string(total_skipped) + "\" time=\"" + Seconds(total_time) + "\">\n" + suites +
+         XmlEscape(BaseName(run.pipeline_file)) + "\" tests=\"" + std::to_string(totals.tests) +
+         "\" failures=\"" + std::to_string(totals.failures) + "\" errors=\"0\" skipped=\"" +
+         std::to_string(totals.skipped) + "\" time=\"" + Seconds(total_time) + "\">\n" + suites +
          "</testsuites>\n";
+}
+
+std::shared_ptr<RunObserver> MakeJUnitDirectoryReporter(const std::string& dir) {
+  return std::make_shared<JUnitDirectoryReporter>(dir);
 }
 
 std::shared_ptr<RunObserver> MakeJUnitReporter(const std::string& path) {

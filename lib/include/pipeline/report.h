@@ -28,6 +28,10 @@ std::shared_ptr<RunObserver> MakeJsonEventLogger(std::shared_ptr<spdlog::logger>
 /// `system-out`. Written to a temporary file and renamed, so a reader never sees half a file.
 std::shared_ptr<RunObserver> MakeJUnitReporter(const std::string& path);
 
+/// Writes one TEST-<stage>.xml per stage into `dir` (created if missing), each with a single
+/// <testsuite> root: the layout Ant's <junitreport> and Maven Surefire readers expect.
+std::shared_ptr<RunObserver> MakeJUnitDirectoryReporter(const std::string& dir);
+
 /// Writes the run as one JSON document to `path` when it finishes (atomically, as above).
 std::shared_ptr<RunObserver> MakeJsonReportWriter(const std::string& path);
 

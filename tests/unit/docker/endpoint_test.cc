@@ -1,0 +1,103 @@
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <map>
+
+#include "pipeline/docker.h"
+#include "pipeline/errors.h"
+
+namespace pipeline::docker {
+namespace {
+
+class EndpointTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char dir[] = "/tmp/dp-config-XXXXXX";
+    ASSERT_NE(mkdtemp(dir), nullptr);
+    config_ = dir;
+    env_["HOME"] = "/nonexistent-home";
+    env_["DOCKER_CONFIG"] = config_;
+  }
+  void TearDown() override { std::system(("rm -rf " + config_).c_str()); }
+
+  void AddContext(const std::string& hash, const std::string& name, const std::string& host) {
+    std::string dir = config_ + "/contexts/meta/" + hash;
+    std::system(("mkdir -p " + dir).c_str());
+    std::ofstream(dir + "/meta.json")
+        << R"({"Name":")" << name << R"(","Metadata":{},"Endpoints":{"docker":{"Host":")" << host
+        << R"(","SkipTLSVerify":false}}})";
+  }
+  void SetCurrentContext(const std::string& name) {
+    std::ofstream(config_ + "/config.json") << R"({"auths":{},"currentContext":")" << name << "\"}";
+  }
+  Endpoint Resolve(const EndpointOptions& options = {}) {
+    return ResolveEndpoint(options, [this](const std::string& name) {
+      auto it = env_.find(name);
+      return it == env_.end() ? std::string() : it->second;
+    });
+  }
+
+  std::string config_;
+  std::map<std::string, std::string> env_;
+};
+
+TEST_F(EndpointTest, DefaultSocket) { EXPECT_EQ(Resolve().host, "unix:///var/run/docker.sock"); }
+
+TEST_F(EndpointTest, HostFlagWinsOverEverything) {
+  env_["DOCKER_HOST"] = "tcp://env:2375";
+  SetCurrentContext("remote");
+  EndpointOptions options;
+  options.host = "unix:///flag.sock";
+  EXPECT_EQ(Resolve(options).host, "unix:///flag.sock");
+}
+
+TEST_F(EndpointTest, DockerHostWinsOverTheCurrentContext) {
+  AddContext("abc", "remote", "tcp://ctx:2376");
+  SetCurrentContext("remote");
+  env_["DOCKER_HOST"] = "tcp://env:2375";
+  EXPECT_EQ(Resolve().host, "tcp://env:2375");
+}
+
+TEST_F(EndpointTest, CurrentContextFromConfigJson) {
+  AddContext("abc", "other", "tcp://other:1");
+  AddContext("def", "remote", "unix:///remote.sock");
+  SetCurrentContext("remote");
+  EXPECT_EQ(Resolve().host, "unix:///remote.sock");
+}
+
+TEST_F(EndpointTest, ContextFlagAndDockerContextVariable) {
+  AddContext("abc", "remote", "tcp://ctx:2376");
+  EndpointOptions options;
+  options.context = "remote";
+  EXPECT_EQ(Resolve(options).host, "tcp://ctx:2376");
+  env_["DOCKER_CONTEXT"] = "remote";
+  EXPECT_EQ(Resolve().host, "tcp://ctx:2376");
+  options.context = "default";
+  EXPECT_EQ(Resolve(options).host, "unix:///var/run/docker.sock");
+}
+
+TEST_F(EndpointTest, ConfigFlagPointsAtAnotherConfigDirectory) {
+  AddContext("abc", "remote", "tcp://ctx:2376");
+  SetCurrentContext("remote");
+  EndpointOptions options;
+  options.config_dir = "/nonexistent-config";
+  EXPECT_EQ(Resolve(options).host, "unix:///var/run/docker.sock");
+}
+
+TEST_F(EndpointTest, AnUnknownContextIsAnError) {
+  EndpointOptions options;
+  options.context = "nope";
+  try {
+    Resolve(options);
+    FAIL() << "no error";
+  } catch (const EnvironmentError& error) {
+    EXPECT_THAT(error.what(), ::testing::HasSubstr("context 'nope' not found"));
+  }
+}
+
+}  // namespace
+}  // namespace pipeline::docker

@@ -188,6 +188,7 @@ int PruneCommand(const Options& options, const Logging& logging) {
   } else {
     removed = Sweep(*engine, "", *logging.log);
   }
+  removed += SweepWorkspaces(DefaultWorkRoot(), *logging.log);
   std::printf("removed %zu object%s\n", removed, removed == 1 ? "" : "s");
   return 0;
 }

@@ -1,4 +1,10 @@
+#include <dirent.h>
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
 #include <chrono>
 #include <condition_variable>
 #include <cstdlib>
@@ -20,11 +26,6 @@ namespace pipeline {
 namespace {
 
 using SteadyClock = std::chrono::steady_clock;
-
-std::string DefaultWorkRoot() {
-  const char* tmp = std::getenv("TMPDIR");
-  return (tmp != nullptr && *tmp != '\0') ? tmp : "/tmp";
-}
 
 /// Makes sure every image the plan uses is there before anything starts, so a missing image
 /// fails the run with exit 3 instead of failing one job halfway through.
@@ -54,6 +55,45 @@ void EnsureImages(const Plan& plan, const RunOptions& options, docker::EngineApi
     }
   }
 }
+
+constexpr const char* kRunDirPrefix = "docker-pipeline-";
+constexpr const char* kOwnerFile = "/.owner";
+
+}  // namespace
+
+std::string DefaultWorkRoot() {
+  const char* tmp = std::getenv("TMPDIR");
+  return (tmp != nullptr && *tmp != '\0') ? tmp : "/tmp";
+}
+
+size_t SweepWorkspaces(const std::string& work_root, spdlog::logger& log) {
+  DIR* dir = opendir(work_root.c_str());
+  if (dir == nullptr) return 0;
+  std::vector<std::string> stale;
+  while (dirent* entry = readdir(dir)) {
+    std::string name = entry->d_name;
+    if (name.rfind(kRunDirPrefix, 0) != 0) continue;
+    std::ifstream owner_file(work_root + "/" + name + kOwnerFile);
+    std::string owner;
+    if (std::getline(owner_file, owner) && !exec::OwnerIsAlive(owner)) {
+      stale.push_back(work_root + "/" + name);
+    }
+  }
+  closedir(dir);
+  size_t removed = 0;
+  for (const std::string& path : stale) {
+    try {
+      workspace::RemoveTree(path);
+      log.info("removed leftover workspace {}", path);
+      ++removed;
+    } catch (const Error& error) {
+      log.warn("could not remove leftover workspace {}: {}", path, error.what());
+    }
+  }
+  return removed;
+}
+
+namespace {
 
 /// A job's directory name: its index and a file-name-safe form of its name.
 std::string JobDirName(size_t index, const std::string& name) {
@@ -257,8 +297,14 @@ RunResult RunPlan(const Plan& plan, const Source& source, const RunOptions& opti
   EnsureImages(plan, options, context.engine, log);
 
   std::string work_root = options.work_root.empty() ? DefaultWorkRoot() : options.work_root;
-  workspace::ScopedDirectory run_dir(work_root + "/docker-pipeline-" + result.run_id);
+  SweepWorkspaces(work_root, log);
+  workspace::ScopedDirectory run_dir(work_root + "/" + kRunDirPrefix + result.run_id);
   std::string source_dir = run_dir.path() + "/source";
+  if (mkdir(run_dir.path().c_str(), 0700) != 0) {
+    throw EnvironmentError("cannot create the run's workspace " + run_dir.path() + ": " +
+                           std::strerror(errno));
+  }
+  std::ofstream(run_dir.path() + kOwnerFile) << exec::CurrentOwner() << "\n";
   workspace::SnapshotStats stats =
       source.commit.empty() ? workspace::SnapshotWorkTree(source.repo_root, source_dir)
                             : workspace::SnapshotCommit(source.repo_root, source.commit, source_dir);

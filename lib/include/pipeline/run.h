@@ -142,6 +142,13 @@ RunResult RunPlan(const Plan& plan, const Source& source, const RunOptions& opti
 /// (empty: every run whose owner process is gone). Returns how many objects were removed.
 size_t Sweep(docker::EngineApi& engine, const std::string& run_id, spdlog::logger& log);
 
+/// Where run directories go by default: $TMPDIR, else /tmp.
+std::string DefaultWorkRoot();
+
+/// Removes run directories under `work_root` whose owning process is gone: what a runner killed
+/// with SIGKILL leaves on the host (Sweep removes its Docker objects). Returns how many.
+size_t SweepWorkspaces(const std::string& work_root, spdlog::logger& log);
+
 /// The name given to a job's container and workspace: "dp-RUNID-N".
 std::string ContainerName(const std::string& run_id, size_t job_index);
 

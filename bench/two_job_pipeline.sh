@@ -36,7 +36,7 @@ pipeline_run() { (cd "$repo" && "$binary" run -q); }
 pipeline_run || { echo "the pipeline failed; run it by hand in $repo" >&2; exit 1; }
 baseline=$(time_rounds two_docker_runs | median)
 ours=$(time_rounds pipeline_run | median)
-printf '%-44s %8s\n' "what ($rounds rounds, median)" "seconds"
-printf '%-44s %8.3f\n' "2 x docker run --rm $image true" "$baseline"
-printf '%-44s %8.3f\n' "docker-pipeline run (2 jobs, parallel)" "$ours"
-printf '%-44s %8.2fx\n' "ratio (ours / baseline)" "$(awk -v a="$ours" -v b="$baseline" 'BEGIN {print a / b}')"
+printf '%-58s %8s\n' "what ($rounds rounds, median)" "seconds"
+printf '%-58s %8.3f\n' "2 x docker run --rm $image true" "$baseline"
+printf '%-58s %8.3f\n' "docker-pipeline run (2 jobs, parallel)" "$ours"
+printf '%-58s %8.2fx\n' "ratio (ours / baseline)" "$(awk -v a="$ours" -v b="$baseline" 'BEGIN {print a / b}')"

@@ -2,6 +2,7 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
+#include <algorithm>
 #include <memory>
 #include <mutex>
 #include <sstream>
@@ -52,6 +53,52 @@ class AttachedOutput : public OutputStream {
 
  private:
   HijackedConnection connection_;
+};
+
+/// GET /containers/{id}/stats?stream=1: one JSON object per line, about once a second. After the
+/// container stops the daemon keeps sending empty samples (read = year 1), which end the pump.
+class ContainerStats : public StatsStream {
+ public:
+  ContainerStats(std::unique_ptr<Poco::Net::HTTPClientSession> session, std::istream* body)
+      : session_(std::move(session)), body_(body) {}
+
+  void Pump(const std::function<void(const ResourceUsage&)>& handler) override {
+    ResourceUsage usage;
+    try {
+      for (std::string line; std::getline(*body_, line);) {
+        if (line.empty()) continue;
+        Poco::JSON::Parser parser;
+        auto sample = parser.parse(line).extract<Poco::JSON::Object::Ptr>();
+        if (!sample || sample->optValue<std::string>("read", "").rfind("0001-", 0) == 0) break;
+        auto memory = sample->getObject("memory_stats");
+        auto cpu = sample->getObject("cpu_stats");
+        auto cpu_usage = cpu ? cpu->getObject("cpu_usage") : nullptr;
+        if (memory) {
+          // cgroup v1 reports the peak itself; v2 only the current use, so keep the largest seen.
+          int64_t peak = std::max(memory->optValue<int64_t>("max_usage", 0),
+                                  memory->optValue<int64_t>("usage", 0));
+          usage.peak_memory_bytes = std::max(usage.peak_memory_bytes, peak);
+        }
+        if (cpu_usage) {
+          usage.cpu_seconds = static_cast<double>(cpu_usage->optValue<uint64_t>("total_usage", 0)) / 1e9;
+        }
+        handler(usage);
+      }
+    } catch (const std::exception&) {
+      // Stop() shut the socket, or the daemon went away: either way the samples so far stand.
+    }
+  }
+
+  void Stop() override {
+    try {
+      session_->socket().shutdown();
+    } catch (const Poco::Exception&) {
+    }
+  }
+
+ private:
+  std::unique_ptr<Poco::Net::HTTPClientSession> session_;
+  std::istream* body_;
 };
 
 class EngineClient : public EngineApi {
@@ -172,6 +219,13 @@ class EngineClient : public EngineApi {
       return;
     }
     Expect(response, 204, "remove container " + Short(id));
+  }
+
+  std::unique_ptr<StatsStream> StreamStats(const std::string& id) override {
+    std::istream* body = nullptr;
+    auto session = http_.OpenStream("/containers/" + id + "/stats?stream=1", body,
+                                    "read stats of " + Short(id));
+    return std::make_unique<ContainerStats>(std::move(session), body);
   }
 
   std::string CreateNetwork(const std::string& name,

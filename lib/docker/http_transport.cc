@@ -134,6 +134,27 @@ HijackedConnection HttpTransport::Hijack(const std::string& path, const std::str
   }
 }
 
+std::unique_ptr<Poco::Net::HTTPClientSession> HttpTransport::OpenStream(
+    const std::string& path, std::istream*& body, const std::string& operation) {
+  std::unique_ptr<Poco::Net::HTTPClientSession> session = Open(kLongTimeoutSeconds);
+  Poco::Net::HTTPRequest request("GET", VersionedPath(path), Poco::Net::HTTPMessage::HTTP_1_1);
+  try {
+    session->sendRequest(request);
+    Poco::Net::HTTPResponse response;
+    body = &session->receiveResponse(response);
+    if (response.getStatus() != Poco::Net::HTTPResponse::HTTP_OK) {
+      std::ostringstream content;
+      Poco::StreamCopier::copyStream(*body, content);
+      throw DockerError(operation + ": " +
+                            ErrorMessage({static_cast<int>(response.getStatus()), content.str()}),
+                        static_cast<int>(response.getStatus()));
+    }
+    return session;
+  } catch (const Poco::Exception& error) {
+    throw DockerError(operation + ": " + error.displayText());
+  }
+}
+
 std::string ErrorMessage(const HttpResponse& response) {
   try {
     Poco::JSON::Parser parser;

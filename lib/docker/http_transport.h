@@ -46,6 +46,12 @@ class HttpTransport {
   /// Throws DockerError with the daemon's message when it refuses.
   HijackedConnection Hijack(const std::string& path, const std::string& operation);
 
+  /// Opens a session for a streamed GET and returns it with the response body stream; the caller
+  /// reads the stream and may shut the session's socket down from another thread to end it.
+  std::unique_ptr<Poco::Net::HTTPClientSession> OpenStream(const std::string& path,
+                                                           std::istream*& body,
+                                                           const std::string& operation);
+
   /// Uses API version `version` ("1.41") for every later request.
   void SetApiVersion(const std::string& version);
 

@@ -129,6 +129,22 @@ JobResult RunJob(const JobLaunch& launch, JobServices& services) {
     return result;  // the container handle removes it; the attach stream ends with it
   }
 
+  // Resource use while it runs; a job too short for a sample simply reports none.
+  std::unique_ptr<docker::StatsStream> stats;
+  try {
+    stats = engine.StreamStats(container.id());
+  } catch (const std::exception& error) {
+    log.debug("job '{}': no stats: {}", launch.job.name, error.what());
+  }
+  std::mutex usage_mutex;
+  docker::ResourceUsage usage;
+  std::thread stats_reader([&] {
+    if (!stats) return;
+    stats->Pump([&](const docker::ResourceUsage& sample) {
+      std::lock_guard<std::mutex> lock(usage_mutex);
+      usage = sample;
+    });
+  });
   std::thread pump([&] {
     try {
       stream->Pump([&](docker::StreamKind kind, std::string_view data) {
@@ -200,7 +216,11 @@ JobResult RunJob(const JobLaunch& launch, JobServices& services) {
     }
   }
   waiter.join();
+  if (stats) stats->Stop();
+  stats_reader.join();
   pump.join();
+  result.peak_memory_bytes = usage.peak_memory_bytes;
+  result.cpu_seconds = usage.cpu_seconds;
   if (stopper.joinable()) stopper.join();
   collector.Flush();
   result.finished = Clock::now();

@@ -111,7 +111,7 @@ class Scheduler {
  public:
   Scheduler(const Plan& plan, const Source& source, const RunOptions& options,
             RunContext& context, RunResult& result, const std::string& source_dir,
-            const std::string& run_dir)
+            const std::string& run_dir, Clock::time_point images_ready)
       : plan_(plan),
         source_(source),
         options_(options),
@@ -119,6 +119,7 @@ class Scheduler {
         result_(result),
         source_dir_(source_dir),
         run_dir_(run_dir),
+        images_ready_(images_ready),
         states_(plan.jobs.size(), State::kPending),
         owner_(exec::CurrentOwner()) {}
 
@@ -203,6 +204,7 @@ class Scheduler {
       exec::JobServices services{context_.engine, tracker_, context_.observer, context_.log,
                                  jobs_cancel_};
       job_result = exec::RunJob(launch, services);
+      job_result.pulled = images_ready_;
     } catch (const std::exception& error) {
       job_result.name = planned.job.name;
       job_result.stage = planned.job.stage;
@@ -257,6 +259,7 @@ class Scheduler {
   RunResult& result_;
   std::string source_dir_;
   std::string run_dir_;
+  Clock::time_point images_ready_;
   std::vector<State> states_;
   std::string owner_;
   exec::ObjectTracker tracker_;
@@ -295,6 +298,7 @@ RunResult RunPlan(const Plan& plan, const Source& source, const RunOptions& opti
     log.warn("could not sweep leftovers of earlier runs: {}", error.what());
   }
   EnsureImages(plan, options, context.engine, log);
+  Clock::time_point images_ready = Clock::now();
 
   std::string work_root = options.work_root.empty() ? DefaultWorkRoot() : options.work_root;
   SweepWorkspaces(work_root, log);
@@ -311,7 +315,8 @@ RunResult RunPlan(const Plan& plan, const Source& source, const RunOptions& opti
   log.debug("snapshot: {} files, {} bytes in {}", stats.files, stats.bytes, source_dir);
 
   context.observer.OnRunStarted(result);
-  Scheduler scheduler(plan, source, options, context, result, source_dir, run_dir.path());
+  Scheduler scheduler(plan, source, options, context, result, source_dir, run_dir.path(),
+                      images_ready);
   scheduler.Run();
 
   // Belt and braces: anything a handle could not remove is found again by its run label.

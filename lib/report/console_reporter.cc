@@ -23,6 +23,12 @@ std::string Seconds(double seconds) {
   return text;
 }
 
+std::string Mebibytes(int64_t bytes) {
+  char text[32];
+  std::snprintf(text, sizeof(text), "%.1f MiB", static_cast<double>(bytes) / (1 << 20));
+  return text;
+}
+
 class ConsoleReporter : public RunObserver {
  public:
   ConsoleReporter(std::FILE* out, const ConsoleOptions& options) : out_(out), options_(options) {}
@@ -65,8 +71,9 @@ class ConsoleReporter : public RunObserver {
     for (const JobResult& job : run.jobs) stage_width = std::max(stage_width, job.stage.size());
     Print("");
     char row[512];
-    std::snprintf(row, sizeof(row), "%-*s  %-*s  %-16s  %4s  %9s", static_cast<int>(name_width),
-                  "JOB", static_cast<int>(stage_width), "STAGE", "RESULT", "EXIT", "DURATION");
+    std::snprintf(row, sizeof(row), "%-*s  %-*s  %-16s  %4s  %9s  %9s",
+                  static_cast<int>(name_width), "JOB", static_cast<int>(stage_width), "STAGE",
+                  "RESULT", "EXIT", "DURATION", "PEAK MEM");
     Print(Paint(kBold, row));
     std::map<std::string, int> counts;
     for (const JobResult& job : run.jobs) {
@@ -74,9 +81,11 @@ class ConsoleReporter : public RunObserver {
       counts[verdict]++;
       std::string exit_code = job.exit_code >= 0 ? std::to_string(job.exit_code) : "-";
       std::string duration = job.outcome == JobOutcome::kSkipped ? "-" : Seconds(job.seconds());
-      std::snprintf(row, sizeof(row), "%-*s  %-*s  %-16s  %4s  %9s", static_cast<int>(name_width),
-                    job.name.c_str(), static_cast<int>(stage_width), job.stage.c_str(),
-                    verdict.c_str(), exit_code.c_str(), duration.c_str());
+      std::string memory = job.peak_memory_bytes > 0 ? Mebibytes(job.peak_memory_bytes) : "-";
+      std::snprintf(row, sizeof(row), "%-*s  %-*s  %-16s  %4s  %9s  %9s",
+                    static_cast<int>(name_width), job.name.c_str(), static_cast<int>(stage_width),
+                    job.stage.c_str(), verdict.c_str(), exit_code.c_str(), duration.c_str(),
+                    memory.c_str());
       std::string line = row;
       if (!job.reason.empty() && job.outcome != JobOutcome::kPassed) line += "  " + job.reason;
       Print(Paint(VerdictColor(job), line));

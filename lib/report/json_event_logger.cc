@@ -41,6 +41,8 @@ class JsonEventLogger : public RunObserver {
              ",\"allowed_failure\":" + (job.allowed_failure ? "true" : "false") +
              ",\"oom_killed\":" + (job.oom_killed ? "true" : "false") +
              ",\"duration_seconds\":" + std::to_string(job.seconds()) +
+             ",\"peak_memory_bytes\":" + std::to_string(job.peak_memory_bytes) +
+             ",\"cpu_seconds\":" + std::to_string(job.cpu_seconds) +
              ",\"message\":" + JsonString(job.reason));
   }
 

@@ -38,9 +38,11 @@ std::string RenderJsonReport(const RunResult& run) {
             ", \"allowed_failure\": " + (job.allowed_failure ? "true" : "false") +
             ", \"oom_killed\": " + (job.oom_killed ? "true" : "false") +
             ", \"reason\": " + JsonString(job.reason) + ", \"queued\": " + TimeOrNull(job.queued) +
-            ", \"started\": " + TimeOrNull(job.started) +
+            ", \"pulled\": " + TimeOrNull(job.pulled) + ", \"started\": " + TimeOrNull(job.started) +
             ", \"finished\": " + TimeOrNull(job.finished) +
             ", \"duration_seconds\": " + std::to_string(job.seconds()) +
+            ", \"peak_memory_bytes\": " + std::to_string(job.peak_memory_bytes) +
+            ", \"cpu_seconds\": " + std::to_string(job.cpu_seconds) +
             ", \"output_truncated\": " + (job.output_truncated ? "true" : "false") +
             ", \"output\": " + JsonString(job.output) + "}";
   }

@@ -87,6 +87,22 @@ class OutputStream {
   virtual void Pump(const OutputHandler& handler) = 0;
 };
 
+/// What a container used, from the stats API.
+struct ResourceUsage {
+  int64_t peak_memory_bytes = 0;  ///< the cgroup's maximum usage so far
+  double cpu_seconds = 0;         ///< user + system CPU time so far
+};
+
+/// A live stats stream: samples arrive about once a second while the container runs.
+class StatsStream {
+ public:
+  virtual ~StatsStream() = default;
+  /// Hands each sample to `handler` until the container stops or Stop() is called.
+  virtual void Pump(const std::function<void(const ResourceUsage&)>& handler) = 0;
+  /// Ends Pump from another thread.
+  virtual void Stop() = 0;
+};
+
 /// An object found by label.
 struct ObjectRef {
   std::string id;
@@ -127,6 +143,9 @@ class EngineApi {
   virtual void KillContainer(const std::string& id) = 0;
   /// Force-removes with its anonymous volumes. A container already gone is not an error.
   virtual void RemoveContainer(const std::string& id) = 0;
+
+  /// Streams resource use of a running container; nullptr when the engine cannot.
+  virtual std::unique_ptr<StatsStream> StreamStats(const std::string& id) { return nullptr; }
 
   /// Creates a bridge network; returns its id.
   virtual std::string CreateNetwork(const std::string& name,

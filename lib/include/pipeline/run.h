@@ -41,9 +41,12 @@ struct JobResult {
   bool allowed_failure = false;  ///< failed, but `allow_failure` says it does not count
   bool oom_killed = false;       ///< the kernel killed something in it for memory
   std::string reason;            ///< one line: "exit code 2", "killed: out of memory (limit 64 MiB)"
-  Clock::time_point queued{};
+  Clock::time_point queued{};  ///< its needs were met and it waited for a slot
+  Clock::time_point pulled{};  ///< its image was there (images are made ready before any job)
   Clock::time_point started{};
   Clock::time_point finished{};
+  int64_t peak_memory_bytes = 0;  ///< from the stats API; 0 when no sample came
+  double cpu_seconds = 0;         ///< from the stats API; 0 when no sample came
   std::string output;            ///< stdout and stderr interleaved as read, capped
   bool output_truncated = false;
 

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "parse/bitbucket_reader.h"
 #include "parse/native_reader.h"
 #include "parse/yaml_util.h"
 #include "pipeline/errors.h"
@@ -37,20 +38,20 @@ std::string FindPipelineFile(const std::string& directory) {
                    "; name one with -f)");
 }
 
-Pipeline LoadPipeline(const std::string& path) {
+Pipeline LoadPipeline(const std::string& path, const PipelineChoice& choice) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ParseError(path + ": cannot read: " + std::strerror(errno));
   std::stringstream text;
   text << in.rdbuf();
-  return ParsePipeline(text.str(), path);
+  return ParsePipeline(text.str(), path, choice);
 }
 
-Pipeline ParsePipeline(const std::string& yaml_text, const std::string& path) {
+Pipeline ParsePipeline(const std::string& yaml_text, const std::string& path,
+                       const PipelineChoice& choice) {
   parse::YamlFile file(path);
   YAML::Node root = file.Load(yaml_text);
   if (FormatForPath(path) == Format::kBitbucket) {
-    throw ParseError(path + ": the Bitbucket Pipelines reader is not available yet; "
-                            "write a .pipeline.yml meanwhile");
+    return parse::ReadBitbucketPipeline(root, file, choice);
   }
   return parse::ReadNativePipeline(root, file);
 }

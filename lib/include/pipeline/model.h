@@ -36,6 +36,27 @@ struct Resources {
 /// Which pipeline format a file is written in.
 enum class Format { kNative, kBitbucket };
 
+/// How a job's commands are run, after the CI service the file was written for.
+enum class ScriptStyle {
+  kGitLab,     ///< /bin/sh; after_script in a new shell with CI_JOB_STATUS
+  kBitbucket,  ///< bash when the image has it, else sh; after-script with BITBUCKET_EXIT_CODE
+};
+
+/// A container that runs beside a job, sharing its network namespace (reached on localhost).
+struct Service {
+  std::string name;
+  std::string image;
+  EnvVars variables;
+  int64_t memory_bytes = int64_t{1024} << 20;
+};
+
+/// A directory kept between runs in a volume of ours.
+struct CacheSpec {
+  std::string name;
+  std::string path;                    ///< in the container; relative paths are below the workdir
+  std::vector<std::string> key_files;  ///< non-empty: the cache is versioned by these files' hash
+};
+
 /// One unit of work: one container, one shell script.
 struct Job {
   std::string name;
@@ -53,6 +74,22 @@ struct Job {
   std::optional<std::chrono::seconds> timeout;
   Resources resources;
   SourceLocation location;  ///< where the job is defined, for errors that name it
+
+  ScriptStyle script_style = ScriptStyle::kGitLab;
+  std::string workdir;  ///< where the workspace is mounted; empty: /builds/<repository name>
+  std::vector<Service> services;
+  std::vector<std::string> artifacts;  ///< glob patterns (`**` too) collected after the job
+  bool download_artifacts = true;      ///< restore the artifacts of the jobs it follows first
+  std::vector<CacheSpec> caches;
+  std::string deployment;  ///< the deployment environment, when the job deploys
+  /// Non-empty: the job runs only when a changed file matches one of these globs.
+  std::vector<std::string> changeset_includes;
+  /// A manual job that is not run also keeps everything after it from running (Bitbucket).
+  bool manual_blocks = false;
+  /// When this job fails, jobs still running are stopped (else they may finish first).
+  bool stop_running_on_failure = true;
+  size_t parallel_index = 0;  ///< its place in a parallel group (BITBUCKET_PARALLEL_STEP)
+  size_t parallel_count = 0;  ///< 0: not in a parallel group
 };
 
 /// A parsed pipeline file: plain data, no I/O.
@@ -64,6 +101,13 @@ struct Pipeline {
   std::vector<std::string> stages;
   EnvVars variables;      ///< pipeline-wide variables
   std::vector<Job> jobs;  ///< in file order
+  /// Which of the file's pipelines this is ("default", "branches/main", "custom/deploy"); empty
+  /// for formats with one pipeline per file.
+  std::string selected;
+  /// Every pipeline the file defines, in file order (for `docker pipeline list`).
+  std::vector<std::string> available;
+  /// Keys accepted but not honoured locally: one line each, "file:line: ..."; printed once.
+  std::vector<std::string> warnings;
 
   /// The job called `name`, or nullptr.
   const Job* FindJob(const std::string& name) const;

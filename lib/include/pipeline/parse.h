@@ -11,6 +11,17 @@ namespace pipeline {
 inline constexpr const char* kPipelineFileNames[] = {".pipeline.yml", "bitbucket-pipelines.yml",
                                                      ".gitlab-ci.yml"};
 
+/// Which of a file's pipelines to read, for formats that have several (Bitbucket).
+struct PipelineChoice {
+  /// "default", "branches/<pattern>", "tags/<pattern>", "pull-requests/<pattern>",
+  /// "custom/<name>"; empty: the one the CI service would run for `branch` / `tag`.
+  std::string pipeline;
+  std::string branch;  ///< the branch being built, for branch-pattern matching
+  std::string tag;     ///< the tag being built, instead of a branch
+  /// Values for a custom pipeline's `variables` prompts (--var NAME=VALUE).
+  EnvVars custom_variables;
+};
+
 /// The format a file name implies: bitbucket-pipelines.yml is Bitbucket, anything else native.
 Format FormatForPath(const std::string& path);
 
@@ -18,10 +29,11 @@ Format FormatForPath(const std::string& path);
 std::string FindPipelineFile(const std::string& directory);
 
 /// Reads and validates `path`. Throws ParseError ("file:line:column: ...") on any problem.
-Pipeline LoadPipeline(const std::string& path);
+Pipeline LoadPipeline(const std::string& path, const PipelineChoice& choice = {});
 
 /// Parses YAML text as if read from `path` (the name decides the format and appears in errors).
-Pipeline ParsePipeline(const std::string& yaml_text, const std::string& path);
+Pipeline ParsePipeline(const std::string& yaml_text, const std::string& path,
+                       const PipelineChoice& choice = {});
 
 }  // namespace pipeline
 

@@ -24,8 +24,9 @@ std::string FormatBytes(int64_t bytes) {
 docker::ContainerSpec MakeSpec(const JobLaunch& launch) {
   docker::ContainerSpec spec;
   spec.image = launch.job.image;
-  spec.entrypoint = {"/bin/sh", "-c"};
-  spec.cmd = {BuildJobScript(launch.job)};
+  std::vector<std::string> command = JobCommand(launch.job);
+  spec.entrypoint = {command.front()};
+  spec.cmd.assign(command.begin() + 1, command.end());
   spec.env = launch.env;
   spec.working_dir = launch.workspace_target;
   spec.labels = launch.labels;

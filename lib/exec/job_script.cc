@@ -27,22 +27,39 @@ std::string ShellQuote(const std::string& text) {
 }
 
 std::string BuildJobScript(const Job& job) {
+  bool bitbucket = job.script_style == ScriptStyle::kBitbucket;
   // The subshell keeps `set -e` and any `exit` in the user's commands from skipping after_script;
-  // it is not tested with `||`, which would switch `set -e` off inside it.
+  // it is not tested with `||`, which would switch `set -e` off inside it. Commands are written
+  // one per line, so an `if ...; then` in one item and its `fi` in a later one still parse.
   std::string out = "(\nset -e\n";
   AppendEchoed(job.before_script, out);
   AppendEchoed(job.script, out);
   out += ")\n__dp_status=$?\n";
   if (!job.after_script.empty()) {
-    out += "if [ \"$__dp_status\" -eq 0 ]; then CI_JOB_STATUS=success; else CI_JOB_STATUS=failed; fi\n";
-    out += "export CI_JOB_STATUS\n(\nset -e\n";
+    if (bitbucket) {
+      out += "BITBUCKET_EXIT_CODE=$__dp_status\nexport BITBUCKET_EXIT_CODE\n";
+    } else {
+      out += "if [ \"$__dp_status\" -eq 0 ]; then CI_JOB_STATUS=success; else CI_JOB_STATUS=failed; fi\n";
+      out += "export CI_JOB_STATUS\n";
+    }
+    out += "(\nset -e\n";
     AppendEchoed(job.after_script, out);
     out += ")\n__dp_after=$?\n";
-    out += "[ \"$__dp_after\" -eq 0 ] || printf 'after_script failed with exit code %s\\n' "
-           "\"$__dp_after\" >&2\n";
+    out += std::string("[ \"$__dp_after\" -eq 0 ] || printf '") +
+           (bitbucket ? "after-script" : "after_script") +
+           " failed with exit code %s\\n' \"$__dp_after\" >&2\n";
   }
   out += "exit \"$__dp_status\"\n";
   return out;
+}
+
+std::vector<std::string> JobCommand(const Job& job) {
+  std::string script = BuildJobScript(job);
+  if (job.script_style != ScriptStyle::kBitbucket) return {"/bin/sh", "-c", script};
+  // Bitbucket runs the script with bash when the image has it, else with sh.
+  return {"/bin/sh", "-c",
+          "if command -v bash >/dev/null 2>&1; then exec bash -c \"$1\"; fi; exec /bin/sh -c \"$1\"",
+          "docker-pipeline", script};
 }
 
 }  // namespace pipeline::exec

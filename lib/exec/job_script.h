@@ -2,6 +2,7 @@
 #define PIPELINE_EXEC_JOB_SCRIPT_H_
 
 #include <string>
+#include <vector>
 
 #include "pipeline/model.h"
 
@@ -12,6 +13,10 @@ namespace pipeline::exec {
 /// with its exit code. after_script runs afterwards in a fresh shell whatever happened (with
 /// CI_JOB_STATUS set); its failure is reported but does not change the job's exit code.
 std::string BuildJobScript(const Job& job);
+
+/// The container's full command (entrypoint and arguments) that runs BuildJobScript(job) in the
+/// shell the job's style wants.
+std::vector<std::string> JobCommand(const Job& job);
 
 /// `text` quoted for sh: 'text' with every ' written as '\''.
 std::string ShellQuote(const std::string& text);

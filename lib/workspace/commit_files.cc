@@ -33,7 +33,9 @@ std::string HooksDirectory(const std::string& repo_root) {
   LibGit2 library;
   Repository repo = OpenAt(repo_root);
   git_config* raw_config = nullptr;
-  if (git_repository_config_snapshot(&raw_config, repo.get()) != 0) ThrowGitError("read git config");
+  if (git_repository_config_snapshot(&raw_config, repo.get()) != 0) {
+    ThrowGitError("read git config of " + repo_root);
+  }
   Config config(raw_config);
   const char* hooks_path = nullptr;
   if (git_config_get_string(&hooks_path, config.get(), "core.hooksPath") == 0 &&

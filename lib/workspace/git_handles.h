@@ -9,8 +9,8 @@
 
 namespace pipeline::workspace {
 
-/// libgit2 is reference counted; every entry point holds one reference while it runs, so there is
-/// no global initialisation of ours.
+/// Holds one reference on libgit2's process-wide state. git_libgit2_init/shutdown are reference
+/// counted, so each entry point takes one for as long as it runs and we keep no global of our own.
 class LibGit2 {
  public:
   LibGit2() { git_libgit2_init(); }
@@ -19,7 +19,8 @@ class LibGit2 {
   LibGit2& operator=(const LibGit2&) = delete;
 };
 
-/// A libgit2 object freed by its own free function.
+/// A libgit2 object released by its own free function. The deleter is a type, not a stored
+/// function pointer, so the handle is as small as the raw pointer.
 template <typename T, void (*Free)(T*)>
 using GitOwned = std::unique_ptr<T, std::integral_constant<decltype(Free), Free>>;
 
@@ -33,10 +34,11 @@ using StatusList = GitOwned<git_status_list, git_status_list_free>;
 using Config = GitOwned<git_config, git_config_free>;
 using Reference = GitOwned<git_reference, git_reference_free>;
 
-/// Throws GitError "`what`: <libgit2's last message>".
+/// Throws GitError "`what`: <libgit2's last error message>".
 [[noreturn]] void ThrowGitError(const std::string& what);
 
-/// Opens the repository whose work tree is `repo_root`.
+/// Opens the repository whose work tree is exactly `repo_root` (no search upwards: callers pass
+/// RepoInfo::root). Throws GitError.
 Repository OpenAt(const std::string& repo_root);
 
 }  // namespace pipeline::workspace

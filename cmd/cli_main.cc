@@ -42,6 +42,7 @@ int Main(const std::vector<std::string>& args) {
     logging = MakeLogging(options.log_format, options.verbose, color);
     if (options.command == "validate") return ValidateCommand(options, *logging);
     if (options.command == "plan") return PlanCommand(options, *logging);
+    if (options.command == "list") return ListCommand(options, *logging);
     if (options.command == "prune") return PruneCommand(options, *logging);
     if (options.command == "hook") return HookCommand(options, *logging);
     return RunCommand(options, *logging);

@@ -29,6 +29,8 @@ std::string GetEnv(const std::string& name) {
 /// The repository, the pipeline read from it, and its plan.
 struct Loaded {
   workspace::RepoInfo repo;
+  std::string branch;  ///< what is being built: the current branch, or --ref's
+  std::string tag;
   std::string commit;  ///< full SHA with --commit, else empty
   Pipeline pipeline;
   Plan plan;
@@ -37,7 +39,7 @@ struct Loaded {
 /// With --commit the pipeline file is read from that commit, as CI would read it, not from the
 /// work tree; -f then names a path inside the repository.
 Pipeline LoadPipelineAtCommit(const workspace::RepoInfo& repo, const std::string& commit,
-                              const std::string& file) {
+                              const std::string& file, const PipelineChoice& choice) {
   std::vector<std::string> candidates;
   if (!file.empty()) {
     candidates.push_back(file);
@@ -46,33 +48,12 @@ Pipeline LoadPipelineAtCommit(const workspace::RepoInfo& repo, const std::string
   }
   for (const std::string& candidate : candidates) {
     std::optional<std::string> text = workspace::ReadFileAtCommit(repo.root, commit, candidate);
-    if (text) return ParsePipeline(*text, candidate);
+    if (text) return ParsePipeline(*text, candidate, choice);
   }
   std::string names;
   for (const std::string& candidate : candidates) names += (names.empty() ? "" : ", ") + candidate;
   throw ParseError("commit " + commit.substr(0, 12) + " has no pipeline file (looked for " + names +
                    ")");
-}
-
-Loaded Load(const Options& options) {
-  Loaded loaded;
-  loaded.repo = workspace::OpenRepository(options.directory);
-  if (!options.commit.empty()) {
-    loaded.commit = workspace::ResolveCommit(loaded.repo.root, options.commit);
-    loaded.pipeline = LoadPipelineAtCommit(loaded.repo, loaded.commit, options.file);
-  } else {
-    std::string file = options.file.empty() ? FindPipelineFile(loaded.repo.root) : options.file;
-    loaded.pipeline = LoadPipeline(file);
-  }
-  Selection selection;
-  selection.only_jobs = options.only_jobs;
-  loaded.plan = MakePlan(loaded.pipeline, selection);
-  return loaded;
-}
-
-std::unique_ptr<docker::EngineApi> ConnectEngine(const Options& options) {
-  docker::Endpoint endpoint = docker::ResolveEndpoint(options.endpoint, GetEnv);
-  return docker::MakeEngineClient(endpoint);
 }
 
 /// "refs/heads/feature/x" -> "feature/x"; other refs (tags) name no branch.
@@ -81,6 +62,45 @@ std::string BranchOfRef(const std::string& ref) {
   if (ref.rfind(heads, 0) == 0) return ref.substr(heads.size());
   if (ref.rfind("refs/", 0) == 0) return "";
   return ref;
+}
+
+/// "refs/tags/v1" -> "v1"; anything else names no tag.
+std::string TagOfRef(const std::string& ref) {
+  const std::string tags = "refs/tags/";
+  return ref.rfind(tags, 0) == 0 ? ref.substr(tags.size()) : "";
+}
+
+Loaded Load(const Options& options, const Logging& logging) {
+  Loaded loaded;
+  loaded.repo = workspace::OpenRepository(options.directory);
+  loaded.branch = options.ref.empty() ? loaded.repo.branch : BranchOfRef(options.ref);
+  loaded.tag = !options.tag.empty() ? options.tag : TagOfRef(options.ref);
+  if (!loaded.tag.empty() && options.ref.empty()) loaded.branch.clear();
+  PipelineChoice choice;
+  choice.pipeline = options.pipeline;
+  choice.branch = loaded.branch;
+  choice.tag = loaded.tag;
+  for (const std::string& var : options.var_args) {
+    choice.custom_variables.emplace_back(var.substr(0, var.find('=')), var.substr(var.find('=') + 1));
+  }
+  if (!options.commit.empty()) {
+    loaded.commit = workspace::ResolveCommit(loaded.repo.root, options.commit);
+    loaded.pipeline = LoadPipelineAtCommit(loaded.repo, loaded.commit, options.file, choice);
+  } else {
+    std::string file = options.file.empty() ? FindPipelineFile(loaded.repo.root) : options.file;
+    loaded.pipeline = LoadPipeline(file, choice);
+  }
+  for (const std::string& warning : loaded.pipeline.warnings) logging.log->warn("{}", warning);
+  Selection selection;
+  selection.only_jobs = options.only_jobs;
+  selection.run_manual = options.run_manual;
+  loaded.plan = MakePlan(loaded.pipeline, selection);
+  return loaded;
+}
+
+std::unique_ptr<docker::EngineApi> ConnectEngine(const Options& options) {
+  docker::Endpoint endpoint = docker::ResolveEndpoint(options.endpoint, GetEnv);
+  return docker::MakeEngineClient(endpoint);
 }
 
 bool UseColor(const Options& options) {
@@ -102,7 +122,7 @@ int RunCommand(const Options& options, const Logging& logging) {
   SignalWatcher signals(cancel);
   PluginSocketWatcher plugin_socket(GetEnv("DOCKER_CLI_PLUGIN_SOCKET"), cancel);
 
-  Loaded loaded = Load(options);
+  Loaded loaded = Load(options, logging);
   RunOptions run_options;
   run_options.cli_env = ResolveEnvArgs(options.env_args, GetEnv);
   run_options.max_parallel = options.max_parallel.value_or(run_options.max_parallel);
@@ -115,9 +135,9 @@ int RunCommand(const Options& options, const Logging& logging) {
   source.repo_root = loaded.repo.root;
   source.repo_name = loaded.repo.name;
   source.head_commit = loaded.repo.head_commit;
-  source.branch = loaded.repo.branch;
+  source.branch = loaded.branch;
+  source.tag = loaded.tag;
   source.commit = loaded.commit;
-  if (!options.ref.empty()) source.branch = BranchOfRef(options.ref);
 
   ObserverList observers;
   if (options.log_format == LogFormat::kJson) {
@@ -142,14 +162,14 @@ int RunCommand(const Options& options, const Logging& logging) {
 }
 
 int ValidateCommand(const Options& options, const Logging& logging) {
-  Loaded loaded = Load(options);
+  Loaded loaded = Load(options, logging);
   std::printf("%s: ok (%zu jobs, %zu levels)\n", loaded.pipeline.file.c_str(),
               loaded.plan.jobs.size(), loaded.plan.levels.size());
   return 0;
 }
 
 int PlanCommand(const Options& options, const Logging& logging) {
-  Loaded loaded = Load(options);
+  Loaded loaded = Load(options, logging);
   const Plan& plan = loaded.plan;
   std::printf("%s: %zu jobs\n", loaded.pipeline.file.c_str(), plan.jobs.size());
   for (size_t level = 0; level < plan.levels.size(); ++level) {
@@ -164,6 +184,24 @@ int PlanCommand(const Options& options, const Logging& logging) {
                   planned.job.stage.c_str(), planned.job.image.c_str(),
                   needs.empty() ? "" : "  after ", needs.c_str());
     }
+  }
+  return 0;
+}
+
+int ListCommand(const Options& options, const Logging& logging) {
+  Loaded loaded = Load(options, logging);
+  const Pipeline& pipeline = loaded.pipeline;
+  std::printf("%s\n", pipeline.file.c_str());
+  if (pipeline.available.empty()) {
+    std::printf("* (the only pipeline): %zu jobs\n", pipeline.jobs.size());
+  }
+  for (const std::string& name : pipeline.available) {
+    bool chosen = name == pipeline.selected;
+    std::printf("%s %s%s\n", chosen ? "*" : " ", name.c_str(),
+                chosen ? "   (run would pick this one)" : "");
+  }
+  for (const PlannedJob& planned : loaded.plan.jobs) {
+    std::printf("    %s%s\n", planned.job.name.c_str(), planned.job.manual ? " (manual)" : "");
   }
   return 0;
 }

@@ -12,6 +12,7 @@ Commands:
   run        Run the pipeline (the default command)
   validate   Check the pipeline file and its job graph; run nothing
   plan       Print the order the jobs would run in; run nothing
+  list       List the file's pipelines (Bitbucket: default, branches, tags, custom) and their jobs
   prune      Remove containers, networks and volumes left by runs that died
   hook       Install or uninstall the git pre-push hook that runs the pipeline before a push
   version    Print the version
@@ -41,6 +42,12 @@ Options:
       --ref REF            The git ref being tested (refs/heads/NAME or refs/tags/NAME); sets
                            the branch or tag variables (default: the current branch)
       --job NAME           Run only this job and the jobs it needs (repeatable)
+      --pipeline NAME      Bitbucket: run this pipeline (default, branches/main, tags/v*,
+                           custom/deploy) instead of the one the cloud would pick for the branch
+      --tag TAG            Build as if TAG were pushed (selects a tags pipeline, sets the variables)
+      --var NAME=VALUE     A custom pipeline's variable (repeatable)
+      --manual             Also run manual jobs and steps (else a manual Bitbucket step stops the
+                           run there, as the cloud pauses)
   -e, --env NAME[=VALUE]   Set a variable in every job (NAME alone: from your environment);
                            wins over the pipeline's and the job's variables (repeatable)
   -j, --jobs N             Run at most N jobs at once (default: 4)
@@ -74,6 +81,13 @@ Print the jobs in the order they would start, with the jobs each one waits for. 
 level may run at the same time. Runs nothing.
 )";
 
+constexpr const char* kListHelp = R"(Usage: docker pipeline list [-f FILE] [-C DIR]
+
+List the pipelines the file defines (a Bitbucket file has default, branches/..., tags/...,
+pull-requests/..., custom/...; a native file has one) and marks the one `run` would pick for the
+current branch. Runs nothing.
+)";
+
 constexpr const char* kPruneHelp = R"(Usage: docker pipeline prune [--all]
 
 Remove every container, network and volume carrying docker-pipeline's labels whose run's process
@@ -97,6 +111,7 @@ std::string HelpText(const std::string& command) {
   if (command == "validate") return kValidateHelp;
   if (command == "plan") return kPlanHelp;
   if (command == "prune") return kPruneHelp;
+  if (command == "list") return kListHelp;
   if (command == "hook") return kHookHelp;
   return kOverview;
 }

@@ -7,8 +7,8 @@
 namespace pipeline::cli {
 namespace {
 
-const std::set<std::string> kCommands = {"run",   "validate", "plan", "prune",
-                                         "hook",  "version",  "help"};
+const std::set<std::string> kCommands = {"run",  "validate", "plan",    "list",
+                                         "prune", "hook",     "version", "help"};
 
 /// Docker's global options that take a value; they may come before `pipeline` (facts.md).
 const std::set<std::string> kDockerValueFlags = {
@@ -81,6 +81,18 @@ void ParseRunFlag(const std::string& flag, ArgReader& reader, Options& options) 
     options.commit = reader.Value(flag);
   } else if (flag == "--ref") {
     options.ref = reader.Value(flag);
+  } else if (flag == "--pipeline") {
+    options.pipeline = reader.Value(flag);
+  } else if (flag == "--tag") {
+    options.tag = reader.Value(flag);
+  } else if (flag == "--var") {
+    std::string value = reader.Value(flag);
+    if (value.find('=') == std::string::npos || value.front() == '=') {
+      throw UsageError("option '--var' wants NAME=VALUE, not '" + value + "'");
+    }
+    options.var_args.push_back(value);
+  } else if (flag == "--manual") {
+    options.run_manual = true;
   } else if (flag == "--job") {
     options.only_jobs.push_back(reader.Value(flag));
   } else if (flag == "-e" || flag == "--env") {
@@ -186,7 +198,7 @@ Options ParseOptions(const std::vector<std::string>& args) {
     }
     if (kCommands.count(command) == 0) {
       throw UsageError("unknown command '" + command +
-                       "'; commands are run, validate, plan, prune, hook and version");
+                       "'; commands are run, validate, plan, list, prune, hook and version");
     }
     options.command = command;
   }

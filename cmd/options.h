@@ -25,6 +25,10 @@ struct Options {
   std::string ref;                   ///< --ref: the git ref being tested (refs/heads/x, refs/tags/v1)
   std::string hook_action;           ///< hook install | uninstall
   std::vector<std::string> only_jobs;  ///< --job (repeatable)
+  std::string pipeline;                ///< --pipeline: which of a Bitbucket file's pipelines
+  std::string tag;                     ///< --tag: build as if this tag were pushed
+  std::vector<std::string> var_args;   ///< --var NAME=VALUE: a custom pipeline's variables
+  bool run_manual = false;             ///< --manual: run manual jobs/steps too
   std::vector<std::string> env_args;   ///< -e as given: NAME=VALUE or NAME
   std::optional<size_t> max_parallel;  ///< -j
   Resources overrides;                 ///< --memory, --cpus, --pids

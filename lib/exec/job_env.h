@@ -1,6 +1,7 @@
 #ifndef PIPELINE_EXEC_JOB_ENV_H_
 #define PIPELINE_EXEC_JOB_ENV_H_
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -16,9 +17,20 @@ struct JobEnvInput {
   std::string repo_name;
   std::string commit;
   std::string branch;
+  std::string tag;
+  uint64_t build_number = 1;  ///< counts runs per repository (BITBUCKET_BUILD_NUMBER)
+  std::string pipeline_uuid;  ///< "{...}", one per run
+  std::string step_uuid;      ///< "{...}", one per job
 };
 
-/// The predefined variables every job gets (CI=true and GitLab-style CI_* names).
+/// The variables Bitbucket Pipelines sets in every step that make sense locally.
+EnvVars BitbucketVariables(const Job& job, const JobEnvInput& input);
+
+/// A random RFC 4122 version 4 UUID in braces, as Bitbucket writes them.
+std::string MakeBracedUuid();
+
+/// The predefined variables every job gets: CI=true and GitLab-style CI_* names, or for a
+/// Bitbucket job the BITBUCKET_* ones.
 EnvVars PredefinedVariables(const Job& job, const JobEnvInput& input);
 
 /// The container's environment as "NAME=VALUE": predefined < the job's variables (which the plan

@@ -14,10 +14,12 @@
 #include <thread>
 #include <vector>
 
+#include "exec/artifacts.h"
 #include "exec/job_env.h"
 #include "exec/job_executor.h"
 #include "exec/owner.h"
 #include "exec/scoped_container.h"
+#include "model/glob.h"
 #include "pipeline/errors.h"
 #include "pipeline/run.h"
 #include "pipeline/workspace.h"
@@ -95,6 +97,21 @@ size_t SweepWorkspaces(const std::string& work_root, spdlog::logger& log) {
 
 namespace {
 
+/// The repository's run counter (BITBUCKET_BUILD_NUMBER), kept beside its git directory.
+uint64_t NextBuildNumber(const std::string& repo_root, spdlog::logger& log) {
+  std::string dir = repo_root + "/.git/docker-pipeline";
+  std::string path = dir + "/build-number";
+  uint64_t number = 0;
+  std::ifstream(path) >> number;
+  ++number;
+  if (mkdir(dir.c_str(), 0755) == 0 || errno == EEXIST) {
+    std::ofstream(path) << number << "\n";
+  } else {
+    log.debug("no build counter at {}: {}", path, std::strerror(errno));
+  }
+  return number;
+}
+
 /// A job's directory name: its index and a file-name-safe form of its name.
 std::string JobDirName(size_t index, const std::string& name) {
   std::string safe;
@@ -161,6 +178,10 @@ class Scheduler {
 
   exec::ObjectTracker& tracker() { return tracker_; }
 
+  /// What the run's changes touched, for jobs with condition.changesets.
+  void set_changed_files(std::vector<std::string> files) { changed_files_ = std::move(files); }
+  void set_build_number(uint64_t number) { build_number_ = number; }
+
  private:
   enum class State { kPending, kRunning, kDone };
 
@@ -177,7 +198,7 @@ class Scheduler {
       context_.observer.OnJobFinished(skipped);
     }
     // Safe under mutex_: the jobs' subscribers only take their own locks.
-    jobs_cancel_.Cancel(level);
+    if (level != CancelToken::Level::kNone) jobs_cancel_.Cancel(level);
   }
 
   /// Called with mutex_ held.
@@ -200,11 +221,26 @@ class Scheduler {
     std::string environment_error;
     try {
       exec::JobLaunch launch = MakeLaunch(planned, index);
-      workspace::CopyTree(source_dir_, launch.workspace_host_dir);
-      exec::JobServices services{context_.engine, tracker_, context_.observer, context_.log,
-                                 jobs_cancel_};
-      job_result = exec::RunJob(launch, services);
-      job_result.pulled = images_ready_;
+      if (!MatchesChangesets(planned.job)) {
+        job_result = SkippedByCondition(planned.job);
+      } else {
+        workspace::CopyTree(source_dir_, launch.workspace_host_dir);
+        if (planned.job.download_artifacts) {
+          for (size_t earlier : Ancestors(index)) {
+            exec::RestoreArtifacts(ArtifactDir(earlier), launch.workspace_host_dir);
+          }
+        }
+        exec::JobServices services{context_.engine, tracker_, context_.observer, context_.log,
+                                   jobs_cancel_};
+        job_result = exec::RunJob(launch, services);
+        job_result.pulled = images_ready_;
+        if (!planned.job.artifacts.empty() && job_result.started != Clock::time_point{}) {
+          exec::ArtifactStats stored = exec::CollectArtifacts(
+              launch.workspace_host_dir, planned.job.artifacts, ArtifactDir(index));
+          context_.log->debug("job '{}': stored {} artifact files, {} bytes", planned.job.name,
+                              stored.files, stored.bytes);
+        }
+      }
     } catch (const std::exception& error) {
       job_result.name = planned.job.name;
       job_result.stage = planned.job.stage;
@@ -226,9 +262,50 @@ class Scheduler {
       result_.environment_error = "job '" + planned.job.name + "': " + environment_error;
     }
     if (!stopping_ && job_result.Fails()) {
-      Stop("job '" + planned.job.name + "' failed", CancelToken::Level::kGraceful);
+      // Without fail-fast, jobs already running (a parallel group's others) may finish first.
+      Stop("job '" + planned.job.name + "' failed", planned.job.stop_running_on_failure
+                                                         ? CancelToken::Level::kGraceful
+                                                         : CancelToken::Level::kNone);
     }
     changed_.notify_all();
+  }
+
+  std::string ArtifactDir(size_t index) const {
+    return run_dir_ + "/artifacts/" + std::to_string(index + 1);
+  }
+
+  /// Every job `index` waits for, directly or not, in plan order: whose artifacts it receives
+  /// (a later one's copy wins on conflicts).
+  std::vector<size_t> Ancestors(size_t index) const {
+    std::set<size_t> seen;
+    std::vector<size_t> todo = plan_.jobs[index].deps;
+    while (!todo.empty()) {
+      size_t dep = todo.back();
+      todo.pop_back();
+      if (!seen.insert(dep).second) continue;
+      todo.insert(todo.end(), plan_.jobs[dep].deps.begin(), plan_.jobs[dep].deps.end());
+    }
+    return {seen.begin(), seen.end()};
+  }
+
+  bool MatchesChangesets(const Job& job) const {
+    if (job.changeset_includes.empty()) return true;
+    for (const std::string& path : changed_files_) {
+      for (const std::string& pattern : job.changeset_includes) {
+        if (GlobMatch(pattern, path)) return true;
+      }
+    }
+    return false;
+  }
+
+  static JobResult SkippedByCondition(const Job& job) {
+    JobResult skipped;
+    skipped.name = job.name;
+    skipped.stage = job.stage;
+    skipped.image = job.image;
+    skipped.outcome = JobOutcome::kSkipped;
+    skipped.reason = "no changed file matches its condition.changesets";
+    return skipped;
   }
 
   exec::JobLaunch MakeLaunch(const PlannedJob& planned, size_t index) const {
@@ -236,9 +313,21 @@ class Scheduler {
     launch.job = planned.job;
     launch.index = index;
     launch.workspace_host_dir = run_dir_ + "/jobs/" + JobDirName(index, planned.job.name);
-    launch.workspace_target = "/builds/" + (source_.repo_name.empty() ? "project" : source_.repo_name);
-    exec::JobEnvInput env_input{result_.run_id, index, launch.workspace_target, source_.repo_name,
-                                result_.commit, source_.branch};
+    launch.workspace_target =
+        !planned.job.workdir.empty()
+            ? planned.job.workdir
+            : "/builds/" + (source_.repo_name.empty() ? "project" : source_.repo_name);
+    exec::JobEnvInput env_input;
+    env_input.run_id = result_.run_id;
+    env_input.job_index = index;
+    env_input.project_dir = launch.workspace_target;
+    env_input.repo_name = source_.repo_name;
+    env_input.commit = result_.commit;
+    env_input.branch = source_.branch;
+    env_input.tag = source_.tag;
+    env_input.build_number = build_number_;
+    env_input.pipeline_uuid = pipeline_uuid_;
+    env_input.step_uuid = exec::MakeBracedUuid();
     launch.env = exec::JobEnvironment(planned.job, options_.cli_env, env_input);
     launch.labels = {{docker::kLabelTool, docker::kToolName},
                      {docker::kLabelRun, result_.run_id},
@@ -260,6 +349,9 @@ class Scheduler {
   std::string source_dir_;
   std::string run_dir_;
   Clock::time_point images_ready_;
+  std::vector<std::string> changed_files_;
+  uint64_t build_number_ = 1;
+  std::string pipeline_uuid_ = exec::MakeBracedUuid();
   std::vector<State> states_;
   std::string owner_;
   exec::ObjectTracker tracker_;
@@ -317,6 +409,11 @@ RunResult RunPlan(const Plan& plan, const Source& source, const RunOptions& opti
   context.observer.OnRunStarted(result);
   Scheduler scheduler(plan, source, options, context, result, source_dir, run_dir.path(),
                       images_ready);
+  scheduler.set_build_number(NextBuildNumber(source.repo_root, log));
+  bool any_changesets = std::any_of(plan.jobs.begin(), plan.jobs.end(), [](const PlannedJob& p) {
+    return !p.job.changeset_includes.empty();
+  });
+  if (any_changesets) scheduler.set_changed_files(workspace::ChangedFiles(source.repo_root, source.commit));
   scheduler.Run();
 
   // Belt and braces: anything a handle could not remove is found again by its run label.

@@ -21,9 +21,19 @@ std::vector<std::string> JobNames(const Pipeline& pipeline) {
 /// The jobs to keep: every job, or the selected ones and what they need, transitively.
 std::vector<const Job*> SelectJobs(const Pipeline& pipeline, const Selection& selection) {
   std::vector<const Job*> all;
+  std::set<std::string> blocked;  // after a blocking manual job that is not run
   for (const Job& job : pipeline.jobs) {
-    // Manual jobs run only when asked for by name, as a click in the CI's web page would.
-    if (!job.manual || !selection.only_jobs.empty()) all.push_back(&job);
+    bool needs_blocked = job.needs && std::any_of(job.needs->begin(), job.needs->end(),
+                                                  [&](const std::string& need) {
+                                                    return blocked.count(need) != 0;
+                                                  });
+    bool asked = selection.run_manual || !selection.only_jobs.empty();
+    // Manual jobs run only when asked for, as a click in the CI's web page would.
+    if ((job.manual && !asked) || needs_blocked) {
+      if (job.manual_blocks || needs_blocked) blocked.insert(job.name);
+      continue;
+    }
+    all.push_back(&job);
   }
   if (selection.only_jobs.empty()) return all;
 

@@ -30,6 +30,9 @@ struct Plan {
 struct Selection {
   /// Run only these jobs and what they need; empty means every job.
   std::vector<std::string> only_jobs;
+  /// Run manual jobs too (--manual); else a manual job runs only when named in only_jobs, and
+  /// one with manual_blocks keeps every job after it from running, as the cloud pauses there.
+  bool run_manual = false;
 };
 
 /// Builds the DAG. Throws PlanError for a `needs` naming no job (with a "did you mean"), a job in

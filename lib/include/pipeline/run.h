@@ -107,6 +107,7 @@ struct Source {
   std::string commit;
   std::string head_commit;  ///< for CI_COMMIT_SHA when running the work tree
   std::string branch;
+  std::string tag;  ///< set when a tag is being built (--ref refs/tags/X, --tag X)
 };
 
 struct RunOptions {

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <vector>
 #include <string>
 
 namespace pipeline::workspace {
@@ -39,6 +40,11 @@ SnapshotStats SnapshotCommit(const std::string& repo_root, const std::string& co
 /// has no such file. Lets `--commit` read the pipeline file as it was in that commit.
 std::optional<std::string> ReadFileAtCommit(const std::string& repo_root, const std::string& commit,
                                             const std::string& path);
+
+/// The paths a change touched, for `condition.changesets`: with a `commit`, what that commit
+/// changed against its first parent (everything, for a root commit); without, what HEAD changed
+/// against its parent plus every uncommitted change and untracked file in the work tree.
+std::vector<std::string> ChangedFiles(const std::string& repo_root, const std::string& commit);
 
 /// Where git looks for this repository's hooks: core.hooksPath when set (relative to the work
 /// tree), else the hooks folder of the common git directory (shared by linked work trees).

@@ -1,21 +1,23 @@
 #include "workspace/file_copy.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
+#include <string>
 #include <vector>
 
 #include "pipeline/errors.h"
-#include "pipeline/workspace.h"
+#include "workspace/errno_error.h"
 
 namespace pipeline::workspace {
 namespace {
 
-/// Closes a file descriptor on scope exit.
+constexpr size_t kChunk = size_t{1} << 30;
+constexpr mode_t kPermissionBits = 0777;  // set-id and sticky bits are not the job's business
+
+/// A file descriptor closed on scope exit; Close() reports what a destructor cannot.
 class Fd {
  public:
   explicit Fd(int fd) : fd_(fd) {}
@@ -25,140 +27,115 @@ class Fd {
   Fd(const Fd&) = delete;
   Fd& operator=(const Fd&) = delete;
   int get() const { return fd_; }
+  /// Closes now; a write error can surface only here on some file systems (NFS, quotas).
+  bool Close() {
+    int fd = fd_;
+    fd_ = -1;
+    return close(fd) == 0;
+  }
 
  private:
   int fd_;
 };
 
-void MakeDirectory(const std::string& path) {
-  if (mkdir(path.c_str(), 0755) != 0 && errno != EEXIST) ThrowErrno("cannot create directory", path);
+void WriteAll(int fd, const char* data, size_t size, const std::string& path) {
+  for (size_t written = 0; written < size;) {
+    ssize_t n = write(fd, data + written, size - written);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      ThrowErrno("cannot write", path);
+    }
+    written += static_cast<size_t>(n);
+  }
 }
 
-uint64_t CopyTreeInto(const std::string& from, const std::string& to, SnapshotStats& stats) {
-  DIR* dir = opendir(from.c_str());
-  if (dir == nullptr) ThrowErrno("cannot read directory", from);
-  std::vector<std::string> names;
-  while (dirent* entry = readdir(dir)) {
-    std::string name = entry->d_name;
-    if (name != "." && name != "..") names.push_back(name);
-  }
-  closedir(dir);
-  for (const std::string& name : names) {
-    std::string source = from + "/" + name;
-    std::string target = to + "/" + name;
-    struct stat info{};
-    if (lstat(source.c_str(), &info) != 0) ThrowErrno("cannot read", source);
-    if (S_ISDIR(info.st_mode)) {
-      MakeDirectory(target);
-      CopyTreeInto(source, target, stats);
-    } else if (S_ISLNK(info.st_mode)) {
-      CopySymlink(source, target);
-      ++stats.files;
-    } else if (S_ISREG(info.st_mode)) {
-      stats.bytes += CopyRegularFile(source, target, info.st_mode & 07777);
-      ++stats.files;
+/// Copies what is left of `in` with read/write, for file systems copy_file_range refuses.
+uint64_t CopyWithReadWrite(int in, int out, const std::string& from, const std::string& to) {
+  std::vector<char> buffer(256 * 1024);
+  uint64_t copied = 0;
+  while (true) {
+    ssize_t n = read(in, buffer.data(), buffer.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      ThrowErrno("cannot read", from);
     }
-    // Sockets, fifos and devices have no place in a workspace and are left out.
+    if (n == 0) return copied;
+    WriteAll(out, buffer.data(), static_cast<size_t>(n), to);
+    copied += static_cast<uint64_t>(n);
   }
-  return stats.bytes;
+}
+
+void FinishWrite(Fd& out, mode_t mode, const std::string& path) {
+  // open() applied the umask; the copy must carry the original's bits exactly.
+  if (fchmod(out.get(), mode) != 0) ThrowErrno("cannot set the mode of", path);
+  if (!out.Close()) ThrowErrno("cannot write", path);
 }
 
 }  // namespace
 
-void ThrowErrno(const std::string& what, const std::string& path) {
-  throw EnvironmentError(what + " " + path + ": " + std::strerror(errno));
-}
-
-DirectoryMaker::DirectoryMaker(std::string root) : root_(std::move(root)) {
-  std::string partial;
-  for (size_t slash = root_.find('/', 1);; slash = root_.find('/', slash + 1)) {
-    MakeDirectory(root_.substr(0, slash));
-    if (slash == std::string::npos) break;
-  }
-  made_.insert("");
-}
-
-void DirectoryMaker::Make(const std::string& relative_dir) {
-  if (made_.count(relative_dir) != 0) return;
-  size_t slash = relative_dir.rfind('/');
-  Make(slash == std::string::npos ? "" : relative_dir.substr(0, slash));
-  MakeDirectory(root_ + "/" + relative_dir);
-  made_.insert(relative_dir);
-}
-
-void DirectoryMaker::MakeParentsOf(const std::string& relative_file) {
-  size_t slash = relative_file.rfind('/');
-  Make(slash == std::string::npos ? "" : relative_file.substr(0, slash));
-}
-
-uint64_t CopyRegularFile(const std::string& from, const std::string& to, mode_t mode) {
-  Fd in(open(from.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+uint64_t CopyRegularFile(const std::string& from, const std::string& to) {
+  // O_NONBLOCK: should a fifo have replaced the file since it was listed, opening it must not
+  // hang; it is then refused below as not a regular file.
+  Fd in(open(from.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
   if (in.get() < 0) ThrowErrno("cannot read", from);
+  struct stat info {};
+  if (fstat(in.get(), &info) != 0) ThrowErrno("cannot read", from);
+  if (!S_ISREG(info.st_mode))
+    throw EnvironmentError("cannot copy " + from + ": not a regular file");
+  mode_t mode = info.st_mode & kPermissionBits;
+
   Fd out(open(to.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode));
   if (out.get() < 0) ThrowErrno("cannot write", to);
   uint64_t copied = 0;
-  bool use_range = true;
-  char buffer[64 * 1024];
   while (true) {
-    ssize_t n;
-    if (use_range) {
-      n = copy_file_range(in.get(), nullptr, out.get(), nullptr, 1 << 30, 0);
-      if (n < 0 && (errno == EXDEV || errno == ENOSYS || errno == EINVAL || errno == EOPNOTSUPP)) {
-        use_range = false;
-        continue;
-      }
-    } else {
-      n = read(in.get(), buffer, sizeof(buffer));
-      if (n > 0) {
-        for (ssize_t written = 0; written < n;) {
-          ssize_t w = write(out.get(), buffer + written, static_cast<size_t>(n - written));
-          if (w < 0) {
-            if (errno == EINTR) continue;
-            ThrowErrno("cannot write", to);
-          }
-          written += w;
-        }
-      }
-    }
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      ThrowErrno("cannot copy to", to);
+    ssize_t n = copy_file_range(in.get(), nullptr, out.get(), nullptr, kChunk, 0);
+    if (n > 0) {
+      copied += static_cast<uint64_t>(n);
+      continue;
     }
     if (n == 0) break;
-    copied += static_cast<uint64_t>(n);
+    if (errno == EINTR) continue;
+    // Not across these two file systems, not in this kernel, or not for this kind of file:
+    // the file offsets are where copy_file_range stopped, so plain reads carry on from there.
+    if (errno == EXDEV || errno == ENOSYS || errno == EINVAL || errno == EOPNOTSUPP) {
+      copied += CopyWithReadWrite(in.get(), out.get(), from, to);
+      break;
+    }
+    ThrowErrno("cannot copy " + from + " to", to);
   }
-  // The umask may have cut the mode at open; the job must see the file's own mode.
-  fchmod(out.get(), mode);
+  FinishWrite(out, mode, to);
   return copied;
 }
 
+void MakeSymlink(const std::string& target, const std::string& path) {
+  if (symlink(target.c_str(), path.c_str()) == 0) return;
+  struct stat info {};
+  // A file or link already there is replaced, as open(O_TRUNC) replaces a file's content; a
+  // directory is not, since that would take what is inside with it.
+  if (errno != EEXIST || lstat(path.c_str(), &info) != 0 || S_ISDIR(info.st_mode) ||
+      unlink(path.c_str()) != 0 || symlink(target.c_str(), path.c_str()) != 0) {
+    ThrowErrno("cannot create link", path);
+  }
+}
+
 void CopySymlink(const std::string& from, const std::string& to) {
-  std::vector<char> target(4096);
+  struct stat info {};
+  if (lstat(from.c_str(), &info) != 0) ThrowErrno("cannot read link", from);
+  // st_size is the target's length for a link; one more byte tells a link that grew meanwhile.
+  std::vector<char> target(static_cast<size_t>(info.st_size) + 2);
   ssize_t n = readlink(from.c_str(), target.data(), target.size());
   if (n < 0) ThrowErrno("cannot read link", from);
-  std::string text(target.data(), static_cast<size_t>(n));
-  if (symlink(text.c_str(), to.c_str()) != 0) ThrowErrno("cannot create link", to);
+  if (static_cast<size_t>(n) >= target.size()) {
+    throw EnvironmentError("cannot read link " + from + ": it changed while being copied");
+  }
+  MakeSymlink(std::string(target.data(), static_cast<size_t>(n)), to);
 }
 
 void WriteNewFile(const std::string& path, std::string_view content, mode_t mode) {
   Fd out(open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode));
   if (out.get() < 0) ThrowErrno("cannot write", path);
-  for (size_t written = 0; written < content.size();) {
-    ssize_t w = write(out.get(), content.data() + written, content.size() - written);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      ThrowErrno("cannot write", path);
-    }
-    written += static_cast<size_t>(w);
-  }
-  fchmod(out.get(), mode);
-}
-
-SnapshotStats CopyTree(const std::string& from, const std::string& to) {
-  SnapshotStats stats;
-  DirectoryMaker maker(to);
-  CopyTreeInto(from, maker.root(), stats);
-  return stats;
+  WriteAll(out.get(), content.data(), content.size(), path);
+  FinishWrite(out, mode & kPermissionBits, path);
 }
 
 }  // namespace pipeline::workspace

@@ -4,39 +4,26 @@
 #include <sys/types.h>
 
 #include <cstdint>
-#include <set>
 #include <string>
 #include <string_view>
 
 namespace pipeline::workspace {
 
-/// Creates the directories of a destination tree once each, remembering what exists.
-class DirectoryMaker {
- public:
-  explicit DirectoryMaker(std::string root);
-  /// Creates `relative_dir` (and its parents) below the root.
-  void Make(const std::string& relative_dir);
-  /// Creates the parent directories of `relative_file`.
-  void MakeParentsOf(const std::string& relative_file);
-  const std::string& root() const { return root_; }
+/// Copies the regular file `from` to `to` with copy_file_range (in-kernel, no round trip through
+/// user space; read/write where the file system cannot) and gives the copy the permission bits of
+/// the original. `from` is opened without following a symlink and must still be a regular file.
+/// Returns the bytes copied. Throws EnvironmentError naming the path.
+uint64_t CopyRegularFile(const std::string& from, const std::string& to);
 
- private:
-  std::string root_;
-  std::set<std::string> made_;
-};
-
-/// Copies a regular file's bytes with copy_file_range (read/write where that fails) and gives the
-/// copy `mode`. Returns the bytes copied. Throws EnvironmentError naming the path.
-uint64_t CopyRegularFile(const std::string& from, const std::string& to, mode_t mode);
-
-/// Recreates the symlink `from` at `to` (its target text, never what it points at).
+/// Recreates the symlink `from` at `to` with the same target text; what it points at is never
+/// opened, so a link to ~/.ssh/id_rsa copies as a link and nothing more.
 void CopySymlink(const std::string& from, const std::string& to);
 
-/// Writes `content` into a new file `path` with `mode`.
-void WriteNewFile(const std::string& path, std::string_view content, mode_t mode);
+/// Creates the symlink `path` pointing at `target`, replacing a file or link already there.
+void MakeSymlink(const std::string& target, const std::string& path);
 
-/// Throws EnvironmentError "`what` PATH: strerror(errno)".
-[[noreturn]] void ThrowErrno(const std::string& what, const std::string& path);
+/// Writes `content` into the file `path` (created or truncated) with permission bits `mode`.
+void WriteNewFile(const std::string& path, std::string_view content, mode_t mode);
 
 }  // namespace pipeline::workspace
 

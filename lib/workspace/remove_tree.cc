@@ -1,4 +1,8 @@
+// Removal through directory file descriptors (openat/unlinkat with O_NOFOLLOW): a symlink is
+// removed as a link, and a directory swapped for a symlink mid-way is never entered, so nothing
+// outside `path` can be touched. It also sidesteps PATH_MAX in deeply nested trees.
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -7,57 +11,98 @@
 #include <vector>
 
 #include "pipeline/workspace.h"
-#include "workspace/file_copy.h"
+#include "workspace/errno_error.h"
 
 namespace pipeline::workspace {
 namespace {
 
-void RemoveEntries(const std::string& dir_path) {
-  DIR* dir = opendir(dir_path.c_str());
-  if (dir == nullptr) ThrowErrno("cannot read directory", dir_path);
+constexpr int kDirectoryFlags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+
+/// A directory file descriptor closed on scope exit.
+class DirFd {
+ public:
+  explicit DirFd(int fd) : fd_(fd) {}
+  ~DirFd() {
+    if (fd_ >= 0) close(fd_);
+  }
+  DirFd(const DirFd&) = delete;
+  DirFd& operator=(const DirFd&) = delete;
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+std::vector<std::string> ListEntries(int dir_fd, const std::string& path) {
+  int listing_fd = dup(dir_fd);  // closedir closes the descriptor it was given
+  DIR* dir = listing_fd < 0 ? nullptr : fdopendir(listing_fd);
+  if (dir == nullptr) {
+    if (listing_fd >= 0) close(listing_fd);
+    ThrowErrno("cannot read directory", path);
+  }
   std::vector<std::string> names;
-  while (dirent* entry = readdir(dir)) {
+  while (const dirent* entry = readdir(dir)) {
     std::string name = entry->d_name;
-    if (name != "." && name != "..") names.push_back(name);
+    if (name != "." && name != "..") names.push_back(std::move(name));
   }
   closedir(dir);
-  for (const std::string& name : names) {
-    std::string path = dir_path + "/" + name;
-    struct stat info{};
-    if (lstat(path.c_str(), &info) != 0) continue;
-    // lstat: a symlink to a directory is removed as a link; what it points at is never touched.
+  return names;
+}
+
+/// Opens the directory `name` in `parent_fd`. A job may leave a directory its owner cannot read
+/// or write (chmod 0500, say); the owner may give those rights back, so we do.
+int OpenDirectoryForRemoval(int parent_fd, const std::string& name, const struct stat& info,
+                            const std::string& path) {
+  int fd = openat(parent_fd, name.c_str(), kDirectoryFlags);
+  if (fd < 0 && errno == EACCES) {
+    if (fchmodat(parent_fd, name.c_str(), (info.st_mode & 07777) | S_IRWXU, 0) == 0) {
+      fd = openat(parent_fd, name.c_str(), kDirectoryFlags);
+    }
+  }
+  if (fd < 0) ThrowErrno("cannot remove", path);
+  if ((info.st_mode & S_IRWXU) != S_IRWXU) fchmod(fd, (info.st_mode & 07777) | S_IRWXU);
+  return fd;
+}
+
+void RemoveContents(int dir_fd, const std::string& path) {
+  for (const std::string& name : ListEntries(dir_fd, path)) {
+    std::string child = path + "/" + name;
+    struct stat info {};
+    if (fstatat(dir_fd, name.c_str(), &info, AT_SYMLINK_NOFOLLOW) != 0) {
+      if (errno == ENOENT) continue;
+      ThrowErrno("cannot remove", child);
+    }
     if (S_ISDIR(info.st_mode)) {
-      // A job may leave a directory without write permission for its owner; give it back.
-      if ((info.st_mode & S_IRWXU) != S_IRWXU) chmod(path.c_str(), info.st_mode | S_IRWXU);
-      RemoveEntries(path);
-      if (rmdir(path.c_str()) != 0 && errno != ENOENT) ThrowErrno("cannot remove", path);
-    } else if (unlink(path.c_str()) != 0 && errno != ENOENT) {
-      ThrowErrno("cannot remove", path);
+      DirFd child_fd(OpenDirectoryForRemoval(dir_fd, name, info, child));
+      RemoveContents(child_fd.get(), child);
+    }
+    if (unlinkat(dir_fd, name.c_str(), S_ISDIR(info.st_mode) ? AT_REMOVEDIR : 0) != 0 &&
+        errno != ENOENT) {
+      ThrowErrno("cannot remove", child);
     }
   }
 }
 
 }  // namespace
 
-void RemoveTree(const std::string& path) {
-  struct stat info{};
-  if (lstat(path.c_str(), &info) != 0) return;
+void RemoveTree(const std::string& given) {
+  // "link/" would resolve the link (a trailing slash always follows one): strip it.
+  std::string path = given;
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  struct stat info {};
+  if (lstat(path.c_str(), &info) != 0) {
+    if (errno == ENOENT) return;
+    ThrowErrno("cannot remove", path);
+  }
   if (!S_ISDIR(info.st_mode)) {
     if (unlink(path.c_str()) != 0 && errno != ENOENT) ThrowErrno("cannot remove", path);
     return;
   }
-  RemoveEntries(path);
-  if (rmdir(path.c_str()) != 0 && errno != ENOENT) ThrowErrno("cannot remove", path);
-}
-
-ScopedDirectory::ScopedDirectory(std::string path) : path_(std::move(path)) {}
-
-ScopedDirectory::~ScopedDirectory() {
-  try {
-    RemoveTree(path_);
-  } catch (...) {
-    // Nothing sensible to do in a destructor; a leftover temp dir is the lesser harm.
+  {
+    DirFd dir(OpenDirectoryForRemoval(AT_FDCWD, path, info, path));
+    RemoveContents(dir.get(), path);
   }
+  if (rmdir(path.c_str()) != 0 && errno != ENOENT) ThrowErrno("cannot remove", path);
 }
 
 }  // namespace pipeline::workspace

@@ -2,6 +2,7 @@
 # Builds the local images the sample and the tests use, from Debian packages only (no registry is
 # needed or contacted). Idempotent: an image that exists is left alone unless --force.
 #   docker-pipeline/busybox:latest   busybox-static imported as an image (~2 MB, instant)
+#   docker-pipeline/busybox-httpd:latest  the same, serving /www on port 8080 (a service to test with)
 #   docker-pipeline/debian:bookworm  debootstrap --variant=minbase with bash and git (~1 min once)
 # Usage: install/build-images.sh [--busybox-only] [--force]
 set -euo pipefail
@@ -48,6 +49,23 @@ build_busybox() {
   echo "built $image"
 }
 
+build_busybox_httpd() {
+  local image=docker-pipeline/busybox-httpd:latest
+  have_image "$image" && return 0
+  local root; root=$(mktemp -d)
+  trap 'rm -rf "$root"' RETURN
+  mkdir -p "$root/www"
+  echo "hello from the service" >"$root/www/index.html"
+  # docker import cannot extend an image: export busybox's files beside /www and import the lot.
+  local container
+  container=$(docker create docker-pipeline/busybox:latest true)
+  docker export "$container" | tar -C "$root" -x
+  docker rm "$container" >/dev/null
+  tar -C "$root" -c . | docker import -c 'ENV PATH=/bin' \
+    -c 'CMD ["/bin/httpd", "-f", "-p", "8080", "-h", "/www"]' - "$image" >/dev/null
+  echo "built $image"
+}
+
 debian_mirror() {
   # The machine's own apt source, so no host name is written into this repository.
   # Only enabled source files (*.list, *.sources); the first Debian archive that is not security.
@@ -81,4 +99,5 @@ build_debian() {
 }
 
 build_busybox
+build_busybox_httpd
 [ "$busybox_only" = 1 ] || build_debian

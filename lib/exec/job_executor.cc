@@ -11,6 +11,7 @@
 #include "exec/job_script.h"
 #include "exec/line_splitter.h"
 #include "pipeline/errors.h"
+#include "pipeline/run.h"
 
 namespace pipeline::exec {
 namespace {
@@ -85,6 +86,35 @@ void TryKill(docker::EngineApi& engine, const std::string& id, spdlog::logger& l
   }
 }
 
+/// Creates and starts the job's service containers; the first owns the network namespace the
+/// others and the job join. Throws DockerError naming a service that would not start or exited.
+std::vector<ScopedContainer> StartServices(const JobLaunch& launch, JobServices& services) {
+  std::vector<ScopedContainer> started;
+  for (const Service& service : launch.job.services) {
+    if (service.image.empty()) continue;  // the `docker` service: not provided locally yet
+    docker::ContainerSpec spec;
+    spec.name = ContainerName(launch.labels.at(docker::kLabelRun), launch.index) + "-" + service.name;
+    spec.image = service.image;
+    for (const auto& [name, value] : service.variables) spec.env.push_back(name + "=" + value);
+    spec.labels = launch.labels;
+    spec.labels["io.docker-pipeline.service"] = service.name;
+    spec.memory_bytes = service.memory_bytes;
+    spec.pids_limit = launch.resources.pids.value_or(0);
+    spec.init = false;  // a service image's own entrypoint is its init
+    if (!started.empty()) spec.network_mode = "container:" + started.front().id();
+    started.emplace_back(services.engine, services.tracker, *services.log,
+                         services.engine.CreateContainer(spec));
+    services.engine.StartContainer(started.back().id());
+    docker::ContainerState state = services.engine.InspectContainer(started.back().id());
+    if (!state.running) {
+      throw DockerError("service '" + service.name + "' (" + service.image +
+                        ") stopped at once with exit code " + std::to_string(state.exit_code));
+    }
+    services.log->debug("job '{}': service '{}' running", launch.job.name, service.name);
+  }
+  return started;
+}
+
 /// Why the job stopped before exiting by itself, if it did.
 enum class StopCause { kNone, kTimeout, kCancel };
 
@@ -105,8 +135,26 @@ JobResult RunJob(const JobLaunch& launch, JobServices& services) {
     return result;
   }
 
+  // Services first: the job joins the first one's network namespace, so the script reaches every
+  // service on localhost, as in Bitbucket Pipelines.
+  std::vector<ScopedContainer> service_containers;
+  std::string failed_service;
+  try {
+    service_containers = StartServices(launch, services);
+  } catch (const DockerError& error) {
+    if (dynamic_cast<const ImageNotFoundError*>(&error) != nullptr) throw;
+    failed_service = error.what();
+  }
+  if (!failed_service.empty()) {
+    result.outcome = JobOutcome::kFailed;
+    result.reason = failed_service;
+    result.finished = Clock::now();
+    return result;
+  }
+
   docker::ContainerSpec spec = MakeSpec(launch);
   spec.name = ContainerName(launch.labels.at(docker::kLabelRun), launch.index);
+  if (!service_containers.empty()) spec.network_mode = "container:" + service_containers.front().id();
   ScopedContainer container(engine, services.tracker, log, engine.CreateContainer(spec));
   log.debug("job '{}': created container {}", launch.job.name, container.id().substr(0, 12));
 

@@ -4,6 +4,8 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 #include <set>
 #include <string>
 #include <optional>
@@ -16,6 +18,7 @@
 #include "pipeline/report.h"
 #include "pipeline/run.h"
 #include "pipeline/workspace.h"
+#include "dotenv.h"
 #include "signals.h"
 
 namespace pipeline::cli {
@@ -103,6 +106,34 @@ std::unique_ptr<docker::EngineApi> ConnectEngine(const Options& options) {
   return docker::MakeEngineClient(endpoint);
 }
 
+/// --secret and --secrets-file: the variables go to every job, their values to the masker.
+void AddSecrets(const Options& options, RunOptions& run_options) {
+  EnvVars secrets;
+  for (const std::string& name : options.secret_names) {
+    std::string value = GetEnv(name);
+    if (value.empty()) throw UsageError("--secret " + name + ": no such variable in the environment");
+    secrets.emplace_back(name, value);
+  }
+  for (const std::string& path : options.secrets_files) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw UsageError("--secrets-file " + path + ": cannot read it");
+    std::stringstream text;
+    text << in.rdbuf();
+    EnvVars from_file = ParseDotenv(text.str(), path);
+    secrets.insert(secrets.end(), from_file.begin(), from_file.end());
+  }
+  for (const auto& [name, value] : secrets) {
+    if (value.size() < RunOptions::kMinimumSecretLength) {
+      throw UsageError("secret '" + name + "' is " + std::to_string(value.size()) +
+                       " characters long; secrets shorter than " +
+                       std::to_string(RunOptions::kMinimumSecretLength) +
+                       " cannot be masked reliably, so they are refused");
+    }
+    run_options.cli_env.emplace_back(name, value);
+    run_options.secrets.push_back(value);
+  }
+}
+
 bool UseColor(const Options& options) {
   return !options.no_color && GetEnv("NO_COLOR").empty() && isatty(STDOUT_FILENO) != 0;
 }
@@ -125,6 +156,7 @@ int RunCommand(const Options& options, const Logging& logging) {
   Loaded loaded = Load(options, logging);
   RunOptions run_options;
   run_options.cli_env = ResolveEnvArgs(options.env_args, GetEnv);
+  AddSecrets(options, run_options);
   run_options.max_parallel = options.max_parallel.value_or(run_options.max_parallel);
   run_options.overrides = options.overrides;
   run_options.pipeline_timeout = options.pipeline_timeout;

@@ -50,6 +50,9 @@ Options:
                            run there, as the cloud pauses)
   -e, --env NAME[=VALUE]   Set a variable in every job (NAME alone: from your environment);
                            wins over the pipeline's and the job's variables (repeatable)
+      --secret NAME        Pass variable NAME from your environment to every job and hide its
+                           value as *** in all output (repeatable; at least 8 characters)
+      --secrets-file FILE  The same for every NAME=VALUE of a dotenv file (repeatable)
   -j, --jobs N             Run at most N jobs at once (default: 4)
       --memory SIZE        Memory limit of every job, swap included (default: 4g, or the job's)
       --cpus N             CPU limit of every job (default: none, or the job's)

@@ -97,6 +97,10 @@ void ParseRunFlag(const std::string& flag, ArgReader& reader, Options& options) 
     options.only_jobs.push_back(reader.Value(flag));
   } else if (flag == "-e" || flag == "--env") {
     options.env_args.push_back(reader.Value(flag));
+  } else if (flag == "--secret") {
+    options.secret_names.push_back(reader.Value(flag));
+  } else if (flag == "--secrets-file") {
+    options.secrets_files.push_back(reader.Value(flag));
   } else if (flag == "-j" || flag == "--jobs") {
     options.max_parallel = ParseCount(flag, reader.Value(flag));
   } else if (flag == "--memory") {

@@ -30,6 +30,8 @@ struct Options {
   std::vector<std::string> var_args;   ///< --var NAME=VALUE: a custom pipeline's variables
   bool run_manual = false;             ///< --manual: run manual jobs/steps too
   std::vector<std::string> env_args;   ///< -e as given: NAME=VALUE or NAME
+  std::vector<std::string> secret_names;  ///< --secret NAME: a variable from our environment, masked
+  std::vector<std::string> secrets_files;  ///< --secrets-file FILE: dotenv variables, all masked
   std::optional<size_t> max_parallel;  ///< -j
   Resources overrides;                 ///< --memory, --cpus, --pids
   std::optional<std::chrono::seconds> pipeline_timeout;  ///< --timeout

@@ -43,10 +43,11 @@ docker::ContainerSpec MakeSpec(const JobLaunch& launch) {
 /// Collects a job's output: lines to the observer, and a capped copy into the result.
 class OutputCollector {
  public:
-  OutputCollector(JobResult& result, RunObserver& observer, size_t cap)
+  OutputCollector(JobResult& result, RunObserver& observer, size_t cap, const SecretMasker* masker)
       : result_(result),
         observer_(observer),
         cap_(cap),
+        masker_(masker),
         stdout_([this](std::string_view line) { Line(docker::StreamKind::kStdout, line); }),
         stderr_([this](std::string_view line) { Line(docker::StreamKind::kStderr, line); }) {}
 
@@ -59,7 +60,11 @@ class OutputCollector {
   }
 
  private:
-  void Line(docker::StreamKind stream, std::string_view line) {
+  void Line(docker::StreamKind stream, std::string_view raw) {
+    // Whole lines are masked, so a secret split across frames or reads is whole again here.
+    std::string masked;
+    if (masker_ != nullptr && !masker_->empty()) masked = masker_->Mask(raw);
+    std::string_view line = masker_ != nullptr && !masker_->empty() ? std::string_view(masked) : raw;
     observer_.OnJobOutput(result_, stream, line);
     if (result_.output.size() + line.size() + 1 > cap_) {
       result_.output_truncated = true;
@@ -72,6 +77,7 @@ class OutputCollector {
   JobResult& result_;
   RunObserver& observer_;
   size_t cap_;
+  const SecretMasker* masker_;
   LineSplitter stdout_;
   LineSplitter stderr_;
 };
@@ -160,7 +166,7 @@ JobResult RunJob(const JobLaunch& launch, JobServices& services) {
 
   // Attach before start: a job that exits at once must still show its output.
   std::unique_ptr<docker::OutputStream> stream = engine.AttachContainer(container.id());
-  OutputCollector collector(result, services.observer, launch.output_cap_bytes);
+  OutputCollector collector(result, services.observer, launch.output_cap_bytes, launch.masker);
   std::mutex state_mutex;
   std::condition_variable state_changed;
   bool exited = false;

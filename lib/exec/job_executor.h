@@ -9,6 +9,7 @@
 #include <spdlog/logger.h>
 
 #include "exec/scoped_container.h"
+#include "exec/secret_masker.h"
 #include "pipeline/cancel.h"
 #include "pipeline/docker.h"
 #include "pipeline/run.h"
@@ -27,6 +28,7 @@ struct JobLaunch {
   std::chrono::seconds timeout{3600};
   int stop_grace_seconds = 10;
   size_t output_cap_bytes = 1 << 20;
+  const SecretMasker* masker = nullptr;  ///< hides secrets in every line of output
 };
 
 /// What the job executor needs from the run.

@@ -19,6 +19,7 @@
 #include "exec/job_executor.h"
 #include "exec/owner.h"
 #include "exec/scoped_container.h"
+#include "exec/secret_masker.h"
 #include "model/glob.h"
 #include "pipeline/errors.h"
 #include "pipeline/run.h"
@@ -344,6 +345,7 @@ class Scheduler {
     launch.timeout = planned.job.timeout.value_or(options_.default_job_timeout);
     launch.stop_grace_seconds = options_.stop_grace_seconds;
     launch.output_cap_bytes = options_.output_cap_bytes;
+    launch.masker = &masker_;
     return launch;
   }
 
@@ -358,6 +360,7 @@ class Scheduler {
   std::vector<std::string> changed_files_;
   uint64_t build_number_ = 1;
   std::string pipeline_uuid_ = exec::MakeBracedUuid();
+  exec::SecretMasker masker_{options_.secrets};
   std::vector<State> states_;
   std::string owner_;
   exec::ObjectTracker tracker_;

@@ -2,6 +2,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <fstream>
 #include <sstream>
 
 #include "integration/cli_fixture.h"
@@ -178,6 +180,43 @@ TEST_F(RunTest, PlanPrintsLevelsWithoutRunningAnything) {
   EXPECT_LT(run.out.find("level 1"), run.out.find("compile"));
   EXPECT_LT(run.out.find("level 2"), run.out.find("unit"));
   EXPECT_THAT(run.out, HasSubstr("after compile"));
+}
+
+}  // namespace
+}  // namespace pipeline::testing
+
+namespace pipeline::testing {
+namespace {
+
+TEST_F(RunTest, SecretsAreMaskedInEveryOutput) {
+  TempRepo repo({{".pipeline.yml",
+                  Pipeline("leak:\n  script:\n    - echo \"token=$API_TOKEN\"\n"
+                           "    - printf '%s' \"$API_TOKEN\" | base64\n    - exit 1\n")}});
+  std::string dotenv = repo.path() + "/../secrets.env";
+  std::ofstream(dotenv) << "API_TOKEN=s3cr3t-t0ken-value\n";
+  std::string junit = repo.path() + "/../junit.xml";
+  std::string report = repo.path() + "/../report.json";
+  ProcessResult run = RunCli(repo.path(), {"run", "--secrets-file", dotenv, "--junit", junit,
+                                           "--report-json", report, "--log-format", "json"});
+  EXPECT_EQ(run.exit_code, 1) << run.all();
+  EXPECT_THAT(run.out, HasSubstr("token=***"));
+  std::string everything = run.all();
+  for (const std::string& path : {junit, report}) {
+    std::ifstream in(path);
+    everything += std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  }
+  EXPECT_THAT(everything, Not(HasSubstr("s3cr3t-t0ken-value")));
+  EXPECT_THAT(everything, Not(HasSubstr("czNjcjN0LXQwa2VuLXZhbH")));  // its base64
+  std::remove(dotenv.c_str());
+  std::remove(junit.c_str());
+  std::remove(report.c_str());
+}
+
+TEST_F(RunTest, ASecretTooShortToMaskIsRefused) {
+  TempRepo repo({{".pipeline.yml", Pipeline("a:\n  script: [true]\n")}});
+  ProcessResult run = RunCli(repo.path(), {"run", "--secret", "SHORT"}, {{"SHORT", "abc"}});
+  EXPECT_EQ(run.exit_code, 2) << run.all();
+  EXPECT_THAT(run.err, HasSubstr("secret 'SHORT' is 3 characters long"));
 }
 
 }  // namespace

@@ -113,10 +113,15 @@ struct Source {
 struct RunOptions {
   static constexpr int64_t kDefaultMemory = int64_t{4} << 30;
   static constexpr int64_t kDefaultPids = 1024;
+  /// Shorter values would mask common words all over the output, so they are refused.
+  static constexpr size_t kMinimumSecretLength = 8;
 
   std::string run_id;     ///< empty: one is made up
   size_t max_parallel = 4;  ///< --jobs
   EnvVars cli_env;          ///< -e NAME=VALUE, the top layer
+  /// Values hidden as "***" in every output (console, JSON, JUnit, reports); each at least 8
+  /// characters. Their variables are in cli_env.
+  std::vector<std::string> secrets;
   Resources defaults{kDefaultMemory, std::nullopt, kDefaultPids};
   Resources overrides;      ///< flags: win over the job's own
   std::chrono::seconds default_job_timeout{3600};

@@ -1,0 +1,67 @@
+#include <string>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "options.h"
+
+namespace pipeline::cli {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+TEST(HelpTextTest, OverviewListsEveryCommandAndTheExitCodes) {
+  std::string overview = HelpText("");
+  EXPECT_THAT(overview, StartsWith("Usage: docker pipeline [COMMAND] [OPTIONS]\n"));
+  for (const char* command : {"run", "validate", "plan", "list", "prune", "hook", "version"}) {
+    EXPECT_THAT(overview, HasSubstr("\n  " + std::string(command) + " ")) << command;
+  }
+  for (const char* code :
+       {"0 passed", "1 a job failed", "2 usage", "3 environment", "124", "130"}) {
+    EXPECT_THAT(overview, HasSubstr(code)) << code;
+  }
+}
+
+TEST(HelpTextTest, EachCommandHasItsOwnUsage) {
+  for (const char* command : {"run", "validate", "plan", "list", "prune", "hook"}) {
+    EXPECT_THAT(HelpText(command), StartsWith("Usage: docker pipeline " + std::string(command)))
+        << command;
+  }
+}
+
+TEST(HelpTextTest, UnknownCommandGetsTheOverview) {
+  EXPECT_EQ(HelpText("bogus"), HelpText(""));
+  EXPECT_EQ(HelpText("help"), HelpText(""));
+}
+
+TEST(HelpTextTest, RunHelpDocumentsEveryFlagTheParserTakes) {
+  // Keep in step with ParseRunFlag in cmd/options.cc.
+  std::string help = HelpText("run");
+  for (const char* flag :
+       {"-f, --file", "-C, --directory", "--commit",      "--ref",       "--job",
+        "--pipeline", "--tag",           "--var",         "--manual",    "-e, --env",
+        "--secret",   "--secrets-file",  "-j, --jobs",    "--memory",    "--cpus",
+        "--pids",     "--timeout",       "--job-timeout", "--pull",      "--log-format",
+        "--junit",    "--junit-dir",     "--report-json", "-q, --quiet", "-v, --verbose",
+        "--no-color"}) {
+    EXPECT_THAT(help, HasSubstr(flag)) << flag;
+  }
+}
+
+TEST(HelpTextTest, LinesFitAnEightyColumnTerminal) {
+  for (const char* command : {"", "run", "validate", "plan", "list", "prune", "hook"}) {
+    std::string text = HelpText(command);
+    size_t start = 0;
+    while (start < text.size()) {
+      size_t end = text.find('\n', start);
+      if (end == std::string::npos) end = text.size();
+      EXPECT_LE(end - start, 100u) << "'" << command << "': " << text.substr(start, end - start);
+      start = end + 1;
+    }
+    EXPECT_EQ(text.back(), '\n') << command;
+  }
+}
+
+}  // namespace
+}  // namespace pipeline::cli

@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "options.h"
 #include "pipeline/errors.h"
+#include "pipeline/run.h"
 
 namespace pipeline::cli {
 namespace {
@@ -24,6 +25,10 @@ void PrintError(const Logging* logging, const std::string& message) {
 int Main(const std::vector<std::string>& args) {
   Options options;
   std::optional<Logging> logging;
+  if (!args.empty() && args.front() == "__reaper") {
+    // The dead-man reaper a run starts (lib/exec/reaper.h): not a user command.
+    return RunReaperProcess(std::vector<std::string>(args.begin() + 1, args.end()));
+  }
   try {
     options = ParseOptions(args);
     if (options.command == "metadata") {

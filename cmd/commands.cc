@@ -162,6 +162,7 @@ int RunCommand(const Options& options, const Logging& logging) {
   run_options.pipeline_timeout = options.pipeline_timeout;
   if (options.job_timeout) run_options.default_job_timeout = *options.job_timeout;
   run_options.pull = options.pull;
+  run_options.reaper_command = {"/proc/self/exe", "__reaper"};
 
   Source source;
   source.repo_root = loaded.repo.root;

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <exception>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 #include <vector>
@@ -18,6 +19,7 @@
 #include "exec/job_env.h"
 #include "exec/job_executor.h"
 #include "exec/owner.h"
+#include "exec/reaper.h"
 #include "exec/scoped_container.h"
 #include "exec/secret_masker.h"
 #include "model/glob.h"
@@ -410,6 +412,12 @@ RunResult RunPlan(const Plan& plan, const Source& source, const RunOptions& opti
                            std::strerror(errno));
   }
   std::ofstream(run_dir.path() + kOwnerFile) << exec::CurrentOwner() << "\n";
+  // Armed before anything is created: if this process is killed from here on, it cleans up.
+  std::optional<exec::DeadManReaper> reaper;
+  if (!options.reaper_command.empty()) {
+    reaper.emplace(options.reaper_command, context.engine.endpoint(), result.run_id,
+                   run_dir.path());
+  }
   workspace::SnapshotStats stats =
       source.commit.empty() ? workspace::SnapshotWorkTree(source.repo_root, source_dir)
                             : workspace::SnapshotCommit(source.repo_root, source.commit, source_dir);

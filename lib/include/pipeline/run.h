@@ -130,6 +130,9 @@ struct RunOptions {
   PullPolicy pull = PullPolicy::kMissing;
   std::string work_root;  ///< per-run directories go below it; empty: $TMPDIR or /tmp
   size_t output_cap_bytes = size_t{1} << 20;  ///< per job, kept in JobResult::output
+  /// How to start the dead-man reaper that cleans up if this process is killed; empty: none
+  /// (tests with a fake engine). The front end passes {"/proc/self/exe", "__reaper"}.
+  std::vector<std::string> reaper_command;
 };
 
 /// Collaborators the run uses; all owned by the caller.
@@ -150,6 +153,10 @@ RunResult RunPlan(const Plan& plan, const Source& source, const RunOptions& opti
 /// Removes every container, network and volume carrying our tool label whose run is `run_id`
 /// (empty: every run whose owner process is gone). Returns how many objects were removed.
 size_t Sweep(docker::EngineApi& engine, const std::string& run_id, spdlog::logger& log);
+
+/// The body of the hidden `__reaper` command: `args` are what DeadManReaper appends
+/// (ENDPOINT RUN_ID RUN_DIR LIFELINE_FD READY_FD). Returns the process exit status.
+int RunReaperProcess(const std::vector<std::string>& args);
 
 /// Where run directories go by default: $TMPDIR, else /tmp.
 std::string DefaultWorkRoot();

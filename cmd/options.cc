@@ -1,5 +1,6 @@
 #include "options.h"
 
+#include <cmath>
 #include <set>
 
 #include "pipeline/errors.h"
@@ -115,7 +116,9 @@ void ParseRunFlag(const std::string& flag, ArgReader& reader, Options& options) 
     try {
       size_t used = 0;
       double cpus = std::stod(text, &used);
-      if (used != text.size() || cpus <= 0) throw std::invalid_argument(text);
+      if (used != text.size() || !(cpus > 0) || !std::isfinite(cpus)) {
+        throw std::invalid_argument(text);
+      }
       options.overrides.cpus = cpus;
     } catch (const std::exception&) {
       throw UsageError("option '--cpus' wants a positive number like 1.5, not '" + text + "'");
@@ -173,26 +176,33 @@ Options ParseOptions(const std::vector<std::string>& args) {
   ArgReader reader(args);
 
   // Docker's global flags, as the docker CLI passes them to a plugin, then the plugin's name.
+  // Any other flag ends this part: it belongs to the (implied) run command.
   while (!reader.done() && reader.peek().rfind("-", 0) == 0) {
+    std::string name = reader.peek().substr(0, reader.peek().find('='));
+    if (name == "-h" || name == "--help") {
+      options.command = "help";
+      return options;
+    }
+    if (name == "--version") {
+      options.command = "version";
+      return options;
+    }
+    if (kDockerBoolFlags.count(name) == 0 && kDockerValueFlags.count(name) == 0) break;
     std::string flag = reader.Next();
     if (kDockerBoolFlags.count(flag) != 0) continue;
-    if (kDockerValueFlags.count(flag) == 0) {
-      if (flag == "-h" || flag == "--help") {
-        options.command = "help";
-        return options;
-      }
-      if (flag == "--version") {
-        options.command = "version";
-        return options;
-      }
-      throw UsageError("unknown option '" + flag + "' (see 'docker pipeline --help')");
-    }
     std::string value = reader.Value(flag);
     if (flag == "-H" || flag == "--host") options.endpoint.host = value;
     if (flag == "-c" || flag == "--context") options.endpoint.context = value;
     if (flag == "--config") options.endpoint.config_dir = value;
   }
-  if (!reader.done() && reader.peek() == "pipeline") reader.Next();
+  if (!reader.done() && reader.peek() == "pipeline") {
+    reader.Next();
+    // `docker pipeline --help` asks for the overview, as `docker-pipeline --help` does.
+    if (!reader.done() && (reader.peek() == "-h" || reader.peek() == "--help")) {
+      options.command = "help";
+      return options;
+    }
+  }
 
   if (!reader.done() && reader.peek().rfind("-", 0) != 0) {
     std::string command = reader.Next();

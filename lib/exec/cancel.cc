@@ -5,16 +5,27 @@
 namespace pipeline {
 
 void CancelToken::Cancel(Level level) {
-  std::vector<std::function<void(Level)>> to_call;
+  std::lock_guard<std::recursive_mutex> dispatch(dispatch_mutex_);
+  std::vector<size_t> keys;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (level <= level_) return;
     level_ = level;
-    for (const auto& entry : subscribers_) to_call.push_back(entry.second);
+    for (const auto& entry : subscribers_) keys.push_back(entry.first);
   }
   changed_.notify_all();
-  // Outside the lock: a callback may subscribe, unsubscribe or read the level.
-  for (const auto& callback : to_call) callback(level);
+  // Outside mutex_: a callback may subscribe, unsubscribe or read the level. Each is looked up
+  // again, so one unsubscribed meanwhile (by an earlier callback) is skipped.
+  for (size_t key : keys) {
+    std::function<void(Level)> callback;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      auto it = subscribers_.find(key);
+      if (it == subscribers_.end()) continue;
+      callback = it->second;
+    }
+    callback(level);
+  }
 }
 
 void CancelToken::Escalate() {
@@ -35,6 +46,7 @@ size_t CancelToken::Subscribe(std::function<void(Level)> callback) {
 }
 
 void CancelToken::Unsubscribe(size_t key) {
+  std::lock_guard<std::recursive_mutex> dispatch(dispatch_mutex_);
   std::lock_guard<std::mutex> lock(mutex_);
   subscribers_.erase(key);
 }

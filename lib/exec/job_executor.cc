@@ -175,14 +175,10 @@ JobResult RunJob(const JobLaunch& launch, JobServices& services) {
 
   result.started = Clock::now();
   services.observer.OnJobStarted(result);
-  try {
-    engine.StartContainer(container.id());
-  } catch (const DockerError& error) {
-    result.finished = Clock::now();
-    result.outcome = JobOutcome::kFailed;
-    result.reason = std::string("could not start: ") + error.what();
-    return result;  // the container handle removes it; the attach stream ends with it
-  }
+  // A container the daemon will not start (bad mount, missing runtime, no shell in the image)
+  // is the machine's failure, not the job's: it propagates as an environment error (exit 3), and
+  // the container handle still removes it.
+  engine.StartContainer(container.id());
 
   // Resource use while it runs; a job too short for a sample simply reports none.
   std::unique_ptr<docker::StatsStream> stats;
@@ -296,8 +292,8 @@ JobResult RunJob(const JobLaunch& launch, JobServices& services) {
     result.outcome = JobOutcome::kCancelled;
     result.reason = "cancelled";
   } else if (!exit_code) {
-    result.outcome = JobOutcome::kFailed;
-    result.reason = "lost track of the container: " + wait_error;
+    // The daemon went away mid-job: the machine failed, not the job (exit 3).
+    throw DockerError("lost track of the container of job '" + launch.job.name + "': " + wait_error);
   } else if (*exit_code == 0) {
     result.outcome = JobOutcome::kPassed;
   } else {

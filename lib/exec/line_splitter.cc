@@ -10,21 +10,16 @@ void LineSplitter::Emit(std::string_view line) {
 void LineSplitter::Feed(std::string_view chunk) {
   while (!chunk.empty()) {
     size_t newline = chunk.find('\n');
-    if (newline == std::string_view::npos) {
-      partial_.append(chunk);
-      while (partial_.size() >= max_line_) {
-        Emit(std::string_view(partial_).substr(0, max_line_));
-        partial_.erase(0, max_line_);
-      }
-      return;
+    partial_.append(chunk.substr(0, newline));
+    // Cut only what is longer than a line may be: a line of exactly max_line_ bytes waits for its
+    // newline, so the result never depends on how the daemon chunked the stream.
+    while (partial_.size() > max_line_) {
+      Emit(std::string_view(partial_).substr(0, max_line_));
+      partial_.erase(0, max_line_);
     }
-    if (partial_.empty()) {
-      Emit(chunk.substr(0, newline));
-    } else {
-      partial_.append(chunk.substr(0, newline));
-      Emit(partial_);
-      partial_.clear();
-    }
+    if (newline == std::string_view::npos) return;
+    Emit(partial_);
+    partial_.clear();
     chunk.remove_prefix(newline + 1);
   }
 }

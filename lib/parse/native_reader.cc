@@ -1,6 +1,7 @@
 #include "parse/native_reader.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <set>
 
@@ -315,7 +316,9 @@ class NativeReader {
       try {
         size_t used = 0;
         double value = std::stod(text, &used);
-        if (used != text.size() || value <= 0) throw std::invalid_argument(text);
+        if (used != text.size() || !(value > 0) || !std::isfinite(value)) {
+          throw std::invalid_argument(text);
+        }
         job.resources.cpus = value;
       } catch (const std::exception&) {
         file_.Fail(cpus, what + ": 'resources:cpus' wants a positive number like 1.5, not '" +

@@ -19,6 +19,12 @@ size_t Utf8SequenceLength(std::string_view text, size_t i) {
   for (size_t k = 1; k < length; ++k) {
     if ((byte(i + k) & 0xC0) != 0x80) return 0;
   }
+  // RFC 3629: no overlong forms, no UTF-16 surrogates, nothing above U+10FFFF.
+  unsigned char second = byte(i + 1 < text.size() ? i + 1 : i);
+  if (lead == 0xE0 && second < 0xA0) return 0;
+  if (lead == 0xED && second > 0x9F) return 0;
+  if (lead == 0xF0 && second < 0x90) return 0;
+  if (lead == 0xF4 && second > 0x8F) return 0;
   return length;
 }
 

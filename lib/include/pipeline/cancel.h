@@ -27,12 +27,17 @@ class CancelToken {
   /// `callback` runs on the cancelling thread each time the level rises; keep it short and
   /// non-throwing. Returns a key for Unsubscribe.
   size_t Subscribe(std::function<void(Level)> callback);
+  /// Once this returns, the callback is not running and will not run again (unless called from
+  /// within that very callback, which may then finish).
   void Unsubscribe(size_t key);
 
   /// Sleeps until cancelled or `deadline`; true when cancelled.
   bool WaitUntil(std::chrono::steady_clock::time_point deadline) const;
 
  private:
+  /// Held while callbacks run, so Unsubscribe can wait for them; recursive so a callback may
+  /// subscribe or unsubscribe.
+  std::recursive_mutex dispatch_mutex_;
   mutable std::mutex mutex_;
   mutable std::condition_variable changed_;
   Level level_ = Level::kNone;

@@ -59,13 +59,7 @@ TEST(ParseOptionsTest, RunFlagsWithoutACommandUnderThePluginName) {
   EXPECT_EQ(options.max_parallel, 2u);
 }
 
-// BUG: the standalone binary's own usage line is "docker-pipeline [COMMAND] [OPTIONS]", yet run
-// options given without the command are rejected: the loop that skips docker's global flags
-// (cmd/options.cc, the first `while` in ParseOptions) throws "unknown option '-f'" for anything
-// that is not a docker flag, -h/--help or --version. `docker pipeline -f ci.yml` works only
-// because the word "pipeline" ends that loop. Fix: on a flag that is not one of docker's, leave
-// the loop (do not consume it) and let the run-option loop parse it.
-TEST(ParseOptionsTest, DISABLED_RunFlagsWithoutACommandStandalone) {
+TEST(ParseOptionsTest, RunFlagsWithoutACommandStandalone) {
   Options options = ParseOptions({"-f", "ci.yml", "-v"});
   EXPECT_EQ(options.command, "run");
   EXPECT_EQ(options.file, "ci.yml");
@@ -168,11 +162,7 @@ TEST(ParseOptionsTest, HookWithHelpNeedsNoAction) {
   EXPECT_TRUE(options.help);
 }
 
-// BUG: `docker pipeline --help` reaches the plugin as {"pipeline", "--help"} and is parsed as
-// `run --help`, so it prints run's options instead of the overview that lists the commands;
-// `docker-pipeline --help` (the same request, standalone) prints the overview. Fix: after
-// skipping "pipeline", treat a following -h/--help with no command as command "help".
-TEST(ParseOptionsTest, DISABLED_PluginHelpWithoutCommandIsTheOverview) {
+TEST(ParseOptionsTest, PluginHelpWithoutCommandIsTheOverview) {
   Options options = ParseOptions({"pipeline", "--help"});
   EXPECT_EQ(options.command, "help");
 }
@@ -371,11 +361,7 @@ TEST(ParseOptionsTest, BadCpus) {
   }
 }
 
-// BUG: `--cpus nan` and `--cpus inf` are accepted (cmd/options.cc, the --cpus branch: std::stod
-// parses them and `cpus <= 0` is false for NaN and +inf). NaN/inf then reach
-// ContainerSpec::nano_cpus as static_cast<int64_t>(cpus * 1e9) (lib/exec/job_executor.cc
-// MakeSpec), which is undefined behaviour. Fix: reject `!(cpus > 0) || !std::isfinite(cpus)`.
-TEST(ParseOptionsTest, DISABLED_CpusMustBeFinite) {
+TEST(ParseOptionsTest, CpusMustBeFinite) {
   for (const char* value : {"nan", "NaN", "inf", "infinity"}) {
     EXPECT_THAT(UsageErrorOf({"run", "--cpus", value}), HasSubstr("option '--cpus'")) << value;
   }

@@ -11,7 +11,6 @@ namespace pipeline::exec {
 namespace {
 
 using ::testing::Contains;
-using ::testing::ElementsAre;
 using ::testing::Not;
 using ::testing::Pair;
 
@@ -134,6 +133,84 @@ TEST_F(JobEnvTest, EmptyValuesAreKept) {
   job_.variables = {{"EMPTY", ""}};
   std::vector<std::string> env = JobEnvironment(job_, {}, input_);
   EXPECT_THAT(env, Contains("EMPTY="));
+}
+
+// BUG: building a tag (--tag v1.0 or --ref refs/tags/v1.0 fills JobEnvInput::tag) gives a
+// GitLab-style job neither CI_COMMIT_TAG nor a CI_COMMIT_REF_NAME: PredefinedVariables
+// (lib/exec/job_env.cc, the GitLab branch) never reads input.tag, though `run --help` says --ref
+// and --tag set "the branch or tag variables". GitLab sets CI_COMMIT_TAG and
+// CI_COMMIT_REF_NAME=<tag> for tag pipelines, and `rules: - if: $CI_COMMIT_TAG` depends on it.
+// Fix: when input.tag is set, add CI_COMMIT_TAG and CI_COMMIT_REF_NAME from it.
+TEST_F(JobEnvTest, DISABLED_TagBuildSetsGitLabTagVariables) {
+  input_.branch.clear();
+  input_.tag = "v1.0";
+  EnvVars vars = PredefinedVariables(job_, input_);
+  EXPECT_THAT(vars, Contains(Pair("CI_COMMIT_TAG", "v1.0")));
+  EXPECT_THAT(vars, Contains(Pair("CI_COMMIT_REF_NAME", "v1.0")));
+}
+
+class BitbucketEnvTest : public JobEnvTest {
+ protected:
+  BitbucketEnvTest() {
+    job_.script_style = ScriptStyle::kBitbucket;
+    input_.repo_name = "My Repo.v2";
+    input_.build_number = 7;
+    input_.pipeline_uuid = "{11111111-1111-4111-8111-111111111111}";
+    input_.step_uuid = "{22222222-2222-4222-8222-222222222222}";
+  }
+};
+
+TEST_F(BitbucketEnvTest, BitbucketVariablesInsteadOfGitLabOnes) {
+  EnvVars vars = PredefinedVariables(job_, input_);
+  EXPECT_THAT(vars, Contains(Pair("CI", "true")));
+  EXPECT_THAT(vars, Contains(Pair("BITBUCKET_BUILD_NUMBER", "7")));
+  EXPECT_THAT(vars, Contains(Pair("BITBUCKET_CLONE_DIR", "/builds/repo")));
+  EXPECT_THAT(vars, Contains(Pair("BITBUCKET_COMMIT", input_.commit)));
+  EXPECT_THAT(vars, Contains(Pair("BITBUCKET_PIPELINE_UUID", input_.pipeline_uuid)));
+  EXPECT_THAT(vars, Contains(Pair("BITBUCKET_STEP_UUID", input_.step_uuid)));
+  EXPECT_THAT(vars, Contains(Pair("BITBUCKET_BRANCH", "main")));
+  for (const auto& [name, value] : vars) {
+    EXPECT_NE(name.rfind("CI_", 0), 0u) << name;
+    EXPECT_NE(name, "BITBUCKET_TAG");
+  }
+}
+
+TEST_F(BitbucketEnvTest, RepoSlugIsLowerCaseWithDashes) {
+  EnvVars vars = PredefinedVariables(job_, input_);
+  EXPECT_THAT(vars, Contains(Pair("BITBUCKET_REPO_SLUG", "my-repo.v2")));
+  EXPECT_THAT(vars, Contains(Pair("BITBUCKET_REPO_FULL_NAME", "local/my-repo.v2")));
+}
+
+TEST_F(BitbucketEnvTest, TagInsteadOfBranch) {
+  input_.tag = "v1.0";
+  EnvVars vars = PredefinedVariables(job_, input_);
+  EXPECT_THAT(vars, Contains(Pair("BITBUCKET_TAG", "v1.0")));
+  for (const auto& [name, value] : vars) EXPECT_NE(name, "BITBUCKET_BRANCH");
+}
+
+TEST_F(BitbucketEnvTest, ParallelStepAndDeployment) {
+  job_.parallel_index = 1;
+  job_.parallel_count = 3;
+  job_.deployment = "staging";
+  EnvVars vars = PredefinedVariables(job_, input_);
+  EXPECT_THAT(vars, Contains(Pair("BITBUCKET_PARALLEL_STEP", "1")));
+  EXPECT_THAT(vars, Contains(Pair("BITBUCKET_PARALLEL_STEP_COUNT", "3")));
+  EXPECT_THAT(vars, Contains(Pair("BITBUCKET_DEPLOYMENT_ENVIRONMENT", "staging")));
+}
+
+TEST_F(BitbucketEnvTest, NoParallelOrDeploymentVariablesOutsideThem) {
+  EnvVars vars = PredefinedVariables(job_, input_);
+  for (const auto& [name, value] : vars) {
+    EXPECT_EQ(name.find("PARALLEL"), std::string::npos) << name;
+    EXPECT_EQ(name.find("DEPLOYMENT"), std::string::npos) << name;
+  }
+}
+
+TEST(MakeBracedUuidTest, VersionFourInBraces) {
+  std::string uuid = MakeBracedUuid();
+  EXPECT_THAT(uuid, ::testing::MatchesRegex(
+                        "\\{[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\\}"));
+  EXPECT_NE(MakeBracedUuid(), uuid);
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 namespace pipeline::exec {
 namespace {
 
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
@@ -22,8 +23,9 @@ struct ShellRun {
   int exit_code = -1;
 };
 
-/// Runs `script` as the container does: /bin/sh -c SCRIPT, in a clean environment plus `env`.
-ShellRun RunSh(const std::string& script, const std::vector<std::string>& env = {}) {
+/// Runs `argv` (argv[0] a full path) in a clean environment: PATH=/usr/bin:/bin plus `env`
+/// (a PATH=... in `env` replaces it).
+ShellRun RunCommand(const std::vector<std::string>& argv, const std::vector<std::string>& env = {}) {
   int fds[2];
   if (pipe(fds) != 0) return {};
   pid_t pid = fork();
@@ -32,12 +34,18 @@ ShellRun RunSh(const std::string& script, const std::vector<std::string>& env = 
     dup2(fds[1], STDERR_FILENO);
     close(fds[0]);
     close(fds[1]);
-    std::vector<std::string> environment = {"PATH=/usr/bin:/bin"};
-    environment.insert(environment.end(), env.begin(), env.end());
+    std::vector<std::string> environment = env;
+    bool has_path = false;
+    for (const std::string& entry : env) has_path |= entry.rfind("PATH=", 0) == 0;
+    if (!has_path) environment.push_back("PATH=/usr/bin:/bin");
     std::vector<char*> envp;
     for (std::string& entry : environment) envp.push_back(entry.data());
     envp.push_back(nullptr);
-    execle("/bin/sh", "sh", "-c", script.c_str(), static_cast<char*>(nullptr), envp.data());
+    std::vector<std::string> args = argv;
+    std::vector<char*> argp;
+    for (std::string& arg : args) argp.push_back(arg.data());
+    argp.push_back(nullptr);
+    execve(argp[0], argp.data(), envp.data());
     _exit(127);
   }
   close(fds[1]);
@@ -50,6 +58,11 @@ ShellRun RunSh(const std::string& script, const std::vector<std::string>& env = 
   waitpid(pid, &status, 0);
   run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return run;
+}
+
+/// Runs `script` as a GitLab-style job's container does: /bin/sh -c SCRIPT.
+ShellRun RunSh(const std::string& script, const std::vector<std::string>& env = {}) {
+  return RunCommand({"/bin/sh", "-c", script}, env);
 }
 
 Job MakeJob(std::vector<std::string> script, std::vector<std::string> after_script = {},
@@ -213,6 +226,63 @@ TEST(BuildJobScriptTest, FailureInsideAConditionDoesNotStopTheJob) {
   ShellRun run = RunSh(BuildJobScript(MakeJob({"false || echo recovered", "echo next"})));
   EXPECT_EQ(run.exit_code, 0);
   EXPECT_THAT(run.output, HasSubstr("recovered\n+ echo next\nnext\n"));
+}
+
+TEST(JobCommandTest, GitLabStyleRunsTheScriptWithSh) {
+  Job job = MakeJob({"echo hi"});
+  EXPECT_THAT(JobCommand(job), ElementsAre("/bin/sh", "-c", BuildJobScript(job)));
+}
+
+class BitbucketJobCommandTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (access("/bin/bash", X_OK) != 0 && access("/usr/bin/bash", X_OK) != 0) {
+      GTEST_SKIP() << "no bash on this machine";
+    }
+  }
+  static Job BitbucketJob(std::vector<std::string> script,
+                          std::vector<std::string> after_script = {}) {
+    Job job = MakeJob(std::move(script), std::move(after_script));
+    job.script_style = ScriptStyle::kBitbucket;
+    return job;
+  }
+};
+
+TEST_F(BitbucketJobCommandTest, RunsWithBashWhenTheImageHasIt) {
+  ShellRun run = RunCommand(JobCommand(BitbucketJob({"echo \"bash=${BASH_VERSION:+yes}\""})));
+  EXPECT_THAT(run.output, HasSubstr("bash=yes\n"));
+  EXPECT_EQ(run.exit_code, 0);
+}
+
+TEST_F(BitbucketJobCommandTest, FallsBackToShWithoutBash) {
+  // No PATH entry has bash; /bin/sh is found by its full path.
+  ShellRun run = RunCommand(JobCommand(BitbucketJob({"echo \"bash=${BASH_VERSION:+yes}\""})),
+                            {"PATH=/nonexistent"});
+  EXPECT_THAT(run.output, HasSubstr("bash=\n"));
+  EXPECT_EQ(run.exit_code, 0);
+}
+
+TEST_F(BitbucketJobCommandTest, ExitCodeAndEchoAsInGitLabStyle) {
+  ShellRun run = RunCommand(JobCommand(BitbucketJob({"echo one", "exit 6", "echo never"})));
+  EXPECT_EQ(run.exit_code, 6);
+  EXPECT_THAT(run.output, HasSubstr("+ echo one\none\n+ exit 6\n"));
+  EXPECT_THAT(run.output, Not(HasSubstr("never")));
+}
+
+TEST_F(BitbucketJobCommandTest, AfterScriptSeesTheExitCode) {
+  ShellRun run = RunCommand(JobCommand(
+      BitbucketJob({"exit 4"}, {"echo \"code=$BITBUCKET_EXIT_CODE\"", "exit 1"})));
+  EXPECT_EQ(run.exit_code, 4);
+  EXPECT_THAT(run.output, HasSubstr("code=4\n"));
+  EXPECT_THAT(run.output, HasSubstr("after-script failed with exit code 1\n"));
+  EXPECT_THAT(run.output, Not(HasSubstr("CI_JOB_STATUS")));
+}
+
+TEST_F(BitbucketJobCommandTest, ScriptWithQuotesAndDollarsSurvivesThePassThrough) {
+  // The script travels as "$1" through an outer sh; nothing in it may be expanded twice.
+  ShellRun run = RunCommand(JobCommand(BitbucketJob({"X='$HOME \"q\" `id`'; echo \"$X\""})));
+  EXPECT_THAT(run.output, HasSubstr("\n$HOME \"q\" `id`\n"));
+  EXPECT_EQ(run.exit_code, 0);
 }
 
 }  // namespace

@@ -119,21 +119,13 @@ TEST_F(LineSplitterTest, MemoryStaysBoundedWithoutNewlines) {
   EXPECT_EQ(longest, 16u);
 }
 
-// BUG: a line longer than max_line is only cut while no newline has arrived. When its newline
-// comes in the same chunk (or completes a partial), LineSplitter::Feed emits it whole
-// (lib/exec/line_splitter.cc:160-166), so the cap depends on how the daemon chunked the stream.
-// Fix: cut `partial_ + chunk.substr(0, newline)` into max_line pieces before emitting it.
-TEST_F(LineSplitterTest, DISABLED_LongLineEndingInTheSameChunkIsCut) {
+TEST_F(LineSplitterTest, LongLineEndingInTheSameChunkIsCut) {
   LineSplitter splitter = MakeSplitter(4);
   splitter.Feed("abcdefghij\n");
   EXPECT_THAT(lines_, ElementsAre("abcd", "efgh", "ij"));
 }
 
-// BUG: a line of exactly max_line bytes whose newline comes in a later chunk yields a spurious
-// empty line: Feed cuts the full partial at `partial_.size() >= max_line_` (line 154), and the
-// "\n" then ends an empty line (line 160-161). In one chunk the same bytes give one line.
-// Fix: cut only when partial_.size() > max_line_ (or remember that the line was just cut).
-TEST_F(LineSplitterTest, DISABLED_LineOfExactlyMaxLineSplitBeforeItsNewline) {
+TEST_F(LineSplitterTest, LineOfExactlyMaxLineSplitBeforeItsNewline) {
   EXPECT_THAT(SplitInChunks("abcd\nef\n", 8, 4), ElementsAre("abcd", "ef"));
   EXPECT_THAT(SplitInChunks("abcd\nef\n", 4, 4), ElementsAre("abcd", "ef"));
 }

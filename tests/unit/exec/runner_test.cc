@@ -589,7 +589,9 @@ TEST_F(RunnerTest, GracefulCancelStopsAndRemovesContainers) {
   for (const char* name : {"long", "other"}) {
     const JobResult& job = JobNamed(run, name);
     EXPECT_EQ(job.outcome, JobOutcome::kCancelled) << name;
-    EXPECT_EQ(job.reason, "stopped: interrupted") << name;
+    // The reason is "stopped: interrupted" or "cancelled", depending on a race (see
+    // CancelledJobsAlwaysSayWhy).
+    EXPECT_THAT(job.reason, ::testing::AnyOf("stopped: interrupted", "cancelled")) << name;
     EXPECT_EQ(job.exit_code, 143) << name;
     EXPECT_EQ(engine_.CountCalls("Stop", name), 1u) << name;
     EXPECT_EQ(engine_.CountCalls("Kill", name), 0u) << name;
@@ -597,6 +599,32 @@ TEST_F(RunnerTest, GracefulCancelStopsAndRemovesContainers) {
   EXPECT_EQ(JobNamed(run, "after").outcome, JobOutcome::kSkipped);
   EXPECT_EQ(JobNamed(run, "after").reason, "not run: interrupted");
   ExpectEverythingCleanedUp();
+}
+
+TEST_F(RunnerTest, CancelledJobsAlwaysSayWhy) {
+  // The race is not under the test's control; repeat the scenario so it shows.
+  for (int attempt = 0; attempt < 30; ++attempt) {
+    fakes::FakeEngine engine;
+    engine.AddImage("alpine");
+    engine.ScriptJob("long", ContainerScript().Hangs());
+    engine.ScriptJob("other", ContainerScript().Hangs());
+    fakes::RecordingObserver observer;
+    CancelToken cancel;
+    pipeline_.jobs.clear();
+    AddJob("long", "build");
+    AddJob("other", "build");
+    Plan plan = MakePlan(pipeline_);
+    RunContext context{engine, cancel, observer, log_};
+    std::future<RunResult> running =
+        std::async(std::launch::async, [&] { return RunPlan(plan, source_, options_, context); });
+    ASSERT_TRUE(engine.WaitForStart("long"));
+    ASSERT_TRUE(engine.WaitForStart("other"));
+    cancel.Cancel(Level::kGraceful);
+    RunResult run = running.get();
+    for (const JobResult& job : run.jobs) {
+      ASSERT_EQ(job.reason, "stopped: interrupted") << job.name << ", attempt " << attempt;
+    }
+  }
 }
 
 TEST_F(RunnerTest, SecondCancelKillsAJobThatIgnoresStop) {
@@ -717,21 +745,14 @@ TEST_F(RunnerTest, FailedStartRemovesTheContainer) {
 
   RunResult run = Run();
 
-  EXPECT_NE(run.exit_code(), ExitCode::kOk);
+  EXPECT_EQ(run.exit_code(), ExitCode::kEnvironmentError);
   EXPECT_EQ(JobNamed(run, "compile").outcome, JobOutcome::kFailed);
-  EXPECT_THAT(JobNamed(run, "compile").reason, HasSubstr("could not start"));
+  EXPECT_THAT(JobNamed(run, "compile").reason, HasSubstr("start container"));
   EXPECT_EQ(engine_.created_ids().size(), 1u);
   ExpectEverythingCleanedUp();
 }
 
-// BUG: a container the daemon refuses to start (bad mount, missing runtime, ...) is a failure of
-// the machine, not of the job, and RunJob's contract says it throws for "daemon failures before
-// the job could start" (lib/exec/job_executor.h:324-327). Instead RunJob returns an ordinary
-// failed job (lib/exec/job_executor.cc:455-462), so the run exits 1 instead of 3 and
-// RunResult::environment_error stays empty. Fix: rethrow the DockerError from StartContainer
-// (the ScopedContainer still removes the container); the runner then records it as an
-// environment error.
-TEST_F(RunnerTest, DISABLED_FailedStartIsAnEnvironmentError) {
+TEST_F(RunnerTest, FailedStartIsAnEnvironmentError) {
   AddJob("compile", "build", ContainerScript().FailsStart());
 
   RunResult run = Run();
@@ -740,13 +761,7 @@ TEST_F(RunnerTest, DISABLED_FailedStartIsAnEnvironmentError) {
   EXPECT_THAT(run.environment_error, HasSubstr("job 'compile'"));
 }
 
-// BUG: when the daemon connection breaks while a job runs (WaitContainer throws), the job becomes
-// "failed: lost track of the container" (lib/exec/job_executor.cc:555-557) and the run exits 1,
-// although RunResult::environment_error is documented for exactly this ("the daemon went away",
-// lib/include/pipeline/run.h) and the exit-code contract says 3 for environment errors. Fix: when
-// the wait failed, report it to the runner as an environment error (throw after cleanup, or give
-// JobResult a flag the runner turns into environment_error).
-TEST_F(RunnerTest, DISABLED_LostDaemonMidJobIsAnEnvironmentError) {
+TEST_F(RunnerTest, LostDaemonMidJobIsAnEnvironmentError) {
   AddJob("compile", "build", ContainerScript().FailsWait());
 
   RunResult run = Run();
@@ -762,6 +777,7 @@ TEST_F(RunnerTest, LostDaemonMidJobFailsTheJobAndCleansUp) {
 
   EXPECT_EQ(JobNamed(run, "compile").outcome, JobOutcome::kFailed);
   EXPECT_THAT(JobNamed(run, "compile").reason, HasSubstr("lost track of the container"));
+  EXPECT_EQ(run.exit_code(), ExitCode::kEnvironmentError);
   ExpectEverythingCleanedUp();
 }
 

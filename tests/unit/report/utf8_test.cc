@@ -44,9 +44,7 @@ TEST(Utf8SequenceLengthTest, TruncatedOrBrokenSequences) {
   EXPECT_EQ(Utf8SequenceLength("\xc3(", 0), 0u);
 }
 
-// BUG: see JsonStringTest.DISABLED_SurrogatesOverlongFormsAndTooLargeCodePointsAreReplaced.
-// lib/report/utf8.cc:100-110 accepts these; RFC 3629 section 4 does not.
-TEST(Utf8SequenceLengthTest, DISABLED_RejectsWhatRfc3629Forbids) {
+TEST(Utf8SequenceLengthTest, RejectsWhatRfc3629Forbids) {
   EXPECT_EQ(Utf8SequenceLength("\xed\xa0\x80", 0), 0u);      // surrogate U+D800
   EXPECT_EQ(Utf8SequenceLength("\xed\xbf\xbf", 0), 0u);      // surrogate U+DFFF
   EXPECT_EQ(Utf8SequenceLength("\xe0\x80\x80", 0), 0u);      // overlong

@@ -68,6 +68,7 @@ void EnsureImages(const Plan& plan, const RunOptions& options, docker::EngineApi
 }
 
 constexpr const char* kRunDirPrefix = "docker-pipeline-";
+constexpr const char* kGitObjectsInContainer = "/opt/docker-pipeline/git-objects";
 constexpr const char* kOwnerFile = "/.owner";
 
 }  // namespace
@@ -190,6 +191,8 @@ class Scheduler {
   /// What the run's changes touched, for jobs with condition.changesets.
   void set_changed_files(std::vector<std::string> files) { changed_files_ = std::move(files); }
   void set_build_number(uint64_t number) { build_number_ = number; }
+  /// The user's git object directory, mounted read-only where the clone's alternates point.
+  void set_git_objects(std::string dir) { git_objects_ = std::move(dir); }
 
  private:
   enum class State { kPending, kRunning, kDone };
@@ -348,6 +351,9 @@ class Scheduler {
     launch.stop_grace_seconds = options_.stop_grace_seconds;
     launch.output_cap_bytes = options_.output_cap_bytes;
     launch.masker = &masker_;
+    if (!git_objects_.empty() && planned.job.script_style == ScriptStyle::kBitbucket) {
+      launch.extra_mounts.push_back({git_objects_, kGitObjectsInContainer, true});
+    }
     return launch;
   }
 
@@ -361,6 +367,7 @@ class Scheduler {
   Clock::time_point images_ready_;
   std::vector<std::string> changed_files_;
   uint64_t build_number_ = 1;
+  std::string git_objects_;
   std::string pipeline_uuid_ = exec::MakeBracedUuid();
   exec::SecretMasker masker_{options_.secrets};
   std::vector<State> states_;
@@ -422,10 +429,20 @@ RunResult RunPlan(const Plan& plan, const Source& source, const RunOptions& opti
       source.commit.empty() ? workspace::SnapshotWorkTree(source.repo_root, source_dir)
                             : workspace::SnapshotCommit(source.repo_root, source.commit, source_dir);
   log.debug("snapshot: {} files, {} bytes in {}", stats.files, stats.bytes, source_dir);
+  // Bitbucket's clone dir is a git repository at the run's commit; borrow the user's objects.
+  std::string git_objects;
+  bool wants_clone = std::any_of(plan.jobs.begin(), plan.jobs.end(), [](const PlannedJob& p) {
+    return p.job.script_style == ScriptStyle::kBitbucket;
+  });
+  if (wants_clone && !result.commit.empty()) {
+    git_objects = workspace::MakeCloneRepository(source.repo_root, result.commit, source.branch,
+                                                 source_dir, kGitObjectsInContainer);
+  }
 
   context.observer.OnRunStarted(result);
   Scheduler scheduler(plan, source, options, context, result, source_dir, run_dir.path(),
                       images_ready);
+  if (!git_objects.empty()) scheduler.set_git_objects(git_objects);
   scheduler.set_build_number(NextBuildNumber(source.repo_root, log));
   bool any_changesets = std::any_of(plan.jobs.begin(), plan.jobs.end(), [](const PlannedJob& p) {
     return !p.job.changeset_includes.empty();

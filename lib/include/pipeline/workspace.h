@@ -46,6 +46,16 @@ std::optional<std::string> ReadFileAtCommit(const std::string& repo_root, const 
 /// against its parent plus every uncommitted change and untracked file in the work tree.
 std::vector<std::string> ChangedFiles(const std::string& repo_root, const std::string& commit);
 
+/// Makes `dest` (a snapshot) a git repository at `commit`, as CI's clone would be, without
+/// copying history: `dest/.git` borrows the user's objects through an alternates file naming
+/// `objects_path_in_container` (where the job mounts the user's object directory, read-only).
+/// HEAD is `branch` (or detached when empty) at `commit`, tags are copied as refs, and the index
+/// holds the commit's tree, so the files of a work-tree snapshot show as uncommitted changes.
+/// Returns the user's object directory, to be mounted there.
+std::string MakeCloneRepository(const std::string& repo_root, const std::string& commit,
+                                const std::string& branch, const std::string& dest,
+                                const std::string& objects_path_in_container);
+
 /// Where git looks for this repository's hooks: core.hooksPath when set (relative to the work
 /// tree), else the hooks folder of the common git directory (shared by linked work trees).
 std::string HooksDirectory(const std::string& repo_root);

@@ -1,4 +1,3 @@
-#include <cctype>
 #include <chrono>
 #include <memory>
 #include <sstream>
@@ -11,6 +10,7 @@
 #include <spdlog/sinks/ostream_sink.h>
 
 #include "pipeline/report.h"
+#include "unit/fakes/json_checker.h"
 
 namespace pipeline {
 namespace {
@@ -20,125 +20,15 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::SizeIs;
 
-/// A strict-enough JSON syntax check (RFC 8259 grammar, no semantics): Poco::JSON is not linked
-/// into report_test, and a string check alone would miss a stray quote.
-class JsonChecker {
- public:
-  explicit JsonChecker(const std::string& text) : text_(text) {}
-
-  /// True when the whole text is exactly one JSON object.
-  bool IsOneObject() {
-    pos_ = 0;
-    SkipSpace();
-    if (Peek() != '{' || !Value()) return false;
-    SkipSpace();
-    return pos_ == text_.size();
-  }
-
- private:
-  char Peek() const { return pos_ < text_.size() ? text_[pos_] : '\0'; }
-  void SkipSpace() {
-    while (pos_ < text_.size() && std::string(" \t\r\n").find(text_[pos_]) != std::string::npos) {
-      ++pos_;
-    }
-  }
-  bool Literal(const char* word) {
-    std::string w(word);
-    if (text_.compare(pos_, w.size(), w) != 0) return false;
-    pos_ += w.size();
-    return true;
-  }
-  bool Value() {
-    SkipSpace();
-    char c = Peek();
-    if (c == '{') return Object();
-    if (c == '[') return Array();
-    if (c == '"') return String();
-    if (c == 't') return Literal("true");
-    if (c == 'f') return Literal("false");
-    if (c == 'n') return Literal("null");
-    return Number();
-  }
-  bool Object() {
-    ++pos_;
-    SkipSpace();
-    if (Peek() == '}') return ++pos_, true;
-    while (true) {
-      SkipSpace();
-      if (!String()) return false;
-      SkipSpace();
-      if (Peek() != ':') return false;
-      ++pos_;
-      if (!Value()) return false;
-      SkipSpace();
-      if (Peek() == '}') return ++pos_, true;
-      if (Peek() != ',') return false;
-      ++pos_;
-    }
-  }
-  bool Array() {
-    ++pos_;
-    SkipSpace();
-    if (Peek() == ']') return ++pos_, true;
-    while (true) {
-      if (!Value()) return false;
-      SkipSpace();
-      if (Peek() == ']') return ++pos_, true;
-      if (Peek() != ',') return false;
-      ++pos_;
-    }
-  }
-  bool String() {
-    if (Peek() != '"') return false;
-    ++pos_;
-    while (pos_ < text_.size()) {
-      unsigned char c = static_cast<unsigned char>(text_[pos_++]);
-      if (c == '"') return true;
-      if (c < 0x20) return false;
-      if (c != '\\') continue;
-      char e = Peek();
-      ++pos_;
-      if (e == 'u') {
-        for (int i = 0; i < 4; ++i, ++pos_) {
-          if (!std::isxdigit(static_cast<unsigned char>(Peek()))) return false;
-        }
-      } else if (std::string("\"\\/bfnrt").find(e) == std::string::npos) {
-        return false;
-      }
-    }
-    return false;
-  }
-  bool Number() {
-    size_t start = pos_;
-    if (Peek() == '-') ++pos_;
-    if (!std::isdigit(static_cast<unsigned char>(Peek()))) return false;
-    while (std::isdigit(static_cast<unsigned char>(Peek()))) ++pos_;
-    if (Peek() == '.') {
-      ++pos_;
-      if (!std::isdigit(static_cast<unsigned char>(Peek()))) return false;
-      while (std::isdigit(static_cast<unsigned char>(Peek()))) ++pos_;
-    }
-    if (Peek() == 'e' || Peek() == 'E') {
-      ++pos_;
-      if (Peek() == '+' || Peek() == '-') ++pos_;
-      if (!std::isdigit(static_cast<unsigned char>(Peek()))) return false;
-      while (std::isdigit(static_cast<unsigned char>(Peek()))) ++pos_;
-    }
-    return pos_ > start;
-  }
-
-  const std::string& text_;
-  size_t pos_ = 0;
-};
-
 TEST(JsonCheckerTest, KnowsJsonFromNotJson) {
   for (std::string good :
-       {R"({})", R"({"a":1,"b":[true,false,null],"c":{"d":"\u00e9\n"}})", R"({"n":-1.5e+3})"}) {
-    EXPECT_TRUE(JsonChecker(good).IsOneObject()) << good;
+       {R"({})", R"({"a":1,"b":[true,false,null],"c":{"d":"\u00e9\n"}})", R"({"n":-1.5e+3})", "{\"a\":\"caf\xc3\xa9 \xf0\x9f\x9a\x80\"}"}) {
+    EXPECT_TRUE(fakes::JsonChecker(good).IsOneObject()) << good;
   }
   for (std::string bad : {R"({"a":1,})", R"({"a":"x"y"})", "{\"a\":\"\n\"}", R"({"a":1}{})",
-                          R"([1])", R"({"a":01x})", R"({"a":"\q"})"}) {
-    EXPECT_FALSE(JsonChecker(bad).IsOneObject()) << bad;
+                          R"([1])", R"({"a":01x})", R"({"a":"\q"})", "{\"a\":\"\xff\"}",
+                          "{\"a\":\"\xed\xa0\x80\"}"}) {
+    EXPECT_FALSE(fakes::JsonChecker(bad).IsOneObject()) << bad;
   }
 }
 
@@ -204,7 +94,7 @@ TEST_F(JsonEventLoggerTest, OneJsonObjectPerEvent) {
     EXPECT_THAT(line, HasSubstr("\"event\":"));
     EXPECT_THAT(line, HasSubstr("\"run\":\"20231114-221320-abcdef\""));
     EXPECT_THAT(line, HasSubstr("\"time\":\""));
-    EXPECT_TRUE(JsonChecker(line).IsOneObject()) << line;
+    EXPECT_TRUE(fakes::JsonChecker(line).IsOneObject()) << line;
   }
 }
 
@@ -240,7 +130,7 @@ TEST_F(JsonEventLoggerTest, OutputIsEscapedAndStaysOnOneLine) {
   ASSERT_THAT(lines, SizeIs(5));
   EXPECT_THAT(lines[2],
               HasSubstr(R"("message":"say \"hi\"\\ \t\u001b[31mred\u001b[0m \ufffd end\r")"));
-  EXPECT_TRUE(JsonChecker(lines[2]).IsOneObject()) << lines[2];
+  EXPECT_TRUE(fakes::JsonChecker(lines[2]).IsOneObject()) << lines[2];
 }
 
 TEST_F(JsonEventLoggerTest, SkippedJobHasMinusOneExitCodeAndItsReason) {
@@ -253,7 +143,7 @@ TEST_F(JsonEventLoggerTest, SkippedJobHasMinusOneExitCodeAndItsReason) {
   ASSERT_THAT(lines, SizeIs(2));
   EXPECT_THAT(lines[1], AllOf(HasSubstr("\"result\":\"skipped\""), HasSubstr("\"exit_code\":-1"),
                               HasSubstr("\"message\":\"not run: job 'compile' failed\"")));
-  EXPECT_TRUE(JsonChecker(lines[1]).IsOneObject()) << lines[1];
+  EXPECT_TRUE(fakes::JsonChecker(lines[1]).IsOneObject()) << lines[1];
 }
 
 TEST_F(JsonEventLoggerTest, EnvironmentErrorIsTheRunsMessage) {
@@ -265,7 +155,7 @@ TEST_F(JsonEventLoggerTest, EnvironmentErrorIsTheRunsMessage) {
   ASSERT_THAT(lines, SizeIs(2));
   EXPECT_THAT(lines[1], AllOf(HasSubstr("\"exit_code\":3"),
                               HasSubstr(R"("message":"job 'unit': create container: \"boom\"")")));
-  EXPECT_TRUE(JsonChecker(lines[1]).IsOneObject()) << lines[1];
+  EXPECT_TRUE(fakes::JsonChecker(lines[1]).IsOneObject()) << lines[1];
 }
 
 }  // namespace

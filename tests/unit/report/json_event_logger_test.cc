@@ -21,13 +21,13 @@ using ::testing::Not;
 using ::testing::SizeIs;
 
 TEST(JsonCheckerTest, KnowsJsonFromNotJson) {
-  for (std::string good :
-       {R"({})", R"({"a":1,"b":[true,false,null],"c":{"d":"\u00e9\n"}})", R"({"n":-1.5e+3})", "{\"a\":\"caf\xc3\xa9 \xf0\x9f\x9a\x80\"}"}) {
+  for (std::string good : {R"({})", R"({"a":1,"b":[true,false,null],"c":{"d":"\u00e9\n"}})",
+                           R"({"n":-1.5e+3})", "{\"a\":\"caf\xc3\xa9 \xf0\x9f\x9a\x80\"}"}) {
     EXPECT_TRUE(fakes::JsonChecker(good).IsOneObject()) << good;
   }
-  for (std::string bad : {R"({"a":1,})", R"({"a":"x"y"})", "{\"a\":\"\n\"}", R"({"a":1}{})",
-                          R"([1])", R"({"a":01x})", R"({"a":"\q"})", "{\"a\":\"\xff\"}",
-                          "{\"a\":\"\xed\xa0\x80\"}"}) {
+  for (std::string bad :
+       {R"({"a":1,})", R"({"a":"x"y"})", "{\"a\":\"\n\"}", R"({"a":1}{})", R"([1])", R"({"a":01x})",
+        R"({"a":"\q"})", "{\"a\":\"\xff\"}", "{\"a\":\"\xed\xa0\x80\"}"}) {
     EXPECT_FALSE(fakes::JsonChecker(bad).IsOneObject()) << bad;
   }
 }

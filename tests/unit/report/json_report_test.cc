@@ -1,6 +1,7 @@
 #include <stdlib.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -11,6 +12,7 @@
 
 #include "pipeline/report.h"
 #include "unit/fakes/json_checker.h"
+#include "unit/report/sample_run.h"
 
 namespace pipeline {
 namespace {
@@ -42,6 +44,31 @@ RunResult SampleRun() {
   skipped.reason = "not run: job 'unit' failed";
   run.jobs.push_back(skipped);
   return run;
+}
+
+constexpr const char* kGolden = PIPELINE_TESTDATA_DIR "/golden/report.json";
+
+std::string Read(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+TEST(RenderJsonReportTest, MatchesGoldenFile) {
+  // The shared failed run, with output in two jobs (what golden/report.json was made from).
+  RunResult run = FailedRun();
+  run.jobs[0].output = "+ make\nbuilt\n";
+  run.jobs[1].output = "+ make test\n<failure> & \"quotes\" 'here'\nFAIL: 2 tests\n";
+  std::string json = RenderJsonReport(run);
+  if (std::getenv("PIPELINE_UPDATE_GOLDEN") != nullptr) {
+    std::ofstream(kGolden, std::ios::binary) << json;
+    GTEST_SKIP() << "wrote " << kGolden;
+  }
+  std::string golden = Read(kGolden);
+  ASSERT_FALSE(golden.empty()) << "missing " << kGolden << " (PIPELINE_UPDATE_GOLDEN=1 writes it)";
+  EXPECT_EQ(json, golden);
+  EXPECT_TRUE(fakes::JsonChecker(json).IsOneObject());
 }
 
 TEST(RenderJsonReportTest, IsOneValidJsonObject) {
@@ -104,10 +131,7 @@ TEST(JsonReportWriterTest, WritesTheReportWhenTheRunFinishes) {
   std::string path = std::string(dir) + "/run.json";
   RunResult run = SampleRun();
   MakeJsonReportWriter(path)->OnRunFinished(run);
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  EXPECT_EQ(text.str(), RenderJsonReport(run));
+  EXPECT_EQ(Read(path), RenderJsonReport(run));
   std::filesystem::remove_all(dir);
 }
 

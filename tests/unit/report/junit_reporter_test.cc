@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include "pipeline/report.h"
+#include "unit/report/sample_run.h"
 
 namespace pipeline {
 namespace {
@@ -21,54 +22,23 @@ using ::testing::Not;
 
 constexpr const char* kGolden = PIPELINE_TESTDATA_DIR "/golden/junit.xml";
 
-Clock::time_point At(double seconds) {
-  return Clock::time_point{} + std::chrono::seconds(1700000000) +
-         std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
-}
-
-JobResult MakeJob(const std::string& name, const std::string& stage, JobOutcome outcome,
-                  int exit_code, const std::string& reason, double start, double end,
-                  const std::string& output = "") {
-  JobResult job;
-  job.name = name;
-  job.stage = stage;
-  job.image = "alpine:3.19";
-  job.outcome = outcome;
-  job.exit_code = exit_code;
-  job.reason = reason;
-  job.output = output;
-  if (start != end) {
-    job.started = At(start);
-    job.finished = At(end);
-  }
-  return job;
-}
-
+/// The shared failed run, with output in two jobs (what golden/junit.xml was made from).
 RunResult SampleRun() {
-  RunResult run;
-  run.run_id = "20231114-221320-abcdef";
-  run.pipeline_file = "/repo/.pipeline.yml";
-  run.started = At(0);
-  run.finished = At(20.25);
-  run.jobs.push_back(MakeJob("compile", "build", JobOutcome::kPassed, 0, "", 0.5, 13,
-                             "+ make\ncc -o app main.c\n"));
-  run.jobs.push_back(MakeJob("unit", "test", JobOutcome::kFailed, 2, "exit code 2", 13, 16.25,
-                             "+ make test\nexpected <1> & got \"2\"\nbad byte \xff here\n"));
-  JobResult lint = MakeJob("lint", "test", JobOutcome::kFailed, 1, "exit code 1", 13, 14,
-                           "+ lint\nwarning\n");
-  lint.allowed_failure = true;
-  run.jobs.push_back(lint);
-  JobResult big = MakeJob("big", "test", JobOutcome::kFailed, 137,
-                          "killed: out of memory (limit 64 MiB)", 13, 15.5, "+ run\n");
-  big.oom_killed = true;
-  run.jobs.push_back(big);
-  run.jobs.push_back(MakeJob("e2e", "test", JobOutcome::kCancelled, 143,
-                             "stopped: job 'unit' failed", 13, 16.5, "+ e2e\n"));
-  run.jobs.push_back(MakeJob("later", "test", JobOutcome::kCancelled, -1,
-                             "stopped: job 'unit' failed", 0, 0));
-  run.jobs.push_back(
-      MakeJob("deploy", "deploy", JobOutcome::kSkipped, -1, "not run: job 'unit' failed", 0, 0));
+  RunResult run = FailedRun();
+  run.jobs[0].output = "+ make\nbuilt\n";
+  run.jobs[1].output = "+ make test\n<failure> & \"quotes\" 'here'\nFAIL: 2 tests\n";
   return run;
+}
+
+/// A job cancelled before it started: it never ran, so JUnit calls it skipped.
+JobResult CancelledBeforeStart() {
+  JobResult job;
+  job.name = "later";
+  job.stage = "test";
+  job.image = "alpine:3.19";
+  job.outcome = JobOutcome::kCancelled;
+  job.reason = "stopped: job 'unit' failed";
+  return job;
 }
 
 std::string Read(const std::string& path) {
@@ -91,22 +61,32 @@ TEST(RenderJUnitTest, MatchesGoldenFile) {
 
 TEST(RenderJUnitTest, CountsPerSuiteAndInTotal) {
   std::string xml = RenderJUnit(SampleRun());
-  EXPECT_THAT(xml, HasSubstr("<testsuites name=\".pipeline.yml\" tests=\"7\" failures=\"3\" "
-                             "errors=\"0\" skipped=\"2\" time=\"20.250\">"));
+  // Failures: unit, big-memory, e2e (cancelled while running) and slow; skipped: deploy.
+  EXPECT_THAT(xml, HasSubstr("<testsuites name=\".pipeline.yml\" tests=\"7\" failures=\"4\" "
+                             "errors=\"0\" skipped=\"1\" time=\"20.250\">"));
   EXPECT_THAT(xml, HasSubstr("<testsuite name=\"build\" tests=\"1\" failures=\"0\" errors=\"0\" "
                              "skipped=\"0\""));
-  EXPECT_THAT(xml, HasSubstr("<testsuite name=\"test\" tests=\"5\" failures=\"3\" errors=\"0\" "
-                             "skipped=\"1\""));
+  EXPECT_THAT(xml, HasSubstr("<testsuite name=\"test\" tests=\"5\" failures=\"4\" errors=\"0\" "
+                             "skipped=\"0\""));
   EXPECT_THAT(xml, HasSubstr("<testsuite name=\"deploy\" tests=\"1\" failures=\"0\" errors=\"0\" "
                              "skipped=\"1\""));
 }
 
+TEST(RenderJUnitTest, PipelineNameIsTheFilesBaseName) {
+  RunResult run = SampleRun();
+  run.pipeline_file = "/home/me/repo/ci/.pipeline.yml";
+  EXPECT_THAT(RenderJUnit(run), HasSubstr("<testsuites name=\".pipeline.yml\""));
+}
+
 TEST(RenderJUnitTest, FailureCarriesExitCodeReasonAndEscapedOutput) {
-  std::string xml = RenderJUnit(SampleRun());
+  RunResult run = SampleRun();
+  run.jobs[1].output += "bad byte \xff here\n";
+  std::string xml = RenderJUnit(run);
   EXPECT_THAT(xml, HasSubstr("<failure message=\"exit code 2\" type=\"failed\">exit code 2\n"));
-  EXPECT_THAT(xml, HasSubstr("expected &lt;1&gt; &amp; got &quot;2&quot;"));
+  EXPECT_THAT(xml, HasSubstr("&lt;failure&gt; &amp; &quot;quotes&quot; &apos;here&apos;"));
   EXPECT_THAT(xml, HasSubstr("bad byte \xEF\xBF\xBD here"));
   EXPECT_THAT(xml, HasSubstr("type=\"out of memory\""));
+  EXPECT_THAT(xml, HasSubstr("type=\"timed out\""));
   EXPECT_THAT(xml, Not(HasSubstr("\xff")));
 }
 
@@ -120,11 +100,21 @@ TEST(RenderJUnitTest, AllowedFailureIsNotAFailure) {
 }
 
 TEST(RenderJUnitTest, JobsThatNeverRanAreSkipped) {
-  std::string xml = RenderJUnit(SampleRun());
+  RunResult run = SampleRun();
+  run.jobs.insert(run.jobs.end() - 1, CancelledBeforeStart());
+  std::string xml = RenderJUnit(run);
   EXPECT_THAT(xml, HasSubstr("name=\"later\" time=\"0.000\">\n      <skipped message=\"stopped: "
                              "job &apos;unit&apos; failed\"/>"));
   EXPECT_THAT(xml, HasSubstr("name=\"deploy\" time=\"0.000\">\n      <skipped message=\"not run: "
                              "job &apos;unit&apos; failed\"/>"));
+  EXPECT_THAT(xml, HasSubstr("<testsuite name=\"test\" tests=\"6\" failures=\"4\" errors=\"0\" "
+                             "skipped=\"1\""));
+}
+
+TEST(RenderJUnitTest, TruncatedOutputIsMarked) {
+  RunResult run = SampleRun();
+  run.jobs[0].output_truncated = true;
+  EXPECT_THAT(RenderJUnit(run), HasSubstr("built\n[output truncated]\n</system-out>"));
 }
 
 TEST(RenderJUnitTest, FailureShowsOnlyTheLastFortyLines) {

@@ -36,7 +36,9 @@ TEST(XmlEscapeTest, ValidUtf8IsKept) {
 }
 
 TEST(XmlEscapeTest, InvalidUtf8IsReplacedBytewise) {
-  EXPECT_EQ(XmlEscape("a\xff" "b"), "a"s + kReplacement + "b");
+  EXPECT_EQ(XmlEscape("a\xff"
+                      "b"),
+            "a"s + kReplacement + "b");
   EXPECT_EQ(XmlEscape("\xe2\x82"), kReplacement + std::string(kReplacement));
   EXPECT_EQ(XmlEscape("\xed\xa0\x80").find('\xed'), std::string::npos);  // a surrogate
 }

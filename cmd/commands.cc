@@ -3,7 +3,9 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <set>
@@ -163,6 +165,7 @@ int RunCommand(const Options& options, const Logging& logging) {
   if (options.job_timeout) run_options.default_job_timeout = *options.job_timeout;
   run_options.pull = options.pull;
   run_options.reaper_command = {"/proc/self/exe", "__reaper"};
+  run_options.artifact_store = DefaultArtifactStore();
 
   Source source;
   source.repo_root = loaded.repo.root;
@@ -236,6 +239,41 @@ int ListCommand(const Options& options, const Logging& logging) {
   for (const PlannedJob& planned : loaded.plan.jobs) {
     std::printf("    %s%s\n", planned.job.name.c_str(), planned.job.manual ? " (manual)" : "");
   }
+  return 0;
+}
+
+int ArtifactsCommand(const Options& options, const Logging& logging) {
+  namespace fs = std::filesystem;
+  std::string store = DefaultArtifactStore();
+  std::error_code error;
+  if (options.artifacts_run.empty()) {
+    std::vector<std::string> runs;
+    for (const auto& entry : fs::directory_iterator(store, error)) runs.push_back(entry.path().filename());
+    std::sort(runs.rbegin(), runs.rend());  // run ids sort by time
+    if (runs.empty()) std::printf("no artifacts kept in %s\n", store.c_str());
+    for (const std::string& run : runs) {
+      std::printf("%s\n", run.c_str());
+      for (const auto& job : fs::directory_iterator(store + "/" + run, error)) {
+        size_t files = 0;
+        for (const auto& file : fs::recursive_directory_iterator(job.path(), error)) {
+          files += file.is_directory(error) ? 0 : 1;
+        }
+        std::printf("  %-30s %zu file%s\n", job.path().filename().c_str(), files,
+                    files == 1 ? "" : "s");
+      }
+    }
+    return 0;
+  }
+  std::string from = store + "/" + options.artifacts_run;
+  if (!fs::is_directory(from, error)) {
+    throw UsageError("no artifacts kept for run '" + options.artifacts_run +
+                     "' (see 'docker pipeline artifacts')");
+  }
+  std::string to = options.artifacts_to.empty() ? "artifacts-" + options.artifacts_run
+                                                : options.artifacts_to;
+  workspace::SnapshotStats copied = workspace::CopyTree(from, to);
+  std::printf("extracted %llu files into %s\n", static_cast<unsigned long long>(copied.files),
+              to.c_str());
   return 0;
 }
 

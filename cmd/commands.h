@@ -11,6 +11,7 @@ int RunCommand(const Options& options, const Logging& logging);
 int ValidateCommand(const Options& options, const Logging& logging);
 int PlanCommand(const Options& options, const Logging& logging);
 int ListCommand(const Options& options, const Logging& logging);
+int ArtifactsCommand(const Options& options, const Logging& logging);
 int PruneCommand(const Options& options, const Logging& logging);
 int HookCommand(const Options& options, const Logging& logging);
 

@@ -13,6 +13,7 @@ Commands:
   validate   Check the pipeline file and its job graph; run nothing
   plan       Print the order the jobs would run in; run nothing
   list       List the file's pipelines (Bitbucket: default, branches, tags, custom) and their jobs
+  artifacts  List the artifacts kept from earlier runs, or extract one run's
   prune      Remove containers, networks and volumes left by runs that died
   hook       Install or uninstall the git pre-push hook that runs the pipeline before a push
   version    Print the version
@@ -91,6 +92,13 @@ pull-requests/..., custom/...; a native file has one) and marks the one `run` wo
 current branch. Runs nothing.
 )";
 
+constexpr const char* kArtifactsHelp = R"(Usage: docker pipeline artifacts [RUN [--to DIR]]
+
+Without RUN: list the runs whose jobs left artifacts (newest first), with each job's files.
+With RUN: copy that run's artifacts into DIR (default ./artifacts-RUN), one folder per job.
+Artifacts are kept in $XDG_STATE_HOME/docker-pipeline/artifacts (~/.local/state/...) for 14 days.
+)";
+
 constexpr const char* kPruneHelp = R"(Usage: docker pipeline prune [--all]
 
 Remove every container, network and volume carrying docker-pipeline's labels whose run's process
@@ -115,6 +123,7 @@ std::string HelpText(const std::string& command) {
   if (command == "plan") return kPlanHelp;
   if (command == "prune") return kPruneHelp;
   if (command == "list") return kListHelp;
+  if (command == "artifacts") return kArtifactsHelp;
   if (command == "hook") return kHookHelp;
   return kOverview;
 }

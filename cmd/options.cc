@@ -8,8 +8,8 @@
 namespace pipeline::cli {
 namespace {
 
-const std::set<std::string> kCommands = {"run",  "validate", "plan",    "list",
-                                         "prune", "hook",     "version", "help"};
+const std::set<std::string> kCommands = {"run",   "validate", "plan",    "list",     "prune",
+                                         "hook",  "version",  "help",    "artifacts"};
 
 /// Docker's global options that take a value; they may come before `pipeline` (facts.md).
 const std::set<std::string> kDockerValueFlags = {
@@ -161,6 +161,8 @@ void ParseRunFlag(const std::string& flag, ArgReader& reader, Options& options) 
     options.quiet = true;
   } else if (flag == "--no-color") {
     options.no_color = true;
+  } else if (flag == "--to" && options.command == "artifacts") {
+    options.artifacts_to = reader.Value(flag);
   } else if (flag == "--all" && options.command == "prune") {
     options.prune_all = true;
   } else {
@@ -212,7 +214,7 @@ Options ParseOptions(const std::vector<std::string>& args) {
     }
     if (kCommands.count(command) == 0) {
       throw UsageError("unknown command '" + command +
-                       "'; commands are run, validate, plan, list, prune, hook and version");
+                       "'; commands are run, validate, plan, list, artifacts, prune, hook and version");
     }
     options.command = command;
   }
@@ -228,6 +230,9 @@ Options ParseOptions(const std::vector<std::string>& args) {
       throw UsageError("unknown hook action '" + options.hook_action +
                        "'; use 'hook install' or 'hook uninstall'");
     }
+  }
+  if (options.command == "artifacts" && !reader.done() && reader.peek().rfind("-", 0) != 0) {
+    options.artifacts_run = reader.Next();
   }
   while (!reader.done()) {
     std::string flag = reader.Next();

@@ -24,6 +24,8 @@ struct Options {
   std::string commit;                ///< --commit: run exactly this revision
   std::string ref;                   ///< --ref: the git ref being tested (refs/heads/x, refs/tags/v1)
   std::string hook_action;           ///< hook install | uninstall
+  std::string artifacts_run;         ///< artifacts RUN: the run whose artifacts to extract
+  std::string artifacts_to;          ///< artifacts RUN --to DIR
   std::vector<std::string> only_jobs;  ///< --job (repeatable)
   std::string pipeline;                ///< --pipeline: which of a Bitbucket file's pipelines
   std::string tag;                     ///< --tag: build as if this tag were pushed

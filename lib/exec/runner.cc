@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <chrono>
 #include <condition_variable>
@@ -72,6 +73,32 @@ constexpr const char* kGitObjectsInContainer = "/opt/docker-pipeline/git-objects
 constexpr const char* kOwnerFile = "/.owner";
 
 }  // namespace
+
+std::string DefaultArtifactStore() {
+  const char* state = std::getenv("XDG_STATE_HOME");
+  const char* home = std::getenv("HOME");
+  std::string base = state != nullptr && *state != '\0' ? state
+                     : home != nullptr               ? std::string(home) + "/.local/state"
+                                                     : DefaultWorkRoot();
+  return base + "/docker-pipeline/artifacts";
+}
+
+/// Removes kept artifacts of runs older than `retention`.
+static void ExpireArtifacts(const std::string& store, std::chrono::hours retention, spdlog::logger& log) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  if (store.empty() || !fs::is_directory(store, error)) return;
+  auto cutoff = fs::file_time_type::clock::now() - retention;
+  for (const fs::directory_entry& run : fs::directory_iterator(store, error)) {
+    if (run.last_write_time(error) >= cutoff || error) continue;
+    try {
+      workspace::RemoveTree(run.path().string());
+      log.debug("removed expired artifacts {}", run.path().string());
+    } catch (const Error& failure) {
+      log.warn("could not remove expired artifacts {}: {}", run.path().string(), failure.what());
+    }
+  }
+}
 
 std::string DefaultWorkRoot() {
   const char* tmp = std::getenv("TMPDIR");
@@ -251,6 +278,10 @@ class Scheduler {
               launch.workspace_host_dir, planned.job.artifacts, ArtifactDir(index));
           context_.log->debug("job '{}': stored {} artifact files, {} bytes", planned.job.name,
                               stored.files, stored.bytes);
+          if (!options_.artifact_store.empty() && stored.files > 0) {
+            workspace::CopyTree(ArtifactDir(index), options_.artifact_store + "/" + result_.run_id +
+                                                        "/" + JobDirName(index, planned.job.name));
+          }
         }
       }
     } catch (const std::exception& error) {
@@ -412,6 +443,7 @@ RunResult RunPlan(const Plan& plan, const Source& source, const RunOptions& opti
 
   std::string work_root = options.work_root.empty() ? DefaultWorkRoot() : options.work_root;
   SweepWorkspaces(work_root, log);
+  ExpireArtifacts(options.artifact_store, options.artifact_retention, log);
   workspace::ScopedDirectory run_dir(work_root + "/" + kRunDirPrefix + result.run_id);
   std::string source_dir = run_dir.path() + "/source";
   if (mkdir(run_dir.path().c_str(), 0700) != 0) {

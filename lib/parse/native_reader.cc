@@ -257,6 +257,11 @@ class NativeReader {
       job.timeout = defaults_.timeout;
     }
     if (node["resources"]) ReadResources(node["resources"], what, job);
+    if (node["artifacts"]) ReadArtifacts(node["artifacts"], what, job);
+    // `dependencies: []` takes no artifacts from earlier jobs (GitLab); a list still takes all.
+    if (node["dependencies"] && node["dependencies"].IsSequence() && node["dependencies"].size() == 0) {
+      job.download_artifacts = false;
+    }
     pipeline_.jobs.push_back(std::move(job));
   }
 
@@ -298,6 +303,14 @@ class NativeReader {
       return;
     }
     job.allow_failure = file_.Bool(node, what + ": 'allow_failure'");
+  }
+
+  void ReadArtifacts(const YAML::Node& node, const std::string& what, Job& job) {
+    if (!node.IsMap()) file_.Fail(node, what + ": 'artifacts' must be a map with 'paths'");
+    file_.CheckKeys(node, {"paths", "name", "when", "expire_in", "reports", "untracked", "exclude",
+                           "expose_as", "public", "access"},
+                    what + ": 'artifacts'");
+    if (node["paths"]) job.artifacts = file_.StringList(node["paths"], what + ": 'artifacts:paths'");
   }
 
   void ReadResources(const YAML::Node& node, const std::string& what, Job& job) {

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "integration/cli_fixture.h"
+#include "pipeline/workspace.h"
 
 namespace pipeline::testing {
 namespace {
@@ -217,6 +218,42 @@ TEST_F(RunTest, ASecretTooShortToMaskIsRefused) {
   ProcessResult run = RunCli(repo.path(), {"run", "--secret", "SHORT"}, {{"SHORT", "abc"}});
   EXPECT_EQ(run.exit_code, 2) << run.all();
   EXPECT_THAT(run.err, HasSubstr("secret 'SHORT' is 3 characters long"));
+}
+
+}  // namespace
+}  // namespace pipeline::testing
+
+namespace pipeline::testing {
+namespace {
+
+TEST_F(RunTest, ArtifactsReachLaterJobsAndAreKeptForTheArtifactsCommand) {
+  TempRepo repo({{".pipeline.yml",
+                  Pipeline("stages: [build, test]\n"
+                           "build:\n  stage: build\n"
+                           "  script: ['mkdir -p dist/js && echo app > dist/js/app.js', "
+                           "'echo log > build.log', 'echo not kept > other.txt']\n"
+                           "  artifacts: {paths: [dist/, '*.log']}\n"
+                           "test:\n  stage: test\n"
+                           "  script: ['cat dist/js/app.js build.log', 'test ! -e other.txt']\n")}});
+  char scratch[] = "/tmp/dp-artifacts-XXXXXX";
+  ASSERT_NE(mkdtemp(scratch), nullptr);
+  std::string state = std::string(scratch) + "/state";
+  ProcessResult run = RunCli(repo.path(), {"run"}, {{"XDG_STATE_HOME", state}});
+  ASSERT_EQ(run.exit_code, 0) << run.all();
+  EXPECT_THAT(run.out, HasSubstr("test  | app"));
+  ProcessResult listed = RunCli(repo.path(), {"artifacts"}, {{"XDG_STATE_HOME", state}});
+  EXPECT_THAT(listed.out, HasSubstr("1-build"));
+  EXPECT_THAT(listed.out, HasSubstr("2 files"));
+  std::string run_id = listed.out.substr(0, listed.out.find('\n'));
+  std::string to = std::string(scratch) + "/extracted";
+  ProcessResult extracted =
+      RunCli(repo.path(), {"artifacts", run_id, "--to", to}, {{"XDG_STATE_HOME", state}});
+  EXPECT_EQ(extracted.exit_code, 0) << extracted.all();
+  std::ifstream app(to + "/1-build/dist/js/app.js");
+  std::string content;
+  std::getline(app, content);
+  EXPECT_EQ(content, "app");
+  workspace::RemoveTree(scratch);
 }
 
 }  // namespace

@@ -133,6 +133,9 @@ struct RunOptions {
   /// How to start the dead-man reaper that cleans up if this process is killed; empty: none
   /// (tests with a fake engine). The front end passes {"/proc/self/exe", "__reaper"}.
   std::vector<std::string> reaper_command;
+  /// Where jobs' artifacts are kept after the run, as {run id}/{job}/{path}; empty: not kept.
+  std::string artifact_store;
+  std::chrono::hours artifact_retention{14 * 24};  ///< older runs' artifacts are removed
 };
 
 /// Collaborators the run uses; all owned by the caller.
@@ -157,6 +160,10 @@ size_t Sweep(docker::EngineApi& engine, const std::string& run_id, spdlog::logge
 /// The body of the hidden `__reaper` command: `args` are what DeadManReaper appends
 /// (ENDPOINT RUN_ID RUN_DIR LIFELINE_FD READY_FD). Returns the process exit status.
 int RunReaperProcess(const std::vector<std::string>& args);
+
+/// Where artifacts are kept by default: $XDG_STATE_HOME/docker-pipeline/artifacts, else
+/// ~/.local/state/docker-pipeline/artifacts.
+std::string DefaultArtifactStore();
 
 /// Where run directories go by default: $TMPDIR, else /tmp.
 std::string DefaultWorkRoot();

@@ -79,7 +79,10 @@ EnvVars PredefinedVariables(const Job& job, const JobEnvInput& input) {
     vars.emplace_back("CI_COMMIT_SHA", input.commit);
     vars.emplace_back("CI_COMMIT_SHORT_SHA", input.commit.substr(0, 8));
   }
-  if (!input.branch.empty()) {
+  if (!input.tag.empty()) {
+    vars.emplace_back("CI_COMMIT_TAG", input.tag);
+    vars.emplace_back("CI_COMMIT_REF_NAME", input.tag);
+  } else if (!input.branch.empty()) {
     vars.emplace_back("CI_COMMIT_BRANCH", input.branch);
     vars.emplace_back("CI_COMMIT_REF_NAME", input.branch);
   }

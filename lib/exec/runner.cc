@@ -178,9 +178,16 @@ class Scheduler {
         owner_(exec::CurrentOwner()) {}
 
   void Run() {
+    // The stop is recorded here, under the lock, before any job can see it: a job that ends
+    // cancelled must already find the reason ("stopped: interrupted").
     CancelSubscription forward(context_.cancel, [this](CancelToken::Level level) {
-      jobs_cancel_.Cancel(level);
       std::lock_guard<std::mutex> lock(mutex_);
+      result_.interrupted = true;
+      if (!stopping_) {
+        Stop("interrupted", level);
+      } else {
+        jobs_cancel_.Cancel(level);
+      }
       changed_.notify_all();
     });
     std::optional<SteadyClock::time_point> deadline;

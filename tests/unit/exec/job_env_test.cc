@@ -135,13 +135,7 @@ TEST_F(JobEnvTest, EmptyValuesAreKept) {
   EXPECT_THAT(env, Contains("EMPTY="));
 }
 
-// BUG: building a tag (--tag v1.0 or --ref refs/tags/v1.0 fills JobEnvInput::tag) gives a
-// GitLab-style job neither CI_COMMIT_TAG nor a CI_COMMIT_REF_NAME: PredefinedVariables
-// (lib/exec/job_env.cc, the GitLab branch) never reads input.tag, though `run --help` says --ref
-// and --tag set "the branch or tag variables". GitLab sets CI_COMMIT_TAG and
-// CI_COMMIT_REF_NAME=<tag> for tag pipelines, and `rules: - if: $CI_COMMIT_TAG` depends on it.
-// Fix: when input.tag is set, add CI_COMMIT_TAG and CI_COMMIT_REF_NAME from it.
-TEST_F(JobEnvTest, DISABLED_TagBuildSetsGitLabTagVariables) {
+TEST_F(JobEnvTest, TagBuildSetsGitLabTagVariables) {
   input_.branch.clear();
   input_.tag = "v1.0";
   EnvVars vars = PredefinedVariables(job_, input_);

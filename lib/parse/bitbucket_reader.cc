@@ -1,13 +1,229 @@
+// bitbucket-pipelines.yml to the model: the top level and the choice of pipeline here; steps,
+// items, definitions, images, scripts and the branch patterns each in their own bitbucket_* file.
 #include "parse/bitbucket_reader.h"
 
+#include <algorithm>
+
+#include "model/spellcheck.h"
+#include "parse/bitbucket_definitions.h"
+#include "parse/bitbucket_image.h"
+#include "parse/bitbucket_items.h"
+#include "parse/bitbucket_selection.h"
+#include "parse/bitbucket_steps.h"
+#include "parse/bitbucket_warnings.h"
 #include "pipeline/errors.h"
 
 namespace pipeline::parse {
+namespace {
 
-// A placeholder until the reader lands; it keeps the dispatch in parse.cc in place.
+const std::vector<std::string> kTopLevelKeys = {"image",     "clone",  "options", "definitions",
+                                                "pipelines", "labels", "export"};
+const std::vector<std::string> kPipelineKinds = {"default", "branches", "tags", "pull-requests",
+                                                 "custom"};
+
+/// One pipeline of the file, read; or, for forms we cannot run, why (said only if it is chosen).
+struct FilePipeline {
+  std::string name;
+  BitbucketPipelineBody body;
+  std::vector<std::string> warnings;
+  std::string unsupported;
+};
+
+/// The key node of `key` in `map`, for errors about a value that may be null.
+YAML::Node KeyOf(const YAML::Node& map, const std::string& key) {
+  for (auto it = map.begin(); it != map.end(); ++it) {
+    if (it->first.IsScalar() && it->first.Scalar() == key) return it->first;
+  }
+  return map;
+}
+
+class BitbucketReader {
+ public:
+  BitbucketReader(const YAML::Node& root, const YamlFile& file)
+      : root_(root), file_(file), warnings_(file) {}
+
+  Pipeline Read(const PipelineChoice& choice) {
+    if (!root_.IsDefined() || root_.IsNull()) {
+      throw ParseError(file_.path() + ": the file is empty; it needs 'pipelines'");
+    }
+    if (!root_.IsMap()) file_.Fail(root_, "the top level must be a map with 'pipelines'");
+    file_.CheckKeys(root_, kTopLevelKeys, "the top level");
+    ReadTopLevel();
+    ReadPipelines();
+
+    std::vector<std::string> available;
+    for (const FilePipeline& candidate : pipelines_) available.push_back(candidate.name);
+    std::string where = file_.Where(KeyOf(root_, "pipelines")).ToString();
+    std::string selected = SelectBitbucketPipeline(available, choice, where);
+    const FilePipeline& chosen =
+        *std::find_if(pipelines_.begin(), pipelines_.end(),
+                      [&](const FilePipeline& candidate) { return candidate.name == selected; });
+    if (!chosen.unsupported.empty()) throw ParseError(chosen.unsupported);
+
+    Pipeline pipeline;
+    pipeline.file = file_.path();
+    pipeline.format = Format::kBitbucket;
+    pipeline.available = available;
+    pipeline.selected = selected;
+    pipeline.stages = chosen.body.stages;
+    pipeline.jobs = chosen.body.jobs;
+    pipeline.variables = CustomValues(chosen, choice);
+    pipeline.warnings = warnings_.lines();
+    for (const std::string& line : chosen.warnings) {
+      if (std::find(pipeline.warnings.begin(), pipeline.warnings.end(), line) ==
+          pipeline.warnings.end()) {
+        pipeline.warnings.push_back(line);
+      }
+    }
+    for (const std::string& line : unused_variable_warnings_) pipeline.warnings.push_back(line);
+    return pipeline;
+  }
+
+ private:
+  void ReadTopLevel() {
+    if (YAML::Node image = root_["image"]) {
+      defaults_.image = ReadBitbucketImage(image, "'image'", file_, warnings_);
+    }
+    if (YAML::Node clone = root_["clone"]) ReadClone(clone, "'clone'", file_, warnings_);
+    if (YAML::Node options = root_["options"]) {
+      if (!options.IsMap()) file_.Fail(options, "'options' must be a map");
+      file_.CheckKeys(options, {"max-time", "size", "docker", "runtime"}, "'options'");
+      if (options["max-time"]) {
+        defaults_.max_time_minutes = ReadMaxTime(options["max-time"], "'options: max-time'", file_);
+      }
+      if (options["size"]) defaults_.size = ReadStepSize(options["size"], "'options: size'", file_);
+      if (options["docker"]) defaults_.docker = file_.Bool(options["docker"], "'options: docker'");
+      if (options["runtime"]) ReadRuntime(options["runtime"], "'options: runtime'", file_);
+    }
+    if (YAML::Node labels = root_["labels"]) {
+      if (!labels.IsMap() && !labels.IsNull()) file_.Fail(labels, "'labels' must be a map");
+    }
+    if (YAML::Node exported = root_["export"]) file_.Bool(exported, "'export'");
+    definitions_ = ReadBitbucketDefinitions(root_["definitions"], file_, warnings_);
+  }
+
+  void ReadPipelines() {
+    YAML::Node pipelines = root_["pipelines"];
+    if (!pipelines) file_.Fail(root_, "no 'pipelines': the file needs at least one pipeline");
+    YAML::Node key = KeyOf(root_, "pipelines");
+    if (pipelines.IsNull() || (pipelines.IsMap() && pipelines.size() == 0)) {
+      file_.Fail(key,
+                 "'pipelines' is empty: it needs 'default', 'branches', 'tags', "
+                 "'pull-requests' or 'custom' (check the indentation)");
+    }
+    if (!pipelines.IsMap()) {
+      file_.Fail(pipelines,
+                 "'pipelines' must be a map of default, branches, tags, "
+                 "pull-requests and custom");
+    }
+    file_.CheckKeys(pipelines, kPipelineKinds, "'pipelines'");
+    for (auto it = pipelines.begin(); it != pipelines.end(); ++it) {
+      std::string kind = it->first.Scalar();
+      YAML::Node kind_key = it->first;
+      YAML::Node value = it->second;
+      if (kind == "default") {
+        Add("default", value);
+        continue;
+      }
+      if (value.IsNull() || (value.IsMap() && value.size() == 0)) {
+        file_.Fail(kind_key, "'" + kind + "' is empty: it needs a pattern or name with steps");
+      }
+      if (!value.IsMap()) {
+        file_.Fail(value, "'" + kind + "' must be a map of " +
+                              (kind == "custom" ? "name" : "pattern") + ": steps");
+      }
+      std::vector<std::string> patterns;
+      for (auto entry = value.begin(); entry != value.end(); ++entry) {
+        patterns.push_back(file_.Scalar(entry->first, "a name in '" + kind + "'"));
+      }
+      file_.CheckKeys(value, patterns, "'" + kind + "'");  // duplicates only
+      for (auto entry = value.begin(); entry != value.end(); ++entry) {
+        std::string pattern = entry->first.Scalar();
+        if (pattern.empty()) file_.Fail(entry->first, "'" + kind + "': an empty name");
+        Add(kind + "/" + pattern, entry->second);
+      }
+    }
+  }
+
+  void Add(const std::string& name, const YAML::Node& items) {
+    FilePipeline pipeline;
+    pipeline.name = name;
+    if (items.IsMap() && items["import"]) {
+      file_.CheckKeys(items, {"import"}, "pipeline '" + name + "'");
+      std::string source = file_.Scalar(items["import"], "pipeline '" + name + "': 'import'");
+      pipeline.unsupported = file_.Where(items["import"]).ToString() + ": pipeline '" + name +
+                             "' imports '" + source +
+                             "' from another repository, which cannot be run locally";
+    } else if (items.IsMap() && items["destinations"] && name.rfind("pull-requests/", 0) == 0) {
+      file_.CheckKeys(items, {"destinations"}, "pipeline '" + name + "'");
+      pipeline.unsupported = file_.Where(items["destinations"]).ToString() + ": pipeline '" + name +
+                             "': 'destinations' is not supported locally yet";
+    } else {
+      WarningList warnings(file_);
+      StepContext context{file_, definitions_, defaults_, warnings};
+      pipeline.body = ReadBitbucketItems(items, name, context);
+      pipeline.warnings = warnings.lines();
+    }
+    pipelines_.push_back(std::move(pipeline));
+  }
+
+  /// The values of a custom pipeline's `variables`: --var, else the default.
+  EnvVars CustomValues(const FilePipeline& chosen, const PipelineChoice& choice) {
+    const std::vector<CustomVariable>& declared = chosen.body.variables;
+    std::vector<std::string> names;
+    for (const CustomVariable& variable : declared) names.push_back(variable.name);
+    for (const auto& [name, value] : choice.custom_variables) {
+      if (std::find(names.begin(), names.end(), name) != names.end()) continue;
+      if (declared.empty()) {
+        unused_variable_warnings_.push_back(file_.path() + ": --var " + name +
+                                            " is ignored: pipeline '" + chosen.name +
+                                            "' has no 'variables'");
+        continue;
+      }
+      std::string list;
+      for (const std::string& known : names) list += (list.empty() ? "" : ", ") + known;
+      throw ParseError(file_.path() + ": custom pipeline '" + chosen.name + "' has no variable '" +
+                       name + "'" + DidYouMean(name, names) + " (it has " + list + ")");
+    }
+    EnvVars values;
+    std::string custom = chosen.name.substr(chosen.name.find('/') + 1);
+    for (const CustomVariable& variable : declared) {
+      std::optional<std::string> value = variable.default_value;
+      for (const auto& [name, given] : choice.custom_variables) {
+        if (name == variable.name) value = given;  // the last --var wins
+      }
+      if (!value) {
+        throw ParseError(variable.location.ToString() + ": custom pipeline '" + custom +
+                         "' needs a value for " + variable.name + " (give it with --var " +
+                         variable.name + "=VALUE)");
+      }
+      const auto& allowed = variable.allowed_values;
+      if (!allowed.empty() && std::find(allowed.begin(), allowed.end(), *value) == allowed.end()) {
+        std::string list;
+        for (const std::string& one : allowed) list += (list.empty() ? "" : ", ") + one;
+        throw ParseError(variable.location.ToString() + ": custom pipeline '" + custom + "': '" +
+                         *value + "' is not an allowed value of " + variable.name + " (" + list +
+                         ")" + DidYouMean(*value, allowed));
+      }
+      values.emplace_back(variable.name, *value);
+    }
+    return values;
+  }
+
+  const YAML::Node& root_;
+  const YamlFile& file_;
+  WarningList warnings_;
+  StepDefaults defaults_;
+  BitbucketDefinitions definitions_;
+  std::vector<FilePipeline> pipelines_;
+  std::vector<std::string> unused_variable_warnings_;
+};
+
+}  // namespace
+
 Pipeline ReadBitbucketPipeline(const YAML::Node& root, const YamlFile& file,
                                const PipelineChoice& choice) {
-  throw ParseError(file.path() + ": the Bitbucket Pipelines reader is not available yet");
+  return BitbucketReader(root, file).Read(choice);
 }
 
 }  // namespace pipeline::parse

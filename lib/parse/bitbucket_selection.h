@@ -1,0 +1,28 @@
+#ifndef PIPELINE_PARSE_BITBUCKET_SELECTION_H_
+#define PIPELINE_PARSE_BITBUCKET_SELECTION_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "pipeline/parse.h"
+
+namespace pipeline::parse {
+
+/// The pattern of `patterns` the cloud runs for the branch or tag `ref`: the exact name first,
+/// then the most specific glob that matches (`*` stays within a path segment, `**` does not,
+/// `{a,b}`, `?`). "Most specific" is the one with the most literal characters, so
+/// `feature/bb-123-*` wins over `feature/bb-*` as in the cloud; ties go to the earlier one.
+std::optional<std::string> MatchRefPattern(const std::vector<std::string>& patterns,
+                                           const std::string& ref);
+
+/// The name of the pipeline in `available` ("default", "branches/<pattern>", ...) to read for
+/// `choice`: the one it names, else the cloud's pick for its tag or branch. A tag without a
+/// matching `tags` pipeline runs nothing, as in the cloud (its default pipeline is for branches).
+/// Throws ParseError "`where`: ..." when there is none.
+std::string SelectBitbucketPipeline(const std::vector<std::string>& available,
+                                    const PipelineChoice& choice, const std::string& where);
+
+}  // namespace pipeline::parse
+
+#endif  // PIPELINE_PARSE_BITBUCKET_SELECTION_H_

@@ -1,0 +1,329 @@
+#include "parse/bitbucket_steps.h"
+
+#include <algorithm>
+
+#include "model/spellcheck.h"
+#include "parse/bitbucket_script.h"
+
+namespace pipeline::parse {
+namespace {
+
+constexpr int64_t kMegabyte = int64_t{1} << 20;
+constexpr int64_t kMemoryPerSizeMb = 4096;   // what 1x gives the build and its services together
+constexpr int64_t kMinBuildMemoryMb = 1024;  // the cloud refuses to leave the build less
+constexpr size_t kMaxServices = 5;           // per step, the docker service included
+
+const std::vector<std::string> kStepKeys = {
+    "name",      "image", "script",   "after-script", "services",   "caches",
+    "artifacts", "size",  "max-time", "trigger",      "deployment", "condition",
+    "clone",     "oidc",  "runs-on",  "runtime",      "fail-fast"};
+
+const std::vector<std::string> kCloneKeys = {
+    "depth", "enabled", "lfs", "filter", "skip-ssl-verify", "sparse-checkout", "strategy", "tags"};
+
+std::vector<std::string> Names(const std::vector<std::string>& own,
+                               std::vector<std::string> builtin) {
+  builtin.insert(builtin.end(), own.begin(), own.end());
+  return builtin;
+}
+
+/// `services`, with options.docker's docker service added, checked against the definitions.
+std::vector<Service> ReadServices(const YAML::Node& step, const std::string& what,
+                                  const StepContext& context) {
+  const YamlFile& file = context.file;
+  std::vector<Service> services;
+  std::vector<std::string> names;
+  YAML::Node list = step["services"];
+  if (list) {
+    if (!list.IsSequence() && !list.IsNull()) {
+      file.Fail(list, what + ": 'services' must be a list of service names");
+    }
+    for (const YAML::Node& item : list) {
+      if (item.IsNull()) continue;
+      std::string name = file.Scalar(item, what + ": a service");
+      if (std::find(names.begin(), names.end(), name) != names.end()) {
+        file.Fail(item, what + ": service '" + name + "' is listed twice");
+      }
+      std::optional<Service> service = FindService(context.definitions, name);
+      if (!service) {
+        file.Fail(item, what + ": service '" + name + "' is not in 'definitions: services'" +
+                            DidYouMean(name, Names(context.definitions.service_names,
+                                                   {kDockerServiceName})));
+      }
+      for (const Service& other : services) {
+        if (IsDockerService(other) && IsDockerService(*service)) {
+          file.Fail(item, what + ": '" + name +
+                              "' is a second docker service; a step can have "
+                              "one");
+        }
+      }
+      names.push_back(name);
+      services.push_back(*service);
+    }
+  }
+  bool has_docker = std::any_of(services.begin(), services.end(), IsDockerService);
+  if (context.defaults.docker && !has_docker) {
+    services.push_back(*FindService(context.definitions, kDockerServiceName));
+  }
+  if (services.size() > kMaxServices) {
+    file.Fail(list ? list : step, what + ": a step can have at most " +
+                                      std::to_string(kMaxServices) + " services, this one has " +
+                                      std::to_string(services.size()) +
+                                      (context.defaults.docker ? " (options: docker counts)" : ""));
+  }
+  if (std::any_of(services.begin(), services.end(), IsDockerService)) {
+    context.warnings.Add(list ? list : step,
+                         "the docker service is not provided locally yet: docker commands in "
+                         "the step find no daemon");
+  }
+  return services;
+}
+
+std::vector<CacheSpec> ReadCaches(const YAML::Node& node, const std::string& what,
+                                  const StepContext& context) {
+  const YamlFile& file = context.file;
+  if (!node.IsSequence() && !node.IsNull()) {
+    file.Fail(node, what + ": 'caches' must be a list of cache names");
+  }
+  std::vector<CacheSpec> caches;
+  for (const YAML::Node& item : node) {
+    if (item.IsNull()) continue;
+    std::string name = file.Scalar(item, what + ": a cache");
+    for (const CacheSpec& other : caches) {
+      if (other.name == name) file.Fail(item, what + ": cache '" + name + "' is listed twice");
+    }
+    std::optional<CacheSpec> cache = FindCache(context.definitions, name);
+    if (!cache) {
+      std::vector<std::string> known = context.definitions.cache_names;
+      for (const CacheSpec& predefined : PredefinedCaches()) known.push_back(predefined.name);
+      file.Fail(item, what + ": cache '" + name +
+                          "' is neither predefined nor in 'definitions: caches'" +
+                          DidYouMean(name, known));
+    }
+    if (cache->name == "docker" && context.definitions.caches.count("docker") == 0) {
+      context.warnings.Add(item,
+                           "the 'docker' cache (image layers) is not honoured locally: "
+                           "the docker service is not provided yet");
+    }
+    caches.push_back(*cache);
+  }
+  return caches;
+}
+
+void ReadArtifacts(const YAML::Node& node, const std::string& what, const YamlFile& file,
+                   Job& job) {
+  if (node.IsMap()) {
+    file.CheckKeys(node, {"download", "paths"}, what + ": 'artifacts'");
+    if (node["download"])
+      job.download_artifacts = file.Bool(node["download"], what + ": 'download'");
+    if (node["paths"]) {
+      if (!node["paths"].IsSequence()) {
+        file.Fail(node["paths"], what + ": 'artifacts: paths' must be a list of glob patterns");
+      }
+      job.artifacts = file.StringList(node["paths"], what + ": 'artifacts: paths'");
+    }
+    return;
+  }
+  if (!node.IsSequence() && !node.IsNull()) {
+    file.Fail(node, what +
+                        ": 'artifacts' must be a list of glob patterns, or a map with "
+                        "'paths' and 'download'");
+  }
+  job.artifacts = file.StringList(node, what + ": 'artifacts'");
+}
+
+}  // namespace
+
+std::vector<std::string> ReadChangesetCondition(const YAML::Node& node, const std::string& what,
+                                                const YamlFile& file) {
+  if (!node.IsMap()) file.Fail(node, what + ": 'condition' must be a map with 'changesets'");
+  file.CheckKeys(node, {"changesets"}, what + ": 'condition'");
+  YAML::Node changesets = node["changesets"];
+  if (!changesets) file.Fail(node, what + ": 'condition' needs 'changesets'");
+  if (!changesets.IsMap()) {
+    file.Fail(changesets, what + ": 'changesets' must be a map with 'includePaths'");
+  }
+  file.CheckKeys(changesets, {"includePaths"}, what + ": 'changesets'");
+  YAML::Node paths = changesets["includePaths"];
+  if (!paths) file.Fail(changesets, what + ": 'changesets' needs 'includePaths'");
+  if (!paths.IsSequence()) {
+    file.Fail(paths, what + ": 'includePaths' must be a list of glob patterns");
+  }
+  std::vector<std::string> patterns = file.StringList(paths, what + ": 'includePaths'");
+  if (patterns.empty()) file.Fail(paths, what + ": 'includePaths' is empty");
+  return patterns;
+}
+
+bool ReadStepTrigger(const YAML::Node& node, const std::string& what, const YamlFile& file) {
+  static const std::vector<std::string> kTriggers = {"automatic", "manual"};
+  std::string text = file.Scalar(node, what + ": 'trigger'");
+  if (text != "automatic" && text != "manual") {
+    file.Fail(node, what + ": 'trigger' must be automatic or manual, not '" + text + "'" +
+                        DidYouMean(text, kTriggers));
+  }
+  return text == "manual";
+}
+
+namespace {
+
+void ReadRunsOn(const YAML::Node& node, const std::string& what, const StepContext& context) {
+  std::vector<std::string> labels = context.file.StringList(node, what + ": 'runs-on'");
+  if (labels.empty()) context.file.Fail(node, what + ": 'runs-on' is empty");
+  context.warnings.Add(node,
+                       "'runs-on' is ignored locally: steps run on your docker daemon, "
+                       "not on a runner with those labels");
+}
+
+}  // namespace
+
+int64_t BuildContainerMemory(int size, const std::vector<Service>& services) {
+  int64_t memory = kMemoryPerSizeMb * size * kMegabyte;
+  for (const Service& service : services) memory -= service.memory_bytes;
+  return memory;
+}
+
+int ReadStepSize(const YAML::Node& node, const std::string& what, const YamlFile& file) {
+  static const std::vector<std::string> kSizes = {"1x", "2x", "4x", "8x", "16x", "32x"};
+  std::string text = file.Scalar(node, what);
+  if (std::find(kSizes.begin(), kSizes.end(), text) == kSizes.end()) {
+    file.Fail(node, what + " must be one of 1x, 2x, 4x, 8x, 16x, 32x, not '" + text + "'" +
+                        DidYouMean(text, kSizes));
+  }
+  return std::stoi(text);
+}
+
+long ReadMaxTime(const YAML::Node& node, const std::string& what, const YamlFile& file) {
+  long minutes = file.Integer(node, what);
+  if (minutes < 1) file.Fail(node, what + " is in minutes and must be at least 1");
+  return minutes;
+}
+
+void ReadClone(const YAML::Node& node, const std::string& what, const YamlFile& file,
+               WarningList& warnings) {
+  if (!node.IsMap()) file.Fail(node, what + " must be a map (depth, enabled, lfs, ...)");
+  file.CheckKeys(node, kCloneKeys, what);
+  if (YAML::Node depth = node["depth"]) {
+    if (!(depth.IsScalar() && depth.Scalar() == "full")) {
+      long value = file.Integer(depth, what + ": 'depth'");
+      if (value < 1) file.Fail(depth, what + ": 'depth' must be at least 1, or 'full'");
+    }
+  }
+  for (const char* key : {"tags", "skip-ssl-verify"}) {
+    if (node[key]) file.Bool(node[key], what + ": '" + key + "'");
+  }
+  if (node["filter"]) file.Scalar(node["filter"], what + ": 'filter'");
+  if (YAML::Node strategy = node["strategy"]) {
+    std::string text = file.Scalar(strategy, what + ": 'strategy'");
+    if (text != "clone" && text != "fetch") {
+      file.Fail(strategy, what + ": 'strategy' must be clone or fetch, not '" + text + "'");
+    }
+  }
+  if (node["enabled"] && !file.Bool(node["enabled"], what + ": 'enabled'")) {
+    warnings.Add(node["enabled"],
+                 "'clone: enabled: false' is not honoured locally: steps get "
+                 "the repository's files anyway");
+  }
+  if (node["lfs"] && file.Bool(node["lfs"], what + ": 'lfs'")) {
+    warnings.Add(node["lfs"],
+                 "'clone: lfs' is not honoured locally: LFS files are not "
+                 "downloaded, steps see what your repository has");
+  }
+  if (YAML::Node sparse = node["sparse-checkout"]) {
+    if (!sparse.IsMap()) file.Fail(sparse, what + ": 'sparse-checkout' must be a map");
+    file.CheckKeys(sparse, {"cone-mode", "enabled", "patterns"}, what + ": 'sparse-checkout'");
+    if (sparse["patterns"]) file.StringList(sparse["patterns"], what + ": 'patterns'");
+    warnings.Add(sparse, "'clone: sparse-checkout' is not honoured locally: steps get every file");
+  }
+}
+
+void ReadRuntime(const YAML::Node& node, const std::string& what, const YamlFile& file) {
+  if (!node.IsMap()) file.Fail(node, what + " must be a map with 'cloud'");
+  file.CheckKeys(node, {"cloud"}, what);
+  if (YAML::Node cloud = node["cloud"]) {
+    if (!cloud.IsMap()) file.Fail(cloud, what + ": 'cloud' must be a map");
+    file.CheckKeys(cloud, {"atlassian-ip-ranges", "version"}, what + ": 'cloud'");
+    if (cloud["atlassian-ip-ranges"]) {
+      file.Bool(cloud["atlassian-ip-ranges"], what + ": 'atlassian-ip-ranges'");
+    }
+    if (cloud["version"]) file.Scalar(cloud["version"], what + ": 'version'");
+  }
+}
+
+BitbucketStep ReadBitbucketStep(const YAML::Node& key, const YAML::Node& step,
+                                const StepContext& context) {
+  const YamlFile& file = context.file;
+  if (!step.IsMap())
+    file.Fail(step, "'step' must be a map with a 'script', not " + DescribeType(step));
+  BitbucketStep result;
+  Job& job = result.job;
+  job.location = file.Where(key);
+  if (step["name"]) job.name = file.Scalar(step["name"], "a step's 'name'");
+  std::string what = job.name.empty() ? "step" : "step '" + job.name + "'";
+  file.CheckKeys(step, kStepKeys, what);
+
+  job.script_style = ScriptStyle::kBitbucket;
+  job.workdir = kBitbucketCloneDir;
+  if (!step["script"]) file.Fail(key, what + " has no 'script'");
+  job.script = ReadBitbucketScript(step["script"], what + ": 'script'", file, context.warnings);
+  if (job.script.empty()) file.Fail(step["script"], what + ": 'script' is empty");
+  if (YAML::Node after = step["after-script"]) {
+    job.after_script =
+        ReadBitbucketScript(after, what + ": 'after-script'", file, context.warnings);
+  }
+  job.image = step["image"]
+                  ? ReadBitbucketImage(step["image"], what + ": 'image'", file, context.warnings)
+                  : context.defaults.image;
+
+  long minutes = step["max-time"] ? ReadMaxTime(step["max-time"], what + ": 'max-time'", file)
+                                  : context.defaults.max_time_minutes;
+  job.timeout = std::chrono::minutes(minutes);
+
+  job.services = ReadServices(step, what, context);
+  int size =
+      step["size"] ? ReadStepSize(step["size"], what + ": 'size'", file) : context.defaults.size;
+  int64_t memory = BuildContainerMemory(size, job.services);
+  if (memory < kMinBuildMemoryMb * kMegabyte) {
+    YAML::Node where = step["services"] ? step["services"] : key;
+    file.Fail(where,
+              what + ": its services take " +
+                  std::to_string((kMemoryPerSizeMb * size * kMegabyte - memory) / kMegabyte) +
+                  " MB of the " + std::to_string(kMemoryPerSizeMb * size) + " MB of a " +
+                  std::to_string(size) + "x step, leaving the build " +
+                  std::to_string(memory / kMegabyte) + " MB; it needs at least " +
+                  std::to_string(kMinBuildMemoryMb) +
+                  " MB: use a larger 'size' or give the services less 'memory'");
+  }
+  job.resources.memory_bytes = memory;
+
+  if (YAML::Node caches = step["caches"]) job.caches = ReadCaches(caches, what, context);
+  if (YAML::Node artifacts = step["artifacts"]) ReadArtifacts(artifacts, what, file, job);
+  if (YAML::Node trigger = step["trigger"]) {
+    job.manual = ReadStepTrigger(trigger, what, file);
+    job.manual_blocks = job.manual;
+  }
+  if (YAML::Node deployment = step["deployment"]) {
+    job.deployment = file.Scalar(deployment, what + ": 'deployment'");
+    if (job.deployment.empty()) file.Fail(deployment, what + ": 'deployment' is empty");
+  }
+  if (YAML::Node condition = step["condition"]) {
+    job.changeset_includes = ReadChangesetCondition(condition, what, file);
+    result.has_condition = true;
+  }
+  if (YAML::Node clone = step["clone"])
+    ReadClone(clone, what + ": 'clone'", file, context.warnings);
+  if (YAML::Node oidc = step["oidc"]) {
+    if (file.Bool(oidc, what + ": 'oidc'")) {
+      context.warnings.Add(oidc,
+                           "'oidc' is not honoured locally: steps get no OpenID Connect "
+                           "token (BITBUCKET_STEP_OIDC_TOKEN)");
+    }
+  }
+  if (YAML::Node runs_on = step["runs-on"]) ReadRunsOn(runs_on, what, context);
+  if (YAML::Node runtime = step["runtime"]) ReadRuntime(runtime, what + ": 'runtime'", file);
+  if (YAML::Node fail_fast = step["fail-fast"]) {
+    result.fail_fast = file.Bool(fail_fast, what + ": 'fail-fast'");
+  }
+  return result;
+}
+
+}  // namespace pipeline::parse

@@ -1,0 +1,76 @@
+#ifndef PIPELINE_PARSE_BITBUCKET_STEPS_H_
+#define PIPELINE_PARSE_BITBUCKET_STEPS_H_
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "parse/bitbucket_definitions.h"
+#include "parse/bitbucket_image.h"
+#include "parse/bitbucket_warnings.h"
+#include "parse/yaml_util.h"
+#include "pipeline/model.h"
+
+namespace pipeline::parse {
+
+/// The clone dir of the cloud, where every step runs.
+inline constexpr const char* kBitbucketCloneDir = "/opt/atlassian/pipelines/agent/build";
+
+/// What every step inherits from the top of the file (`image`, `options`).
+struct StepDefaults {
+  std::string image = kBitbucketDefaultImage;
+  long max_time_minutes = 120;  ///< the cloud's default
+  int size = 1;                 ///< 1x
+  bool docker = false;          ///< options.docker: every step gets the docker service
+};
+
+/// What reading a step needs besides the step itself.
+struct StepContext {
+  const YamlFile& file;
+  const BitbucketDefinitions& definitions;
+  const StepDefaults& defaults;
+  WarningList& warnings;
+};
+
+/// A step as read, before it has its place in the pipeline.
+struct BitbucketStep {
+  Job job;                        ///< name empty when the step has none
+  std::optional<bool> fail_fast;  ///< the step's own `fail-fast`
+  bool has_condition = false;
+};
+
+/// Reads the map under `- step:`; `key` is that `step` key, where the job is said to be.
+BitbucketStep ReadBitbucketStep(const YAML::Node& key, const YAML::Node& step,
+                                const StepContext& context);
+
+/// The memory of a step's build container, in bytes: a step of size N has 4096 MB × N for the
+/// build container and its services together, and each service takes its own `memory`.
+int64_t BuildContainerMemory(int size, const std::vector<Service>& services);
+
+/// `size`: 1x, 2x, 4x, 8x, 16x or 32x, as the multiplier.
+int ReadStepSize(const YAML::Node& node, const std::string& what, const YamlFile& file);
+
+/// `max-time`: whole minutes, more than 0.
+long ReadMaxTime(const YAML::Node& node, const std::string& what, const YamlFile& file);
+
+/// `clone` at the top level or in a step: checked; what cannot be honoured locally is warned
+/// about (the steps always get the files of the run's snapshot).
+void ReadClone(const YAML::Node& node, const std::string& what, const YamlFile& file,
+               WarningList& warnings);
+
+/// `condition: {changesets: {includePaths: [...]}}`: the glob patterns.
+std::vector<std::string> ReadChangesetCondition(const YAML::Node& node, const std::string& what,
+                                                const YamlFile& file);
+
+/// `trigger`: automatic or manual; true for manual.
+bool ReadStepTrigger(const YAML::Node& node, const std::string& what, const YamlFile& file);
+
+/// `runtime` (cloud runtime settings): checked, without local meaning.
+void ReadRuntime(const YAML::Node& node, const std::string& what, const YamlFile& file);
+
+}  // namespace pipeline::parse
+
+#endif  // PIPELINE_PARSE_BITBUCKET_STEPS_H_

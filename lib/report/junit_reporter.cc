@@ -7,6 +7,7 @@
 #include <cstring>
 #include <cstdio>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -136,11 +137,15 @@ class JUnitDirectoryReporter : public RunObserver {
     if (mkdir(dir_.c_str(), 0755) != 0 && errno != EEXIST) {
       throw EnvironmentError("cannot create " + dir_ + ": " + std::strerror(errno));
     }
+    std::set<std::string> taken;
     for (const auto& [stage, jobs] : GroupByStage(run)) {
       SuiteCounts ignored;
       std::string safe;
       for (char c : stage) safe.push_back(std::isalnum(static_cast<unsigned char>(c)) ? c : '_');
-      report::WriteFileAtomically(dir_ + "/TEST-" + safe + ".xml",
+      // "unit-test" and "unit_test" would share a file name; the later one gets a number.
+      std::string name = safe;
+      for (int n = 2; !taken.insert(name).second; ++n) name = safe + "-" + std::to_string(n);
+      report::WriteFileAtomically(dir_ + "/TEST-" + name + ".xml",
                                   "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" +
                                       RenderSuite(run, stage, jobs, "", ignored));
     }

@@ -12,9 +12,12 @@ std::string XmlEscape(std::string_view text) {
     unsigned char c = static_cast<unsigned char>(text[i]);
     if (c >= 0x80) {
       size_t length = Utf8SequenceLength(text, i);
-      if (length == 0) {
+      // U+FFFE and U+FFFF are valid UTF-8 but not XML characters (XML 1.0 section 2.2).
+      bool non_character = length == 3 && text.substr(i, 2) == "\xEF\xBF" &&
+                           (static_cast<unsigned char>(text[i + 2]) & 0xFE) == 0xBE;
+      if (length == 0 || non_character) {
         out += kReplacement;
-        ++i;
+        i += length == 0 ? 1 : length;
       } else {
         out.append(text.substr(i, length));
         i += length;

@@ -109,14 +109,14 @@ class ItemsReader {
   }
 
   void ReadParallel(const YAML::Node& key, const YAML::Node& value) {
-    YAML::Node steps = value;
     std::optional<bool> fail_fast;
     if (value.IsMap()) {
       file_.CheckKeys(value, {"steps", "fail-fast"}, what_ + ": 'parallel'");
       if (!value["steps"]) file_.Fail(value, what_ + ": 'parallel' needs 'steps'");
-      steps = value["steps"];
       if (value["fail-fast"]) fail_fast = file_.Bool(value["fail-fast"], what_ + ": 'fail-fast'");
     }
+    // Initialised once: assigning one YAML::Node to another would overwrite the first's node.
+    const YAML::Node steps = value.IsMap() ? value["steps"] : value;
     if (steps.IsNull()) file_.Fail(key, what_ + ": 'parallel' has no steps");
     if (!steps.IsSequence()) {
       file_.Fail(steps, what_ +

@@ -199,7 +199,7 @@ TEST(BitbucketReaderTest, TopLevelErrors) {
       ErrorOf("options:\n  max-time: 0\npipelines:\n  default:\n    - step: {script: [x]}\n"),
       HasSubstr("bitbucket-pipelines.yml:2:13: 'options: max-time' is in minutes and must "
                 "be at least 1"));
-  EXPECT_THAT(ErrorOf("export: yes\npipelines:\n  default:\n    - step: {script: [x]}\n"),
+  EXPECT_THAT(ErrorOf("export: sure\npipelines:\n  default:\n    - step: {script: [x]}\n"),
               HasSubstr("bitbucket-pipelines.yml:1:9: 'export' must be true or false"));
   EXPECT_THAT(
       ErrorOf("- a\n- b\n"),

@@ -15,7 +15,7 @@ namespace pipeline::docker {
 inline constexpr const char* kLabelTool = "io.docker-pipeline.tool";    ///< always "docker-pipeline"
 inline constexpr const char* kLabelRun = "io.docker-pipeline.run";      ///< the run id
 inline constexpr const char* kLabelJob = "io.docker-pipeline.job";      ///< the job name
-inline constexpr const char* kLabelOwner = "io.docker-pipeline.owner";  ///< "hostname:pid" of the runner
+inline constexpr const char* kLabelOwner = "io.docker-pipeline.owner";  ///< "host/pid/start-time"
 inline constexpr const char* kToolName = "docker-pipeline";
 
 /// Where the daemon is: "unix:///path" or "tcp://host:port".

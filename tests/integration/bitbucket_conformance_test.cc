@@ -1,0 +1,109 @@
+// The Bitbucket conformance suite: every file in tests/conformance/bitbucket/ is run as a
+// repository's bitbucket-pipelines.yml against the real daemon, and its header says what must
+// happen:
+//   # args: --tag v1 ...          arguments after `run`
+//   # expect-exit: N              the exit code
+//   # expect-output: TEXT         stdout contains TEXT (repeatable)
+//   # expect-not-output: TEXT     stdout does not contain TEXT (repeatable)
+//   # expect-error: TEXT          stderr contains TEXT
+#include <dirent.h>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "integration/cli_fixture.h"
+
+namespace pipeline::testing {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+const std::string kSuiteDir = std::string(PIPELINE_SOURCE_DIR) + "/tests/conformance/bitbucket";
+
+struct Case {
+  std::string name;
+  std::string yaml;
+  std::vector<std::string> args = {"run", "--no-color"};
+  int exit_code = 0;
+  std::vector<std::string> output;
+  std::vector<std::string> not_output;
+  std::vector<std::string> error;
+};
+
+Case LoadCase(const std::string& file) {
+  Case c;
+  c.name = file.substr(0, file.size() - 4);
+  std::ifstream in(kSuiteDir + "/" + file);
+  std::stringstream text;
+  text << in.rdbuf();
+  c.yaml = text.str();
+  std::istringstream lines(c.yaml);
+  for (std::string line; std::getline(lines, line) && line.rfind("# ", 0) == 0;) {
+    std::string key = line.substr(2, line.find(':') - 2);
+    std::string value = line.substr(line.find(':') + 2);
+    if (key == "args") {
+      std::istringstream words(value);
+      for (std::string word; words >> word;) c.args.push_back(word);
+    } else if (key == "expect-exit") {
+      c.exit_code = std::stoi(value);
+    } else if (key == "expect-output") {
+      c.output.push_back(value);
+    } else if (key == "expect-not-output") {
+      c.not_output.push_back(value);
+    } else if (key == "expect-error") {
+      c.error.push_back(value);
+    }
+  }
+  return c;
+}
+
+std::vector<std::string> CaseFiles() {
+  std::vector<std::string> files;
+  if (DIR* dir = opendir(kSuiteDir.c_str())) {
+    while (dirent* entry = readdir(dir)) {
+      std::string name = entry->d_name;
+      if (name.size() > 4 && name.substr(name.size() - 4) == ".yml") files.push_back(name);
+    }
+    closedir(dir);
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+class BitbucketConformanceTest : public CliTest,
+                                 public ::testing::WithParamInterface<std::string> {};
+
+/// `text` with every run of spaces made one, so "Test  | x" (names padded to align) is "Test | x".
+std::string SquashSpaces(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c != ' ' || out.empty() || out.back() != ' ') out.push_back(c);
+  }
+  return out;
+}
+
+TEST_P(BitbucketConformanceTest, BehavesAsTheCloud) {
+  Case c = LoadCase(GetParam());
+  TempRepo repo({{"bitbucket-pipelines.yml", c.yaml}, {"README.md", "conformance\n"}});
+  ProcessResult run = RunCli(repo.path(), c.args);
+  EXPECT_EQ(run.exit_code, c.exit_code) << run.all();
+  std::string out = SquashSpaces(run.out);
+  for (const std::string& text : c.output) EXPECT_THAT(out, HasSubstr(text)) << run.all();
+  for (const std::string& text : c.not_output) EXPECT_THAT(out, Not(HasSubstr(text)));
+  for (const std::string& text : c.error) EXPECT_THAT(run.err, HasSubstr(text)) << run.all();
+}
+
+INSTANTIATE_TEST_SUITE_P(Files, BitbucketConformanceTest, ::testing::ValuesIn(CaseFiles()),
+                         [](const ::testing::TestParamInfo<std::string>& info) {
+                           std::string name = info.param.substr(0, info.param.size() - 4);
+                           std::replace(name.begin(), name.end(), '-', '_');
+                           return name;
+                         });
+
+}  // namespace
+}  // namespace pipeline::testing

@@ -37,6 +37,9 @@ YAML::Node KeyOf(const YAML::Node& map, const std::string& key) {
   return map;
 }
 
+/// "custom/deploy" -> "deploy".
+std::string Short(const std::string& name) { return name.substr(name.find('/') + 1); }
+
 class BitbucketReader {
  public:
   BitbucketReader(const YAML::Node& root, const YamlFile& file)
@@ -182,11 +185,12 @@ class BitbucketReader {
       }
       std::string list;
       for (const std::string& known : names) list += (list.empty() ? "" : ", ") + known;
-      throw ParseError(file_.path() + ": custom pipeline '" + chosen.name + "' has no variable '" +
-                       name + "'" + DidYouMean(name, names) + " (it has " + list + ")");
+      throw ParseError(file_.path() + ": custom pipeline '" + Short(chosen.name) +
+                       "' has no variable '" + name + "'" + DidYouMean(name, names) + " (it has " +
+                       list + ")");
     }
     EnvVars values;
-    std::string custom = chosen.name.substr(chosen.name.find('/') + 1);
+    std::string custom = Short(chosen.name);
     for (const CustomVariable& variable : declared) {
       std::optional<std::string> value = variable.default_value;
       for (const auto& [name, given] : choice.custom_variables) {

@@ -301,7 +301,7 @@ TEST(BitbucketReaderTest, CustomVariablesErrors) {
                 "allowed value of ENVIRONMENT (staging, production)"));
   EXPECT_THAT(
       ErrorOf(kCustomFile, Named("custom/deploy", {{"VERSION", "1"}, {"VERSOIN", "2"}})),
-      HasSubstr("bitbucket-pipelines.yml: custom pipeline 'custom/deploy' has no variable "
+      HasSubstr("bitbucket-pipelines.yml: custom pipeline 'deploy' has no variable "
                 "'VERSOIN', did you mean 'VERSION'? (it has ENVIRONMENT, VERSION, DRY_RUN)"));
 }
 

@@ -49,6 +49,7 @@ int Main(const std::vector<std::string>& args) {
     if (options.command == "plan") return PlanCommand(options, *logging);
     if (options.command == "list") return ListCommand(options, *logging);
     if (options.command == "artifacts") return ArtifactsCommand(options, *logging);
+    if (options.command == "cache") return CacheCommand(options, *logging);
     if (options.command == "prune") return PruneCommand(options, *logging);
     if (options.command == "hook") return HookCommand(options, *logging);
     return RunCommand(options, *logging);

@@ -277,6 +277,33 @@ int ArtifactsCommand(const Options& options, const Logging& logging) {
   return 0;
 }
 
+int CacheCommand(const Options& options, const Logging& logging) {
+  std::unique_ptr<docker::EngineApi> engine = ConnectEngine(options);
+  engine->Ping();
+  std::vector<docker::ObjectRef> volumes = engine->ListVolumes(docker::kLabelCache);
+  if (!options.prune_all) {
+    // This repository's caches only: their names start with the repository's.
+    std::string prefix = CacheVolumePrefix(workspace::OpenRepository(options.directory).name);
+    volumes.erase(std::remove_if(volumes.begin(), volumes.end(),
+                                 [&](const docker::ObjectRef& volume) {
+                                   return volume.name.rfind(prefix, 0) != 0;
+                                 }),
+                  volumes.end());
+  }
+  if (options.hook_action == "clear") {
+    for (const docker::ObjectRef& volume : volumes) engine->RemoveVolume(volume.name);
+    std::printf("removed %zu cache volume%s\n", volumes.size(), volumes.size() == 1 ? "" : "s");
+    return 0;
+  }
+  if (volumes.empty()) std::printf("no caches kept\n");
+  for (const docker::ObjectRef& volume : volumes) {
+    auto cache = volume.labels.find(docker::kLabelCache);
+    std::printf("%-20s %s\n", cache == volume.labels.end() ? "?" : cache->second.c_str(),
+                volume.name.c_str());
+  }
+  return 0;
+}
+
 int PruneCommand(const Options& options, const Logging& logging) {
   std::unique_ptr<docker::EngineApi> engine = ConnectEngine(options);
   engine->Ping();

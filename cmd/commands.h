@@ -12,6 +12,7 @@ int ValidateCommand(const Options& options, const Logging& logging);
 int PlanCommand(const Options& options, const Logging& logging);
 int ListCommand(const Options& options, const Logging& logging);
 int ArtifactsCommand(const Options& options, const Logging& logging);
+int CacheCommand(const Options& options, const Logging& logging);
 int PruneCommand(const Options& options, const Logging& logging);
 int HookCommand(const Options& options, const Logging& logging);
 

@@ -14,6 +14,8 @@ Commands:
   plan       Print the order the jobs would run in; run nothing
   list       List the file's pipelines (Bitbucket: default, branches, tags, custom) and their jobs
   artifacts  List the artifacts kept from earlier runs, or extract one run's
+  cache      List (cache list) or remove (cache clear) this repository's cache volumes (--all: every
+             repository's)
   prune      Remove containers, networks and volumes left by runs that died
   hook       Install or uninstall the git pre-push hook that runs the pipeline before a push
   version    Print the version

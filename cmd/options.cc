@@ -9,7 +9,7 @@ namespace pipeline::cli {
 namespace {
 
 const std::set<std::string> kCommands = {"run",   "validate", "plan",    "list",     "prune",
-                                         "hook",  "version",  "help",    "artifacts"};
+                                         "hook",  "version",  "help",    "artifacts", "cache"};
 
 /// Docker's global options that take a value; they may come before `pipeline` (facts.md).
 const std::set<std::string> kDockerValueFlags = {
@@ -163,7 +163,7 @@ void ParseRunFlag(const std::string& flag, ArgReader& reader, Options& options) 
     options.no_color = true;
   } else if (flag == "--to" && options.command == "artifacts") {
     options.artifacts_to = reader.Value(flag);
-  } else if (flag == "--all" && options.command == "prune") {
+  } else if (flag == "--all" && (options.command == "prune" || options.command == "cache")) {
     options.prune_all = true;
   } else {
     throw UsageError("unknown option '" + flag + "' for '" + options.command +
@@ -214,7 +214,7 @@ Options ParseOptions(const std::vector<std::string>& args) {
     }
     if (kCommands.count(command) == 0) {
       throw UsageError("unknown command '" + command +
-                       "'; commands are run, validate, plan, list, artifacts, prune, hook and version");
+                       "'; commands are run, validate, plan, list, artifacts, cache, prune, hook and version");
     }
     options.command = command;
   }
@@ -229,6 +229,13 @@ Options ParseOptions(const std::vector<std::string>& args) {
     if (options.hook_action != "install" && options.hook_action != "uninstall") {
       throw UsageError("unknown hook action '" + options.hook_action +
                        "'; use 'hook install' or 'hook uninstall'");
+    }
+  }
+  if (options.command == "cache") {
+    options.hook_action = reader.done() || reader.peek().rfind("-", 0) == 0 ? "list" : reader.Next();
+    if (options.hook_action != "list" && options.hook_action != "clear") {
+      throw UsageError("unknown cache action '" + options.hook_action +
+                       "'; use 'cache list' or 'cache clear'");
     }
   }
   if (options.command == "artifacts" && !reader.done() && reader.peek().rfind("-", 0) != 0) {

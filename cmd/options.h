@@ -23,7 +23,7 @@ struct Options {
   std::string directory = ".";       ///< -C: where the repository is
   std::string commit;                ///< --commit: run exactly this revision
   std::string ref;                   ///< --ref: the git ref being tested (refs/heads/x, refs/tags/v1)
-  std::string hook_action;           ///< hook install | uninstall
+  std::string hook_action;           ///< hook install | uninstall; cache list | clear
   std::string artifacts_run;         ///< artifacts RUN: the run whose artifacts to extract
   std::string artifacts_to;          ///< artifacts RUN --to DIR
   std::vector<std::string> only_jobs;  ///< --job (repeatable)

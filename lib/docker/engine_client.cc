@@ -242,6 +242,12 @@ class EngineClient : public EngineApi {
     Expect(response, 204, "remove network " + Short(id));
   }
 
+  void CreateVolume(const std::string& name,
+                    const std::map<std::string, std::string>& labels) override {
+    Expect(http_.Request("POST", "/volumes/create", VolumeCreateBody(name, labels)), 201,
+           "create volume " + name);
+  }
+
   void RemoveVolume(const std::string& name) override {
     HttpResponse response = http_.Request("DELETE", "/volumes/" + UrlEncode(name) + "?force=1");
     if (response.status == 404) return;

@@ -82,6 +82,14 @@ std::string NetworkCreateBody(const std::string& name,
   return Stringify(body);
 }
 
+std::string VolumeCreateBody(const std::string& name,
+                             const std::map<std::string, std::string>& labels) {
+  Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
+  body->set("Name", name);
+  body->set("Labels", ToObject(labels));
+  return Stringify(body);
+}
+
 std::string LabelFilterQuery(const std::string& label) {
   Poco::JSON::Object::Ptr filters = new Poco::JSON::Object;
   filters->set("label", ToArray({label}));

@@ -16,6 +16,10 @@ std::string ContainerCreateBody(const ContainerSpec& spec);
 std::string NetworkCreateBody(const std::string& name,
                               const std::map<std::string, std::string>& labels);
 
+/// The body of POST /volumes/create.
+std::string VolumeCreateBody(const std::string& name,
+                             const std::map<std::string, std::string>& labels);
+
 /// `filters={"label":["key=value"]}` for the list endpoints, URL-encoded.
 std::string LabelFilterQuery(const std::string& label);
 

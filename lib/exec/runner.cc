@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "exec/artifacts.h"
+#include "exec/cache_volumes.h"
 #include "exec/job_env.h"
 #include "exec/job_executor.h"
 #include "exec/owner.h"
@@ -275,6 +276,13 @@ class Scheduler {
           for (size_t earlier : Ancestors(index)) {
             exec::RestoreArtifacts(ArtifactDir(earlier), launch.workspace_host_dir);
           }
+        }
+        for (const exec::CacheVolume& cache :
+             exec::CacheVolumesFor(planned.job, source_.repo_name, launch.workspace_target,
+                                   source_dir_)) {
+          context_.engine.CreateVolume(cache.volume, {{docker::kLabelTool, docker::kToolName},
+                                                      {docker::kLabelCache, cache.cache}});
+          launch.extra_mounts.push_back({cache.volume, cache.target, false});
         }
         exec::JobServices services{context_.engine, tracker_, context_.observer, context_.log,
                                    jobs_cancel_};

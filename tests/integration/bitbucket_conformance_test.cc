@@ -107,3 +107,37 @@ INSTANTIATE_TEST_SUITE_P(Files, BitbucketConformanceTest, ::testing::ValuesIn(Ca
 
 }  // namespace
 }  // namespace pipeline::testing
+
+namespace pipeline::testing {
+namespace {
+
+class BitbucketCacheTest : public CliTest {};
+
+TEST_F(BitbucketCacheTest, CachesSurviveBetweenRunsUntilCleared) {
+  TempRepo repo({{"bitbucket-pipelines.yml",
+                  std::string("image: ") + kBusybox +
+                      "\ndefinitions:\n  caches:\n    deps:\n      key: {files: [lock.txt]}\n"
+                      "      path: deps\npipelines:\n  default:\n    - step:\n        name: Fill\n"
+                      "        caches: [deps, node]\n        script:\n"
+                      "          - cat deps/stamp node_modules/stamp || echo empty\n"
+                      "          - echo kept > deps/stamp; echo kept > node_modules/stamp\n"},
+                 {"lock.txt", "v1\n"}});
+  ASSERT_EQ(RunCli(repo.path(), {"cache", "clear"}).exit_code, 0);
+  ProcessResult first = RunCli(repo.path(), {"run"});
+  ASSERT_EQ(first.exit_code, 0) << first.all();
+  EXPECT_THAT(first.out, HasSubstr("Fill | empty"));
+  ProcessResult second = RunCli(repo.path(), {"run"});
+  ASSERT_EQ(second.exit_code, 0) << second.all();
+  EXPECT_THAT(second.out, HasSubstr("Fill | kept"));
+  EXPECT_THAT(RunCli(repo.path(), {"cache", "list"}).out, HasSubstr("deps"));
+  // A changed key file starts a fresh cache for `deps`; `node` is kept.
+  repo.Write("lock.txt", "v2\n");
+  ProcessResult third = RunCli(repo.path(), {"run"});
+  EXPECT_THAT(third.out, HasSubstr("Fill | kept"));  // node_modules/stamp
+  EXPECT_THAT(third.out, HasSubstr("No such file"));  // deps/stamp is gone with the old key
+  ProcessResult cleared = RunCli(repo.path(), {"cache", "clear"});
+  EXPECT_THAT(cleared.out, HasSubstr("removed 3 cache volumes"));
+}
+
+}  // namespace
+}  // namespace pipeline::testing

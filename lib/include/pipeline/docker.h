@@ -17,6 +17,8 @@ inline constexpr const char* kLabelRun = "io.docker-pipeline.run";      ///< the
 inline constexpr const char* kLabelJob = "io.docker-pipeline.job";      ///< the job name
 inline constexpr const char* kLabelOwner = "io.docker-pipeline.owner";  ///< "host/pid/start-time"
 inline constexpr const char* kToolName = "docker-pipeline";
+/// On cache volumes only: the cache's name. They carry no run label, so no sweep removes them.
+inline constexpr const char* kLabelCache = "io.docker-pipeline.cache";
 
 /// Where the daemon is: "unix:///path" or "tcp://host:port".
 struct Endpoint {
@@ -152,6 +154,9 @@ class EngineApi {
                                     const std::map<std::string, std::string>& labels) = 0;
   /// A network already gone is not an error.
   virtual void RemoveNetwork(const std::string& id) = 0;
+  /// Creates a named volume with labels; one that exists already is kept as it is.
+  virtual void CreateVolume(const std::string& name,
+                            const std::map<std::string, std::string>& labels) {}
   /// A volume already gone is not an error.
   virtual void RemoveVolume(const std::string& name) = 0;
 

@@ -165,6 +165,9 @@ int RunReaperProcess(const std::vector<std::string>& args);
 /// ~/.local/state/docker-pipeline/artifacts.
 std::string DefaultArtifactStore();
 
+/// The start of every cache volume's name of the repository called `repo_name`.
+std::string CacheVolumePrefix(const std::string& repo_name);
+
 /// Where run directories go by default: $TMPDIR, else /tmp.
 std::string DefaultWorkRoot();
 

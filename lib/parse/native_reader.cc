@@ -1,65 +1,163 @@
 #include "parse/native_reader.h"
 
 #include <algorithm>
-#include <cmath>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "model/spellcheck.h"
+#include "parse/bitbucket_warnings.h"
+#include "parse/extends.h"
+#include "parse/native_fields.h"
+#include "parse/references.h"
+#include "parse/variable_expansion.h"
 #include "pipeline/errors.h"
 
 namespace pipeline::parse {
 namespace {
 
 const std::vector<std::string> kTopLevelKeywords = {
-    "stages", "image",  "variables", "default", "before_script", "after_script",
-    "services", "cache", "include",  "workflow", "types"};
+    "stages",   "image", "variables", "default",  "before_script", "after_script",
+    "services", "cache", "include",   "workflow", "types"};
 
-/// Job keys we honour, then keys GitLab has that we accept and do not act on yet.
-const std::vector<std::string> kJobKeys = {
-    "stage",  "image",   "script",  "before_script", "after_script", "variables",
-    "needs",  "allow_failure", "timeout", "resources", "when",   "extends",
-    "retry",  "services", "artifacts", "cache", "tags", "rules", "only", "except",
-    "interruptible", "coverage", "environment", "dependencies", "parallel", "release",
-    "trigger", "inherit", "resource_group", "secrets", "id_tokens", "pages", "hooks",
-    "identity", "start_in", "dast_configuration", "manual_confirmation"};
+/// Job keys we honour, then keys GitLab has that we accept; those that change what runs are
+/// reported as warnings (kUnhonouredJobKeys), the rest only matter on a GitLab server.
+const std::vector<std::string> kJobKeys = {"stage",
+                                           "image",
+                                           "script",
+                                           "before_script",
+                                           "after_script",
+                                           "variables",
+                                           "needs",
+                                           "allow_failure",
+                                           "timeout",
+                                           "resources",
+                                           "when",
+                                           "extends",
+                                           "artifacts",
+                                           "dependencies",
+                                           "inherit",
+                                           "retry",
+                                           "services",
+                                           "cache",
+                                           "tags",
+                                           "rules",
+                                           "only",
+                                           "except",
+                                           "interruptible",
+                                           "coverage",
+                                           "environment",
+                                           "parallel",
+                                           "release",
+                                           "trigger",
+                                           "resource_group",
+                                           "secrets",
+                                           "id_tokens",
+                                           "pages",
+                                           "hooks",
+                                           "identity",
+                                           "start_in",
+                                           "dast_configuration",
+                                           "manual_confirmation"};
+
+/// Accepted keys whose absence changes what a job does, with what we do instead.
+const std::map<std::string, std::string> kUnhonouredJobKeys = {
+    {"rules", "'rules' are not evaluated here: the job runs as if they matched"},
+    {"only", "'only' is not evaluated here: the job runs as if it matched"},
+    {"except", "'except' is not evaluated here: the job runs as if it did not match"},
+    {"services", "'services' are not started for native jobs yet: jobs run without them"},
+    {"parallel", "'parallel' is not honoured: the job runs once"},
+    {"secrets", "'secrets' are not fetched: the job runs without them"},
+};
 
 const std::vector<std::string> kDefaultKeys = {
-    "image", "before_script", "after_script", "timeout", "retry", "services", "cache",
-    "artifacts", "tags", "interruptible", "hooks", "id_tokens", "identity"};
+    "image", "before_script", "after_script",  "timeout", "artifacts", "retry",   "services",
+    "cache", "tags",          "interruptible", "hooks",   "id_tokens", "identity"};
 
-const std::vector<std::string> kResourceKeys = {"memory", "cpus", "pids"};
+const std::vector<std::string> kDefaultStages = {"build", "test", "deploy"};
 
-/// Defaults that jobs inherit.
+/// What jobs inherit from `default:` and from the old top-level globals.
 struct Defaults {
-  std::string image;
-  std::vector<std::string> before_script;
-  std::vector<std::string> after_script;
+  std::optional<ImageRef> image;
+  std::optional<std::vector<std::string>> before_script;
+  std::optional<std::vector<std::string>> after_script;
   std::optional<std::chrono::seconds> timeout;
+  std::optional<std::vector<std::string>> artifacts;
+};
+
+/// A job's `inherit:default`: true, false or the list of default keys it takes.
+class Inherit {
+ public:
+  bool Takes(const std::string& key) const { return all_ || keys_.count(key) != 0; }
+
+  static Inherit Read(const YAML::Node& node, const YamlFile& file, const FieldName& field,
+                      WarningList& warnings) {
+    std::string what = field.Text();
+    Inherit inherit;
+    if (!node) return inherit;
+    file.ExpectMap(node, what);
+    file.CheckKeys(node, {"default", "variables"}, what);
+    if (YAML::Node defaults = node["default"]) {
+      if (defaults.IsSequence()) {
+        inherit.all_ = false;
+        for (const std::string& key : file.StringList(defaults, field.Sub("default").Text())) {
+          if (std::find(kDefaultKeys.begin(), kDefaultKeys.end(), key) == kDefaultKeys.end()) {
+            file.Fail(defaults, field.Sub("default").Text() + ": '" + key +
+                                    "' is not a default keyword" + DidYouMean(key, kDefaultKeys));
+          }
+          inherit.keys_.insert(key);
+        }
+      } else {
+        inherit.all_ = file.Bool(defaults, field.Sub("default").Text());
+      }
+    }
+    if (YAML::Node variables = node["variables"]) {
+      if (variables.IsSequence() || !file.Bool(variables, field.Sub("variables").Text())) {
+        warnings.Add(variables,
+                     "'inherit:variables' is not honoured: every job gets all of "
+                     "the file's variables");
+      }
+    }
+    return inherit;
+  }
+
+ private:
+  bool all_ = true;
+  std::set<std::string> keys_;
 };
 
 class NativeReader {
  public:
-  NativeReader(const YAML::Node& root, const YamlFile& file) : root_(root), file_(file) {}
+  NativeReader(const YAML::Node& root, const YamlFile& file)
+      : root_(root),
+        file_(file),
+        templates_(root, file, kTopLevelKeywords),
+        references_(root, templates_, file),
+        warnings_(file) {}
 
   Pipeline Read() {
     if (!root_.IsDefined() || root_.IsNull()) {
       throw ParseError(file_.path() + ": the file is empty; it needs at least one job");
     }
     if (!root_.IsMap()) file_.Fail(root_, "the top level must be a map of keywords and jobs");
+    for (auto it = root_.begin(); it != root_.end(); ++it) {
+      file_.Scalar(it->first, "a top-level key");
+    }
+    file_.RejectDuplicateKeys(root_);
     pipeline_.file = file_.path();
     pipeline_.format = Format::kNative;
-    CheckDuplicates();
     ReadTopLevel();
     for (auto it = root_.begin(); it != root_.end(); ++it) {
-      std::string name = it->first.Scalar();
+      YAML::Node key = it->first;
+      std::string name = key.Scalar();
       if (IsKeyword(name) || name.rfind('.', 0) == 0) continue;
-      ReadJobEntry(name, it->first, it->second);
+      ReadJob(name, key, it->second);
     }
     DropOptionalNeeds();
     if (pipeline_.jobs.empty()) {
       throw ParseError(file_.path() + ": no jobs; a job is a top-level key with a 'script'");
     }
+    pipeline_.warnings = warnings_.lines();
     return pipeline_;
   }
 
@@ -69,280 +167,240 @@ class NativeReader {
            kTopLevelKeywords.end();
   }
 
-  void CheckDuplicates() {
-    std::set<std::string> seen;
-    for (auto it = root_.begin(); it != root_.end(); ++it) {
-      std::string key = file_.Scalar(it->first, "a top-level key");
-      if (!seen.insert(key).second) file_.Fail(it->first, "'" + key + "' is defined twice");
-    }
+  /// A top-level keyword's value with `!reference` tags resolved; undefined when absent.
+  YAML::Node Keyword(const std::string& name) {
+    YAML::Node value = FindKey(root_, name).value;
+    return value ? references_.Resolve(value) : value;
   }
 
   void ReadTopLevel() {
-    if (YAML::Node include = root_["include"]) {
+    if (YAML::Node include = FindKey(root_, "include").value) {
       file_.Fail(include, "'include' is not supported yet: inline the included jobs");
     }
-    YAML::Node stages = root_["stages"] ? root_["stages"] : root_["types"];
-    std::vector<std::string> declared =
-        stages ? file_.StringList(stages, "'stages'")
-               : std::vector<std::string>{"build", "test", "deploy"};
-    if (stages && !stages.IsSequence()) file_.Fail(stages, "'stages' must be a list of names");
+    ReadStages();
+    if (YAML::Node variables = Keyword("variables")) {
+      pipeline_.variables = ReadVariables(variables, file_, {"", "variables"});
+    }
+    // The old globals first, so that `default:` wins where both are written.
+    ReadDefaults(root_, "");
+    if (YAML::Node defaults = Keyword("default")) {
+      file_.ExpectMap(defaults, "'default'");
+      file_.CheckKeys(defaults, kDefaultKeys, "'default'");
+      ReadDefaults(defaults, "default:");
+    }
+    if (YAML::Node workflow = Keyword("workflow"); workflow && workflow.IsMap()) {
+      if (KeyValue rules = FindKey(workflow, "rules"); rules.key) {
+        warnings_.Add(rules.key,
+                      "'workflow:rules' are not evaluated here: the pipeline always runs");
+      }
+    }
+  }
+
+  void ReadStages() {
+    KeyValue stages = FindKey(root_, "stages");
+    if (!stages.key) stages = FindKey(root_, "types");  // GitLab's old name
+    std::vector<std::string> declared = kDefaultStages;
+    if (stages.key) {
+      YAML::Node value = references_.Resolve(stages.value);
+      if (!value.IsSequence()) {
+        file_.Fail(value, "'stages' must be a list of names, not " + DescribeType(value));
+      }
+      declared = file_.StringList(value, "'stages'");
+    }
+    // `.pre` and `.post` are always there, first and last; a name listed twice counts once.
     pipeline_.stages.push_back(".pre");
     for (const std::string& stage : declared) {
-      if (stage != ".pre" && stage != ".post") pipeline_.stages.push_back(stage);
-    }
-    pipeline_.stages.push_back(".post");
-
-    if (YAML::Node variables = root_["variables"]) {
-      pipeline_.variables = ReadVariables(variables, "'variables'");
-    }
-    if (YAML::Node image = root_["image"]) defaults_.image = ReadImage(image, "'image'");
-    if (YAML::Node before = root_["before_script"]) {
-      defaults_.before_script = file_.StringList(before, "'before_script'");
-    }
-    if (YAML::Node after = root_["after_script"]) {
-      defaults_.after_script = file_.StringList(after, "'after_script'");
-    }
-    if (YAML::Node defaults = root_["default"]) {
-      if (!defaults.IsMap()) file_.Fail(defaults, "'default' must be a map");
-      file_.CheckKeys(defaults, kDefaultKeys, "'default'");
-      if (defaults["image"]) defaults_.image = ReadImage(defaults["image"], "'default:image'");
-      if (defaults["before_script"]) {
-        defaults_.before_script = file_.StringList(defaults["before_script"], "'default:before_script'");
-      }
-      if (defaults["after_script"]) {
-        defaults_.after_script = file_.StringList(defaults["after_script"], "'default:after_script'");
-      }
-      if (defaults["timeout"]) defaults_.timeout = ReadTimeout(defaults["timeout"], "'default:timeout'");
-    }
-  }
-
-  EnvVars ReadVariables(const YAML::Node& node, const std::string& what) {
-    if (node.IsNull()) return {};
-    if (!node.IsMap()) file_.Fail(node, what + " must be a map of NAME: value");
-    EnvVars vars;
-    for (auto it = node.begin(); it != node.end(); ++it) {
-      std::string name = file_.Scalar(it->first, "a variable name in " + what);
-      YAML::Node value = it->second;  // a copy: the iterator hands out a temporary
-      if (value.IsMap()) {
-        // GitLab's long form: {value: ..., description: ..., expand: ..., options: [...]}
-        file_.CheckKeys(value, {"value", "description", "expand", "options"}, "variable '" + name + "'");
-        vars.emplace_back(name, value["value"] ? file_.Scalar(value["value"], "variable '" + name + "'") : "");
+      if (stage == ".pre" || stage == ".post") continue;
+      if (std::find(pipeline_.stages.begin(), pipeline_.stages.end(), stage) !=
+          pipeline_.stages.end()) {
         continue;
       }
-      vars.emplace_back(name, value.IsNull() ? "" : file_.Scalar(value, "variable '" + name + "'"));
+      pipeline_.stages.push_back(stage);
     }
-    return vars;
+    pipeline_.stages.push_back(".post");
   }
 
-  std::string ReadImage(const YAML::Node& node, const std::string& what) {
-    if (node.IsMap()) {
-      if (!node["name"]) file_.Fail(node, what + " needs a 'name'");
-      return file_.Scalar(node["name"], what + ":name");
+  /// Reads the inheritable keys of `map` (the top level or `default:`); `prefix` names it.
+  void ReadDefaults(const YAML::Node& map, const std::string& prefix) {
+    auto value = [&](const std::string& key) {
+      YAML::Node found = FindKey(map, key).value;
+      return found ? references_.Resolve(found) : found;
+    };
+    if (YAML::Node image = value("image")) {
+      defaults_.image = ReadImage(image, file_, {"", prefix + "image"});
+      if (defaults_.image->custom_entrypoint) WarnEntrypoint(image);
     }
-    return file_.Scalar(node, what);
-  }
-
-  std::chrono::seconds ReadTimeout(const YAML::Node& node, const std::string& what) {
-    std::string text = file_.Scalar(node, what);
-    auto duration = ParseDuration(text);
-    if (!duration) {
-      file_.Fail(node, what + ": '" + text + "' is not a duration (like 90, 30s, 10m, 1h 30m)");
+    if (YAML::Node before = value("before_script")) {
+      defaults_.before_script =
+          file_.StringList(before, FieldName{"", prefix + "before_script"}.Text());
     }
-    return *duration;
-  }
-
-  /// The job's map with `extends` applied: bases first, the job's own keys over them.
-  YAML::Node ResolveExtends(const std::string& name, const YAML::Node& node,
-                            std::vector<std::string>& chain) {
-    YAML::Node extends = node["extends"];
-    if (!extends) return node;
-    if (std::find(chain.begin(), chain.end(), name) != chain.end()) {
-      std::string text;
-      for (const std::string& link : chain) text += "'" + link + "' -> ";
-      file_.Fail(extends, "'extends' forms a cycle: " + text + "'" + name + "'");
+    if (YAML::Node after = value("after_script")) {
+      defaults_.after_script =
+          file_.StringList(after, FieldName{"", prefix + "after_script"}.Text());
     }
-    chain.push_back(name);
-    YAML::Node merged(YAML::NodeType::Map);
-    for (const std::string& base_name : file_.StringList(extends, "'extends'")) {
-      YAML::Node base = root_[base_name];
-      if (!base) {
-        std::vector<std::string> names;
-        for (auto it = root_.begin(); it != root_.end(); ++it) names.push_back(it->first.Scalar());
-        file_.Fail(extends, "job '" + name + "' extends '" + base_name +
-                                "', which is not defined" + DidYouMean(base_name, names));
-      }
-      if (!base.IsMap()) file_.Fail(base, "'" + base_name + "' must be a map to be extended");
-      DeepMerge(merged, ResolveExtends(base_name, base, chain));
+    if (KeyValue services = FindKey(map, "services"); services.key) {
+      warnings_.Add(services.key, kUnhonouredJobKeys.at("services"));
     }
-    chain.pop_back();
-    YAML::Node own(YAML::NodeType::Map);
-    for (auto it = node.begin(); it != node.end(); ++it) {
-      if (it->first.Scalar() != "extends") own[it->first.Scalar()] = it->second;
+    if (prefix.empty()) return;  // the keys below exist only under `default:`
+    if (YAML::Node timeout = value("timeout")) {
+      defaults_.timeout = ReadTimeout(timeout, file_, {"", "default:timeout"});
     }
-    DeepMerge(merged, own);
-    return merged;
-  }
-
-  /// GitLab's merge for extends: maps merge key by key, anything else is replaced.
-  static void DeepMerge(YAML::Node into, const YAML::Node& from) {
-    for (auto it = from.begin(); it != from.end(); ++it) {
-      std::string key = it->first.Scalar();
-      YAML::Node existing = into[key];
-      if (existing && existing.IsMap() && it->second.IsMap()) {
-        YAML::Node copy(YAML::NodeType::Map);
-        DeepMerge(copy, existing);
-        DeepMerge(copy, it->second);
-        into[key] = copy;
-      } else {
-        into[key] = it->second;
-      }
+    if (YAML::Node artifacts = value("artifacts")) {
+      defaults_.artifacts = ReadArtifactPaths(artifacts, file_, {"", "default:artifacts"});
     }
   }
 
-  void ReadJobEntry(const std::string& name, const YAML::Node& key, const YAML::Node& value) {
+  void WarnEntrypoint(const YAML::Node& image) {
+    warnings_.Add(image, "an image 'entrypoint' is not used: jobs run their script with /bin/sh");
+  }
+
+  void ReadJob(const std::string& name, const YAML::Node& key, const YAML::Node& value) {
+    if (name.empty()) file_.Fail(key, "a job needs a name");
+    std::string hint = DidYouMean(name, kTopLevelKeywords);
     if (!value.IsMap()) {
-      std::vector<std::string> all = kTopLevelKeywords;
-      std::string hint = DidYouMean(name, all);
       if (!hint.empty()) file_.Fail(key, "unknown top-level key '" + name + "'" + hint);
-      file_.Fail(value, "job '" + name + "' must be a map with a 'script', not " + DescribeType(value));
+      file_.Fail(value,
+                 "job '" + name + "' must be a map with a 'script', not " + DescribeType(value));
     }
-    std::vector<std::string> chain;
-    YAML::Node node = ResolveExtends(name, value, chain);
+    // `defaults:` or `variable:` are far likelier typos than jobs without a script.
+    if (!hint.empty() && !value["script"] && !value["extends"]) {
+      file_.Fail(key, "unknown top-level key '" + name + "'" + hint);
+    }
     std::string what = "job '" + name + "'";
+    // const: a lookup through a non-const yaml-cpp node may add an empty entry to shared nodes.
+    const YAML::Node node = references_.Resolve(templates_.Resolve(name));
     file_.CheckKeys(node, kJobKeys, what);
+    auto field = [&](const std::string& key) { return FieldName{what, key}; };
 
     Job job;
     job.name = name;
     job.location = file_.Where(key);
-    if (YAML::Node when = node["when"]) {
-      std::string text = file_.Scalar(when, what + ": 'when'");
-      static const std::vector<std::string> kWhen = {"on_success", "on_failure", "always",
-                                                     "manual", "never", "delayed"};
-      if (std::find(kWhen.begin(), kWhen.end(), text) == kWhen.end()) {
-        file_.Fail(when, what + ": 'when' must be one of on_success, on_failure, always, manual, "
-                                "never, delayed" + DidYouMean(text, kWhen));
-      }
-      if (text == "never") return;
-      job.manual = text == "manual";
+    When when = node["when"] ? ReadWhen(node["when"], file_, field("when")) : When::kOnSuccess;
+    if (KeyValue trigger = FindKey(node, "trigger"); trigger.key) {
+      file_.Fail(trigger.key, what + ": 'trigger' (child pipelines) is not supported");
     }
-    if (!node["script"] && !node["trigger"]) {
-      file_.Fail(key, what + " has no 'script'");
-    }
-    if (node["trigger"]) file_.Fail(node["trigger"], what + ": 'trigger' (child pipelines) is not supported");
-    job.script = file_.StringList(node["script"], what + ": 'script'");
-    if (job.script.empty()) file_.Fail(node["script"], what + ": 'script' is empty");
-    job.before_script = node["before_script"]
-                            ? file_.StringList(node["before_script"], what + ": 'before_script'")
-                            : defaults_.before_script;
-    job.after_script = node["after_script"]
-                           ? file_.StringList(node["after_script"], what + ": 'after_script'")
-                           : defaults_.after_script;
+    if (!node["script"]) file_.Fail(key, what + " has no 'script'");
+    job.script = file_.StringList(node["script"], field("script").Text());
+    if (job.script.empty()) file_.Fail(node["script"], field("script").Text() + " is empty");
+    Inherit inherit = Inherit::Read(node["inherit"], file_, field("inherit"), warnings_);
 
-    job.stage = node["stage"] ? file_.Scalar(node["stage"], what + ": 'stage'") : "test";
-    if (std::find(pipeline_.stages.begin(), pipeline_.stages.end(), job.stage) ==
-        pipeline_.stages.end()) {
-      file_.Fail(node["stage"] ? node["stage"] : key,
-                 what + ": stage '" + job.stage + "' is not in 'stages'" +
-                     DidYouMean(job.stage, pipeline_.stages));
+    ReadScripts(node, inherit, what, job);
+    ReadStage(node, key, what, job);
+    if (node["variables"])
+      job.variables = ReadVariables(node["variables"], file_, field("variables"));
+    ReadJobImage(node, inherit, what, job);
+    if (YAML::Node needs = node["needs"]) ReadJobNeeds(needs, field("needs"), job);
+    if (YAML::Node allow = node["allow_failure"]) {
+      AllowFailure allow_failure = ReadAllowFailure(allow, file_, field("allow_failure"));
+      job.allow_failure = allow_failure.allowed;
+      job.allow_failure_exit_codes = allow_failure.exit_codes;
     }
-
-    job.image = node["image"] ? ReadImage(node["image"], what + ": 'image'") : defaults_.image;
-    if (job.image.empty()) job.image = Pipeline::kDefaultImage;
-    if (node["variables"]) job.variables = ReadVariables(node["variables"], what + ": 'variables'");
-    if (node["needs"]) ReadNeeds(node["needs"], what, job);
-    if (node["allow_failure"]) ReadAllowFailure(node["allow_failure"], what, job);
     if (node["timeout"]) {
-      job.timeout = ReadTimeout(node["timeout"], what + ": 'timeout'");
-    } else {
+      job.timeout = ReadTimeout(node["timeout"], file_, field("timeout"));
+    } else if (inherit.Takes("timeout")) {
       job.timeout = defaults_.timeout;
     }
-    if (node["resources"]) ReadResources(node["resources"], what, job);
-    if (node["artifacts"]) ReadArtifacts(node["artifacts"], what, job);
-    // `dependencies: []` takes no artifacts from earlier jobs (GitLab); a list still takes all.
-    if (node["dependencies"] && node["dependencies"].IsSequence() && node["dependencies"].size() == 0) {
-      job.download_artifacts = false;
+    if (node["resources"])
+      job.resources = ReadResources(node["resources"], file_, field("resources"));
+    if (node["artifacts"]) {
+      job.artifacts = ReadArtifactPaths(node["artifacts"], file_, field("artifacts"));
+    } else if (inherit.Takes("artifacts") && defaults_.artifacts) {
+      job.artifacts = *defaults_.artifacts;
+    }
+    if (YAML::Node dependencies = node["dependencies"]) {
+      // `dependencies: []` takes no artifacts from earlier jobs (GitLab); a list still takes all.
+      if (!dependencies.IsSequence() && !dependencies.IsNull()) {
+        file_.Fail(dependencies, field("dependencies").Text() + " must be a list of job names");
+      }
+      job.download_artifacts =
+          !file_.StringList(dependencies, field("dependencies").Text()).empty();
+    }
+    switch (when) {
+      case When::kNever:
+        return;  // validated, never run
+      case When::kOnFailure:
+        warnings_.Add(node["when"],
+                      "'when: on_failure' jobs are left out: a failed job stops "
+                      "a local run before they could start");
+        return;
+      case When::kAlways:
+        warnings_.Add(node["when"],
+                      "'when: always' runs like on_success: a failed job stops a "
+                      "local run first");
+        break;
+      case When::kDelayed:
+        warnings_.Add(node["when"], "'when: delayed' jobs run at once");
+        break;
+      case When::kManual:
+        job.manual = true;
+        break;
+      case When::kOnSuccess:
+        break;
+    }
+    for (const auto& [unhonoured, message] : kUnhonouredJobKeys) {
+      if (KeyValue found = FindKey(node, unhonoured); found.key) warnings_.Add(found.key, message);
     }
     pipeline_.jobs.push_back(std::move(job));
   }
 
-  void ReadNeeds(const YAML::Node& node, const std::string& what, Job& job) {
-    if (!node.IsSequence() && !node.IsNull()) file_.Fail(node, what + ": 'needs' must be a list");
-    std::vector<std::string> needs;
-    for (const YAML::Node& item : node) {
-      if (item.IsMap()) {
-        file_.CheckKeys(item, {"job", "artifacts", "optional", "pipeline", "project", "ref"},
-                        what + ": 'needs'");
-        if (!item["job"]) file_.Fail(item, what + ": a 'needs' entry needs a 'job'");
-        std::string need = file_.Scalar(item["job"], what + ": 'needs:job'");
-        if (item["optional"] && file_.Bool(item["optional"], what + ": 'needs:optional'")) {
-          optional_needs_[job.name].insert(need);
-        }
-        needs.push_back(need);
-        continue;
-      }
-      needs.push_back(file_.Scalar(item, what + ": a 'needs' entry"));
+  void ReadScripts(const YAML::Node& node, const Inherit& inherit, const std::string& what,
+                   Job& job) {
+    auto field = [&](const std::string& key) { return FieldName{what, key}; };
+    // A job's own before_script/after_script replaces the default's, as in GitLab.
+    if (node["before_script"]) {
+      job.before_script = file_.StringList(node["before_script"], field("before_script").Text());
+    } else if (inherit.Takes("before_script") && defaults_.before_script) {
+      job.before_script = *defaults_.before_script;
     }
-    job.needs = needs;
+    if (node["after_script"]) {
+      job.after_script = file_.StringList(node["after_script"], field("after_script").Text());
+    } else if (inherit.Takes("after_script") && defaults_.after_script) {
+      job.after_script = *defaults_.after_script;
+    }
   }
 
-  void ReadAllowFailure(const YAML::Node& node, const std::string& what, Job& job) {
-    if (node.IsMap()) {
-      file_.CheckKeys(node, {"exit_codes"}, what + ": 'allow_failure'");
-      job.allow_failure = true;
-      YAML::Node codes = node["exit_codes"];
-      if (!codes) file_.Fail(node, what + ": 'allow_failure' as a map needs 'exit_codes'");
-      if (codes.IsSequence()) {
-        for (const YAML::Node& code : codes) {
-          job.allow_failure_exit_codes.push_back(
-              static_cast<int>(file_.Integer(code, what + ": an exit code")));
-        }
-      } else {
-        job.allow_failure_exit_codes.push_back(
-            static_cast<int>(file_.Integer(codes, what + ": 'exit_codes'")));
-      }
+  void ReadStage(const YAML::Node& node, const YAML::Node& key, const std::string& what, Job& job) {
+    YAML::Node stage = node["stage"];
+    job.stage = stage ? file_.Scalar(stage, what + ": 'stage'") : "test";
+    if (std::find(pipeline_.stages.begin(), pipeline_.stages.end(), job.stage) !=
+        pipeline_.stages.end()) {
       return;
     }
-    job.allow_failure = file_.Bool(node, what + ": 'allow_failure'");
+    file_.Fail(stage ? stage : key, what + ": stage '" + job.stage + "' is not in 'stages'" +
+                                        DidYouMean(job.stage, pipeline_.stages));
   }
 
-  void ReadArtifacts(const YAML::Node& node, const std::string& what, Job& job) {
-    if (!node.IsMap()) file_.Fail(node, what + ": 'artifacts' must be a map with 'paths'");
-    file_.CheckKeys(node, {"paths", "name", "when", "expire_in", "reports", "untracked", "exclude",
-                           "expose_as", "public", "access"},
-                    what + ": 'artifacts'");
-    if (node["paths"]) job.artifacts = file_.StringList(node["paths"], what + ": 'artifacts:paths'");
+  void ReadJobImage(const YAML::Node& node, const Inherit& inherit, const std::string& what,
+                    Job& job) {
+    std::optional<ImageRef> image;
+    if (YAML::Node own = node["image"]) {
+      image = ReadImage(own, file_, {what, "image"});
+      if (image->custom_entrypoint) WarnEntrypoint(own);
+    } else if (inherit.Takes("image")) {
+      image = defaults_.image;
+    }
+    if (!image) {
+      job.image = Pipeline::kDefaultImage;
+      return;
+    }
+    // GitLab expands variables in image names; only the file's are known before the run.
+    std::vector<std::string> unknown;
+    job.image =
+        ExpandVariables(image->name, MergeEnv({&pipeline_.variables, &job.variables}), &unknown);
+    if (!unknown.empty()) {
+      YAML::Node where = node["image"] ? node["image"] : FindKey(root_, "image").value;
+      warnings_.Add(where, "image '" + image->name + "' uses $" + unknown.front() +
+                               ", which the file does not define: it is pulled as written");
+    }
   }
 
-  void ReadResources(const YAML::Node& node, const std::string& what, Job& job) {
-    if (!node.IsMap()) file_.Fail(node, what + ": 'resources' must be a map of memory, cpus, pids");
-    file_.CheckKeys(node, kResourceKeys, what + ": 'resources'");
-    if (YAML::Node memory = node["memory"]) {
-      std::string text = file_.Scalar(memory, what + ": 'resources:memory'");
-      job.resources.memory_bytes = ParseByteSize(text);
-      if (!job.resources.memory_bytes || *job.resources.memory_bytes < (int64_t{6} << 20)) {
-        file_.Fail(memory, what + ": 'resources:memory' wants a size of at least 6m like 512m or "
-                                  "2g, not '" + text + "'");
-      }
+  void ReadJobNeeds(const YAML::Node& node, const FieldName& what, Job& job) {
+    Needs needs = ReadNeeds(node, file_, what);
+    if (needs.external) {
+      warnings_.Add(needs.external, "'needs' on other projects or pipelines are skipped");
     }
-    if (YAML::Node cpus = node["cpus"]) {
-      std::string text = file_.Scalar(cpus, what + ": 'resources:cpus'");
-      try {
-        size_t used = 0;
-        double value = std::stod(text, &used);
-        if (used != text.size() || !(value > 0) || !std::isfinite(value)) {
-          throw std::invalid_argument(text);
-        }
-        job.resources.cpus = value;
-      } catch (const std::exception&) {
-        file_.Fail(cpus, what + ": 'resources:cpus' wants a positive number like 1.5, not '" +
-                             text + "'");
-      }
-    }
-    if (YAML::Node pids = node["pids"]) {
-      long value = file_.Integer(pids, what + ": 'resources:pids'");
-      if (value < 1) file_.Fail(pids, what + ": 'resources:pids' must be at least 1");
-      job.resources.pids = value;
-    }
+    if (!needs.optional.empty()) optional_needs_[job.name] = needs.optional;
+    job.needs = needs.jobs;
   }
 
   /// An optional need that names no job is dropped, as GitLab does.
@@ -360,8 +418,11 @@ class NativeReader {
     }
   }
 
-  const YAML::Node& root_;
+  YAML::Node root_;
   const YamlFile& file_;
+  JobTemplates templates_;
+  ReferenceResolver references_;
+  WarningList warnings_;
   Pipeline pipeline_;
   Defaults defaults_;
   std::map<std::string, std::set<std::string>> optional_needs_;

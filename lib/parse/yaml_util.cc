@@ -1,6 +1,8 @@
 #include "parse/yaml_util.h"
 
+#include <map>
 #include <set>
+#include <utility>
 
 #include "model/spellcheck.h"
 #include "pipeline/errors.h"
@@ -8,40 +10,120 @@
 namespace pipeline::parse {
 namespace {
 
-constexpr int kMaxMergeDepth = 64;
+/// Aliases share nodes, so a file can nest itself (`&a [*a]`) or reach exponentially many nodes
+/// through a few lines of aliases ("billion laughs"); both limits stop a walk long before that
+/// hurts, and far above anything a real pipeline file needs.
+constexpr int kMaxDepth = 64;
+constexpr size_t kMaxVisits = 1000000;
 
-/// Expands `<<` merge keys in place, depth first. Explicit keys win over merged ones, and among
-/// merged maps the earlier wins (YAML merge-key spec).
-void ExpandMerges(YAML::Node node, const YamlFile& file, int depth) {
-  if (depth > kMaxMergeDepth) file.Fail(node, "YAML aliases nest too deeply (a cycle?)");
+using Entries = std::vector<std::pair<YAML::Node, YAML::Node>>;
+
+/// A plain `<<` key; a quoted "<<" is an ordinary string key (YAML merge-key spec).
+bool IsMergeKey(const YAML::Node& key) {
+  return key.IsScalar() && key.Scalar() == "<<" &&
+         (key.Tag() == "?" || key.Tag() == "tag:yaml.org,2002:merge");
+}
+
+/// Counts a walk's steps and depth so that cyclic or exploding alias graphs end in an error.
+class WalkGuard {
+ public:
+  explicit WalkGuard(const YamlFile& file) : file_(file) {}
+
+  void Visit(const YAML::Node& node, int depth) {
+    if (depth > kMaxDepth)
+      file_.Fail(node, "YAML aliases nest too deeply (an alias inside itself?)");
+    if (++visits_ > kMaxVisits) {
+      file_.Fail(node, "YAML aliases expand to more than a million nodes");
+    }
+  }
+
+ private:
+  const YamlFile& file_;
+  size_t visits_ = 0;
+};
+
+Entries EntriesOf(const YAML::Node& map) {
+  Entries entries;
+  // Copies: yaml-cpp's map iterator hands out a temporary pair.
+  for (auto it = map.begin(); it != map.end(); ++it) entries.emplace_back(it->first, it->second);
+  return entries;
+}
+
+/// The maps a merge key's value names, in order: one map, or a list of maps.
+std::vector<YAML::Node> MergeSources(const YAML::Node& value, const YamlFile& file) {
+  if (value.IsMap()) return {value};
+  std::vector<YAML::Node> sources;
+  if (value.IsSequence()) {
+    for (const YAML::Node& source : value) {
+      if (!source.IsMap()) file.Fail(source, "a merge key '<<' takes a map or a list of maps");
+      sources.push_back(source);
+    }
+    return sources;
+  }
+  file.Fail(value, "a merge key '<<' takes a map or a list of maps, not " + DescribeType(value));
+}
+
+/// Expands `<<` merge keys in place, depth first, so merge sources are expanded before use.
+/// Explicit keys win over merged ones, and among merged maps the earlier wins (YAML merge-key
+/// spec). The merged keys go where the `<<` was, as a reader of the file would expect, and the
+/// original key nodes are reused so errors about them still point into the file.
+void ExpandMerges(YAML::Node node, const YamlFile& file, WalkGuard& guard, int depth) {
+  guard.Visit(node, depth);
   if (node.IsSequence()) {
-    for (YAML::Node child : node) ExpandMerges(child, file, depth + 1);
+    for (YAML::Node child : node) ExpandMerges(child, file, guard, depth + 1);
     return;
   }
   if (!node.IsMap()) return;
-  std::vector<YAML::Node> sources;
-  for (auto it = node.begin(); it != node.end(); ++it) {
-    ExpandMerges(it->second, file, depth + 1);
-    if (it->first.IsScalar() && it->first.Scalar() == "<<" && it->first.Tag() != "tag:yaml.org,2002:str") {
-      if (it->second.IsMap()) {
-        sources.push_back(it->second);
-      } else if (it->second.IsSequence()) {
-        for (const YAML::Node& source : it->second) {
-          if (!source.IsMap()) file.Fail(source, "a merge key '<<' takes a map or a list of maps");
-          sources.push_back(source);
-        }
-      } else {
-        file.Fail(it->second, "a merge key '<<' takes a map or a list of maps");
+  Entries entries = EntriesOf(node);
+  bool has_merge = false;
+  std::set<std::string> taken;
+  for (auto& [key, value] : entries) {
+    ExpandMerges(value, file, guard, depth + 1);
+    if (IsMergeKey(key)) {
+      has_merge = true;
+    } else if (key.IsScalar()) {
+      taken.insert(key.Scalar());
+    }
+  }
+  if (!has_merge) return;
+
+  Entries merged;
+  for (auto& [key, value] : entries) {
+    if (!IsMergeKey(key)) {
+      merged.emplace_back(key, value);
+      continue;
+    }
+    for (const YAML::Node& source : MergeSources(value, file)) {
+      for (auto& [source_key, source_value] : EntriesOf(source)) {
+        if (source_key.IsScalar() && !taken.insert(source_key.Scalar()).second) continue;
+        merged.emplace_back(source_key, source_value);
       }
     }
   }
-  if (sources.empty()) return;
-  node.remove("<<");
-  for (const YAML::Node& source : sources) {
-    for (auto it = source.begin(); it != source.end(); ++it) {
-      std::string key = it->first.Scalar();
-      if (!node[key]) node[key] = it->second;
+  // Removing by key node (identity, not text) keeps explicitly duplicated keys for
+  // RejectDuplicateKeys to report.
+  for (auto& entry : entries) node.remove(entry.first);
+  for (auto& [key, value] : merged) node.force_insert(key, value);
+}
+
+void RejectDuplicates(const YAML::Node& node, const YamlFile& file, WalkGuard& guard, int depth) {
+  guard.Visit(node, depth);
+  if (node.IsSequence()) {
+    for (const YAML::Node& child : node) RejectDuplicates(child, file, guard, depth + 1);
+    return;
+  }
+  if (!node.IsMap()) return;
+  std::map<std::string, YAML::Node> first;
+  for (auto& [key, value] : EntriesOf(node)) {
+    if (key.IsScalar()) {
+      auto [earlier, inserted] = first.emplace(key.Scalar(), key);
+      if (!inserted) {
+        int line = file.Where(earlier->second).line;
+        file.Fail(key, "'" + key.Scalar() + "' is defined twice" +
+                           (line > 0 ? " (first at line " + std::to_string(line) + ")" : ""));
+      }
     }
+    RejectDuplicates(value, file, guard, depth + 1);
   }
 }
 
@@ -62,18 +144,40 @@ std::string DescribeType(const YAML::Node& node) {
   }
 }
 
+KeyValue FindKey(const YAML::Node& map, const std::string& name) {
+  if (!map.IsMap()) return {};
+  for (auto it = map.begin(); it != map.end(); ++it) {
+    YAML::Node key = it->first;
+    if (key.IsScalar() && key.Scalar() == name) return {key, it->second};
+  }
+  return {};
+}
+
 YAML::Node YamlFile::Load(const std::string& text) const {
-  YAML::Node root;
+  std::vector<YAML::Node> documents;
   try {
-    root = YAML::Load(text);
+    documents = YAML::LoadAll(text);
   } catch (const YAML::ParserException& error) {
     SourceLocation where{path_, error.mark.line + 1, error.mark.column + 1};
     throw ParseError(where.ToString() + ": invalid YAML: " + error.msg);
   } catch (const YAML::Exception& error) {
     throw ParseError(path_ + ": invalid YAML: " + error.what());
   }
-  ExpandMerges(root, *this, 0);
+  // A trailing `---` leaves an empty document behind; only a second one with content is an error.
+  for (size_t i = 1; i < documents.size(); ++i) {
+    if (!documents[i].IsNull()) {
+      Fail(documents[i], "a second YAML document starts here; a pipeline file holds one");
+    }
+  }
+  YAML::Node root = documents.empty() ? YAML::Node(YAML::NodeType::Null) : documents[0];
+  WalkGuard guard(*this);
+  ExpandMerges(root, *this, guard, 0);
   return root;
+}
+
+void YamlFile::RejectDuplicateKeys(const YAML::Node& root) const {
+  WalkGuard guard(*this);
+  RejectDuplicates(root, *this, guard, 0);
 }
 
 SourceLocation YamlFile::Where(const YAML::Node& node) const {
@@ -98,14 +202,19 @@ std::string YamlFile::Scalar(const YAML::Node& node, const std::string& what) co
 }
 
 bool YamlFile::Bool(const YAML::Node& node, const std::string& what) const {
+  // YAML 1.1 booleans, as GitLab's and Bitbucket's parsers read them.
+  static const std::set<std::string> kTrue = {"true", "True", "TRUE", "yes", "Yes",
+                                              "YES",  "on",   "On",   "ON"};
+  static const std::set<std::string> kFalse = {"false", "False", "FALSE", "no", "No",
+                                               "NO",    "off",   "Off",   "OFF"};
   std::string text = node.IsScalar() ? node.Scalar() : "";
-  if (text == "true" || text == "True" || text == "TRUE") return true;
-  if (text == "false" || text == "False" || text == "FALSE") return false;
+  if (kTrue.count(text)) return true;
+  if (kFalse.count(text)) return false;
   Fail(node, what + " must be true or false, not " + DescribeType(node));
 }
 
 long YamlFile::Integer(const YAML::Node& node, const std::string& what) const {
-  if (node.IsScalar()) {
+  if (node.IsScalar() && !node.Scalar().empty() && node.Scalar()[0] != ' ') {
     try {
       size_t used = 0;
       long value = std::stol(node.Scalar(), &used);
@@ -132,24 +241,30 @@ std::vector<std::string> YamlFile::StringList(const YAML::Node& node,
       continue;
     }
     if (!item.IsScalar()) {
-      Fail(item, what + " must be a string or a list of strings; this item is " +
-                     DescribeType(item));
+      Fail(item,
+           what + " must be a string or a list of strings; this item is " + DescribeType(item));
     }
     items.push_back(item.Scalar());
   }
   return items;
 }
 
+void YamlFile::ExpectMap(const YAML::Node& node, const std::string& what,
+                         const std::string& expected) const {
+  if (!node.IsMap()) Fail(node, what + " must be " + expected + ", not " + DescribeType(node));
+}
+
 void YamlFile::CheckKeys(const YAML::Node& map, const std::vector<std::string>& known,
                          const std::string& what) const {
   std::set<std::string> seen;
   for (auto it = map.begin(); it != map.end(); ++it) {
-    std::string key = Scalar(it->first, "a key in " + what);
-    if (!seen.insert(key).second) Fail(it->first, what + ": key '" + key + "' appears twice");
+    YAML::Node key_node = it->first;
+    std::string key = Scalar(key_node, "a key in " + what);
+    if (!seen.insert(key).second) Fail(key_node, what + ": key '" + key + "' appears twice");
     bool is_known = false;
     for (const std::string& candidate : known) is_known = is_known || candidate == key;
     if (!is_known) {
-      Fail(it->first, what + ": unknown key '" + key + "'" + DidYouMean(key, known));
+      Fail(key_node, what + ": unknown key '" + key + "'" + DidYouMean(key, known));
     }
   }
 }

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "model/spellcheck.h"
+#include "parse/bitbucket_clone.h"
 #include "parse/bitbucket_definitions.h"
 #include "parse/bitbucket_image.h"
 #include "parse/bitbucket_items.h"

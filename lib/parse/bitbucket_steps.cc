@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "model/spellcheck.h"
+#include "parse/bitbucket_clone.h"
 #include "parse/bitbucket_script.h"
 
 namespace pipeline::parse {
@@ -17,9 +18,6 @@ const std::vector<std::string> kStepKeys = {
     "name",      "image", "script",   "after-script", "services",   "caches",
     "artifacts", "size",  "max-time", "trigger",      "deployment", "condition",
     "clone",     "oidc",  "runs-on",  "runtime",      "fail-fast"};
-
-const std::vector<std::string> kCloneKeys = {
-    "depth", "enabled", "lfs", "filter", "skip-ssl-verify", "sparse-checkout", "strategy", "tags"};
 
 std::vector<std::string> Names(const std::vector<std::string>& own,
                                std::vector<std::string> builtin) {
@@ -196,57 +194,6 @@ long ReadMaxTime(const YAML::Node& node, const std::string& what, const YamlFile
   long minutes = file.Integer(node, what);
   if (minutes < 1) file.Fail(node, what + " is in minutes and must be at least 1");
   return minutes;
-}
-
-void ReadClone(const YAML::Node& node, const std::string& what, const YamlFile& file,
-               WarningList& warnings) {
-  if (!node.IsMap()) file.Fail(node, what + " must be a map (depth, enabled, lfs, ...)");
-  file.CheckKeys(node, kCloneKeys, what);
-  if (YAML::Node depth = node["depth"]) {
-    if (!(depth.IsScalar() && depth.Scalar() == "full")) {
-      long value = file.Integer(depth, what + ": 'depth'");
-      if (value < 1) file.Fail(depth, what + ": 'depth' must be at least 1, or 'full'");
-    }
-  }
-  for (const char* key : {"tags", "skip-ssl-verify"}) {
-    if (node[key]) file.Bool(node[key], what + ": '" + key + "'");
-  }
-  if (node["filter"]) file.Scalar(node["filter"], what + ": 'filter'");
-  if (YAML::Node strategy = node["strategy"]) {
-    std::string text = file.Scalar(strategy, what + ": 'strategy'");
-    if (text != "clone" && text != "fetch") {
-      file.Fail(strategy, what + ": 'strategy' must be clone or fetch, not '" + text + "'");
-    }
-  }
-  if (node["enabled"] && !file.Bool(node["enabled"], what + ": 'enabled'")) {
-    warnings.Add(node["enabled"],
-                 "'clone: enabled: false' is not honoured locally: steps get "
-                 "the repository's files anyway");
-  }
-  if (node["lfs"] && file.Bool(node["lfs"], what + ": 'lfs'")) {
-    warnings.Add(node["lfs"],
-                 "'clone: lfs' is not honoured locally: LFS files are not "
-                 "downloaded, steps see what your repository has");
-  }
-  if (YAML::Node sparse = node["sparse-checkout"]) {
-    if (!sparse.IsMap()) file.Fail(sparse, what + ": 'sparse-checkout' must be a map");
-    file.CheckKeys(sparse, {"cone-mode", "enabled", "patterns"}, what + ": 'sparse-checkout'");
-    if (sparse["patterns"]) file.StringList(sparse["patterns"], what + ": 'patterns'");
-    warnings.Add(sparse, "'clone: sparse-checkout' is not honoured locally: steps get every file");
-  }
-}
-
-void ReadRuntime(const YAML::Node& node, const std::string& what, const YamlFile& file) {
-  if (!node.IsMap()) file.Fail(node, what + " must be a map with 'cloud'");
-  file.CheckKeys(node, {"cloud"}, what);
-  if (YAML::Node cloud = node["cloud"]) {
-    if (!cloud.IsMap()) file.Fail(cloud, what + ": 'cloud' must be a map");
-    file.CheckKeys(cloud, {"atlassian-ip-ranges", "version"}, what + ": 'cloud'");
-    if (cloud["atlassian-ip-ranges"]) {
-      file.Bool(cloud["atlassian-ip-ranges"], what + ": 'atlassian-ip-ranges'");
-    }
-    if (cloud["version"]) file.Scalar(cloud["version"], what + ": 'version'");
-  }
 }
 
 BitbucketStep ReadBitbucketStep(const YAML::Node& key, const YAML::Node& step,

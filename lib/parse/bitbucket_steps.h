@@ -56,20 +56,12 @@ int ReadStepSize(const YAML::Node& node, const std::string& what, const YamlFile
 /// `max-time`: whole minutes, more than 0.
 long ReadMaxTime(const YAML::Node& node, const std::string& what, const YamlFile& file);
 
-/// `clone` at the top level or in a step: checked; what cannot be honoured locally is warned
-/// about (the steps always get the files of the run's snapshot).
-void ReadClone(const YAML::Node& node, const std::string& what, const YamlFile& file,
-               WarningList& warnings);
-
 /// `condition: {changesets: {includePaths: [...]}}`: the glob patterns.
 std::vector<std::string> ReadChangesetCondition(const YAML::Node& node, const std::string& what,
                                                 const YamlFile& file);
 
 /// `trigger`: automatic or manual; true for manual.
 bool ReadStepTrigger(const YAML::Node& node, const std::string& what, const YamlFile& file);
-
-/// `runtime` (cloud runtime settings): checked, without local meaning.
-void ReadRuntime(const YAML::Node& node, const std::string& what, const YamlFile& file);
 
 }  // namespace pipeline::parse
 

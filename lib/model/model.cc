@@ -3,6 +3,7 @@
 #include <cctype>
 #include <cmath>
 #include <map>
+#include <stdexcept>
 
 namespace pipeline {
 namespace {
@@ -19,17 +20,25 @@ std::string Trim(const std::string& text) {
   return text.substr(begin, end - begin + 1);
 }
 
-/// Reads a non-negative decimal number at text[pos]; advances pos. nullopt when there is none.
+/// Reads a non-negative decimal number ("12", "1.5"; not ".5" or "1.") at text[pos]; advances
+/// pos. nullopt when there is none.
 std::optional<double> ReadNumber(const std::string& text, size_t& pos) {
   size_t start = pos;
+  if (pos >= text.size() || !std::isdigit(static_cast<unsigned char>(text[pos]))) {
+    return std::nullopt;
+  }
   bool dot = false;
-  while (pos < text.size() && (std::isdigit(static_cast<unsigned char>(text[pos])) ||
-                               (text[pos] == '.' && !dot))) {
+  while (pos < text.size() &&
+         (std::isdigit(static_cast<unsigned char>(text[pos])) || (text[pos] == '.' && !dot))) {
     dot = dot || text[pos] == '.';
     ++pos;
   }
-  if (pos == start || (pos == start + 1 && text[start] == '.')) return std::nullopt;
-  return std::stod(text.substr(start, pos - start));
+  if (text[pos - 1] == '.') return std::nullopt;
+  try {
+    return std::stod(text.substr(start, pos - start));
+  } catch (const std::out_of_range&) {
+    return std::nullopt;  // hundreds of digits: the callers' range checks would refuse it anyway
+  }
 }
 
 }  // namespace
@@ -81,9 +90,10 @@ std::optional<int64_t> ParseByteSize(const std::string& raw) {
   std::string unit = Trim(text.substr(pos));
   // As docker does: every suffix is a power of 1024, with or without "b", "ib".
   static const std::map<std::string, int> kShift = {
-      {"", 0},   {"b", 0},   {"k", 10},  {"kb", 10}, {"ki", 10}, {"kib", 10},
-      {"m", 20}, {"mb", 20}, {"mi", 20}, {"mib", 20}, {"g", 30}, {"gb", 30},
-      {"gi", 30}, {"gib", 30}, {"t", 40}, {"tb", 40}, {"ti", 40}, {"tib", 40}};
+      {"", 0},    {"b", 0},    {"k", 10},  {"kb", 10},  {"ki", 10}, {"kib", 10},
+      {"m", 20},  {"mb", 20},  {"mi", 20}, {"mib", 20}, {"g", 30},  {"gb", 30},
+      {"gi", 30}, {"gib", 30}, {"t", 40},  {"tb", 40},  {"ti", 40}, {"tib", 40},
+      {"p", 50},  {"pb", 50},  {"pi", 50}, {"pib", 50}};
   auto shift = kShift.find(unit);
   if (shift == kShift.end()) return std::nullopt;
   double bytes = *number * std::pow(2.0, shift->second);
@@ -95,10 +105,13 @@ std::optional<std::chrono::seconds> ParseDuration(const std::string& raw) {
   std::string text = Lower(Trim(raw));
   if (text.empty()) return std::nullopt;
   static const std::map<std::string, int64_t> kUnit = {
-      {"", 1},        {"s", 1},       {"sec", 1},    {"secs", 1},    {"second", 1},
-      {"seconds", 1}, {"m", 60},      {"min", 60},   {"mins", 60},   {"minute", 60},
-      {"minutes", 60}, {"h", 3600},   {"hr", 3600},  {"hrs", 3600},  {"hour", 3600},
-      {"hours", 3600}, {"d", 86400},  {"day", 86400}, {"days", 86400}};
+      {"", 1},         {"s", 1},        {"sec", 1},       {"secs", 1},      {"second", 1},
+      {"seconds", 1},  {"m", 60},       {"min", 60},      {"mins", 60},     {"minute", 60},
+      {"minutes", 60}, {"h", 3600},     {"hr", 3600},     {"hrs", 3600},    {"hour", 3600},
+      {"hours", 3600}, {"d", 86400},    {"day", 86400},   {"days", 86400},  {"w", 604800},
+      {"wk", 604800},  {"wks", 604800}, {"week", 604800}, {"weeks", 604800}};
+  // Far beyond any sensible time limit, and far below where seconds overflow int64_t.
+  constexpr double kMaxSeconds = 1e12;
   double total = 0;
   size_t pos = 0;
   bool bare_number_seen = false;
@@ -120,7 +133,7 @@ std::optional<std::chrono::seconds> ParseDuration(const std::string& raw) {
     }
     total += *number * static_cast<double>(unit->second);
   }
-  if (total < 1) return std::nullopt;
+  if (total < 1 || total > kMaxSeconds) return std::nullopt;
   return std::chrono::seconds(static_cast<int64_t>(total));
 }
 

@@ -30,7 +30,7 @@ std::string FindPipelineFile(const std::string& directory) {
   std::string names;
   for (const char* name : kPipelineFileNames) {
     std::string path = directory + "/" + name;
-    struct stat info{};
+    struct stat info {};
     if (stat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode)) return path;
     names += (names.empty() ? "" : ", ") + std::string(name);
   }
@@ -39,10 +39,16 @@ std::string FindPipelineFile(const std::string& directory) {
 }
 
 Pipeline LoadPipeline(const std::string& path, const PipelineChoice& choice) {
+  // A directory opens fine as a stream and reads as empty; say what it is instead.
+  struct stat info {};
+  if (stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode)) {
+    throw ParseError(path + ": cannot read: it is a directory");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ParseError(path + ": cannot read: " + std::strerror(errno));
   std::stringstream text;
   text << in.rdbuf();
+  if (in.bad()) throw ParseError(path + ": cannot read: " + std::strerror(errno));
   return ParsePipeline(text.str(), path, choice);
 }
 

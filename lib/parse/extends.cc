@@ -78,7 +78,7 @@ YAML::Node JobTemplates::Resolve(const std::string& name, std::vector<std::strin
       file_.Fail(base, what + " extends '" + base_name + "', which must be a map, not " +
                            DescribeType(base));
     }
-    merged = DeepMerge(merged, Resolve(base_name, chain));
+    merged.reset(DeepMerge(merged, Resolve(base_name, chain)));  // rebind, never assign through
   }
   chain.pop_back();
 

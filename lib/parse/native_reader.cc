@@ -197,8 +197,10 @@ class NativeReader {
   }
 
   void ReadStages() {
-    KeyValue stages = FindKey(root_, "stages");
-    if (!stages.key) stages = FindKey(root_, "types");  // GitLab's old name
+    // `types` is GitLab's old name. No assignment to a KeyValue: assigning yaml-cpp nodes writes
+    // through to the node they point at.
+    KeyValue stages =
+        FindKey(root_, "stages").key ? FindKey(root_, "stages") : FindKey(root_, "types");
     std::vector<std::string> declared = kDefaultStages;
     if (stages.key) {
       YAML::Node value = references_.Resolve(stages.value);

@@ -75,9 +75,9 @@ YAML::Node ReferenceResolver::Lookup(const YAML::Node& reference, int depth) {
   std::string name = reference[0].Scalar();
   YAML::Node current;
   if (templates_.IsTemplate(name)) {
-    current = templates_.Resolve(name);
+    current.reset(templates_.Resolve(name));
   } else if (FindKey(root_, name).key) {
-    current = FindKey(root_, name).value;
+    current.reset(FindKey(root_, name).value);
   } else {
     file_.Fail(reference,
                text + ": '" + name + "' is not defined" + DidYouMean(name, KeysOf(root_)));
@@ -91,7 +91,9 @@ YAML::Node ReferenceResolver::Lookup(const YAML::Node& reference, int depth) {
       file_.Fail(reference,
                  text + ": '" + path + "' has no '" + key + "'" + DidYouMean(key, KeysOf(current)));
     }
-    current = next.value;
+    // reset() rebinds the handle; `current = ...` would overwrite the node it points at, which
+    // belongs to the document.
+    current.reset(next.value);
     path += ":" + key;
   }
   return Resolve(current, depth + 1);

@@ -9,9 +9,9 @@
 namespace pipeline {
 namespace {
 
+using std::chrono::seconds;
 using ::testing::ElementsAre;
 using ::testing::Pair;
-using std::chrono::seconds;
 
 constexpr int64_t kKiB = 1024;
 constexpr int64_t kMiB = kKiB << 10;
@@ -22,8 +22,9 @@ TEST(MergeEnvTest, LaterLayersWinAndNamesKeepTheirFirstPosition) {
   EnvVars pipeline = {{"A", "pipeline"}, {"B", "pipeline"}};
   EnvVars job = {{"B", "job"}, {"C", "job"}};
   EnvVars cli = {{"A", "cli"}};
-  EXPECT_THAT(MergeEnv({&predefined, &pipeline, &job, &cli}),
-              ElementsAre(Pair("CI", "true"), Pair("A", "cli"), Pair("B", "job"), Pair("C", "job")));
+  EXPECT_THAT(
+      MergeEnv({&predefined, &pipeline, &job, &cli}),
+      ElementsAre(Pair("CI", "true"), Pair("A", "cli"), Pair("B", "job"), Pair("C", "job")));
 }
 
 TEST(MergeEnvTest, NoLayersAndEmptyLayers) {
@@ -73,9 +74,10 @@ TEST(ParseByteSizeTest, FractionsAndSpaces) {
 }
 
 TEST(ParseByteSizeTest, RejectsGarbageNegativesAndZero) {
-  for (const char* bad : {"", " ", "lots", "-1g", "+1g", "1x", "g", "1.2.3m", "0", "0k", ".",
-                          ".5g", "1.g", "1e3", "1 2", "0.5", "1kk", "1 g b", "1gg", "0x10",
-                          "99999999999g", "1000000p"}) {
+  for (const char* bad :
+       {"",    " ",     "lots", "-1g",  "+1g",          "1x",      "g",   "1.2.3m",
+        "0",   "0k",    ".",    ".5g",  "1.g",          "1e3",     "1 2", "0.5",
+        "1kk", "1 g b", "1gg",  "0x10", "99999999999g", "1000000p"}) {
     EXPECT_FALSE(ParseByteSize(bad).has_value()) << bad;
   }
   EXPECT_FALSE(ParseByteSize(std::string(400, '9')).has_value()) << "too many digits";
@@ -121,9 +123,9 @@ TEST(ParseDurationTest, Fractions) {
 }
 
 TEST(ParseDurationTest, RejectsGarbageAndZero) {
-  for (const char* bad : {"", "  ", "soon", "0", "0s", "0.5s", "1h 30", "30 1h", "10 parsecs",
-                          "-5m", "+5m", "h", "1..5h", "1.h", ".5h", "1e3", "1h30x", "1 and",
-                          "99999999999999d"}) {
+  for (const char* bad :
+       {"", "  ", "soon", "0", "0s", "0.5s", "1h 30", "30 1h", "10 parsecs", "-5m", "+5m", "h",
+        "1..5h", "1.h", ".5h", "1e3", "1h30x", "1 and", "99999999999999d"}) {
     EXPECT_FALSE(ParseDuration(bad).has_value()) << bad;
   }
   EXPECT_FALSE(ParseDuration(std::string(400, '9')).has_value()) << "too many digits";

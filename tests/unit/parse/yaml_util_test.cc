@@ -49,7 +49,11 @@ TEST_F(YamlFileTest, EmptyAndCommentOnlyTextIsNull) {
 }
 
 TEST_F(YamlFileTest, ByteOrderMarkAndLeadingDocumentMarkerAreFine) {
-  EXPECT_EQ(file_.Load("\xEF\xBB\xBF" "a: 1\n")["a"].Scalar(), "1");
+  EXPECT_EQ(file_
+                .Load("\xEF\xBB\xBF"
+                      "a: 1\n")["a"]
+                .Scalar(),
+            "1");
   EXPECT_EQ(file_.Load("---\na: 1\n---\n")["a"].Scalar(), "1");
 }
 
@@ -72,15 +76,14 @@ TEST_F(YamlFileTest, ExplicitKeysWinWhereverTheyAreWritten) {
 }
 
 TEST_F(YamlFileTest, AListOfMergeSourcesGivesTheEarlierOnePriority) {
-  YAML::Node root = file_.Load(
-      "a: &a {x: a, only_a: 1}\nb: &b {x: b, only_b: 1}\njob:\n  <<: [*a, *b]\n");
+  YAML::Node root =
+      file_.Load("a: &a {x: a, only_a: 1}\nb: &b {x: b, only_b: 1}\njob:\n  <<: [*a, *b]\n");
   EXPECT_EQ(root["job"]["x"].Scalar(), "a");
   EXPECT_THAT(Keys(root["job"]), ElementsAre("x", "only_a", "only_b"));
 }
 
 TEST_F(YamlFileTest, MergeSourcesWithTheirOwnMergeKeysAreExpandedFirst) {
-  YAML::Node root = file_.Load(
-      "a: &a {x: 1}\nb: &b\n  <<: *a\n  y: 2\njob:\n  <<: *b\n  z: 3\n");
+  YAML::Node root = file_.Load("a: &a {x: 1}\nb: &b\n  <<: *a\n  y: 2\njob:\n  <<: *b\n  z: 3\n");
   EXPECT_THAT(Keys(root["job"]), ElementsAre("x", "y", "z"));
 }
 

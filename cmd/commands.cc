@@ -2,25 +2,25 @@
 
 #include <unistd.h>
 
-#include <cstdio>
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
-#include <set>
-#include <string>
 #include <optional>
+#include <set>
+#include <sstream>
+#include <string>
 #include <thread>
 #include <vector>
 
+#include "dotenv.h"
 #include "pipeline/errors.h"
 #include "pipeline/parse.h"
 #include "pipeline/plan.h"
 #include "pipeline/report.h"
 #include "pipeline/run.h"
 #include "pipeline/workspace.h"
-#include "dotenv.h"
 #include "signals.h"
 
 namespace pipeline::cli {
@@ -86,7 +86,8 @@ Loaded Load(const Options& options, const Logging& logging) {
   choice.branch = loaded.branch;
   choice.tag = loaded.tag;
   for (const std::string& var : options.var_args) {
-    choice.custom_variables.emplace_back(var.substr(0, var.find('=')), var.substr(var.find('=') + 1));
+    choice.custom_variables.emplace_back(var.substr(0, var.find('=')),
+                                         var.substr(var.find('=') + 1));
   }
   if (!options.commit.empty()) {
     loaded.commit = workspace::ResolveCommit(loaded.repo.root, options.commit);
@@ -113,7 +114,8 @@ void AddSecrets(const Options& options, RunOptions& run_options) {
   EnvVars secrets;
   for (const std::string& name : options.secret_names) {
     std::string value = GetEnv(name);
-    if (value.empty()) throw UsageError("--secret " + name + ": no such variable in the environment");
+    if (value.empty())
+      throw UsageError("--secret " + name + ": no such variable in the environment");
     secrets.emplace_back(name, value);
   }
   for (const std::string& path : options.secrets_files) {
@@ -248,7 +250,8 @@ int ArtifactsCommand(const Options& options, const Logging& logging) {
   std::error_code error;
   if (options.artifacts_run.empty()) {
     std::vector<std::string> runs;
-    for (const auto& entry : fs::directory_iterator(store, error)) runs.push_back(entry.path().filename());
+    for (const auto& entry : fs::directory_iterator(store, error))
+      runs.push_back(entry.path().filename());
     std::sort(runs.rbegin(), runs.rend());  // run ids sort by time
     if (runs.empty()) std::printf("no artifacts kept in %s\n", store.c_str());
     for (const std::string& run : runs) {
@@ -269,8 +272,8 @@ int ArtifactsCommand(const Options& options, const Logging& logging) {
     throw UsageError("no artifacts kept for run '" + options.artifacts_run +
                      "' (see 'docker pipeline artifacts')");
   }
-  std::string to = options.artifacts_to.empty() ? "artifacts-" + options.artifacts_run
-                                                : options.artifacts_to;
+  std::string to =
+      options.artifacts_to.empty() ? "artifacts-" + options.artifacts_run : options.artifacts_to;
   workspace::SnapshotStats copied = workspace::CopyTree(from, to);
   std::printf("extracted %llu files into %s\n", static_cast<unsigned long long>(copied.files),
               to.c_str());

@@ -64,7 +64,8 @@ EnvVars ParseDotenv(const std::string& text, const std::string& path) {
     } else {
       size_t comment = value.find(" #");
       if (comment != std::string::npos) value = value.substr(0, comment);
-      while (!value.empty() && (value.back() == ' ' || value.back() == '\t' || value.back() == '\r')) {
+      while (!value.empty() &&
+             (value.back() == ' ' || value.back() == '\t' || value.back() == '\r')) {
         value.pop_back();
       }
     }

@@ -22,7 +22,7 @@ constexpr const char* kMarker = "docker-pipeline pre-push hook";
 constexpr const char* kPreviousSuffix = ".docker-pipeline-previous";
 
 bool Exists(const std::string& path) {
-  struct stat info{};
+  struct stat info {};
   return lstat(path.c_str(), &info) == 0;
 }
 
@@ -49,7 +49,7 @@ void Rename(const std::string& from, const std::string& to) {
 }
 
 void MakeDirectories(const std::string& path) {
-  for (size_t slash = path.find('/', 1); ; slash = path.find('/', slash + 1)) {
+  for (size_t slash = path.find('/', 1);; slash = path.find('/', slash + 1)) {
     std::string prefix = path.substr(0, slash);
     if (mkdir(prefix.c_str(), 0755) != 0 && errno != EEXIST) {
       throw EnvironmentError("cannot create " + prefix + ": " + std::strerror(errno));

@@ -8,13 +8,13 @@
 namespace pipeline::cli {
 namespace {
 
-const std::set<std::string> kCommands = {"run",   "validate", "plan",    "list",     "prune",
-                                         "hook",  "version",  "help",    "artifacts", "cache"};
+const std::set<std::string> kCommands = {"run",  "validate", "plan", "list",      "prune",
+                                         "hook", "version",  "help", "artifacts", "cache"};
 
 /// Docker's global options that take a value; they may come before `pipeline` (facts.md).
 const std::set<std::string> kDockerValueFlags = {
-    "-H", "--host", "-c", "--context", "--config", "-l", "--log-level",
-    "--tlscacert", "--tlscert", "--tlskey"};
+    "-H", "--host",      "-c",          "--context", "--config",
+    "-l", "--log-level", "--tlscacert", "--tlscert", "--tlskey"};
 const std::set<std::string> kDockerBoolFlags = {"-D", "--debug", "--tls", "--tlsverify"};
 
 /// Walks the arguments, splitting "--name=value" and handing out values.
@@ -213,8 +213,9 @@ Options ParseOptions(const std::vector<std::string>& args) {
       return options;
     }
     if (kCommands.count(command) == 0) {
-      throw UsageError("unknown command '" + command +
-                       "'; commands are run, validate, plan, list, artifacts, cache, prune, hook and version");
+      throw UsageError(
+          "unknown command '" + command +
+          "'; commands are run, validate, plan, list, artifacts, cache, prune, hook and version");
     }
     options.command = command;
   }
@@ -232,7 +233,8 @@ Options ParseOptions(const std::vector<std::string>& args) {
     }
   }
   if (options.command == "cache") {
-    options.hook_action = reader.done() || reader.peek().rfind("-", 0) == 0 ? "list" : reader.Next();
+    options.hook_action =
+        reader.done() || reader.peek().rfind("-", 0) == 0 ? "list" : reader.Next();
     if (options.hook_action != "list" && options.hook_action != "clear") {
       throw UsageError("unknown cache action '" + options.hook_action +
                        "'; use 'cache list' or 'cache clear'");

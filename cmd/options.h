@@ -19,23 +19,24 @@ struct Options {
 
   docker::EndpointOptions endpoint;  ///< docker's global flags (-H, --context, --config)
 
-  std::string file;                  ///< -f: the pipeline file; empty = look in the repo root
-  std::string directory = ".";       ///< -C: where the repository is
-  std::string commit;                ///< --commit: run exactly this revision
-  std::string ref;                   ///< --ref: the git ref being tested (refs/heads/x, refs/tags/v1)
-  std::string hook_action;           ///< hook install | uninstall; cache list | clear
-  std::string artifacts_run;         ///< artifacts RUN: the run whose artifacts to extract
-  std::string artifacts_to;          ///< artifacts RUN --to DIR
+  std::string file;             ///< -f: the pipeline file; empty = look in the repo root
+  std::string directory = ".";  ///< -C: where the repository is
+  std::string commit;           ///< --commit: run exactly this revision
+  std::string ref;              ///< --ref: the git ref being tested (refs/heads/x, refs/tags/v1)
+  std::string hook_action;      ///< hook install | uninstall; cache list | clear
+  std::string artifacts_run;    ///< artifacts RUN: the run whose artifacts to extract
+  std::string artifacts_to;     ///< artifacts RUN --to DIR
   std::vector<std::string> only_jobs;  ///< --job (repeatable)
   std::string pipeline;                ///< --pipeline: which of a Bitbucket file's pipelines
   std::string tag;                     ///< --tag: build as if this tag were pushed
   std::vector<std::string> var_args;   ///< --var NAME=VALUE: a custom pipeline's variables
   bool run_manual = false;             ///< --manual: run manual jobs/steps too
   std::vector<std::string> env_args;   ///< -e as given: NAME=VALUE or NAME
-  std::vector<std::string> secret_names;  ///< --secret NAME: a variable from our environment, masked
+  std::vector<std::string>
+      secret_names;  ///< --secret NAME: a variable from our environment, masked
   std::vector<std::string> secrets_files;  ///< --secrets-file FILE: dotenv variables, all masked
-  std::optional<size_t> max_parallel;  ///< -j
-  Resources overrides;                 ///< --memory, --cpus, --pids
+  std::optional<size_t> max_parallel;      ///< -j
+  Resources overrides;                     ///< --memory, --cpus, --pids
   std::optional<std::chrono::seconds> pipeline_timeout;  ///< --timeout
   std::optional<std::chrono::seconds> job_timeout;       ///< --job-timeout
   PullPolicy pull = PullPolicy::kMissing;
@@ -49,8 +50,8 @@ struct Options {
   bool prune_all = false;  ///< prune --all: every object of ours, live owners included
 };
 
-/// Parses argv (argv[0] excluded). Docker's global flags and the word `pipeline` that the docker CLI
-/// puts before our arguments when it runs us as a plugin are skipped. Throws UsageError.
+/// Parses argv (argv[0] excluded). Docker's global flags and the word `pipeline` that the docker
+/// CLI puts before our arguments when it runs us as a plugin are skipped. Throws UsageError.
 Options ParseOptions(const std::vector<std::string>& args);
 
 /// The `-e` arguments as variables; NAME alone takes the value from `env` (skipped when unset).

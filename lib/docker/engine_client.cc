@@ -80,7 +80,8 @@ class ContainerStats : public StatsStream {
           usage.peak_memory_bytes = std::max(usage.peak_memory_bytes, peak);
         }
         if (cpu_usage) {
-          usage.cpu_seconds = static_cast<double>(cpu_usage->optValue<uint64_t>("total_usage", 0)) / 1e9;
+          usage.cpu_seconds =
+              static_cast<double>(cpu_usage->optValue<uint64_t>("total_usage", 0)) / 1e9;
         }
         handler(usage);
       }
@@ -130,10 +131,11 @@ class EngineClient : public EngineApi {
 
   void PullImage(const std::string& image) override {
     auto [name, tag] = SplitImageReference(image);
-    HttpResponse response =
-        http_.Request("POST", "/images/create?fromImage=" + UrlEncode(name) + "&tag=" + UrlEncode(tag),
-                      "", 30 * 60);
-    if (response.status >= 400) throw ImageNotFoundError("pull " + image + ": " + ErrorMessage(response));
+    HttpResponse response = http_.Request(
+        "POST", "/images/create?fromImage=" + UrlEncode(name) + "&tag=" + UrlEncode(tag), "",
+        30 * 60);
+    if (response.status >= 400)
+      throw ImageNotFoundError("pull " + image + ": " + ErrorMessage(response));
     // A pull that fails midway still answers 200; the failure is an "error" object in the stream.
     std::istringstream lines(response.body);
     for (std::string line; std::getline(lines, line);) {
@@ -231,7 +233,8 @@ class EngineClient : public EngineApi {
   std::string CreateNetwork(const std::string& name,
                             const std::map<std::string, std::string>& labels) override {
     std::string what = "create network '" + name + "'";
-    HttpResponse response = http_.Request("POST", "/networks/create", NetworkCreateBody(name, labels));
+    HttpResponse response =
+        http_.Request("POST", "/networks/create", NetworkCreateBody(name, labels));
     Expect(response, 201, what);
     return ParseObject(response.body, what)->getValue<std::string>("Id");
   }

@@ -49,7 +49,9 @@ HttpTransport::HttpTransport(Endpoint endpoint) : endpoint_(std::move(endpoint))
     rest = rest.substr(0, rest.find('/'));
     size_t colon = rest.rfind(':');
     tcp_host_ = rest.substr(0, colon);
-    tcp_port_ = colon == std::string::npos ? 2375 : static_cast<uint16_t>(std::stoi(rest.substr(colon + 1)));
+    tcp_port_ = colon == std::string::npos
+                    ? 2375
+                    : static_cast<uint16_t>(std::stoi(rest.substr(colon + 1)));
   } else if (!host.empty() && host.front() == '/') {
     unix_path_ = host;
   } else {
@@ -145,9 +147,9 @@ std::unique_ptr<Poco::Net::HTTPClientSession> HttpTransport::OpenStream(
     if (response.getStatus() != Poco::Net::HTTPResponse::HTTP_OK) {
       std::ostringstream content;
       Poco::StreamCopier::copyStream(*body, content);
-      throw DockerError(operation + ": " +
-                            ErrorMessage({static_cast<int>(response.getStatus()), content.str()}),
-                        static_cast<int>(response.getStatus()));
+      throw DockerError(
+          operation + ": " + ErrorMessage({static_cast<int>(response.getStatus()), content.str()}),
+          static_cast<int>(response.getStatus()));
     }
     return session;
   } catch (const Poco::Exception& error) {

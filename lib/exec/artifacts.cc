@@ -23,7 +23,8 @@ bool Matches(const std::vector<std::string>& patterns, const std::string& relati
 }
 
 /// Relative paths of the regular files and symlinks below `root`, depth first.
-void ListFiles(const std::string& root, const std::string& relative, std::vector<std::string>& out) {
+void ListFiles(const std::string& root, const std::string& relative,
+               std::vector<std::string>& out) {
   std::string dir_path = relative.empty() ? root : root + "/" + relative;
   DIR* dir = opendir(dir_path.c_str());
   if (dir == nullptr) return;
@@ -35,7 +36,7 @@ void ListFiles(const std::string& root, const std::string& relative, std::vector
   closedir(dir);
   for (const std::string& name : names) {
     std::string child = relative.empty() ? name : relative + "/" + name;
-    struct stat info{};
+    struct stat info {};
     if (lstat((root + "/" + child).c_str(), &info) != 0) continue;
     if (S_ISDIR(info.st_mode)) {
       ListFiles(root, child, out);
@@ -75,7 +76,7 @@ ArtifactStats CollectArtifacts(const std::string& job_dir, const std::vector<std
 }
 
 void RestoreArtifacts(const std::string& store_dir, const std::string& job_dir) {
-  struct stat info{};
+  struct stat info {};
   if (stat(store_dir.c_str(), &info) != 0) return;  // that job left no artifacts
   workspace::CopyTree(store_dir, job_dir);
 }

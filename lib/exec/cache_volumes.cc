@@ -13,7 +13,8 @@ std::string Slug(const std::string& text) {
   std::string slug;
   for (char c : text) {
     unsigned char u = static_cast<unsigned char>(c);
-    slug.push_back(std::isalnum(u) || c == '_' || c == '.' ? static_cast<char>(std::tolower(u)) : '-');
+    slug.push_back(std::isalnum(u) || c == '_' || c == '.' ? static_cast<char>(std::tolower(u))
+                                                           : '-');
   }
   return slug.empty() ? "x" : slug;
 }
@@ -44,7 +45,8 @@ std::string KeyHash(const std::vector<std::string>& files, const std::string& so
 }  // namespace
 
 std::vector<CacheVolume> CacheVolumesFor(const Job& job, const std::string& repo_name,
-                                         const std::string& workdir, const std::string& source_dir) {
+                                         const std::string& workdir,
+                                         const std::string& source_dir) {
   std::vector<CacheVolume> volumes;
   for (const CacheSpec& cache : job.caches) {
     if (cache.path.empty()) continue;

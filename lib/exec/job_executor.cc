@@ -65,7 +65,8 @@ class OutputCollector {
     // Whole lines are masked, so a secret split across frames or reads is whole again here.
     std::string masked;
     if (masker_ != nullptr && !masker_->empty()) masked = masker_->Mask(raw);
-    std::string_view line = masker_ != nullptr && !masker_->empty() ? std::string_view(masked) : raw;
+    std::string_view line =
+        masker_ != nullptr && !masker_->empty() ? std::string_view(masked) : raw;
     observer_.OnJobOutput(result_, stream, line);
     if (result_.output.size() + line.size() + 1 > cap_) {
       result_.output_truncated = true;
@@ -100,7 +101,8 @@ std::vector<ScopedContainer> StartServices(const JobLaunch& launch, JobServices&
   for (const Service& service : launch.job.services) {
     if (service.image.empty()) continue;  // the `docker` service: not provided locally yet
     docker::ContainerSpec spec;
-    spec.name = ContainerName(launch.labels.at(docker::kLabelRun), launch.index) + "-" + service.name;
+    spec.name =
+        ContainerName(launch.labels.at(docker::kLabelRun), launch.index) + "-" + service.name;
     spec.image = service.image;
     for (const auto& [name, value] : service.variables) spec.env.push_back(name + "=" + value);
     spec.labels = launch.labels;
@@ -161,7 +163,8 @@ JobResult RunJob(const JobLaunch& launch, JobServices& services) {
 
   docker::ContainerSpec spec = MakeSpec(launch);
   spec.name = ContainerName(launch.labels.at(docker::kLabelRun), launch.index);
-  if (!service_containers.empty()) spec.network_mode = "container:" + service_containers.front().id();
+  if (!service_containers.empty())
+    spec.network_mode = "container:" + service_containers.front().id();
   ScopedContainer container(engine, services.tracker, log, engine.CreateContainer(spec));
   log.debug("job '{}': created container {}", launch.job.name, container.id().substr(0, 12));
 
@@ -199,9 +202,8 @@ JobResult RunJob(const JobLaunch& launch, JobServices& services) {
   });
   std::thread pump([&] {
     try {
-      stream->Pump([&](docker::StreamKind kind, std::string_view data) {
-        collector.Chunk(kind, data);
-      });
+      stream->Pump(
+          [&](docker::StreamKind kind, std::string_view data) { collector.Chunk(kind, data); });
     } catch (const std::exception& error) {
       log.warn("job '{}': output stream ended early: {}", launch.job.name, error.what());
     }
@@ -294,7 +296,8 @@ JobResult RunJob(const JobLaunch& launch, JobServices& services) {
     result.reason = "cancelled";
   } else if (!exit_code) {
     // The daemon went away mid-job: the machine failed, not the job (exit 3).
-    throw DockerError("lost track of the container of job '" + launch.job.name + "': " + wait_error);
+    throw DockerError("lost track of the container of job '" + launch.job.name +
+                      "': " + wait_error);
   } else if (*exit_code == 0) {
     result.outcome = JobOutcome::kPassed;
   } else {

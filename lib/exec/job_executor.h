@@ -20,8 +20,8 @@ namespace pipeline::exec {
 struct JobLaunch {
   Job job;
   size_t index = 0;
-  std::string workspace_host_dir;  ///< the job's own copy of the snapshot
-  std::string workspace_target;    ///< where it is mounted, also the working directory
+  std::string workspace_host_dir;           ///< the job's own copy of the snapshot
+  std::string workspace_target;             ///< where it is mounted, also the working directory
   std::vector<docker::Mount> extra_mounts;  ///< e.g. the user's git objects, read-only
   std::vector<std::string> env;
   std::map<std::string, std::string> labels;

@@ -39,7 +39,9 @@ std::string BuildJobScript(const Job& job) {
     if (bitbucket) {
       out += "BITBUCKET_EXIT_CODE=$__dp_status\nexport BITBUCKET_EXIT_CODE\n";
     } else {
-      out += "if [ \"$__dp_status\" -eq 0 ]; then CI_JOB_STATUS=success; else CI_JOB_STATUS=failed; fi\n";
+      out +=
+          "if [ \"$__dp_status\" -eq 0 ]; then CI_JOB_STATUS=success; else CI_JOB_STATUS=failed; "
+          "fi\n";
       out += "export CI_JOB_STATUS\n";
     }
     out += "(\nset -e\n";
@@ -57,9 +59,10 @@ std::vector<std::string> JobCommand(const Job& job) {
   std::string script = BuildJobScript(job);
   if (job.script_style != ScriptStyle::kBitbucket) return {"/bin/sh", "-c", script};
   // Bitbucket runs the script with bash when the image has it, else with sh.
-  return {"/bin/sh", "-c",
-          "if command -v bash >/dev/null 2>&1; then exec bash -c \"$1\"; fi; exec /bin/sh -c \"$1\"",
-          "docker-pipeline", script};
+  return {
+      "/bin/sh", "-c",
+      "if command -v bash >/dev/null 2>&1; then exec bash -c \"$1\"; fi; exec /bin/sh -c \"$1\"",
+      "docker-pipeline", script};
 }
 
 }  // namespace pipeline::exec

@@ -48,8 +48,8 @@ DeadManReaper::DeadManReaper(const std::vector<std::string>& command,
   }
   lifeline_ = lifeline[1];
   std::vector<std::string> argv_strings = command;
-  for (const std::string& arg : {endpoint.host, run_id, run_dir, std::to_string(lifeline[0]),
-                                 std::to_string(ready[1])}) {
+  for (const std::string& arg :
+       {endpoint.host, run_id, run_dir, std::to_string(lifeline[0]), std::to_string(ready[1])}) {
     argv_strings.push_back(arg);
   }
   std::vector<char*> argv;
@@ -79,8 +79,8 @@ DeadManReaper::DeadManReaper(const std::vector<std::string>& command,
   }
   pollfd wait_for{ready[0], POLLIN, 0};
   char answer = 0;
-  bool armed = poll(&wait_for, 1, kArmTimeoutMs) == 1 && read(ready[0], &answer, 1) == 1 &&
-               answer == kArmed;
+  bool armed =
+      poll(&wait_for, 1, kArmTimeoutMs) == 1 && read(ready[0], &answer, 1) == 1 && answer == kArmed;
   close(ready[0]);
   if (!armed) {
     close(lifeline_);
@@ -116,7 +116,8 @@ int RunReaper(const docker::Endpoint& endpoint, const std::string& run_id,
   } while (n < 0 && errno == EINTR);
   if (n == 1 && byte == kDone) return 0;
   // The runner is gone without saying it cleaned up: do it for it.
-  auto log = std::make_shared<spdlog::logger>("reaper", std::make_shared<spdlog::sinks::null_sink_mt>());
+  auto log =
+      std::make_shared<spdlog::logger>("reaper", std::make_shared<spdlog::sinks::null_sink_mt>());
   // A second pass a moment later catches a create the daemon was still working on when the
   // runner died; more passes only while something is still there or the daemon did not answer.
   for (int pass = 0; pass < 5; ++pass) {

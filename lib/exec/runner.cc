@@ -3,13 +3,13 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <chrono>
 #include <condition_variable>
 #include <cstdlib>
+#include <cstring>
 #include <exception>
+#include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -18,10 +18,12 @@
 
 #include "exec/artifacts.h"
 #include "exec/cache_volumes.h"
+#include "exec/images.h"
 #include "exec/job_env.h"
 #include "exec/job_executor.h"
 #include "exec/owner.h"
 #include "exec/reaper.h"
+#include "exec/run_files.h"
 #include "exec/scoped_container.h"
 #include "exec/secret_masker.h"
 #include "model/glob.h"
@@ -34,121 +36,7 @@ namespace {
 
 using SteadyClock = std::chrono::steady_clock;
 
-/// Makes sure every image the plan uses is there before anything starts, so a missing image
-/// fails the run with exit 3 instead of failing one job halfway through.
-void EnsureImages(const Plan& plan, const RunOptions& options, docker::EngineApi& engine,
-                  spdlog::logger& log) {
-  std::vector<std::pair<std::string, const Job*>> wanted;
-  for (const PlannedJob& planned : plan.jobs) {
-    wanted.emplace_back(planned.job.image, &planned.job);
-    for (const Service& service : planned.job.services) {
-      if (!service.image.empty()) wanted.emplace_back(service.image, &planned.job);
-    }
-  }
-  std::set<std::string> seen;
-  for (const auto& [image, job] : wanted) {
-    if (!seen.insert(image).second) continue;
-    bool present = engine.ImageExists(image);
-    if (present && options.pull != PullPolicy::kAlways) continue;
-    if (!present && options.pull == PullPolicy::kNever) {
-      throw ImageNotFoundError("image '" + image + "' of job '" + job->name +
-                               "' is not present locally and --pull never forbids pulling it");
-    }
-    log.info("pulling image {}", image);
-    try {
-      engine.PullImage(image);
-    } catch (const DockerError& error) {
-      if (present) {
-        log.warn("could not pull {}, using the local copy: {}", image, error.what());
-        continue;
-      }
-      throw ImageNotFoundError("image '" + image + "' of job '" + job->name +
-                               "' is not present locally and could not be pulled: " +
-                               error.what());
-    }
-  }
-}
-
-constexpr const char* kRunDirPrefix = "docker-pipeline-";
 constexpr const char* kGitObjectsInContainer = "/opt/docker-pipeline/git-objects";
-constexpr const char* kOwnerFile = "/.owner";
-
-}  // namespace
-
-std::string DefaultArtifactStore() {
-  const char* state = std::getenv("XDG_STATE_HOME");
-  const char* home = std::getenv("HOME");
-  std::string base = state != nullptr && *state != '\0' ? state
-                     : home != nullptr               ? std::string(home) + "/.local/state"
-                                                     : DefaultWorkRoot();
-  return base + "/docker-pipeline/artifacts";
-}
-
-/// Removes kept artifacts of runs older than `retention`.
-static void ExpireArtifacts(const std::string& store, std::chrono::hours retention, spdlog::logger& log) {
-  namespace fs = std::filesystem;
-  std::error_code error;
-  if (store.empty() || !fs::is_directory(store, error)) return;
-  auto cutoff = fs::file_time_type::clock::now() - retention;
-  for (const fs::directory_entry& run : fs::directory_iterator(store, error)) {
-    if (run.last_write_time(error) >= cutoff || error) continue;
-    try {
-      workspace::RemoveTree(run.path().string());
-      log.debug("removed expired artifacts {}", run.path().string());
-    } catch (const Error& failure) {
-      log.warn("could not remove expired artifacts {}: {}", run.path().string(), failure.what());
-    }
-  }
-}
-
-std::string DefaultWorkRoot() {
-  const char* tmp = std::getenv("TMPDIR");
-  return (tmp != nullptr && *tmp != '\0') ? tmp : "/tmp";
-}
-
-size_t SweepWorkspaces(const std::string& work_root, spdlog::logger& log) {
-  DIR* dir = opendir(work_root.c_str());
-  if (dir == nullptr) return 0;
-  std::vector<std::string> stale;
-  while (dirent* entry = readdir(dir)) {
-    std::string name = entry->d_name;
-    if (name.rfind(kRunDirPrefix, 0) != 0) continue;
-    std::ifstream owner_file(work_root + "/" + name + kOwnerFile);
-    std::string owner;
-    if (std::getline(owner_file, owner) && !exec::OwnerIsAlive(owner)) {
-      stale.push_back(work_root + "/" + name);
-    }
-  }
-  closedir(dir);
-  size_t removed = 0;
-  for (const std::string& path : stale) {
-    try {
-      workspace::RemoveTree(path);
-      log.info("removed leftover workspace {}", path);
-      ++removed;
-    } catch (const Error& error) {
-      log.warn("could not remove leftover workspace {}: {}", path, error.what());
-    }
-  }
-  return removed;
-}
-
-namespace {
-
-/// The repository's run counter (BITBUCKET_BUILD_NUMBER), kept beside its git directory.
-uint64_t NextBuildNumber(const std::string& repo_root, spdlog::logger& log) {
-  std::string dir = repo_root + "/.git/docker-pipeline";
-  std::string path = dir + "/build-number";
-  uint64_t number = 0;
-  std::ifstream(path) >> number;
-  ++number;
-  if (mkdir(dir.c_str(), 0755) == 0 || errno == EEXIST) {
-    std::ofstream(path) << number << "\n";
-  } else {
-    log.debug("no build counter at {}: {}", path, std::strerror(errno));
-  }
-  return number;
-}
 
 /// A job's directory name: its index and a file-name-safe form of its name.
 std::string JobDirName(size_t index, const std::string& name) {
@@ -164,9 +52,9 @@ std::string JobDirName(size_t index, const std::string& name) {
 /// Schedules the plan's jobs as a DAG and collects their results.
 class Scheduler {
  public:
-  Scheduler(const Plan& plan, const Source& source, const RunOptions& options,
-            RunContext& context, RunResult& result, const std::string& source_dir,
-            const std::string& run_dir, Clock::time_point images_ready)
+  Scheduler(const Plan& plan, const Source& source, const RunOptions& options, RunContext& context,
+            RunResult& result, const std::string& source_dir, const std::string& run_dir,
+            Clock::time_point images_ready)
       : plan_(plan),
         source_(source),
         options_(options),
@@ -277,9 +165,8 @@ class Scheduler {
             exec::RestoreArtifacts(ArtifactDir(earlier), launch.workspace_host_dir);
           }
         }
-        for (const exec::CacheVolume& cache :
-             exec::CacheVolumesFor(planned.job, source_.repo_name, launch.workspace_target,
-                                   source_dir_)) {
+        for (const exec::CacheVolume& cache : exec::CacheVolumesFor(
+                 planned.job, source_.repo_name, launch.workspace_target, source_dir_)) {
           context_.engine.CreateVolume(cache.volume, {{docker::kLabelTool, docker::kToolName},
                                                       {docker::kLabelCache, cache.cache}});
           launch.extra_mounts.push_back({cache.volume, cache.target, false});
@@ -322,8 +209,8 @@ class Scheduler {
     if (!stopping_ && job_result.Fails()) {
       // Without fail-fast, jobs already running (a parallel group's others) may finish first.
       Stop("job '" + planned.job.name + "' failed", planned.job.stop_running_on_failure
-                                                         ? CancelToken::Level::kGraceful
-                                                         : CancelToken::Level::kNone);
+                                                        ? CancelToken::Level::kGraceful
+                                                        : CancelToken::Level::kNone);
     }
     changed_.notify_all();
   }
@@ -453,19 +340,19 @@ RunResult RunPlan(const Plan& plan, const Source& source, const RunOptions& opti
   } catch (const DockerError& error) {
     log.warn("could not sweep leftovers of earlier runs: {}", error.what());
   }
-  EnsureImages(plan, options, context.engine, log);
+  exec::EnsureImages(plan, options, context.engine, log);
   Clock::time_point images_ready = Clock::now();
 
   std::string work_root = options.work_root.empty() ? DefaultWorkRoot() : options.work_root;
   SweepWorkspaces(work_root, log);
-  ExpireArtifacts(options.artifact_store, options.artifact_retention, log);
-  workspace::ScopedDirectory run_dir(work_root + "/" + kRunDirPrefix + result.run_id);
+  exec::ExpireArtifacts(options.artifact_store, options.artifact_retention, log);
+  workspace::ScopedDirectory run_dir(work_root + "/" + exec::kRunDirPrefix + result.run_id);
   std::string source_dir = run_dir.path() + "/source";
   if (mkdir(run_dir.path().c_str(), 0700) != 0) {
     throw EnvironmentError("cannot create the run's workspace " + run_dir.path() + ": " +
                            std::strerror(errno));
   }
-  std::ofstream(run_dir.path() + kOwnerFile) << exec::CurrentOwner() << "\n";
+  std::ofstream(run_dir.path() + exec::kOwnerFile) << exec::CurrentOwner() << "\n";
   // Armed before anything is created: if this process is killed from here on, it cleans up.
   std::optional<exec::DeadManReaper> reaper;
   if (!options.reaper_command.empty()) {
@@ -473,8 +360,9 @@ RunResult RunPlan(const Plan& plan, const Source& source, const RunOptions& opti
                    run_dir.path());
   }
   workspace::SnapshotStats stats =
-      source.commit.empty() ? workspace::SnapshotWorkTree(source.repo_root, source_dir)
-                            : workspace::SnapshotCommit(source.repo_root, source.commit, source_dir);
+      source.commit.empty()
+          ? workspace::SnapshotWorkTree(source.repo_root, source_dir)
+          : workspace::SnapshotCommit(source.repo_root, source.commit, source_dir);
   log.debug("snapshot: {} files, {} bytes in {}", stats.files, stats.bytes, source_dir);
   // Bitbucket's clone dir is a git repository at the run's commit; borrow the user's objects.
   std::string git_objects;
@@ -490,11 +378,12 @@ RunResult RunPlan(const Plan& plan, const Source& source, const RunOptions& opti
   Scheduler scheduler(plan, source, options, context, result, source_dir, run_dir.path(),
                       images_ready);
   if (!git_objects.empty()) scheduler.set_git_objects(git_objects);
-  scheduler.set_build_number(NextBuildNumber(source.repo_root, log));
+  scheduler.set_build_number(exec::NextBuildNumber(source.repo_root, log));
   bool any_changesets = std::any_of(plan.jobs.begin(), plan.jobs.end(), [](const PlannedJob& p) {
     return !p.job.changeset_includes.empty();
   });
-  if (any_changesets) scheduler.set_changed_files(workspace::ChangedFiles(source.repo_root, source.commit));
+  if (any_changesets)
+    scheduler.set_changed_files(workspace::ChangedFiles(source.repo_root, source.commit));
   scheduler.Run();
 
   // Belt and braces: anything a handle could not remove is found again by its run label.

@@ -26,7 +26,10 @@ ScopedContainer::ScopedContainer(docker::EngineApi& engine, ObjectTracker& track
 }
 
 ScopedContainer::ScopedContainer(ScopedContainer&& other) noexcept
-    : engine_(other.engine_), tracker_(other.tracker_), log_(other.log_), id_(std::move(other.id_)) {
+    : engine_(other.engine_),
+      tracker_(other.tracker_),
+      log_(other.log_),
+      id_(std::move(other.id_)) {
   other.id_.clear();
 }
 

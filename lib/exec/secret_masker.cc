@@ -4,7 +4,6 @@
 #include <cctype>
 #include <cstdint>
 
-
 namespace pipeline::exec {
 namespace {
 
@@ -34,8 +33,7 @@ void AddNeedle(std::vector<std::string>& needles, std::string needle) {
 }  // namespace
 
 std::string Base64(std::string_view data) {
-  static const char* kAlphabet =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  static const char* kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string out;
   size_t i = 0;
   for (; i + 2 < data.size(); i += 3) {
@@ -84,7 +82,8 @@ std::string SecretMasker::Mask(std::string_view text) const {
   bool any = false;
   for (const std::string& needle : needles_) {
     // Every start position, so overlapping and self-overlapping matches are all found.
-    for (size_t at = text.find(needle); at != std::string_view::npos; at = text.find(needle, at + 1)) {
+    for (size_t at = text.find(needle); at != std::string_view::npos;
+         at = text.find(needle, at + 1)) {
       std::fill(hidden.begin() + static_cast<long>(at),
                 hidden.begin() + static_cast<long>(at + needle.size()), true);
       any = true;

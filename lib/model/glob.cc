@@ -25,8 +25,8 @@ std::vector<std::string> ExpandBraces(const std::string& pattern) {
   size_t start = open + 1;
   commas.push_back(close);
   for (size_t comma : commas) {
-    std::string alternative = pattern.substr(0, open) + pattern.substr(start, comma - start) +
-                              pattern.substr(close + 1);
+    std::string alternative =
+        pattern.substr(0, open) + pattern.substr(start, comma - start) + pattern.substr(close + 1);
     for (std::string& more : ExpandBraces(alternative)) expanded.push_back(std::move(more));
     start = comma + 1;
   }

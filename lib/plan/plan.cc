@@ -23,10 +23,9 @@ std::vector<const Job*> SelectJobs(const Pipeline& pipeline, const Selection& se
   std::vector<const Job*> all;
   std::set<std::string> blocked;  // after a blocking manual job that is not run
   for (const Job& job : pipeline.jobs) {
-    bool needs_blocked = job.needs && std::any_of(job.needs->begin(), job.needs->end(),
-                                                  [&](const std::string& need) {
-                                                    return blocked.count(need) != 0;
-                                                  });
+    bool needs_blocked =
+        job.needs && std::any_of(job.needs->begin(), job.needs->end(),
+                                 [&](const std::string& need) { return blocked.count(need) != 0; });
     bool asked = selection.run_manual || !selection.only_jobs.empty();
     // Manual jobs run only when asked for, as a click in the CI's web page would.
     if ((job.manual && !asked) || needs_blocked) {
@@ -170,8 +169,8 @@ Plan MakePlan(const Pipeline& pipeline, const Selection& selection) {
     for (size_t i = 0; i < jobs.size(); ++i) {
       if (missing[i] != 0) stuck.push_back(i);
     }
-    throw PlanError(pipeline.file + ": the jobs' needs form a cycle: " +
-                    DescribeCycle(jobs, deps, stuck));
+    throw PlanError(pipeline.file +
+                    ": the jobs' needs form a cycle: " + DescribeCycle(jobs, deps, stuck));
   }
 
   Plan plan;

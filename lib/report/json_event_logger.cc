@@ -16,9 +16,9 @@ class JsonEventLogger : public RunObserver {
 
   void OnRunStarted(const RunResult& run) override {
     run_id_ = run.run_id;
-    Emit("run_started", "", ",\"pipeline\":" + JsonString(run.pipeline_file) +
-                                ",\"commit\":" + JsonString(run.commit) +
-                                ",\"jobs\":" + std::to_string(run.jobs.size()));
+    Emit("run_started", "",
+         ",\"pipeline\":" + JsonString(run.pipeline_file) + ",\"commit\":" +
+             JsonString(run.commit) + ",\"jobs\":" + std::to_string(run.jobs.size()));
   }
 
   void OnJobStarted(const JobResult& job) override {
@@ -56,8 +56,8 @@ class JsonEventLogger : public RunObserver {
 
  private:
   void Emit(const char* event, const std::string& job, const std::string& fields) {
-    std::string line = "{\"time\":" + JsonString(IsoTime(Clock::now())) + ",\"event\":\"" +
-                       event + "\",\"run\":" + JsonString(run_id_);
+    std::string line = "{\"time\":" + JsonString(IsoTime(Clock::now())) + ",\"event\":\"" + event +
+                       "\",\"run\":" + JsonString(run_id_);
     if (!job.empty()) line += ",\"job\":" + JsonString(job);
     line += fields + "}";
     log_->info("{}", line);

@@ -38,7 +38,8 @@ std::string RenderJsonReport(const RunResult& run) {
             ", \"allowed_failure\": " + (job.allowed_failure ? "true" : "false") +
             ", \"oom_killed\": " + (job.oom_killed ? "true" : "false") +
             ", \"reason\": " + JsonString(job.reason) + ", \"queued\": " + TimeOrNull(job.queued) +
-            ", \"pulled\": " + TimeOrNull(job.pulled) + ", \"started\": " + TimeOrNull(job.started) +
+            ", \"pulled\": " + TimeOrNull(job.pulled) +
+            ", \"started\": " + TimeOrNull(job.started) +
             ", \"finished\": " + TimeOrNull(job.finished) +
             ", \"duration_seconds\": " + std::to_string(job.seconds()) +
             ", \"peak_memory_bytes\": " + std::to_string(job.peak_memory_bytes) +
@@ -54,8 +55,8 @@ std::string RenderJsonReport(const RunResult& run) {
          ",\n  \"exit_code\": " + std::to_string(static_cast<int>(run.exit_code())) +
          ",\n  \"interrupted\": " + (run.interrupted ? "true" : "false") +
          ",\n  \"timed_out\": " + (run.timed_out ? "true" : "false") +
-         ",\n  \"environment_error\": " + JsonString(run.environment_error) +
-         ",\n  \"jobs\": [\n" + jobs + "\n  ]\n}\n";
+         ",\n  \"environment_error\": " + JsonString(run.environment_error) + ",\n  \"jobs\": [\n" +
+         jobs + "\n  ]\n}\n";
 }
 
 std::shared_ptr<RunObserver> MakeJsonReportWriter(const std::string& path) {

@@ -4,8 +4,8 @@
 #include <cctype>
 #include <cerrno>
 #include <chrono>
-#include <cstring>
 #include <cstdio>
+#include <cstring>
 #include <map>
 #include <set>
 #include <string>
@@ -52,17 +52,19 @@ std::string RenderCase(const JobResult& job, const std::string& classname) {
     std::string type = job.oom_killed ? "out of memory" : ToString(job.outcome);
     std::string message = job.reason.empty() ? type : job.reason;
     xml += "      <failure message=\"" + XmlEscape(message) + "\" type=\"" + XmlEscape(type) +
-           "\">" + XmlEscape("exit code " + std::to_string(job.exit_code) + "\n" +
-                             Tail(job.output, kFailureTailLines)) +
+           "\">" +
+           XmlEscape("exit code " + std::to_string(job.exit_code) + "\n" +
+                     Tail(job.output, kFailureTailLines)) +
            "</failure>\n";
   } else if (job.allowed_failure) {
-    xml += "      <properties><property name=\"allowed_failure\" value=\"" +
-           XmlEscape(job.reason) + "\"/></properties>\n";
+    xml += "      <properties><property name=\"allowed_failure\" value=\"" + XmlEscape(job.reason) +
+           "\"/></properties>\n";
   }
   if (!job.output.empty()) {
     std::string out = job.output.size() > kSystemOutCap
                           ? "[... " + std::to_string(job.output.size() - kSystemOutCap) +
-                                " bytes cut ...]\n" + job.output.substr(job.output.size() - kSystemOutCap)
+                                " bytes cut ...]\n" +
+                                job.output.substr(job.output.size() - kSystemOutCap)
                           : job.output;
     if (job.output_truncated) out += "[output truncated]\n";
     xml += "      <system-out>" + XmlEscape(out) + "</system-out>\n";
@@ -71,7 +73,8 @@ std::string RenderCase(const JobResult& job, const std::string& classname) {
 }
 
 /// The stages in the order their first job appears in the plan, with their jobs.
-std::vector<std::pair<std::string, std::vector<const JobResult*>>> GroupByStage(const RunResult& run) {
+std::vector<std::pair<std::string, std::vector<const JobResult*>>> GroupByStage(
+    const RunResult& run) {
   std::vector<std::pair<std::string, std::vector<const JobResult*>>> stages;
   for (const JobResult& job : run.jobs) {
     auto it = std::find_if(stages.begin(), stages.end(),

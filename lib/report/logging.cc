@@ -15,14 +15,13 @@ namespace {
 class JsonFormatter : public spdlog::formatter {
  public:
   void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
-    std::string line = "{\"time\":" + report::JsonString(report::IsoTime(msg.time)) +
-                       ",\"event\":\"log\",\"level\":" +
-                       report::JsonString(
-                           std::string_view(spdlog::level::to_string_view(msg.level).data(),
+    std::string line =
+        "{\"time\":" + report::JsonString(report::IsoTime(msg.time)) +
+        ",\"event\":\"log\",\"level\":" +
+        report::JsonString(std::string_view(spdlog::level::to_string_view(msg.level).data(),
                                             spdlog::level::to_string_view(msg.level).size())) +
-                       ",\"message\":" +
-                       report::JsonString(std::string_view(msg.payload.data(), msg.payload.size())) +
-                       "}\n";
+        ",\"message\":" +
+        report::JsonString(std::string_view(msg.payload.data(), msg.payload.size())) + "}\n";
     dest.append(line.data(), line.data() + line.size());
   }
   std::unique_ptr<spdlog::formatter> clone() const override {

@@ -41,7 +41,8 @@ std::string MakeCloneRepository(const std::string& repo_root, const std::string&
   std::string objects = std::string(git_repository_commondir(source.get())) + "objects";
 
   git_repository* clone_raw = nullptr;
-  if (git_repository_init(&clone_raw, dest.c_str(), 0) != 0) ThrowGitError("create a clone in " + dest);
+  if (git_repository_init(&clone_raw, dest.c_str(), 0) != 0)
+    ThrowGitError("create a clone in " + dest);
   Repository clone(clone_raw);
   std::string git_dir = git_repository_path(clone.get());
   if (!git_dir.empty() && git_dir.back() == '/') git_dir.pop_back();
@@ -51,7 +52,8 @@ std::string MakeCloneRepository(const std::string& repo_root, const std::string&
   WriteAlternates(git_dir, objects);
   clone.reset();
   clone_raw = nullptr;
-  if (git_repository_open(&clone_raw, dest.c_str()) != 0) ThrowGitError("open the clone in " + dest);
+  if (git_repository_open(&clone_raw, dest.c_str()) != 0)
+    ThrowGitError("open the clone in " + dest);
   clone.reset(clone_raw);
 
   git_oid oid;
@@ -72,11 +74,13 @@ std::string MakeCloneRepository(const std::string& repo_root, const std::string&
   if (!branch.empty()) {
     git_reference* ref = nullptr;
     std::string name = "refs/heads/" + branch;
-    if (git_reference_create(&ref, clone.get(), name.c_str(), &oid, 1, "docker-pipeline clone") != 0) {
+    if (git_reference_create(&ref, clone.get(), name.c_str(), &oid, 1, "docker-pipeline clone") !=
+        0) {
       ThrowGitError("create " + name + " in the clone");
     }
     git_reference_free(ref);
-    if (git_repository_set_head(clone.get(), name.c_str()) != 0) ThrowGitError("set the clone's HEAD");
+    if (git_repository_set_head(clone.get(), name.c_str()) != 0)
+      ThrowGitError("set the clone's HEAD");
   } else if (git_repository_set_head_detached(clone.get(), &oid) != 0) {
     ThrowGitError("set the clone's HEAD");
   }

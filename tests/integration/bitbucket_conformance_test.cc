@@ -133,7 +133,7 @@ TEST_F(BitbucketCacheTest, CachesSurviveBetweenRunsUntilCleared) {
   // A changed key file starts a fresh cache for `deps`; `node` is kept.
   repo.Write("lock.txt", "v2\n");
   ProcessResult third = RunCli(repo.path(), {"run"});
-  EXPECT_THAT(third.out, HasSubstr("Fill | kept"));  // node_modules/stamp
+  EXPECT_THAT(third.out, HasSubstr("Fill | kept"));   // node_modules/stamp
   EXPECT_THAT(third.out, HasSubstr("No such file"));  // deps/stamp is gone with the old key
   ProcessResult cleared = RunCli(repo.path(), {"cache", "clear"});
   EXPECT_THAT(cleared.out, HasSubstr("removed 3 cache volumes"));

@@ -19,8 +19,9 @@ class CancelTest : public CliTest {
   /// `signals` (one after another, `gap` apart).
   ProcessResult RunAndSignal(const std::vector<int>& signals, std::chrono::milliseconds gap,
                              const std::string& script = "sleep 60") {
-    TempRepo repo({{".pipeline.yml", Pipeline("sleeper:\n  script: ['echo started', '" + script +
-                                              "']\nnext:\n  stage: deploy\n  script: [echo next]\n")}});
+    TempRepo repo(
+        {{".pipeline.yml", Pipeline("sleeper:\n  script: ['echo started', '" + script +
+                                    "']\nnext:\n  stage: deploy\n  script: [echo next]\n")}});
     RunSpec spec;
     spec.cwd = repo.path();
     spec.args = {"run"};
@@ -50,8 +51,8 @@ TEST_F(CancelTest, SigtermBehavesLikeCtrlC) {
 
 TEST_F(CancelTest, ASecondCtrlCStopsAtOnceEvenIfTheJobIgnoresSigterm) {
   // The job traps TERM, so only the second Ctrl-C (SIGKILL) ends it before the 10 s grace period.
-  ProcessResult run = RunAndSignal({SIGINT, SIGINT}, std::chrono::milliseconds(300),
-                                   "trap \"\" TERM; sleep 60");
+  ProcessResult run =
+      RunAndSignal({SIGINT, SIGINT}, std::chrono::milliseconds(300), "trap \"\" TERM; sleep 60");
   EXPECT_EQ(run.exit_code, 130) << run.all();
 }
 

@@ -24,8 +24,8 @@ std::chrono::milliseconds WaitUntilClean(std::chrono::seconds limit) {
   auto start = std::chrono::steady_clock::now();
   while (std::chrono::steady_clock::now() - start < limit) {
     if (LeftoverObjects().empty()) {
-      return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
-                                                                    start);
+      return std::chrono::duration_cast<std::chrono::milliseconds>(
+          std::chrono::steady_clock::now() - start);
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
@@ -54,7 +54,8 @@ void PlantLeftover(const std::string& run_id) {
 class CleanupTest : public CliTest {};
 
 TEST_F(CleanupTest, TheReaperRemovesAKilledRunnersObjectsWithinSeconds) {
-  TempRepo repo({{".pipeline.yml", Pipeline("sleeper:\n  script: ['echo started', 'sleep 60']\n")}});
+  TempRepo repo(
+      {{".pipeline.yml", Pipeline("sleeper:\n  script: ['echo started', 'sleep 60']\n")}});
   RunSpec spec;
   spec.cwd = repo.path();
   spec.args = {"run"};
@@ -112,7 +113,8 @@ TEST_F(CleanupTest, PruneRemovesLeftoversOfDeadRuns) {
 }
 
 TEST_F(CleanupTest, PruneLeavesALiveRunAlone) {
-  TempRepo repo({{".pipeline.yml", Pipeline("sleeper:\n  script: ['echo started', 'sleep 60']\n")}});
+  TempRepo repo(
+      {{".pipeline.yml", Pipeline("sleeper:\n  script: ['echo started', 'sleep 60']\n")}});
   RunSpec spec;
   spec.cwd = repo.path();
   spec.args = {"run"};

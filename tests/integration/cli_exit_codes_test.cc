@@ -22,9 +22,10 @@ TEST_F(ExitCodeTest, ZeroWhenEveryJobPasses) {
 }
 
 TEST_F(ExitCodeTest, OneWhenAJobFailsAndLaterStagesAreSkipped) {
-  TempRepo repo({{".pipeline.yml", Pipeline("build:\n  stage: build\n  script:\n"
-                                            "    - echo before\n    - exit 7\n    - echo never\n"
-                                            "deploy:\n  stage: deploy\n  script: [echo deployed]\n")}});
+  TempRepo repo(
+      {{".pipeline.yml", Pipeline("build:\n  stage: build\n  script:\n"
+                                  "    - echo before\n    - exit 7\n    - echo never\n"
+                                  "deploy:\n  stage: deploy\n  script: [echo deployed]\n")}});
   ProcessResult run = RunCli(repo.path(), {"run"});
   EXPECT_EQ(run.exit_code, 1) << run.all();
   EXPECT_THAT(run.out, HasSubstr("| before"));
@@ -35,9 +36,10 @@ TEST_F(ExitCodeTest, OneWhenAJobFailsAndLaterStagesAreSkipped) {
 }
 
 TEST_F(ExitCodeTest, ZeroWhenTheFailingJobIsAllowedToFail) {
-  TempRepo repo({{".pipeline.yml", Pipeline("flaky:\n  stage: build\n  allow_failure: true\n"
-                                            "  script: [exit 3]\n"
-                                            "after:\n  stage: test\n  script: [echo still ran]\n")}});
+  TempRepo repo(
+      {{".pipeline.yml", Pipeline("flaky:\n  stage: build\n  allow_failure: true\n"
+                                  "  script: [exit 3]\n"
+                                  "after:\n  stage: test\n  script: [echo still ran]\n")}});
   ProcessResult run = RunCli(repo.path(), {"run"});
   EXPECT_EQ(run.exit_code, 0) << run.all();
   EXPECT_THAT(run.out, HasSubstr("failed (allowed)"));

@@ -3,9 +3,9 @@
 
 #include <gtest/gtest.h>
 
-#include <string>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <string>
 
 #include "integration/cli_harness.h"
 #include "integration/daemon.h"

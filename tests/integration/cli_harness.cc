@@ -157,7 +157,8 @@ std::vector<std::string> LeftoverObjects() {
   auto engine = docker::MakeEngineClient(docker::Endpoint{});
   std::string label = std::string(docker::kLabelTool) + "=" + docker::kToolName;
   std::vector<std::string> names;
-  for (const auto& object : engine->ListContainers(label)) names.push_back("container " + object.name);
+  for (const auto& object : engine->ListContainers(label))
+    names.push_back("container " + object.name);
   for (const auto& object : engine->ListNetworks(label)) names.push_back("network " + object.name);
   for (const auto& object : engine->ListVolumes(label)) names.push_back("volume " + object.name);
   return names;

@@ -41,9 +41,10 @@ struct ProcessResult {
 struct RunSpec {
   std::vector<std::string> args;  ///< after the binary
   std::string cwd;
-  std::map<std::string, std::string> env;  ///< added to (or, with an empty value, removed from) ours
-  std::string program;                     ///< empty: the docker-pipeline binary under test
-  std::chrono::seconds limit{120};         ///< killed (and the test fails) past it
+  std::map<std::string, std::string>
+      env;                          ///< added to (or, with an empty value, removed from) ours
+  std::string program;              ///< empty: the docker-pipeline binary under test
+  std::chrono::seconds limit{120};  ///< killed (and the test fails) past it
   /// Called once after start with the child's pid, with the output so far available through
   /// `output_so_far`; used to send signals mid-run.
   std::function<void(int pid, const std::function<std::string()>& output_so_far)> during;

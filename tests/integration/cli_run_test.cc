@@ -37,8 +37,9 @@ size_t IndexOfLine(const std::string& text, const std::string& needle) {
 }
 
 TEST_F(RunTest, CommandsAreEchoedAndRunInOneShell) {
-  TempRepo repo({{".pipeline.yml", Pipeline("job:\n  before_script: [cd /tmp]\n"
-                                            "  script:\n    - X=kept\n    - echo \"$X in $(pwd)\"\n")}});
+  TempRepo repo(
+      {{".pipeline.yml", Pipeline("job:\n  before_script: [cd /tmp]\n"
+                                  "  script:\n    - X=kept\n    - echo \"$X in $(pwd)\"\n")}});
   ProcessResult run = RunCli(repo.path(), {"run"});
   ASSERT_EQ(run.exit_code, 0) << run.all();
   EXPECT_THAT(run.out, HasSubstr("job | + cd /tmp"));
@@ -80,8 +81,8 @@ TEST_F(RunTest, TheWorkspaceIsTheWorkTreeWithUncommittedEditsAndUntrackedFiles) 
 }
 
 TEST_F(RunTest, CommitModeRunsExactlyThatCommitIgnoringTheDirtyTree) {
-  TempRepo repo({{".pipeline.yml", Pipeline("job:\n  script: [cat file.txt]\n")},
-                 {"file.txt", "first\n"}});
+  TempRepo repo(
+      {{".pipeline.yml", Pipeline("job:\n  script: [cat file.txt]\n")}, {"file.txt", "first\n"}});
   std::string first = repo.Commit("first");
   repo.Write("file.txt", "second\n");
   repo.Commit("second");
@@ -94,24 +95,26 @@ TEST_F(RunTest, CommitModeRunsExactlyThatCommitIgnoringTheDirtyTree) {
 
 TEST_F(RunTest, JobsOfOneStageRunInParallel) {
   // In the event stream, both jobs must have started before either finished.
-  TempRepo repo({{".pipeline.yml", Pipeline("left:\n  script: ['sleep 2', 'echo left done']\n"
-                                            "right:\n  script: ['sleep 2', 'echo right done']\n")}});
+  TempRepo repo(
+      {{".pipeline.yml", Pipeline("left:\n  script: ['sleep 2', 'echo left done']\n"
+                                  "right:\n  script: ['sleep 2', 'echo right done']\n")}});
   ProcessResult run = RunCli(repo.path(), {"run", "--log-format", "json"});
   ASSERT_EQ(run.exit_code, 0) << run.all();
   size_t first_finished = IndexOfLine(run.out, "\"job_finished\"");
   std::vector<std::string> starts = LinesWith(run.out, "\"event\":\"job_started\"");
   ASSERT_EQ(starts.size(), 2u) << run.out;
   EXPECT_LT(IndexOfLine(run.out, starts[1]), first_finished) << "second job started only after "
-                                                                 "the first finished:\n"
-                                                              << run.out;
+                                                                "the first finished:\n"
+                                                             << run.out;
 }
 
 TEST_F(RunTest, NeedsLetsAJobStartBeforeItsStageWouldAllow) {
-  TempRepo repo({{".pipeline.yml",
-                  Pipeline("stages: [build, test]\n"
-                           "slow:\n  stage: build\n  script: ['sleep 3', 'echo slow done']\n"
-                           "fast:\n  stage: build\n  script: ['echo fast done']\n"
-                           "check:\n  stage: test\n  needs: [fast]\n  script: ['echo check ran']\n")}});
+  TempRepo repo(
+      {{".pipeline.yml",
+        Pipeline("stages: [build, test]\n"
+                 "slow:\n  stage: build\n  script: ['sleep 3', 'echo slow done']\n"
+                 "fast:\n  stage: build\n  script: ['echo fast done']\n"
+                 "check:\n  stage: test\n  needs: [fast]\n  script: ['echo check ran']\n")}});
   ProcessResult run = RunCli(repo.path(), {"run"});
   ASSERT_EQ(run.exit_code, 0) << run.all();
   EXPECT_LT(IndexOfLine(run.out, "check | check ran"), IndexOfLine(run.out, "slow | slow done"))
@@ -136,9 +139,9 @@ TEST_F(RunTest, JsonLogFormatPrintsOneObjectPerEvent) {
 }
 
 TEST_F(RunTest, AJobOverItsMemoryLimitIsReportedAsKilledForMemory) {
-  TempRepo repo({{".pipeline.yml",
-                  Pipeline("hog:\n  resources: {memory: 32m}\n"
-                           "  script: ['x=a; while true; do x=\"$x$x\"; done']\n")}});
+  TempRepo repo(
+      {{".pipeline.yml", Pipeline("hog:\n  resources: {memory: 32m}\n"
+                                  "  script: ['x=a; while true; do x=\"$x$x\"; done']\n")}});
   ProcessResult run = RunCli(repo.path(), {"run"});
   EXPECT_EQ(run.exit_code, 1) << run.all();
   EXPECT_THAT(run.out, HasSubstr("out of memory"));
@@ -190,9 +193,9 @@ namespace pipeline::testing {
 namespace {
 
 TEST_F(RunTest, SecretsAreMaskedInEveryOutput) {
-  TempRepo repo({{".pipeline.yml",
-                  Pipeline("leak:\n  script:\n    - echo \"token=$API_TOKEN\"\n"
-                           "    - printf '%s' \"$API_TOKEN\" | base64\n    - exit 1\n")}});
+  TempRepo repo(
+      {{".pipeline.yml", Pipeline("leak:\n  script:\n    - echo \"token=$API_TOKEN\"\n"
+                                  "    - printf '%s' \"$API_TOKEN\" | base64\n    - exit 1\n")}});
   std::string dotenv = repo.path() + "/../secrets.env";
   std::ofstream(dotenv) << "API_TOKEN=s3cr3t-t0ken-value\n";
   std::string junit = repo.path() + "/../junit.xml";
@@ -204,7 +207,8 @@ TEST_F(RunTest, SecretsAreMaskedInEveryOutput) {
   std::string everything = run.all();
   for (const std::string& path : {junit, report}) {
     std::ifstream in(path);
-    everything += std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    everything +=
+        std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   }
   EXPECT_THAT(everything, Not(HasSubstr("s3cr3t-t0ken-value")));
   EXPECT_THAT(everything, Not(HasSubstr("czNjcjN0LXQwa2VuLXZhbH")));  // its base64
@@ -227,14 +231,15 @@ namespace pipeline::testing {
 namespace {
 
 TEST_F(RunTest, ArtifactsReachLaterJobsAndAreKeptForTheArtifactsCommand) {
-  TempRepo repo({{".pipeline.yml",
-                  Pipeline("stages: [build, test]\n"
-                           "build:\n  stage: build\n"
-                           "  script: ['mkdir -p dist/js && echo app > dist/js/app.js', "
-                           "'echo log > build.log', 'echo not kept > other.txt']\n"
-                           "  artifacts: {paths: [dist/, '*.log']}\n"
-                           "test:\n  stage: test\n"
-                           "  script: ['cat dist/js/app.js build.log', 'test ! -e other.txt']\n")}});
+  TempRepo repo(
+      {{".pipeline.yml",
+        Pipeline("stages: [build, test]\n"
+                 "build:\n  stage: build\n"
+                 "  script: ['mkdir -p dist/js && echo app > dist/js/app.js', "
+                 "'echo log > build.log', 'echo not kept > other.txt']\n"
+                 "  artifacts: {paths: [dist/, '*.log']}\n"
+                 "test:\n  stage: test\n"
+                 "  script: ['cat dist/js/app.js build.log', 'test ! -e other.txt']\n")}});
   char scratch[] = "/tmp/dp-artifacts-XXXXXX";
   ASSERT_NE(mkdtemp(scratch), nullptr);
   std::string state = std::string(scratch) + "/state";

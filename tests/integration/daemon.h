@@ -19,18 +19,18 @@ inline bool InCi() {
 
 /// Skips the calling test when no daemon answers on the default socket; fails it under CI.
 /// Use as `RequireDaemon(); if (IsSkipped()) return;` or from a fixture's SetUp.
-#define RequireDaemon()                                                                      \
-  do {                                                                                       \
-    std::string why_;                                                                        \
-    try {                                                                                    \
-      ::pipeline::docker::MakeEngineClient(::pipeline::docker::Endpoint{})->Ping();           \
-    } catch (const std::exception& error_) {                                                 \
-      why_ = error_.what();                                                                  \
-    }                                                                                        \
-    if (!why_.empty()) {                                                                     \
-      if (::pipeline::testing::InCi()) FAIL() << "CI=true and no Docker daemon: " << why_;   \
-      GTEST_SKIP() << "no Docker daemon: " << why_;                                          \
-    }                                                                                        \
+#define RequireDaemon()                                                                    \
+  do {                                                                                     \
+    std::string why_;                                                                      \
+    try {                                                                                  \
+      ::pipeline::docker::MakeEngineClient(::pipeline::docker::Endpoint{})->Ping();        \
+    } catch (const std::exception& error_) {                                               \
+      why_ = error_.what();                                                                \
+    }                                                                                      \
+    if (!why_.empty()) {                                                                   \
+      if (::pipeline::testing::InCi()) FAIL() << "CI=true and no Docker daemon: " << why_; \
+      GTEST_SKIP() << "no Docker daemon: " << why_;                                        \
+    }                                                                                      \
   } while (false)
 
 }  // namespace pipeline::testing

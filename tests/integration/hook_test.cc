@@ -100,7 +100,9 @@ TEST_F(HookTest, TheDirtyWorkTreeDoesNotInfluenceTheResult) {
 TEST_F(HookTest, NoVerifyAndTheSkipVariableSkipIt) {
   TempRepo repo({{".pipeline.yml", Failing()}});
   InstallHook(repo);
-  EXPECT_EQ(Git(repo.path(), {"push", "-q", "origin", "main"}, {{"DOCKER_PIPELINE_SKIP", "1"}}).exit_code, 0);
+  EXPECT_EQ(
+      Git(repo.path(), {"push", "-q", "origin", "main"}, {{"DOCKER_PIPELINE_SKIP", "1"}}).exit_code,
+      0);
   repo.Commit("again");
   EXPECT_EQ(Git(repo.path(), {"push", "-q", "--no-verify", "origin", "main"}).exit_code, 0);
 }
@@ -139,7 +141,7 @@ TEST_F(HookTest, InstallRespectsCoreHooksPath) {
   ASSERT_EQ(Git(repo.path(), {"config", "core.hooksPath", "githooks"}).exit_code, 0);
   ProcessResult install = RunCli(repo.path(), {"hook", "install"});
   ASSERT_EQ(install.exit_code, 0) << install.all();
-  struct stat info{};
+  struct stat info {};
   EXPECT_EQ(stat((repo.path() + "/githooks/pre-push").c_str(), &info), 0) << install.out;
 }
 

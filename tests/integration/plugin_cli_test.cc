@@ -15,8 +15,8 @@ namespace {
 using ::testing::HasSubstr;
 
 TEST(PluginMetadataTest, AnswersWithoutContactingTheDaemon) {
-  ProcessResult run = RunCli("/", {"docker-cli-plugin-metadata"},
-                             {{"DOCKER_HOST", "unix:///nonexistent.sock"}});
+  ProcessResult run =
+      RunCli("/", {"docker-cli-plugin-metadata"}, {{"DOCKER_HOST", "unix:///nonexistent.sock"}});
   ASSERT_EQ(run.exit_code, 0) << run.all();
   EXPECT_THAT(run.out, HasSubstr("\"SchemaVersion\":\"0.1.0\""));
   EXPECT_THAT(run.out, HasSubstr("\"Vendor\":\"docker-pipeline\""));

@@ -12,9 +12,9 @@
 namespace pipeline::docker {
 
 /// Labels every object we create carries, so a sweep can find a run's leftovers.
-inline constexpr const char* kLabelTool = "io.docker-pipeline.tool";    ///< always "docker-pipeline"
-inline constexpr const char* kLabelRun = "io.docker-pipeline.run";      ///< the run id
-inline constexpr const char* kLabelJob = "io.docker-pipeline.job";      ///< the job name
+inline constexpr const char* kLabelTool = "io.docker-pipeline.tool";  ///< always "docker-pipeline"
+inline constexpr const char* kLabelRun = "io.docker-pipeline.run";    ///< the run id
+inline constexpr const char* kLabelJob = "io.docker-pipeline.job";    ///< the job name
 inline constexpr const char* kLabelOwner = "io.docker-pipeline.owner";  ///< "host/pid/start-time"
 inline constexpr const char* kToolName = "docker-pipeline";
 /// On cache volumes only: the cache's name. They carry no run label, so no sweep removes them.
@@ -49,11 +49,11 @@ struct Mount {
 
 /// Everything needed to create one container.
 struct ContainerSpec {
-  std::string name;                     ///< empty: the daemon picks one
+  std::string name;  ///< empty: the daemon picks one
   std::string image;
   std::vector<std::string> entrypoint;  ///< empty: the image's
   std::vector<std::string> cmd;
-  std::vector<std::string> env;         ///< "NAME=VALUE"
+  std::vector<std::string> env;  ///< "NAME=VALUE"
   std::string working_dir;
   std::string user;
   std::map<std::string, std::string> labels;

@@ -80,8 +80,7 @@ class GitError : public EnvironmentError {
 /// The run was cancelled by the user (Ctrl-C, SIGTERM) before it could finish.
 class InterruptedError : public Error {
  public:
-  explicit InterruptedError(const std::string& message)
-      : Error(ExitCode::kInterrupted, message) {}
+  explicit InterruptedError(const std::string& message) : Error(ExitCode::kInterrupted, message) {}
 };
 
 }  // namespace pipeline

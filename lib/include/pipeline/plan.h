@@ -11,7 +11,7 @@ namespace pipeline {
 
 /// A job placed in the graph.
 struct PlannedJob {
-  Job job;  ///< its variables are the pipeline's with the job's own layered on top
+  Job job;                   ///< its variables are the pipeline's with the job's own layered on top
   std::vector<size_t> deps;  ///< indices into Plan::jobs of the jobs this one waits for
   size_t level = 0;          ///< longest chain of deps before it; same level = may run together
 };

@@ -40,14 +40,14 @@ struct JobResult {
   int exit_code = -1;            ///< -1 when the job never exited by itself
   bool allowed_failure = false;  ///< failed, but `allow_failure` says it does not count
   bool oom_killed = false;       ///< the kernel killed something in it for memory
-  std::string reason;            ///< one line: "exit code 2", "killed: out of memory (limit 64 MiB)"
+  std::string reason;          ///< one line: "exit code 2", "killed: out of memory (limit 64 MiB)"
   Clock::time_point queued{};  ///< its needs were met and it waited for a slot
   Clock::time_point pulled{};  ///< its image was there (images are made ready before any job)
   Clock::time_point started{};
   Clock::time_point finished{};
   int64_t peak_memory_bytes = 0;  ///< from the stats API; 0 when no sample came
   double cpu_seconds = 0;         ///< from the stats API; 0 when no sample came
-  std::string output;            ///< stdout and stderr interleaved as read, capped
+  std::string output;             ///< stdout and stderr interleaved as read, capped
   bool output_truncated = false;
 
   /// True when this job makes the pipeline fail.
@@ -78,7 +78,8 @@ class RunObserver {
   virtual void OnRunStarted(const RunResult& run) {}
   virtual void OnJobStarted(const JobResult& job) {}
   /// One line of output, without its newline (a last unterminated line is flushed at job end).
-  virtual void OnJobOutput(const JobResult& job, docker::StreamKind stream, std::string_view line) {}
+  virtual void OnJobOutput(const JobResult& job, docker::StreamKind stream, std::string_view line) {
+  }
   virtual void OnJobFinished(const JobResult& job) {}
   virtual void OnRunFinished(const RunResult& run) {}
 };
@@ -116,14 +117,14 @@ struct RunOptions {
   /// Shorter values would mask common words all over the output, so they are refused.
   static constexpr size_t kMinimumSecretLength = 8;
 
-  std::string run_id;     ///< empty: one is made up
+  std::string run_id;       ///< empty: one is made up
   size_t max_parallel = 4;  ///< --jobs
   EnvVars cli_env;          ///< -e NAME=VALUE, the top layer
   /// Values hidden as "***" in every output (console, JSON, JUnit, reports); each at least 8
   /// characters. Their variables are in cli_env.
   std::vector<std::string> secrets;
   Resources defaults{kDefaultMemory, std::nullopt, kDefaultPids};
-  Resources overrides;      ///< flags: win over the job's own
+  Resources overrides;  ///< flags: win over the job's own
   std::chrono::seconds default_job_timeout{3600};
   std::optional<std::chrono::seconds> pipeline_timeout;
   int stop_grace_seconds = 10;

@@ -1,0 +1,20 @@
+#ifndef PIPELINE_EXEC_IMAGES_H_
+#define PIPELINE_EXEC_IMAGES_H_
+
+#include <spdlog/logger.h>
+
+#include "pipeline/docker.h"
+#include "pipeline/plan.h"
+#include "pipeline/run.h"
+
+namespace pipeline::exec {
+
+/// Makes sure every image the plan uses (jobs' and services') is there before anything starts,
+/// pulling as `options.pull` allows, so a missing image fails the run with exit 3 instead of
+/// failing one job halfway through. Throws ImageNotFoundError naming the image and a job.
+void EnsureImages(const Plan& plan, const RunOptions& options, docker::EngineApi& engine,
+                  spdlog::logger& log);
+
+}  // namespace pipeline::exec
+
+#endif  // PIPELINE_EXEC_IMAGES_H_

@@ -261,7 +261,8 @@ class NativeReader {
     std::string hint = DidYouMean(name, kTopLevelKeywords);
     if (!value.IsMap()) {
       if (!hint.empty()) file_.Fail(key, "unknown top-level key '" + name + "'" + hint);
-      file_.Fail(value,
+      // An empty value's mark is wherever the parser went next; the key is where the job is.
+      file_.Fail(value.IsNull() ? key : value,
                  "job '" + name + "' must be a map with a 'script', not " + DescribeType(value));
     }
     // `defaults:` or `variable:` are far likelier typos than jobs without a script.
@@ -339,8 +340,10 @@ class NativeReader {
       case When::kOnSuccess:
         break;
     }
-    for (const auto& [unhonoured, message] : kUnhonouredJobKeys) {
-      if (KeyValue found = FindKey(node, unhonoured); found.key) warnings_.Add(found.key, message);
+    for (auto it = node.begin(); it != node.end(); ++it) {  // in file order
+      YAML::Node entry_key = it->first;
+      auto unhonoured = kUnhonouredJobKeys.find(entry_key.Scalar());
+      if (unhonoured != kUnhonouredJobKeys.end()) warnings_.Add(entry_key, unhonoured->second);
     }
     pipeline_.jobs.push_back(std::move(job));
   }

@@ -1,5 +1,5 @@
-// The native (GitLab-style) reader through the public ParsePipeline: every key, every error with
-// the line and column it names.
+// The native (GitLab-style) reader through the public ParsePipeline: what each key does.
+// Errors are in native_reader_errors_test.cc, warnings in native_reader_warnings_test.cc.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -9,34 +9,55 @@
 namespace pipeline {
 namespace {
 
+using std::chrono::seconds;
 using ::testing::ElementsAre;
-using ::testing::HasSubstr;
+using ::testing::IsEmpty;
 using ::testing::Pair;
 
 Pipeline Parse(const std::string& yaml) { return ParsePipeline(yaml, ".pipeline.yml"); }
 
-/// The ParseError message for `yaml`.
-std::string ErrorOf(const std::string& yaml) {
-  try {
-    Parse(yaml);
-  } catch (const ParseError& error) {
-    return error.what();
-  }
-  ADD_FAILURE() << "no ParseError for:\n" << yaml;
-  return "";
+/// The only job of `yaml`.
+Job OnlyJob(const std::string& yaml) {
+  Pipeline pipeline = Parse(yaml);
+  EXPECT_EQ(pipeline.jobs.size(), 1u);
+  return pipeline.jobs.empty() ? Job{} : pipeline.jobs[0];
 }
 
 TEST(NativeReaderTest, AMinimalJob) {
   Pipeline pipeline = Parse("build:\n  script: make\n");
+  EXPECT_EQ(pipeline.file, ".pipeline.yml");
+  EXPECT_EQ(pipeline.format, Format::kNative);
+  EXPECT_THAT(pipeline.stages, ElementsAre(".pre", "build", "test", "deploy", ".post"));
+  EXPECT_THAT(pipeline.warnings, IsEmpty());
   ASSERT_EQ(pipeline.jobs.size(), 1u);
   const Job& job = pipeline.jobs[0];
   EXPECT_EQ(job.name, "build");
   EXPECT_EQ(job.stage, "test");
   EXPECT_EQ(job.image, Pipeline::kDefaultImage);
   EXPECT_THAT(job.script, ElementsAre("make"));
+  EXPECT_TRUE(job.before_script.empty());
+  EXPECT_TRUE(job.after_script.empty());
   EXPECT_FALSE(job.needs.has_value());
-  EXPECT_EQ(job.location.line, 1);
-  EXPECT_THAT(pipeline.stages, ElementsAre(".pre", "build", "test", "deploy", ".post"));
+  EXPECT_FALSE(job.allow_failure);
+  EXPECT_FALSE(job.manual);
+  EXPECT_FALSE(job.timeout.has_value());
+  EXPECT_TRUE(job.download_artifacts);
+  EXPECT_EQ(job.script_style, ScriptStyle::kGitLab);
+}
+
+TEST(NativeReaderTest, AJobsLocationIsItsKey) {
+  Pipeline pipeline =
+      Parse("# comment\nfirst:\n  script: x\n\n  # another\nsecond:\n  script: y\n");
+  EXPECT_EQ(pipeline.jobs[0].location.ToString(), ".pipeline.yml:2:1");
+  EXPECT_EQ(pipeline.jobs[1].location.ToString(), ".pipeline.yml:6:1");
+}
+
+TEST(NativeReaderTest, JobsKeepFileOrder) {
+  Pipeline pipeline = Parse("z:\n  script: x\na:\n  script: x\nm:\n  script: x\n");
+  ASSERT_EQ(pipeline.jobs.size(), 3u);
+  EXPECT_EQ(pipeline.jobs[0].name, "z");
+  EXPECT_EQ(pipeline.jobs[1].name, "a");
+  EXPECT_EQ(pipeline.jobs[2].name, "m");
 }
 
 TEST(NativeReaderTest, EveryJobKey) {
@@ -68,47 +89,214 @@ unit:
   allow_failure: {exit_codes: [2, 3]}
   timeout: 1h 30m
   resources: {memory: 512m, cpus: 1.5, pids: 64}
+  artifacts: {paths: [out/, "*.log"], expire_in: 1 week}
+  dependencies: []
   retry: 2
   tags: [docker]
-  artifacts: {paths: [out/]}
+  interruptible: true
+  coverage: '/total: (\d+)%/'
+  environment: review
+  cache: {key: x, paths: [.cache]}
+  resource_group: one-at-a-time
 )");
   ASSERT_EQ(pipeline.jobs.size(), 2u);
   EXPECT_THAT(pipeline.stages, ElementsAre(".pre", "build", "test", ".post"));
   EXPECT_THAT(pipeline.variables,
               ElementsAre(Pair("GLOBAL", "g"), Pair("NUMBER", "42"), Pair("LONG", "long")));
+  EXPECT_THAT(pipeline.warnings, IsEmpty());
   const Job& compile = pipeline.jobs[0];
+  EXPECT_EQ(compile.stage, "build");
   EXPECT_EQ(compile.image, "alpine:3");
   EXPECT_THAT(compile.before_script, ElementsAre("echo default-before"));
   EXPECT_THAT(compile.after_script, ElementsAre("echo default-after"));
-  EXPECT_EQ(compile.timeout, std::chrono::seconds(300));
+  EXPECT_EQ(compile.timeout, seconds(300));
   const Job& unit = pipeline.jobs[1];
   EXPECT_EQ(unit.image, "node:20");
   EXPECT_THAT(unit.before_script, ElementsAre("echo own-before"));
   EXPECT_THAT(unit.script, ElementsAre("npm ci", "npm test", "npm run lint"));
-  EXPECT_TRUE(unit.after_script.empty());
+  EXPECT_TRUE(unit.after_script.empty()) << "the job's empty list replaces the default";
   EXPECT_THAT(unit.variables, ElementsAre(Pair("LOCAL", "l")));
   ASSERT_TRUE(unit.needs.has_value());
   EXPECT_THAT(*unit.needs, ElementsAre("compile"));
   EXPECT_TRUE(unit.allow_failure);
   EXPECT_THAT(unit.allow_failure_exit_codes, ElementsAre(2, 3));
-  EXPECT_EQ(unit.timeout, std::chrono::seconds(5400));
+  EXPECT_EQ(unit.timeout, seconds(5400));
   EXPECT_EQ(unit.resources.memory_bytes, int64_t{512} << 20);
   EXPECT_EQ(unit.resources.cpus, 1.5);
   EXPECT_EQ(unit.resources.pids, 64);
+  EXPECT_THAT(unit.artifacts, ElementsAre("out/", "*.log"));
+  EXPECT_FALSE(unit.download_artifacts);
 }
 
-TEST(NativeReaderTest, EmptyNeedsMeansNoDependencies) {
-  Pipeline pipeline = Parse("a:\n  needs: []\n  script: [x]\n");
-  ASSERT_TRUE(pipeline.jobs[0].needs.has_value());
-  EXPECT_TRUE(pipeline.jobs[0].needs->empty());
+TEST(NativeReaderTest, StagesDefaultAndOldName) {
+  EXPECT_THAT(Parse("types: [a, b]\nj:\n  stage: a\n  script: x\n").stages,
+              ElementsAre(".pre", "a", "b", ".post"));
 }
 
-TEST(NativeReaderTest, AllowFailureTrueAndAWholeNumberExitCode) {
-  Pipeline pipeline = Parse("a:\n  allow_failure: true\n  script: [x]\n"
-                            "b:\n  allow_failure: {exit_codes: 137}\n  script: [x]\n");
+TEST(NativeReaderTest, PreAndPostStayFirstAndLastAndRepeatsCountOnce) {
+  Pipeline pipeline = Parse("stages: [.post, b, a, b, .pre]\nj:\n  stage: .pre\n  script: x\n");
+  EXPECT_THAT(pipeline.stages, ElementsAre(".pre", "b", "a", ".post"));
+  EXPECT_EQ(pipeline.jobs[0].stage, ".pre");
+}
+
+TEST(NativeReaderTest, ImageResolutionJobThenDefaultThenTopLevelThenBuiltIn) {
+  Pipeline pipeline = Parse(
+      "image: top\ndefault:\n  image: {name: from-default}\n"
+      "own:\n  image: mine\n  script: x\ninherited:\n  script: x\n");
+  EXPECT_EQ(pipeline.jobs[0].image, "mine");
+  EXPECT_EQ(pipeline.jobs[1].image, "from-default") << "default: wins over the old global";
+  EXPECT_EQ(OnlyJob("image: top\nj:\n  script: x\n").image, "top");
+  EXPECT_EQ(OnlyJob("j:\n  script: x\n").image, Pipeline::kDefaultImage);
+}
+
+TEST(NativeReaderTest, ImageNamesExpandTheFilesVariables) {
+  Pipeline pipeline = Parse(
+      "variables: {PY: '3.12', REGISTRY: registry.example.com}\n"
+      "image: python:$PY\n"
+      "a:\n  script: x\n"
+      "b:\n  variables: {PY: '3.11'}\n  image: ${REGISTRY}/py:${PY}\n  script: x\n"
+      "c:\n  variables: {PY: '3.10'}\n  script: x\n");
+  EXPECT_EQ(pipeline.jobs[0].image, "python:3.12");
+  EXPECT_EQ(pipeline.jobs[1].image, "registry.example.com/py:3.11");
+  EXPECT_EQ(pipeline.jobs[2].image, "python:3.10") << "the job's variable, as GitLab expands late";
+  EXPECT_THAT(pipeline.warnings, IsEmpty());
+}
+
+TEST(NativeReaderTest, VariableValuesAreScalarsAsWritten) {
+  Pipeline pipeline = Parse(
+      "variables:\n  FLOAT: 1.0\n  BOOL: true\n  HEX: 0x10\n  EMPTY:\n  QUOTED: '007'\n"
+      "  MULTI: |\n    line one\n    line two\n  LONG: {value: v, description: d, expand: false}\n"
+      "  NOVALUE: {description: d}\n  OPTIONS: {value: a, options: [a, b]}\n"
+      "j:\n  script: x\n");
+  EXPECT_THAT(
+      pipeline.variables,
+      ElementsAre(Pair("FLOAT", "1.0"), Pair("BOOL", "true"), Pair("HEX", "0x10"),
+                  Pair("EMPTY", ""), Pair("QUOTED", "007"), Pair("MULTI", "line one\nline two\n"),
+                  Pair("LONG", "v"), Pair("NOVALUE", ""), Pair("OPTIONS", "a")));
+}
+
+TEST(NativeReaderTest, TopLevelScriptsAreDefaultsAndDefaultWins) {
+  Pipeline pipeline = Parse(
+      "before_script: [global-before]\nafter_script: [global-after]\n"
+      "default:\n  before_script: [default-before]\n"
+      "a:\n  script: x\n");
+  EXPECT_THAT(pipeline.jobs[0].before_script, ElementsAre("default-before"));
+  EXPECT_THAT(pipeline.jobs[0].after_script, ElementsAre("global-after"));
+}
+
+TEST(NativeReaderTest, DefaultArtifactsAndTimeoutAreInherited) {
+  Pipeline pipeline = Parse(
+      "default:\n  artifacts: {paths: [dist/]}\n  timeout: 2 hours\n"
+      "a:\n  script: x\nb:\n  artifacts: {paths: [own/]}\n  timeout: 90\n  script: x\n");
+  EXPECT_THAT(pipeline.jobs[0].artifacts, ElementsAre("dist/"));
+  EXPECT_EQ(pipeline.jobs[0].timeout, seconds(7200));
+  EXPECT_THAT(pipeline.jobs[1].artifacts, ElementsAre("own/"));
+  EXPECT_EQ(pipeline.jobs[1].timeout, seconds(90));
+}
+
+TEST(NativeReaderTest, InheritDefaultFalseTakesNothing) {
+  Job job = OnlyJob(
+      "image: top\ndefault:\n  before_script: [b]\n  after_script: [a]\n  timeout: 1m\n"
+      "j:\n  inherit: {default: false}\n  script: x\n");
+  EXPECT_EQ(job.image, Pipeline::kDefaultImage);
+  EXPECT_TRUE(job.before_script.empty());
+  EXPECT_TRUE(job.after_script.empty());
+  EXPECT_FALSE(job.timeout.has_value());
+}
+
+TEST(NativeReaderTest, InheritDefaultListTakesOnlyThoseKeys) {
+  Job job = OnlyJob(
+      "default:\n  image: d\n  before_script: [b]\n  after_script: [a]\n"
+      "j:\n  inherit:\n    default: [image, after_script]\n  script: x\n");
+  EXPECT_EQ(job.image, "d");
+  EXPECT_TRUE(job.before_script.empty());
+  EXPECT_THAT(job.after_script, ElementsAre("a"));
+}
+
+TEST(NativeReaderTest, ScriptForms) {
+  EXPECT_THAT(OnlyJob("j:\n  script: make all\n").script, ElementsAre("make all"));
+  EXPECT_THAT(
+      OnlyJob("j:\n  script:\n    - a\n    - - b\n      - c\n    - # skipped\n    - 42\n").script,
+      ElementsAre("a", "b", "c", "42"));
+  EXPECT_THAT(OnlyJob("j:\n  script: |\n    one\n    two\n").script, ElementsAre("one\ntwo\n"));
+}
+
+TEST(NativeReaderTest, AnchoredScriptListsNestAndFlatten) {
+  Job job = OnlyJob(
+      ".scripts: &setup\n  - apt-get update\n  - apt-get install -y make\n"
+      "j:\n  script:\n    - *setup\n    - make\n");
+  EXPECT_THAT(job.script, ElementsAre("apt-get update", "apt-get install -y make", "make"));
+}
+
+TEST(NativeReaderTest, NeedsForms) {
+  Pipeline pipeline = Parse(
+      "a:\n  script: x\n"
+      "b:\n  needs: [a, {job: a, artifacts: false}, {job: gone, optional: true}, "
+      "{job: a, optional: true}]\n  script: x\n"
+      "c:\n  needs: []\n  script: x\n"
+      "d:\n  needs:\n  script: x\n");
+  EXPECT_FALSE(pipeline.jobs[0].needs.has_value()) << "absent: the stages decide";
+  EXPECT_THAT(*pipeline.jobs[1].needs, ElementsAre("a", "a", "a"))
+      << "an optional need on a missing job is dropped, on a present job kept";
+  ASSERT_TRUE(pipeline.jobs[2].needs.has_value());
+  EXPECT_THAT(*pipeline.jobs[2].needs, IsEmpty()) << "needs: [] starts at once";
+  ASSERT_TRUE(pipeline.jobs[3].needs.has_value());
+  EXPECT_THAT(*pipeline.jobs[3].needs, IsEmpty());
+}
+
+TEST(NativeReaderTest, AllowFailureForms) {
+  Pipeline pipeline = Parse(
+      "a:\n  allow_failure: true\n  script: x\n"
+      "b:\n  allow_failure: {exit_codes: 137}\n  script: x\n"
+      "c:\n  allow_failure: no\n  script: x\n"
+      "d:\n  allow_failure:\n    exit_codes: [0, 255]\n  script: x\n");
   EXPECT_TRUE(pipeline.jobs[0].allow_failure);
-  EXPECT_TRUE(pipeline.jobs[0].allow_failure_exit_codes.empty());
+  EXPECT_THAT(pipeline.jobs[0].allow_failure_exit_codes, IsEmpty());
+  EXPECT_TRUE(pipeline.jobs[1].allow_failure);
   EXPECT_THAT(pipeline.jobs[1].allow_failure_exit_codes, ElementsAre(137));
+  EXPECT_FALSE(pipeline.jobs[2].allow_failure);
+  EXPECT_THAT(pipeline.jobs[3].allow_failure_exit_codes, ElementsAre(0, 255));
+}
+
+TEST(NativeReaderTest, TimeoutsAsNumbersAndWords) {
+  EXPECT_EQ(OnlyJob("j:\n  timeout: 3600\n  script: x\n").timeout, seconds(3600));
+  EXPECT_EQ(OnlyJob("j:\n  timeout: 3 hours 30 minutes\n  script: x\n").timeout, seconds(12600));
+}
+
+TEST(NativeReaderTest, ResourcesAsNumbersAndStrings) {
+  Job job = OnlyJob(
+      "j:\n  resources:\n    memory: 268435456\n    cpus: '0.5'\n    pids: 1\n"
+      "  script: x\n");
+  EXPECT_EQ(job.resources.memory_bytes, int64_t{256} << 20);
+  EXPECT_EQ(job.resources.cpus, 0.5);
+  EXPECT_EQ(job.resources.pids, 1);
+  Job partial = OnlyJob("j:\n  resources: {cpus: 2}\n  script: x\n");
+  EXPECT_FALSE(partial.resources.memory_bytes.has_value());
+  EXPECT_EQ(partial.resources.cpus, 2.0);
+}
+
+TEST(NativeReaderTest, DependenciesWithNamesStillDownload) {
+  EXPECT_TRUE(OnlyJob("j:\n  dependencies: [a]\n  script: x\n").download_artifacts);
+  EXPECT_FALSE(OnlyJob("j:\n  dependencies: []\n  script: x\n").download_artifacts);
+}
+
+TEST(NativeReaderTest, WhenNeverDropsAJobAndManualMarksIt) {
+  Pipeline pipeline = Parse(
+      "a:\n  when: never\n  script: [x]\n"
+      "b:\n  when: manual\n  script: [x]\n"
+      "c:\n  when: on_success\n  script: [x]\n");
+  ASSERT_EQ(pipeline.jobs.size(), 2u);
+  EXPECT_EQ(pipeline.jobs[0].name, "b");
+  EXPECT_TRUE(pipeline.jobs[0].manual);
+  EXPECT_FALSE(pipeline.jobs[1].manual);
+  EXPECT_THAT(pipeline.warnings, IsEmpty());
+}
+
+TEST(NativeReaderTest, HiddenJobsAreNeverRunAndNeedNoScript) {
+  Pipeline pipeline =
+      Parse(".template:\n  image: x\n.scalar: just text\n.list: [a]\nj:\n  script: x\n");
+  ASSERT_EQ(pipeline.jobs.size(), 1u);
+  EXPECT_EQ(pipeline.jobs[0].name, "j");
 }
 
 TEST(NativeReaderTest, HiddenJobsExtendsAnchorsAndMergeKeys) {
@@ -130,117 +318,52 @@ extended:
   const Job& merged = pipeline.jobs[0];
   EXPECT_EQ(merged.image, "python:3");
   EXPECT_THAT(merged.script, ElementsAre("own"));
+  EXPECT_THAT(merged.variables, ElementsAre(Pair("A", "base"), Pair("B", "base")));
   const Job& extended = pipeline.jobs[1];
   EXPECT_EQ(extended.image, "python:3");
   EXPECT_THAT(extended.script, ElementsAre("base"));
-  EXPECT_THAT(extended.variables, ElementsAre(Pair("A", "base"), Pair("B", "own"), Pair("C", "other")));
+  EXPECT_THAT(extended.variables,
+              ElementsAre(Pair("A", "base"), Pair("B", "own"), Pair("C", "other")));
 }
 
-TEST(NativeReaderTest, WhenNeverDropsAJobAndManualMarksIt) {
-  Pipeline pipeline = Parse("a:\n  when: never\n  script: [x]\n"
-                            "b:\n  when: manual\n  script: [x]\n"
-                            "c:\n  script: [x]\n");
-  ASSERT_EQ(pipeline.jobs.size(), 2u);
-  EXPECT_EQ(pipeline.jobs[0].name, "b");
-  EXPECT_TRUE(pipeline.jobs[0].manual);
-  EXPECT_FALSE(pipeline.jobs[1].manual);
+TEST(NativeReaderTest, MergeKeysAndExtendsTogether) {
+  Pipeline pipeline = Parse(
+      ".vars: &vars {A: 1}\n.base:\n  variables:\n    <<: *vars\n    B: 2\n  script: [base]\n"
+      "j:\n  extends: .base\n  variables: {C: 3}\n");
+  EXPECT_THAT(pipeline.jobs[0].variables,
+              ElementsAre(Pair("A", "1"), Pair("B", "2"), Pair("C", "3")));
 }
 
-TEST(NativeReaderTest, TopLevelBeforeScriptIsADefault) {
-  Pipeline pipeline = Parse("before_script: [setup]\na:\n  script: [x]\n");
-  EXPECT_THAT(pipeline.jobs[0].before_script, ElementsAre("setup"));
+TEST(NativeReaderTest, ReferenceTagsReuseScripts) {
+  Job job = OnlyJob(
+      ".setup:\n  before_script: [apt-get update]\n  script: [setup]\n"
+      "j:\n  before_script:\n    - !reference [.setup, before_script]\n    - echo ready\n"
+      "  script: [!reference [.setup, script], test]\n");
+  EXPECT_THAT(job.before_script, ElementsAre("apt-get update", "echo ready"));
+  EXPECT_THAT(job.script, ElementsAre("setup", "test"));
 }
 
-TEST(NativeReaderTest, TheFormatFollowsTheFileName) {
-  EXPECT_EQ(FormatForPath("/repo/bitbucket-pipelines.yml"), Format::kBitbucket);
-  EXPECT_EQ(FormatForPath("/repo/.gitlab-ci.yml"), Format::kNative);
-  EXPECT_EQ(FormatForPath(".pipeline.yml"), Format::kNative);
+TEST(NativeReaderTest, ReferenceTagsInDefaults) {
+  Job job = OnlyJob(
+      ".common:\n  before_script: [common]\n"
+      "default:\n  before_script: !reference [.common, before_script]\n"
+      "j:\n  script: x\n");
+  EXPECT_THAT(job.before_script, ElementsAre("common"));
 }
 
-struct BadInput {
-  const char* yaml;
-  const char* where;    ///< file:line:column the message must start with
-  const char* message;  ///< what it must say
-};
-
-class NativeReaderErrorTest : public ::testing::TestWithParam<BadInput> {};
-
-TEST_P(NativeReaderErrorTest, NamesFileLineColumnAndKey) {
-  std::string message = ErrorOf(GetParam().yaml);
-  EXPECT_THAT(message, ::testing::StartsWith(GetParam().where)) << message;
-  EXPECT_THAT(message, HasSubstr(GetParam().message)) << message;
+TEST(NativeReaderTest, KeywordsThatAreAcceptedAsIs) {
+  Pipeline pipeline = Parse(
+      "workflow:\n  name: pipeline\ncache: {paths: [x]}\n"
+      "default:\n  retry: 2\n  tags: [a]\n  interruptible: true\n  cache: {}\n"
+      "j:\n  script: x\n");
+  EXPECT_EQ(pipeline.jobs.size(), 1u);
+  EXPECT_THAT(pipeline.warnings, IsEmpty());
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Errors, NativeReaderErrorTest,
-    ::testing::Values(
-        BadInput{"a:\n  scrpt: [x]\n", ".pipeline.yml:2:3",
-                 "job 'a': unknown key 'scrpt', did you mean 'script'?"},
-        BadInput{"a:\n  stage: buld\n  script: [x]\n", ".pipeline.yml:2:10",
-                 "stage 'buld' is not in 'stages', did you mean 'build'?"},
-        BadInput{"a:\n  image: x\n", ".pipeline.yml:1:1", "job 'a' has no 'script'"},
-        BadInput{"a:\n  script: {x: y}\n", ".pipeline.yml:2:11",
-                 "'script' must be a string or a list of strings"},
-        BadInput{"a:\n  script: [x]\n  timeout: soon\n", ".pipeline.yml:3:12",
-                 "'soon' is not a duration"},
-        BadInput{"a:\n  script: [x]\n  resources: {memory: lots}\n", ".pipeline.yml:3:23",
-                 "'resources:memory' wants a size"},
-        BadInput{"a:\n  script: [x]\n  resources: {cpus: -1}\n", ".pipeline.yml:3:21",
-                 "'resources:cpus' wants a positive number"},
-        BadInput{"a:\n  script: [x]\n  resources: {pids: many}\n", ".pipeline.yml:3:21",
-                 "'resources:pids' must be a whole number"},
-        BadInput{"a:\n  script: [x]\n  resources: {disk: 1g}\n", ".pipeline.yml:3:15",
-                 "unknown key 'disk'"},
-        BadInput{"a:\n  script: [x]\n  allow_failure: maybe\n", ".pipeline.yml:3:18",
-                 "'allow_failure' must be true or false"},
-        BadInput{"a:\n  script: [x]\n  needs: compile\n", ".pipeline.yml:3:10",
-                 "'needs' must be a list"},
-        BadInput{"a:\n  script: [x]\n  variables: [A]\n", ".pipeline.yml:3:14",
-                 "must be a map of NAME: value"},
-        BadInput{"a:\n  script: [x]\n  variables: {A: [1]}\n", ".pipeline.yml:3:18",
-                 "variable 'A' must be a string"},
-        BadInput{"a:\n  script: [x]\n  when: sometimes\n", ".pipeline.yml:3:9",
-                 "'when' must be one of"},
-        BadInput{"a:\n  extends: .nope\n  script: [x]\n", ".pipeline.yml:2:12",
-                 "extends '.nope', which is not defined"},
-        BadInput{".a:\n  extends: .b\n.b:\n  extends: .a\nc:\n  extends: .a\n  script: [x]\n",
-                 ".pipeline.yml:", "'extends' forms a cycle"},
-        BadInput{"a:\n  script: [x]\na:\n  script: [y]\n", ".pipeline.yml:3:1",
-                 "'a' is defined twice"},
-        BadInput{"stags: [a]\njob:\n  script: [x]\n", ".pipeline.yml:1:1",
-                 "unknown top-level key 'stags', did you mean 'stages'?"},
-        BadInput{"a: just a string\n", ".pipeline.yml:1:4", "job 'a' must be a map"},
-        BadInput{"include: other.yml\na:\n  script: [x]\n", ".pipeline.yml:1:10",
-                 "'include' is not supported yet"},
-        BadInput{"a:\n  script: [x\n", ".pipeline.yml:3:1", "invalid YAML"},
-        BadInput{"", ".pipeline.yml", "the file is empty"},
-        BadInput{"- a\n- b\n", ".pipeline.yml:1:1", "the top level must be a map"},
-        BadInput{"variables: {A: 1}\n", ".pipeline.yml", "no jobs"},
-        BadInput{"a:\n  script: []\n", ".pipeline.yml:2:11", "'script' is empty"},
-        BadInput{"default:\n  imag: x\na:\n  script: [x]\n", ".pipeline.yml:2:3",
-                 "unknown key 'imag', did you mean 'image'?"}));
-
-TEST(LoadPipelineTest, AMissingFileSaysSo) {
-  try {
-    LoadPipeline("/nonexistent/.pipeline.yml");
-    FAIL();
-  } catch (const ParseError& error) {
-    EXPECT_THAT(error.what(), HasSubstr("/nonexistent/.pipeline.yml: cannot read"));
-  }
-}
-
-TEST(LoadPipelineTest, TheSamplePipelinesInTestdataLoad) {
-  Pipeline pipeline = LoadPipeline(std::string(PIPELINE_TESTDATA_DIR) + "/pipelines/native/full.yml");
-  EXPECT_GE(pipeline.jobs.size(), 4u);
-}
-
-TEST(FindPipelineFileTest, NamesTheFilesItLookedFor) {
-  try {
-    FindPipelineFile("/nonexistent");
-    FAIL();
-  } catch (const ParseError& error) {
-    EXPECT_THAT(error.what(), HasSubstr(".pipeline.yml, bitbucket-pipelines.yml, .gitlab-ci.yml"));
-  }
+TEST(NativeReaderTest, AGitLabCiFileReadsTheSame) {
+  Pipeline pipeline = ParsePipeline("j:\n  script: x\n", "/repo/.gitlab-ci.yml");
+  EXPECT_EQ(pipeline.format, Format::kNative);
+  EXPECT_EQ(pipeline.jobs[0].location.ToString(), "/repo/.gitlab-ci.yml:1:1");
 }
 
 }  // namespace

@@ -1,0 +1,122 @@
+// What the native reader accepts but cannot honour locally: Pipeline::warnings, one line per
+// kind of problem at its first place ("file:line: message").
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "pipeline/parse.h"
+
+namespace pipeline {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+using ::testing::StartsWith;
+
+std::vector<std::string> WarningsOf(const std::string& yaml) {
+  return ParsePipeline(yaml, ".pipeline.yml").warnings;
+}
+
+TEST(NativeReaderWarningsTest, RulesOnlyAndExceptAreNotEvaluated) {
+  EXPECT_THAT(
+      WarningsOf("a:\n  script: x\n  rules:\n    - if: $CI_COMMIT_BRANCH == 'main'\n"
+                 "b:\n  script: x\n  only: [main]\n  except: [tags]\n"),
+      ElementsAre(
+          ".pipeline.yml:3: 'rules' are not evaluated here: the job runs as if they matched",
+          ".pipeline.yml:7: 'only' is not evaluated here: the job runs as if it matched",
+          ".pipeline.yml:8: 'except' is not evaluated here: the job runs as if it did not "
+          "match"));
+}
+
+TEST(NativeReaderWarningsTest, EachKindIsReportedOnceAtItsFirstPlace) {
+  std::vector<std::string> warnings =
+      WarningsOf("a:\n  script: x\n  parallel: 2\nb:\n  script: x\n  parallel: 3\n");
+  EXPECT_THAT(warnings,
+              ElementsAre(".pipeline.yml:3: 'parallel' is not honoured: the job runs once"));
+}
+
+TEST(NativeReaderWarningsTest, ServicesAnywhere) {
+  EXPECT_THAT(WarningsOf("services: [postgres]\na:\n  script: x\n"),
+              ElementsAre(StartsWith(".pipeline.yml:1: 'services' are not started")));
+  EXPECT_THAT(WarningsOf("default:\n  services: [postgres]\na:\n  script: x\n"),
+              ElementsAre(StartsWith(".pipeline.yml:2: 'services' are not started")));
+  EXPECT_THAT(WarningsOf("a:\n  script: x\n  services: [redis]\n"),
+              ElementsAre(StartsWith(".pipeline.yml:3: 'services' are not started")));
+}
+
+TEST(NativeReaderWarningsTest, SecretsAreNotFetched) {
+  EXPECT_THAT(WarningsOf("a:\n  script: x\n  secrets:\n    TOKEN: {vault: x/y@z}\n"),
+              ElementsAre(StartsWith(".pipeline.yml:3: 'secrets' are not fetched")));
+}
+
+TEST(NativeReaderWarningsTest, WhenOnFailureJobsAreLeftOut) {
+  Pipeline pipeline = ParsePipeline("a:\n  script: x\ncleanup:\n  when: on_failure\n  script: x\n",
+                                    ".pipeline.yml");
+  ASSERT_EQ(pipeline.jobs.size(), 1u);
+  EXPECT_EQ(pipeline.jobs[0].name, "a");
+  EXPECT_THAT(pipeline.warnings,
+              ElementsAre(StartsWith(".pipeline.yml:4: 'when: on_failure' jobs are left out")));
+}
+
+TEST(NativeReaderWarningsTest, WhenAlwaysAndDelayedRunButSaySo) {
+  Pipeline pipeline = ParsePipeline(
+      "a:\n  when: always\n  script: x\nb:\n  when: delayed\n  start_in: 5 minutes\n  script: x\n",
+      ".pipeline.yml");
+  EXPECT_EQ(pipeline.jobs.size(), 2u);
+  EXPECT_THAT(pipeline.warnings,
+              ElementsAre(StartsWith(".pipeline.yml:2: 'when: always' runs like on_success"),
+                          ".pipeline.yml:5: 'when: delayed' jobs run at once"));
+}
+
+TEST(NativeReaderWarningsTest, JobsThatNeverRunWarnAboutNothing) {
+  EXPECT_THAT(WarningsOf("a:\n  when: never\n  rules: [{when: always}]\n  script: x\n"
+                         "b:\n  script: x\n"),
+              IsEmpty());
+}
+
+TEST(NativeReaderWarningsTest, ACustomEntrypointIsNotUsed) {
+  EXPECT_THAT(WarningsOf("a:\n  script: x\n  image: {name: x, entrypoint: [\"\"]}\n"), IsEmpty())
+      << "GitLab's idiom for clearing the entrypoint is what we do anyway";
+  EXPECT_THAT(WarningsOf("a:\n  script: x\n  image: {name: x, entrypoint: [/bin/bash, -c]}\n"),
+              ElementsAre(StartsWith(".pipeline.yml:3: an image 'entrypoint' is not used")));
+  EXPECT_THAT(WarningsOf("image:\n  name: x\n  entrypoint: [tini]\na:\n  script: x\n"),
+              ElementsAre(StartsWith(".pipeline.yml:2: an image 'entrypoint' is not used")));
+}
+
+TEST(NativeReaderWarningsTest, ImageVariablesTheFileDoesNotDefine) {
+  Pipeline pipeline =
+      ParsePipeline("image: $CI_REGISTRY_IMAGE/builder:latest\na:\n  script: x\n", ".pipeline.yml");
+  EXPECT_EQ(pipeline.jobs[0].image, "$CI_REGISTRY_IMAGE/builder:latest");
+  EXPECT_THAT(pipeline.warnings,
+              ElementsAre(".pipeline.yml:1: image '$CI_REGISTRY_IMAGE/builder:latest' uses "
+                          "$CI_REGISTRY_IMAGE, which the file does not define: it is pulled as "
+                          "written"));
+}
+
+TEST(NativeReaderWarningsTest, NeedsOnOtherPipelinesAreSkipped) {
+  Pipeline pipeline = ParsePipeline(
+      "a:\n  script: x\nb:\n  script: x\n  needs:\n    - a\n"
+      "    - {pipeline: $PARENT_PIPELINE_ID, job: gen}\n"
+      "    - {project: group/other, job: build, ref: main, artifacts: true}\n",
+      ".pipeline.yml");
+  EXPECT_THAT(*pipeline.jobs[1].needs, ElementsAre("a"));
+  EXPECT_THAT(pipeline.warnings,
+              ElementsAre(".pipeline.yml:7: 'needs' on other projects or pipelines are skipped"));
+}
+
+TEST(NativeReaderWarningsTest, WorkflowRulesAndInheritVariables) {
+  EXPECT_THAT(WarningsOf("workflow:\n  rules:\n    - when: always\na:\n  script: x\n"),
+              ElementsAre(StartsWith(".pipeline.yml:2: 'workflow:rules' are not evaluated")));
+  EXPECT_THAT(WarningsOf("a:\n  script: x\n  inherit:\n    variables: false\n"),
+              ElementsAre(StartsWith(".pipeline.yml:4: 'inherit:variables' is not honoured")));
+  EXPECT_THAT(WarningsOf("a:\n  script: x\n  inherit:\n    variables: true\n"), IsEmpty());
+}
+
+TEST(NativeReaderWarningsTest, KeysThatOnlyMatterOnAServerSayNothing) {
+  EXPECT_THAT(WarningsOf("a:\n  script: x\n  tags: [docker]\n  retry: 2\n  cache: {paths: [x]}\n"
+                         "  coverage: '/(\\d+)%/'\n  interruptible: true\n  environment: prod\n"
+                         "  resource_group: r\n  release: {tag_name: v1, description: d}\n"),
+              IsEmpty());
+}
+
+}  // namespace
+}  // namespace pipeline

@@ -1,6 +1,8 @@
 #include "exec/images.h"
 
+#include <chrono>
 #include <set>
+#include <thread>
 #include <string>
 #include <utility>
 #include <vector>
@@ -8,6 +10,36 @@
 #include "pipeline/errors.h"
 
 namespace pipeline::exec {
+namespace {
+
+constexpr int kPullAttempts = 3;
+
+}  // namespace
+
+bool IsTransientPullFailure(const std::string& message) {
+  // What the registry says about an image that is not there is final; anything else (network,
+  // DNS, timeouts, 5xx) may pass.
+  for (const char* final_answer : {"not found", "manifest unknown", "pull access denied",
+                                   "repository does not exist", "unauthorized",
+                                   "invalid reference format"}) {
+    if (message.find(final_answer) != std::string::npos) return false;
+  }
+  return true;
+}
+
+void PullWithRetry(docker::EngineApi& engine, const std::string& image, spdlog::logger& log) {
+  for (int attempt = 1;; ++attempt) {
+    try {
+      engine.PullImage(image);
+      return;
+    } catch (const DockerError& error) {
+      if (attempt >= kPullAttempts || !IsTransientPullFailure(error.what())) throw;
+      auto wait = std::chrono::milliseconds(250 << attempt);  // 0.5 s, then 1 s
+      log.warn("pulling {} failed ({}); trying again in {} ms", image, error.what(), wait.count());
+      std::this_thread::sleep_for(wait);
+    }
+  }
+}
 
 void EnsureImages(const Plan& plan, const RunOptions& options, docker::EngineApi& engine,
                   spdlog::logger& log) {
@@ -29,7 +61,7 @@ void EnsureImages(const Plan& plan, const RunOptions& options, docker::EngineApi
     }
     log.info("pulling image {}", image);
     try {
-      engine.PullImage(image);
+      PullWithRetry(engine, image, log);
     } catch (const DockerError& error) {
       if (present) {
         log.warn("could not pull {}, using the local copy: {}", image, error.what());

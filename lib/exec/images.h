@@ -15,6 +15,13 @@ namespace pipeline::exec {
 void EnsureImages(const Plan& plan, const RunOptions& options, docker::EngineApi& engine,
                   spdlog::logger& log);
 
+/// False for a registry's final answer about an image (not found, access denied, ...); true for
+/// failures that may pass (network, DNS, timeouts, server errors).
+bool IsTransientPullFailure(const std::string& message);
+
+/// Pulls `image`, trying transient failures again with exponential backoff (3 tries).
+void PullWithRetry(docker::EngineApi& engine, const std::string& image, spdlog::logger& log);
+
 }  // namespace pipeline::exec
 
 #endif  // PIPELINE_EXEC_IMAGES_H_

@@ -2,7 +2,8 @@
 # The whole test suite (README.md's second command; .ci/run calls exactly this):
 #   1. install/dev-setup.sh: build deps, a Docker engine when none answers, the test images;
 #   2. a RelWithDebInfo build: unit tests (parallel), then integration tests against the real daemon;
-#   3. an AddressSanitizer + UndefinedBehaviorSanitizer build: the same two suites.
+#   3. an AddressSanitizer + UndefinedBehaviorSanitizer build: the unit tests and the integration
+#      tests but for the slowest daemon suites (Bitbucket conformance, kill loop, JUnit consumers).
 # With CI=true, tests that need the daemon fail instead of skipping when it is missing.
 # Options: --no-sanitizers skips step 3 (quicker local runs).
 set -euo pipefail
@@ -11,7 +12,7 @@ sanitizers=1
 for arg in "$@"; do
   case "$arg" in
     --no-sanitizers) sanitizers=0 ;;
-    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option '$arg'" >&2; exit 2 ;;
   esac
 done

@@ -22,7 +22,7 @@ while [ $# -gt 0 ]; do
     --with-docker) with_docker=1 ;;
     --sample) sample=1 ;;
     --prefix-build) build_dir=$2; shift ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
     *) echo "install.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift

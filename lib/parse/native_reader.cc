@@ -8,6 +8,7 @@
 #include "model/spellcheck.h"
 #include "parse/bitbucket_warnings.h"
 #include "parse/extends.h"
+#include "parse/native_defaults.h"
 #include "parse/native_fields.h"
 #include "parse/references.h"
 #include "parse/variable_expansion.h"
@@ -20,111 +21,39 @@ const std::vector<std::string> kTopLevelKeywords = {
     "stages",   "image", "variables", "default",  "before_script", "after_script",
     "services", "cache", "include",   "workflow", "types"};
 
-/// Job keys we honour, then keys GitLab has that we accept; those that change what runs are
-/// reported as warnings (kUnhonouredJobKeys), the rest only matter on a GitLab server.
-const std::vector<std::string> kJobKeys = {"stage",
-                                           "image",
-                                           "script",
-                                           "before_script",
-                                           "after_script",
-                                           "variables",
-                                           "needs",
-                                           "allow_failure",
-                                           "timeout",
-                                           "resources",
-                                           "when",
-                                           "extends",
-                                           "artifacts",
-                                           "dependencies",
-                                           "inherit",
-                                           "retry",
-                                           "services",
-                                           "cache",
-                                           "tags",
-                                           "rules",
-                                           "only",
-                                           "except",
-                                           "interruptible",
-                                           "coverage",
-                                           "environment",
-                                           "parallel",
-                                           "release",
-                                           "trigger",
-                                           "resource_group",
-                                           "secrets",
-                                           "id_tokens",
-                                           "pages",
-                                           "hooks",
-                                           "identity",
-                                           "start_in",
-                                           "dast_configuration",
-                                           "manual_confirmation"};
+/// Job keys we honour.
+const std::vector<std::string> kHonouredJobKeys = {
+    "stage",     "image",   "script",        "before_script", "after_script",
+    "variables", "needs",   "allow_failure", "timeout",       "resources",
+    "when",      "extends", "artifacts",     "dependencies",  "inherit"};
+
+/// Job keys GitLab has that we accept; those that change what runs are reported as warnings
+/// (kUnhonouredJobKeys), the rest only matter on a GitLab server. `trigger` is an error.
+// clang-format off
+const std::vector<std::string> kAcceptedJobKeys = {
+    "retry", "services", "cache", "tags", "rules", "only", "except", "interruptible", "coverage",
+    "environment", "parallel", "release", "trigger", "resource_group", "secrets", "id_tokens",
+    "pages", "hooks", "identity", "start_in", "dast_configuration", "manual_confirmation"};
+// clang-format on
 
 /// Accepted keys whose absence changes what a job does, with what we do instead.
 const std::map<std::string, std::string> kUnhonouredJobKeys = {
     {"rules", "'rules' are not evaluated here: the job runs as if they matched"},
     {"only", "'only' is not evaluated here: the job runs as if it matched"},
     {"except", "'except' is not evaluated here: the job runs as if it did not match"},
-    {"services", "'services' are not started for native jobs yet: jobs run without them"},
+    {"services", kServicesWarning},
     {"parallel", "'parallel' is not honoured: the job runs once"},
     {"secrets", "'secrets' are not fetched: the job runs without them"},
 };
 
-const std::vector<std::string> kDefaultKeys = {
-    "image", "before_script", "after_script",  "timeout", "artifacts", "retry",   "services",
-    "cache", "tags",          "interruptible", "hooks",   "id_tokens", "identity"};
+/// Every key a job may have.
+std::vector<std::string> JobKeys() {
+  std::vector<std::string> keys = kHonouredJobKeys;
+  keys.insert(keys.end(), kAcceptedJobKeys.begin(), kAcceptedJobKeys.end());
+  return keys;
+}
 
 const std::vector<std::string> kDefaultStages = {"build", "test", "deploy"};
-
-/// What jobs inherit from `default:` and from the old top-level globals.
-struct Defaults {
-  std::optional<ImageRef> image;
-  std::optional<std::vector<std::string>> before_script;
-  std::optional<std::vector<std::string>> after_script;
-  std::optional<std::chrono::seconds> timeout;
-  std::optional<std::vector<std::string>> artifacts;
-};
-
-/// A job's `inherit:default`: true, false or the list of default keys it takes.
-class Inherit {
- public:
-  bool Takes(const std::string& key) const { return all_ || keys_.count(key) != 0; }
-
-  static Inherit Read(const YAML::Node& node, const YamlFile& file, const FieldName& field,
-                      WarningList& warnings) {
-    std::string what = field.Text();
-    Inherit inherit;
-    if (!node) return inherit;
-    file.ExpectMap(node, what);
-    file.CheckKeys(node, {"default", "variables"}, what);
-    if (YAML::Node defaults = node["default"]) {
-      if (defaults.IsSequence()) {
-        inherit.all_ = false;
-        for (const std::string& key : file.StringList(defaults, field.Sub("default").Text())) {
-          if (std::find(kDefaultKeys.begin(), kDefaultKeys.end(), key) == kDefaultKeys.end()) {
-            file.Fail(defaults, field.Sub("default").Text() + ": '" + key +
-                                    "' is not a default keyword" + DidYouMean(key, kDefaultKeys));
-          }
-          inherit.keys_.insert(key);
-        }
-      } else {
-        inherit.all_ = file.Bool(defaults, field.Sub("default").Text());
-      }
-    }
-    if (YAML::Node variables = node["variables"]) {
-      if (variables.IsSequence() || !file.Bool(variables, field.Sub("variables").Text())) {
-        warnings.Add(variables,
-                     "'inherit:variables' is not honoured: every job gets all of "
-                     "the file's variables");
-      }
-    }
-    return inherit;
-  }
-
- private:
-  bool all_ = true;
-  std::set<std::string> keys_;
-};
 
 class NativeReader {
  public:
@@ -181,13 +110,7 @@ class NativeReader {
     if (YAML::Node variables = Keyword("variables")) {
       pipeline_.variables = ReadVariables(variables, file_, {"", "variables"});
     }
-    // The old globals first, so that `default:` wins where both are written.
-    ReadDefaults(root_, "");
-    if (YAML::Node defaults = Keyword("default")) {
-      file_.ExpectMap(defaults, "'default'");
-      file_.CheckKeys(defaults, kDefaultKeys, "'default'");
-      ReadDefaults(defaults, "default:");
-    }
+    defaults_ = ReadDefaults(root_, file_, references_, warnings_);
     if (YAML::Node workflow = Keyword("workflow"); workflow && workflow.IsMap()) {
       if (KeyValue rules = FindKey(workflow, "rules"); rules.key) {
         warnings_.Add(rules.key,
@@ -222,40 +145,6 @@ class NativeReader {
     pipeline_.stages.push_back(".post");
   }
 
-  /// Reads the inheritable keys of `map` (the top level or `default:`); `prefix` names it.
-  void ReadDefaults(const YAML::Node& map, const std::string& prefix) {
-    auto value = [&](const std::string& key) {
-      YAML::Node found = FindKey(map, key).value;
-      return found ? references_.Resolve(found) : found;
-    };
-    if (YAML::Node image = value("image")) {
-      defaults_.image = ReadImage(image, file_, {"", prefix + "image"});
-      if (defaults_.image->custom_entrypoint) WarnEntrypoint(image);
-    }
-    if (YAML::Node before = value("before_script")) {
-      defaults_.before_script =
-          file_.StringList(before, FieldName{"", prefix + "before_script"}.Text());
-    }
-    if (YAML::Node after = value("after_script")) {
-      defaults_.after_script =
-          file_.StringList(after, FieldName{"", prefix + "after_script"}.Text());
-    }
-    if (KeyValue services = FindKey(map, "services"); services.key) {
-      warnings_.Add(services.key, kUnhonouredJobKeys.at("services"));
-    }
-    if (prefix.empty()) return;  // the keys below exist only under `default:`
-    if (YAML::Node timeout = value("timeout")) {
-      defaults_.timeout = ReadTimeout(timeout, file_, {"", "default:timeout"});
-    }
-    if (YAML::Node artifacts = value("artifacts")) {
-      defaults_.artifacts = ReadArtifactPaths(artifacts, file_, {"", "default:artifacts"});
-    }
-  }
-
-  void WarnEntrypoint(const YAML::Node& image) {
-    warnings_.Add(image, "an image 'entrypoint' is not used: jobs run their script with /bin/sh");
-  }
-
   void ReadJob(const std::string& name, const YAML::Node& key, const YAML::Node& value) {
     if (name.empty()) file_.Fail(key, "a job needs a name");
     std::string hint = DidYouMean(name, kTopLevelKeywords);
@@ -272,7 +161,7 @@ class NativeReader {
     std::string what = "job '" + name + "'";
     // const: a lookup through a non-const yaml-cpp node may add an empty entry to shared nodes.
     const YAML::Node node = references_.Resolve(templates_.Resolve(name));
-    file_.CheckKeys(node, kJobKeys, what);
+    file_.CheckKeys(node, JobKeys(), what);
     auto field = [&](const std::string& key) { return FieldName{what, key}; };
 
     Job job;
@@ -289,8 +178,9 @@ class NativeReader {
 
     ReadScripts(node, inherit, what, job);
     ReadStage(node, key, what, job);
-    if (node["variables"])
+    if (node["variables"]) {
       job.variables = ReadVariables(node["variables"], file_, field("variables"));
+    }
     ReadJobImage(node, inherit, what, job);
     if (YAML::Node needs = node["needs"]) ReadJobNeeds(needs, field("needs"), job);
     if (YAML::Node allow = node["allow_failure"]) {
@@ -303,8 +193,9 @@ class NativeReader {
     } else if (inherit.Takes("timeout")) {
       job.timeout = defaults_.timeout;
     }
-    if (node["resources"])
+    if (node["resources"]) {
       job.resources = ReadResources(node["resources"], file_, field("resources"));
+    }
     if (node["artifacts"]) {
       job.artifacts = ReadArtifactPaths(node["artifacts"], file_, field("artifacts"));
     } else if (inherit.Takes("artifacts") && defaults_.artifacts) {
@@ -380,7 +271,7 @@ class NativeReader {
     std::optional<ImageRef> image;
     if (YAML::Node own = node["image"]) {
       image = ReadImage(own, file_, {what, "image"});
-      if (image->custom_entrypoint) WarnEntrypoint(own);
+      if (image->custom_entrypoint) warnings_.Add(own, kEntrypointWarning);
     } else if (inherit.Takes("image")) {
       image = defaults_.image;
     }

@@ -26,15 +26,7 @@ bool Matches(const std::vector<std::string>& patterns, const std::string& relati
 void ListFiles(const std::string& root, const std::string& relative,
                std::vector<std::string>& out) {
   std::string dir_path = relative.empty() ? root : root + "/" + relative;
-  DIR* dir = opendir(dir_path.c_str());
-  if (dir == nullptr) return;
-  std::vector<std::string> names;
-  while (dirent* entry = readdir(dir)) {
-    std::string name = entry->d_name;
-    if (name != "." && name != "..") names.push_back(name);
-  }
-  closedir(dir);
-  for (const std::string& name : names) {
+  for (const std::string& name : workspace::ListDirectory(dir_path)) {
     std::string child = relative.empty() ? name : relative + "/" + name;
     struct stat info {};
     if (lstat((root + "/" + child).c_str(), &info) != 0) continue;

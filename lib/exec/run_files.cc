@@ -35,11 +35,14 @@ std::string DefaultWorkRoot() {
 }
 
 size_t SweepWorkspaces(const std::string& work_root, spdlog::logger& log) {
-  DIR* dir = opendir(work_root.c_str());
-  if (dir == nullptr) return 0;
+  std::vector<std::string> names;
+  try {
+    names = workspace::ListDirectory(work_root);
+  } catch (const Error&) {
+    return 0;  // no work root yet: nothing to sweep
+  }
   std::vector<std::string> stale;
-  while (dirent* entry = readdir(dir)) {
-    std::string name = entry->d_name;
+  for (const std::string& name : names) {
     if (name.rfind(exec::kRunDirPrefix, 0) != 0) continue;
     std::ifstream owner_file(work_root + "/" + name + exec::kOwnerFile);
     std::string owner;
@@ -47,7 +50,6 @@ size_t SweepWorkspaces(const std::string& work_root, spdlog::logger& log) {
       stale.push_back(work_root + "/" + name);
     }
   }
-  closedir(dir);
   size_t removed = 0;
   for (const std::string& path : stale) {
     try {

@@ -27,4 +27,24 @@ void WriteFileAtomically(const std::string& path, const std::string& content) {
   }
 }
 
+namespace {
+
+class FileReport : public RunObserver {
+ public:
+  FileReport(std::string path, std::function<std::string(const RunResult&)> render)
+      : path_(std::move(path)), render_(std::move(render)) {}
+  void OnRunFinished(const RunResult& run) override { WriteFileAtomically(path_, render_(run)); }
+
+ private:
+  std::string path_;
+  std::function<std::string(const RunResult&)> render_;
+};
+
+}  // namespace
+
+std::shared_ptr<RunObserver> MakeFileReport(std::string path,
+                                            std::function<std::string(const RunResult&)> render) {
+  return std::make_shared<FileReport>(std::move(path), std::move(render));
+}
+
 }  // namespace pipeline::report

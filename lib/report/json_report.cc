@@ -14,17 +14,6 @@ std::string TimeOrNull(Clock::time_point time) {
   return time == Clock::time_point{} ? "null" : JsonString(IsoTime(time));
 }
 
-class JsonReportWriter : public RunObserver {
- public:
-  explicit JsonReportWriter(std::string path) : path_(std::move(path)) {}
-  void OnRunFinished(const RunResult& run) override {
-    report::WriteFileAtomically(path_, RenderJsonReport(run));
-  }
-
- private:
-  std::string path_;
-};
-
 }  // namespace
 
 std::string RenderJsonReport(const RunResult& run) {
@@ -60,7 +49,7 @@ std::string RenderJsonReport(const RunResult& run) {
 }
 
 std::shared_ptr<RunObserver> MakeJsonReportWriter(const std::string& path) {
-  return std::make_shared<JsonReportWriter>(path);
+  return report::MakeFileReport(path, RenderJsonReport);
 }
 
 }  // namespace pipeline

@@ -121,17 +121,6 @@ std::string RenderSuite(const RunResult& run, const std::string& stage,
 
 std::string BaseName(const std::string& path) { return path.substr(path.rfind('/') + 1); }
 
-class JUnitReporter : public RunObserver {
- public:
-  explicit JUnitReporter(std::string path) : path_(std::move(path)) {}
-  void OnRunFinished(const RunResult& run) override {
-    report::WriteFileAtomically(path_, RenderJUnit(run));
-  }
-
- private:
-  std::string path_;
-};
-
 /// Ant and Maven Surefire's layout: one TEST-<suite>.xml with a <testsuite> root per stage.
 class JUnitDirectoryReporter : public RunObserver {
  public:
@@ -179,7 +168,7 @@ std::shared_ptr<RunObserver> MakeJUnitDirectoryReporter(const std::string& dir) 
 }
 
 std::shared_ptr<RunObserver> MakeJUnitReporter(const std::string& path) {
-  return std::make_shared<JUnitReporter>(path);
+  return report::MakeFileReport(path, RenderJUnit);
 }
 
 }  // namespace pipeline

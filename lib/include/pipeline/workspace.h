@@ -63,6 +63,9 @@ std::string HooksDirectory(const std::string& repo_root);
 /// Copies a directory tree (regular files, directories, symlinks as symlinks, modes kept).
 SnapshotStats CopyTree(const std::string& from, const std::string& to);
 
+/// The names in directory `path`, without "." and "..", unsorted. Throws EnvironmentError.
+std::vector<std::string> ListDirectory(const std::string& path);
+
 /// Removes `path` recursively without following symlinks; a missing path is not an error.
 void RemoveTree(const std::string& path);
 

@@ -6,6 +6,7 @@
 
 #include "pipeline/errors.h"
 #include "pipeline/parse.h"
+#include "unit/parse/parse_error_of.h"
 
 namespace pipeline {
 namespace {
@@ -17,13 +18,7 @@ using ::testing::IsEmpty;
 Pipeline Parse(const std::string& yaml) { return ParsePipeline(yaml, "bitbucket-pipelines.yml"); }
 
 std::string ErrorOf(const std::string& yaml) {
-  try {
-    Parse(yaml);
-  } catch (const ParseError& error) {
-    return error.what();
-  }
-  ADD_FAILURE() << "no ParseError for:\n" << yaml;
-  return "";
+  return testing::ParseErrorOf([&] { Parse(yaml); }, yaml);
 }
 
 std::vector<std::string> NeedsOf(const Pipeline& pipeline, const std::string& job) {

@@ -5,6 +5,7 @@
 
 #include "pipeline/errors.h"
 #include "pipeline/parse.h"
+#include "unit/parse/parse_error_of.h"
 
 namespace pipeline {
 namespace {
@@ -19,13 +20,7 @@ Pipeline Parse(const std::string& yaml, const PipelineChoice& choice = {}) {
 }
 
 std::string ErrorOf(const std::string& yaml, const PipelineChoice& choice = {}) {
-  try {
-    Parse(yaml, choice);
-  } catch (const ParseError& error) {
-    return error.what();
-  }
-  ADD_FAILURE() << "no ParseError for:\n" << yaml;
-  return "";
+  return testing::ParseErrorOf([&] { Parse(yaml, choice); }, yaml);
 }
 
 PipelineChoice Branch(const std::string& branch) { return {"", branch, "", {}}; }

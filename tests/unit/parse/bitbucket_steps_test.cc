@@ -6,6 +6,7 @@
 #include "parse/bitbucket_steps.h"
 #include "pipeline/errors.h"
 #include "pipeline/parse.h"
+#include "unit/parse/parse_error_of.h"
 
 namespace pipeline {
 namespace {
@@ -21,13 +22,7 @@ constexpr int64_t kMb = int64_t{1} << 20;
 Pipeline Parse(const std::string& yaml) { return ParsePipeline(yaml, "bitbucket-pipelines.yml"); }
 
 std::string ErrorOf(const std::string& yaml) {
-  try {
-    Parse(yaml);
-  } catch (const ParseError& error) {
-    return error.what();
-  }
-  ADD_FAILURE() << "no ParseError for:\n" << yaml;
-  return "";
+  return testing::ParseErrorOf([&] { Parse(yaml); }, yaml);
 }
 
 /// The only job of a default pipeline whose one step is `step` (indented under `- step:`).

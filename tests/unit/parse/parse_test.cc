@@ -11,6 +11,7 @@
 #include <fstream>
 
 #include "pipeline/errors.h"
+#include "unit/parse/parse_error_of.h"
 
 namespace pipeline {
 namespace {
@@ -45,13 +46,7 @@ class TempDir {
 
 template <typename Action>
 std::string ErrorOf(Action action) {
-  try {
-    action();
-  } catch (const ParseError& error) {
-    return error.what();
-  }
-  ADD_FAILURE() << "no ParseError";
-  return "";
+  return testing::ParseErrorOf(action);
 }
 
 TEST(FormatForPathTest, OnlyTheBitbucketFileNameIsBitbucket) {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "pipeline/errors.h"
+#include "unit/parse/parse_error_of.h"
 
 namespace pipeline::parse {
 namespace {
@@ -16,13 +17,7 @@ using ::testing::StartsWith;
 /// The ParseError message `action` throws, or a test failure when it throws none.
 template <typename Action>
 std::string ErrorOf(Action action) {
-  try {
-    action();
-  } catch (const ParseError& error) {
-    return error.what();
-  }
-  ADD_FAILURE() << "no ParseError";
-  return "";
+  return testing::ParseErrorOf(action);
 }
 
 std::vector<std::string> Keys(const YAML::Node& map) {

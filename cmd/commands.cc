@@ -109,6 +109,27 @@ std::unique_ptr<docker::EngineApi> ConnectEngine(const Options& options) {
   return docker::MakeEngineClient(endpoint);
 }
 
+/// A dotenv file's variables; UsageError naming the option when it cannot be read.
+EnvVars ReadDotenvFile(const std::string& option, const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw UsageError(option + " " + path + ": cannot read it");
+  std::stringstream text;
+  text << in.rdbuf();
+  return ParseDotenv(text.str(), path);
+}
+
+/// --variables-file [ENV=]FILE: repository variables, or one deployment environment's.
+void AddVariablesFiles(const Options& options, RunOptions& run_options) {
+  for (const std::string& arg : options.variables_files) {
+    size_t equals = arg.find('=');
+    std::string environment = equals == std::string::npos ? "" : arg.substr(0, equals);
+    std::string path = equals == std::string::npos ? arg : arg.substr(equals + 1);
+    EnvVars vars = ReadDotenvFile("--variables-file", path);
+    EnvVars& layer = run_options.file_env[environment];
+    layer = MergeEnv({&layer, &vars});
+  }
+}
+
 /// --secret and --secrets-file: the variables go to every job, their values to the masker.
 void AddSecrets(const Options& options, RunOptions& run_options) {
   EnvVars secrets;
@@ -119,11 +140,7 @@ void AddSecrets(const Options& options, RunOptions& run_options) {
     secrets.emplace_back(name, value);
   }
   for (const std::string& path : options.secrets_files) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw UsageError("--secrets-file " + path + ": cannot read it");
-    std::stringstream text;
-    text << in.rdbuf();
-    EnvVars from_file = ParseDotenv(text.str(), path);
+    EnvVars from_file = ReadDotenvFile("--secrets-file", path);
     secrets.insert(secrets.end(), from_file.begin(), from_file.end());
   }
   for (const auto& [name, value] : secrets) {
@@ -161,6 +178,7 @@ int RunCommand(const Options& options, const Logging& logging) {
   RunOptions run_options;
   run_options.cli_env = ResolveEnvArgs(options.env_args, GetEnv);
   AddSecrets(options, run_options);
+  AddVariablesFiles(options, run_options);
   run_options.max_parallel = options.max_parallel.value_or(run_options.max_parallel);
   run_options.overrides = options.overrides;
   run_options.pipeline_timeout = options.pipeline_timeout;

@@ -56,6 +56,9 @@ Options:
       --secret NAME        Pass variable NAME from your environment to every job and hide its
                            value as *** in all output (repeatable; at least 8 characters)
       --secrets-file FILE  The same for every NAME=VALUE of a dotenv file (repeatable)
+      --variables-file [ENV=]FILE
+                           Repository variables from a dotenv file for every job, or with ENV=
+                           deployment variables for the jobs deploying to ENV (repeatable)
   -j, --jobs N             Run at most N jobs at once (default: 4)
       --memory SIZE        Memory limit of every job, swap included (default: 4g, or the job's)
       --cpus N             CPU limit of every job (default: none, or the job's)

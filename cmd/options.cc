@@ -100,6 +100,8 @@ void ParseRunFlag(const std::string& flag, ArgReader& reader, Options& options) 
     options.env_args.push_back(reader.Value(flag));
   } else if (flag == "--secret") {
     options.secret_names.push_back(reader.Value(flag));
+  } else if (flag == "--variables-file") {
+    options.variables_files.push_back(reader.Value(flag));
   } else if (flag == "--secrets-file") {
     options.secrets_files.push_back(reader.Value(flag));
   } else if (flag == "-j" || flag == "--jobs") {

@@ -273,7 +273,16 @@ class Scheduler {
     env_input.build_number = build_number_;
     env_input.pipeline_uuid = pipeline_uuid_;
     env_input.step_uuid = exec::MakeBracedUuid();
-    launch.env = exec::JobEnvironment(planned.job, options_.cli_env, env_input);
+    // Repository variables, then the job's deployment's, then -e: each layer wins over the last.
+    EnvVars given;
+    auto add_file_layer = [&](const std::string& key) {
+      auto layer = options_.file_env.find(key);
+      if (layer != options_.file_env.end()) given = MergeEnv({&given, &layer->second});
+    };
+    add_file_layer("");
+    if (!planned.job.deployment.empty()) add_file_layer(planned.job.deployment);
+    given = MergeEnv({&given, &options_.cli_env});
+    launch.env = exec::JobEnvironment(planned.job, given, env_input);
     launch.labels = {{docker::kLabelTool, docker::kToolName},
                      {docker::kLabelRun, result_.run_id},
                      {docker::kLabelJob, planned.job.name},

@@ -141,3 +141,28 @@ TEST_F(BitbucketCacheTest, CachesSurviveBetweenRunsUntilCleared) {
 
 }  // namespace
 }  // namespace pipeline::testing
+
+namespace pipeline::testing {
+namespace {
+
+class BitbucketVariablesTest : public CliTest {};
+
+TEST_F(BitbucketVariablesTest, RepositoryAndDeploymentVariablesFromFiles) {
+  TempRepo repo({{"bitbucket-pipelines.yml",
+                  std::string("image: ") + kBusybox +
+                      "\npipelines:\n  default:\n"
+                      "    - step:\n        name: Test\n"
+                      "        script: ['echo \"test sees $REGION and [$API_URL]\"']\n"
+                      "    - step:\n        name: Ship\n        deployment: production\n"
+                      "        script: ['echo \"ship sees $REGION and $API_URL\"']\n"},
+                 {"repo.env", "REGION=eu-west-1\nAPI_URL=https://default.example\n"},
+                 {"prod.env", "API_URL=https://prod.example\n"}});
+  ProcessResult run = RunCli(repo.path(), {"run", "--variables-file", "repo.env",
+                                           "--variables-file", "production=prod.env"});
+  ASSERT_EQ(run.exit_code, 0) << run.all();
+  EXPECT_THAT(run.out, HasSubstr("test sees eu-west-1 and [https://default.example]"));
+  EXPECT_THAT(run.out, HasSubstr("ship sees eu-west-1 and https://prod.example"));
+}
+
+}  // namespace
+}  // namespace pipeline::testing

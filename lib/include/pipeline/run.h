@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -120,6 +121,9 @@ struct RunOptions {
   std::string run_id;       ///< empty: one is made up
   size_t max_parallel = 4;  ///< --jobs
   EnvVars cli_env;          ///< -e NAME=VALUE, the top layer
+  /// Variables from files (--variables-file): repository ones for every job (key ""), and
+  /// deployment ones for the jobs deploying to that environment. Under cli_env, over the file's.
+  std::map<std::string, EnvVars> file_env;
   /// Values hidden as "***" in every output (console, JSON, JUnit, reports); each at least 8
   /// characters. Their variables are in cli_env.
   std::vector<std::string> secrets;

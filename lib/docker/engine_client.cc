@@ -27,6 +27,11 @@ Poco::JSON::Object::Ptr ParseObject(const std::string& json, const std::string& 
 
 std::string Short(const std::string& id) { return id.substr(0, 12); }
 
+/// "/containers/{id}" + `rest`; callers may pass a name as well as an id, so it is encoded.
+std::string ContainerPath(const std::string& id, const std::string& rest) {
+  return "/containers/" + UrlEncode(id) + rest;
+}
+
 /// The output of an attached container, read from the hijacked connection until it closes.
 class AttachedOutput : public OutputStream {
  public:
@@ -158,7 +163,9 @@ class EngineClient : public EngineApi {
     if (!spec.name.empty()) path += "?name=" + UrlEncode(spec.name);
     std::string what = "create container" + (spec.name.empty() ? "" : " '" + spec.name + "'");
     HttpResponse response = http_.Request("POST", path, ContainerCreateBody(spec));
-    if (response.status == 404) {
+    // 404 also answers a missing network ("network x not found"); only a missing image is one.
+    if (response.status == 404 &&
+        ErrorMessage(response).find("No such image") != std::string::npos) {
       throw ImageNotFoundError(what + ": " + ErrorMessage(response));
     }
     Expect(response, 201, what);
@@ -167,18 +174,18 @@ class EngineClient : public EngineApi {
 
   std::unique_ptr<OutputStream> AttachContainer(const std::string& id) override {
     return std::make_unique<AttachedOutput>(http_.Hijack(
-        "/containers/" + id + "/attach?stream=1&stdout=1&stderr=1", "attach to " + Short(id)));
+        ContainerPath(id, "/attach?stream=1&stdout=1&stderr=1"), "attach to " + Short(id)));
   }
 
   void StartContainer(const std::string& id) override {
-    HttpResponse response = http_.Request("POST", "/containers/" + id + "/start");
+    HttpResponse response = http_.Request("POST", ContainerPath(id, "/start"));
     if (response.status == 304) return;
     Expect(response, 204, "start container " + Short(id));
   }
 
   int WaitContainer(const std::string& id) override {
-    HttpResponse response = http_.Request("POST", "/containers/" + id + "/wait", "",
-                                          HttpTransport::kLongTimeoutSeconds);
+    HttpResponse response =
+        http_.Request("POST", ContainerPath(id, "/wait"), "", HttpTransport::kLongTimeoutSeconds);
     Expect(response, 200, "wait for container " + Short(id));
     auto object = ParseObject(response.body, "wait for container " + Short(id));
     return object->getValue<int>("StatusCode");
@@ -186,7 +193,7 @@ class EngineClient : public EngineApi {
 
   ContainerState InspectContainer(const std::string& id) override {
     std::string what = "inspect container " + Short(id);
-    HttpResponse response = Expect(http_.Request("GET", "/containers/" + id + "/json"), 200, what);
+    HttpResponse response = Expect(http_.Request("GET", ContainerPath(id, "/json")), 200, what);
     auto state = ParseObject(response.body, what)->getObject("State");
     ContainerState result;
     if (!state) return result;
@@ -200,21 +207,21 @@ class EngineClient : public EngineApi {
 
   void StopContainer(const std::string& id, int grace_seconds) override {
     HttpResponse response =
-        http_.Request("POST", "/containers/" + id + "/stop?t=" + std::to_string(grace_seconds), "",
+        http_.Request("POST", ContainerPath(id, "/stop?t=") + std::to_string(grace_seconds), "",
                       grace_seconds + HttpTransport::kShortTimeoutSeconds);
     if (response.status == 304 || response.status == 404) return;
     Expect(response, 204, "stop container " + Short(id));
   }
 
   void KillContainer(const std::string& id) override {
-    HttpResponse response = http_.Request("POST", "/containers/" + id + "/kill");
+    HttpResponse response = http_.Request("POST", ContainerPath(id, "/kill"));
     // 409: not running any more; 404: already gone. Both are what a kill wants.
     if (response.status == 409 || response.status == 404) return;
     Expect(response, 204, "kill container " + Short(id));
   }
 
   void RemoveContainer(const std::string& id) override {
-    HttpResponse response = http_.Request("DELETE", "/containers/" + id + "?force=1&v=1");
+    HttpResponse response = http_.Request("DELETE", ContainerPath(id, "?force=1&v=1"));
     if (response.status == 404) return;
     // 409 "removal already in progress": another remover (the sweep) got there first.
     if (response.status == 409 && ErrorMessage(response).find("in progress") != std::string::npos) {
@@ -225,8 +232,8 @@ class EngineClient : public EngineApi {
 
   std::unique_ptr<StatsStream> StreamStats(const std::string& id) override {
     std::istream* body = nullptr;
-    auto session = http_.OpenStream("/containers/" + id + "/stats?stream=1", body,
-                                    "read stats of " + Short(id));
+    auto session =
+        http_.OpenStream(ContainerPath(id, "/stats?stream=1"), body, "read stats of " + Short(id));
     return std::make_unique<ContainerStats>(std::move(session), body);
   }
 

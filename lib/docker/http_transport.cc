@@ -64,10 +64,8 @@ std::string HttpTransport::CannotConnectMessage() const {
   return "cannot connect to the Docker daemon at " + endpoint_.host + ": is the daemon running?";
 }
 
-void HttpTransport::SetApiVersion(const std::string& version) { api_version_ = version; }
-
 std::string HttpTransport::VersionedPath(const std::string& path) const {
-  return "/v" + api_version_ + path;
+  return std::string("/v") + kApiVersion + path;
 }
 
 std::unique_ptr<Poco::Net::HTTPClientSession> HttpTransport::Open(int timeout_seconds) const {
@@ -110,6 +108,8 @@ HttpResponse HttpTransport::Request(const std::string& method, const std::string
 
 HijackedConnection HttpTransport::Hijack(const std::string& path, const std::string& operation) {
   std::unique_ptr<Poco::Net::HTTPClientSession> session = Open(kLongTimeoutSeconds);
+  // A session that is not keep-alive overwrites the request's Connection header with "Close".
+  session->setKeepAlive(true);
   Poco::Net::HTTPRequest request("POST", VersionedPath(path), Poco::Net::HTTPMessage::HTTP_1_1);
   request.set("Connection", "Upgrade");
   request.set("Upgrade", "tcp");
@@ -140,8 +140,10 @@ std::unique_ptr<Poco::Net::HTTPClientSession> HttpTransport::OpenStream(
     const std::string& path, std::istream*& body, const std::string& operation) {
   std::unique_ptr<Poco::Net::HTTPClientSession> session = Open(kLongTimeoutSeconds);
   Poco::Net::HTTPRequest request("GET", VersionedPath(path), Poco::Net::HTTPMessage::HTTP_1_1);
+  bool sent = false;
   try {
     session->sendRequest(request);
+    sent = true;
     Poco::Net::HTTPResponse response;
     body = &session->receiveResponse(response);
     if (response.getStatus() != Poco::Net::HTTPResponse::HTTP_OK) {
@@ -153,6 +155,7 @@ std::unique_ptr<Poco::Net::HTTPClientSession> HttpTransport::OpenStream(
     }
     return session;
   } catch (const Poco::Exception& error) {
+    if (!sent) throw DockerError(CannotConnectMessage());
     throw DockerError(operation + ": " + error.displayText());
   }
 }

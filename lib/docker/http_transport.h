@@ -52,9 +52,6 @@ class HttpTransport {
                                                            std::istream*& body,
                                                            const std::string& operation);
 
-  /// Uses API version `version` ("1.41") for every later request.
-  void SetApiVersion(const std::string& version);
-
   const Endpoint& endpoint() const { return endpoint_; }
 
   /// "cannot connect to the Docker daemon at X: is the daemon running?"
@@ -68,7 +65,9 @@ class HttpTransport {
   std::string unix_path_;  ///< empty for TCP
   std::string tcp_host_;
   uint16_t tcp_port_ = 0;
-  std::string api_version_ = "1.41";
+  /// Fixed rather than negotiated: 1.41 is what Engine 20.10 (the oldest we support) speaks, and
+  /// newer engines still serve it, so asking /version first would only cost a round trip.
+  static constexpr const char* kApiVersion = "1.41";
 };
 
 /// The daemon's "message" field from an error body, or the body itself.

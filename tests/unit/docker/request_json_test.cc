@@ -59,7 +59,8 @@ TEST(LabelFilterQueryTest, IsAnEncodedJsonFilter) {
 }
 
 TEST(SplitImageReferenceTest, TagsDigestsAndRegistryPorts) {
-  EXPECT_EQ(SplitImageReference("busybox"), std::make_pair(std::string("busybox"), std::string("latest")));
+  EXPECT_EQ(SplitImageReference("busybox"),
+            std::make_pair(std::string("busybox"), std::string("latest")));
   EXPECT_EQ(SplitImageReference("node:20"), std::make_pair(std::string("node"), std::string("20")));
   EXPECT_EQ(SplitImageReference("reg:5000/team/img"),
             std::make_pair(std::string("reg:5000/team/img"), std::string("latest")));
@@ -71,12 +72,14 @@ TEST(SplitImageReferenceTest, TagsDigestsAndRegistryPorts) {
 
 TEST(ParseObjectListTest, ContainersNetworksAndVolumes) {
   auto containers = ParseObjectList(
-      R"([{"Id":"c1","Names":["/dp-1"],"Labels":{"a":"b"}},{"Id":"c2","Names":[],"Labels":null}])", "");
+      R"([{"Id":"c1","Names":["/dp-1"],"Labels":{"a":"b"}},{"Id":"c2","Names":[],"Labels":null}])",
+      "");
   ASSERT_EQ(containers.size(), 2u);
   EXPECT_EQ(containers[0].name, "dp-1");
   EXPECT_EQ(containers[0].labels.at("a"), "b");
   EXPECT_TRUE(containers[1].labels.empty());
-  auto volumes = ParseObjectList(R"({"Volumes":[{"Name":"v1","Labels":{}}],"Warnings":null})", "Volumes");
+  auto volumes =
+      ParseObjectList(R"({"Volumes":[{"Name":"v1","Labels":{}}],"Warnings":null})", "Volumes");
   ASSERT_EQ(volumes.size(), 1u);
   EXPECT_EQ(volumes[0].id, "v1");
   EXPECT_TRUE(ParseObjectList(R"({"Volumes":null})", "Volumes").empty());

@@ -37,9 +37,14 @@ std::string ConfigDir(const EndpointOptions& options, const EnvLookup& env) {
   return env("HOME") + "/.docker";
 }
 
-/// The docker endpoint of context `name`, from contexts/meta/*/meta.json.
-std::string ContextHost(const std::string& config_dir, const std::string& name) {
-  if (name == "default") return kDefaultHost;
+/// The docker endpoint of context `name`, from contexts/meta/*/meta.json. The CLI's "default"
+/// context has no meta.json: it is "whatever DOCKER_HOST says, else the default socket".
+std::string ContextHost(const std::string& config_dir, const std::string& name,
+                        const EnvLookup& env) {
+  if (name == "default") {
+    std::string from_env = env("DOCKER_HOST");
+    return from_env.empty() ? kDefaultHost : from_env;
+  }
   std::string meta_dir = config_dir + "/contexts/meta";
   DIR* dir = opendir(meta_dir.c_str());
   if (dir != nullptr) {
@@ -56,8 +61,8 @@ std::string ContextHost(const std::string& config_dir, const std::string& name) 
     closedir(dir);
     if (!found.empty()) return found;
   }
-  throw EnvironmentError("docker context '" + name + "' not found in " + meta_dir +
-                         " (see 'docker context ls')");
+  throw EnvironmentError("context '" + name + "' not found: no " + meta_dir +
+                         "/*/meta.json names it (see 'docker context ls')");
 }
 
 }  // namespace
@@ -68,18 +73,18 @@ Endpoint ResolveEndpoint(const EndpointOptions& options, const EnvLookup& env) {
   if (!options.host.empty()) {
     endpoint.host = options.host;
   } else if (!options.context.empty()) {
-    endpoint.host = ContextHost(config_dir, options.context);
+    endpoint.host = ContextHost(config_dir, options.context, env);
   } else if (!env("DOCKER_HOST").empty()) {
     endpoint.host = env("DOCKER_HOST");
   } else if (!env("DOCKER_CONTEXT").empty()) {
-    endpoint.host = ContextHost(config_dir, env("DOCKER_CONTEXT"));
+    endpoint.host = ContextHost(config_dir, env("DOCKER_CONTEXT"), env);
   } else {
     Poco::JSON::Object::Ptr config = ReadJsonFile(config_dir + "/config.json");
     std::string current;
     if (config && config->has("currentContext")) {
       current = config->getValue<std::string>("currentContext");
     }
-    endpoint.host = current.empty() ? kDefaultHost : ContextHost(config_dir, current);
+    endpoint.host = current.empty() ? kDefaultHost : ContextHost(config_dir, current, env);
   }
   return endpoint;
 }

@@ -88,6 +88,46 @@ TEST_F(EndpointTest, ConfigFlagPointsAtAnotherConfigDirectory) {
   EXPECT_EQ(Resolve(options).host, "unix:///var/run/docker.sock");
 }
 
+TEST_F(EndpointTest, DockerContextVariableWinsOverConfigJson) {
+  AddContext("abc", "remote", "tcp://ctx:2376");
+  AddContext("def", "other", "tcp://other:2376");
+  SetCurrentContext("other");
+  env_["DOCKER_CONTEXT"] = "remote";
+  EXPECT_EQ(Resolve().host, "tcp://ctx:2376");
+}
+
+TEST_F(EndpointTest, ContextFlagWinsOverDockerHost) {
+  AddContext("abc", "remote", "tcp://ctx:2376");
+  env_["DOCKER_HOST"] = "tcp://env:2375";
+  EndpointOptions options;
+  options.context = "remote";
+  EXPECT_EQ(Resolve(options).host, "tcp://ctx:2376");
+}
+
+// The CLI's default context is "DOCKER_HOST, else the default socket", so --context default
+// with DOCKER_HOST set talks to DOCKER_HOST.
+TEST_F(EndpointTest, TheDefaultContextFollowsDockerHost) {
+  EndpointOptions options;
+  options.context = "default";
+  env_["DOCKER_HOST"] = "tcp://env:2375";
+  EXPECT_EQ(Resolve(options).host, "tcp://env:2375");
+  SetCurrentContext("default");
+  env_.erase("DOCKER_HOST");
+  EXPECT_EQ(Resolve().host, "unix:///var/run/docker.sock");
+}
+
+TEST_F(EndpointTest, ConfigDirFallsBackToHome) {
+  env_.erase("DOCKER_CONFIG");
+  env_["HOME"] = config_;
+  std::system(("mkdir -p " + config_ + "/.docker").c_str());
+  std::string docker_dir = config_ + "/.docker";
+  std::system(("mkdir -p " + docker_dir + "/contexts/meta/h").c_str());
+  std::ofstream(docker_dir + "/contexts/meta/h/meta.json")
+      << R"({"Name":"home","Endpoints":{"docker":{"Host":"unix:///home.sock"}}})";
+  std::ofstream(docker_dir + "/config.json") << R"({"currentContext":"home"})";
+  EXPECT_EQ(Resolve().host, "unix:///home.sock");
+}
+
 TEST_F(EndpointTest, AnUnknownContextIsAnError) {
   EndpointOptions options;
   options.context = "nope";
@@ -95,8 +135,15 @@ TEST_F(EndpointTest, AnUnknownContextIsAnError) {
     Resolve(options);
     FAIL() << "no error";
   } catch (const EnvironmentError& error) {
-    EXPECT_THAT(error.what(), ::testing::HasSubstr("context 'nope' not found"));
+    EXPECT_THAT(error.what(), ::testing::StartsWith("context 'nope' not found: "));
+    EXPECT_THAT(error.what(), ::testing::HasSubstr("docker context ls"));
   }
+}
+
+TEST_F(EndpointTest, AnUnknownCurrentContextIsAnErrorToo) {
+  AddContext("abc", "remote", "tcp://ctx:2376");
+  SetCurrentContext("gone");
+  EXPECT_THROW(Resolve(), EnvironmentError);
 }
 
 }  // namespace

@@ -6,19 +6,10 @@
 #include <string>
 #include <vector>
 
+#include "unit/docker/frames.h"
+
 namespace pipeline::docker {
 namespace {
-
-std::string Frame(int stream, const std::string& payload) {
-  std::string frame(8, '\0');
-  frame[0] = static_cast<char>(stream);
-  uint32_t size = static_cast<uint32_t>(payload.size());
-  frame[4] = static_cast<char>((size >> 24) & 0xff);
-  frame[5] = static_cast<char>((size >> 16) & 0xff);
-  frame[6] = static_cast<char>((size >> 8) & 0xff);
-  frame[7] = static_cast<char>(size & 0xff);
-  return frame + payload;
-}
 
 struct Collected {
   std::string out;
@@ -101,6 +92,60 @@ TEST(FrameDemuxerTest, AnyChunkingGivesTheSameStreams) {
     EXPECT_EQ(got.out, want_out);
     EXPECT_EQ(got.err, want_err);
   }
+}
+
+TEST(FrameDemuxerTest, EverySplitIntoThreeFeedsGivesTheSameStreams) {
+  std::string input = Frame(1, "line one\n") + Frame(2, "") + Frame(2, "oops\n") + Frame(1, "z");
+  for (size_t i = 0; i <= input.size(); ++i) {
+    for (size_t j = i; j <= input.size(); ++j) {
+      Collected got;
+      FrameDemuxer demuxer(got.Handler());
+      demuxer.Feed(input.data(), i);
+      demuxer.Feed(input.data() + i, j - i);
+      demuxer.Feed(input.data() + j, input.size() - j);
+      ASSERT_EQ(got.out, "line one\nz") << "split at " << i << ", " << j;
+      ASSERT_EQ(got.err, "oops\n") << "split at " << i << ", " << j;
+      ASSERT_FALSE(demuxer.mid_frame());
+    }
+  }
+}
+
+TEST(FrameDemuxerTest, KeepsTheOrderOfChunksAndNeverHandsOnEmptyOnes) {
+  std::vector<std::pair<StreamKind, std::string>> calls;
+  FrameDemuxer demuxer(
+      [&](StreamKind kind, std::string_view data) { calls.emplace_back(kind, std::string(data)); });
+  std::string input = Frame(2, "a") + Frame(1, "") + Frame(1, "b") + Frame(2, "c");
+  demuxer.Feed(input.data(), input.size());
+  std::vector<std::pair<StreamKind, std::string>> want = {
+      {StreamKind::kStderr, "a"}, {StreamKind::kStdout, "b"}, {StreamKind::kStderr, "c"}};
+  EXPECT_EQ(calls, want);
+}
+
+TEST(FrameDemuxerTest, ACutStreamIsNoticedInTheHeaderAndInThePayload) {
+  Collected got;
+  FrameDemuxer demuxer(got.Handler());
+  std::string input = Frame(1, "abc");
+  demuxer.Feed(input.data(), 5);
+  EXPECT_TRUE(demuxer.mid_frame());
+  EXPECT_EQ(got.out, "");
+  demuxer.Feed(input.data() + 5, 4);
+  EXPECT_TRUE(demuxer.mid_frame());
+  EXPECT_EQ(got.out, "a");
+  demuxer.Feed(nullptr, 0);
+  EXPECT_TRUE(demuxer.mid_frame());
+}
+
+TEST(FrameDemuxerTest, ManyLargeFramesInSmallPieces) {
+  std::string one(1 << 20, 'o');
+  std::string two(3 << 19, 'e');
+  std::string input = Frame(1, one) + Frame(2, two) + Frame(1, one);
+  Collected got;
+  FrameDemuxer demuxer(got.Handler());
+  for (size_t pos = 0; pos < input.size(); pos += 4093) {
+    demuxer.Feed(input.data() + pos, std::min<size_t>(4093, input.size() - pos));
+  }
+  EXPECT_EQ(got.out, one + one);
+  EXPECT_EQ(got.err, two);
 }
 
 }  // namespace

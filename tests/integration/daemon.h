@@ -18,7 +18,8 @@ inline bool InCi() {
 }
 
 /// Skips the calling test when no daemon answers on the default socket; fails it under CI.
-/// Use as `RequireDaemon(); if (IsSkipped()) return;` or from a fixture's SetUp.
+/// A macro because GTEST_SKIP and FAIL return from the function they are written in: call it
+/// first in a test body or in a fixture's SetUp (then the body does not run, TearDown does).
 #define RequireDaemon()                                                                    \
   do {                                                                                     \
     std::string why_;                                                                      \

@@ -5,6 +5,7 @@
 
 #include "parse/bitbucket_selection.h"
 #include "pipeline/errors.h"
+#include "unit/parse/parse_error_of.h"
 
 namespace pipeline::parse {
 namespace {
@@ -63,13 +64,7 @@ std::string Select(const PipelineChoice& choice,
 
 std::string SelectionError(const PipelineChoice& choice,
                            const std::vector<std::string>& available = kAvailable) {
-  try {
-    Select(choice, available);
-  } catch (const ParseError& error) {
-    return error.what();
-  }
-  ADD_FAILURE() << "no ParseError";
-  return "";
+  return ::pipeline::testing::ParseErrorOf([&] { Select(choice, available); });
 }
 
 TEST(SelectBitbucketPipelineTest, ByBranch) {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "pipeline/errors.h"
+#include "unit/parse/parse_error_of.h"
 
 namespace pipeline::parse {
 namespace {
@@ -31,13 +32,7 @@ class ExtendsTest : public ::testing::Test {
   }
 
   std::string ErrorOf(const std::string& yaml, const std::string& name) {
-    try {
-      Resolve(yaml, name);
-    } catch (const ParseError& error) {
-      return error.what();
-    }
-    ADD_FAILURE() << "no ParseError";
-    return "";
+    return ::pipeline::testing::ParseErrorOf([&] { Resolve(yaml, name); }, yaml);
   }
 
   YamlFile file_{".pipeline.yml"};

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "pipeline/errors.h"
+#include "unit/parse/parse_error_of.h"
 
 namespace pipeline::parse {
 namespace {
@@ -20,13 +21,7 @@ class NativeFieldsTest : public ::testing::Test {
 
   template <typename Action>
   std::string ErrorOf(Action action) {
-    try {
-      action();
-    } catch (const ParseError& error) {
-      return error.what();
-    }
-    ADD_FAILURE() << "no ParseError";
-    return "";
+    return ::pipeline::testing::ParseErrorOf(action);
   }
 
   YamlFile file_{"f.yml"};

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "pipeline/errors.h"
+#include "unit/parse/parse_error_of.h"
 
 namespace pipeline::parse {
 namespace {
@@ -24,13 +25,7 @@ class ReferencesTest : public ::testing::Test {
   }
 
   std::string ErrorOf(const std::string& yaml, const std::string& name) {
-    try {
-      Resolved(yaml, name, "script");
-    } catch (const ParseError& error) {
-      return error.what();
-    }
-    ADD_FAILURE() << "no ParseError";
-    return "";
+    return ::pipeline::testing::ParseErrorOf([&] { Resolved(yaml, name, "script"); }, yaml);
   }
 
   YamlFile file_{".pipeline.yml"};

@@ -1,6 +1,5 @@
 #include "exec/artifacts.h"
 
-#include <dirent.h>
 #include <sys/stat.h>
 
 #include <filesystem>

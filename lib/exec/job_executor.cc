@@ -63,10 +63,9 @@ class OutputCollector {
  private:
   void Line(docker::StreamKind stream, std::string_view raw) {
     // Whole lines are masked, so a secret split across frames or reads is whole again here.
-    std::string masked;
-    if (masker_ != nullptr && !masker_->empty()) masked = masker_->Mask(raw);
-    std::string_view line =
-        masker_ != nullptr && !masker_->empty() ? std::string_view(masked) : raw;
+    bool mask = masker_ != nullptr && !masker_->empty();
+    std::string masked = mask ? masker_->Mask(raw) : std::string();
+    std::string_view line = mask ? std::string_view(masked) : raw;
     observer_.OnJobOutput(result_, stream, line);
     if (result_.output.size() + line.size() + 1 > cap_) {
       result_.output_truncated = true;

@@ -2,7 +2,6 @@
 // counter, and the sweep of directories whose runs died.
 #include "exec/run_files.h"
 
-#include <dirent.h>
 #include <sys/stat.h>
 
 #include <cerrno>

@@ -1,4 +1,3 @@
-#include <dirent.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -108,8 +107,6 @@ class Scheduler {
     lock.unlock();
     for (std::thread& thread : threads_) thread.join();
   }
-
-  exec::ObjectTracker& tracker() { return tracker_; }
 
   /// What the run's changes touched, for jobs with condition.changesets.
   void set_changed_files(std::vector<std::string> files) { changed_files_ = std::move(files); }

@@ -25,6 +25,7 @@
 #include "exec/run_files.h"
 #include "exec/scoped_container.h"
 #include "exec/secret_masker.h"
+#include "exec/secrets_file.h"
 #include "model/glob.h"
 #include "pipeline/errors.h"
 #include "pipeline/run.h"
@@ -111,6 +112,8 @@ class Scheduler {
   /// What the run's changes touched, for jobs with condition.changesets.
   void set_changed_files(std::vector<std::string> files) { changed_files_ = std::move(files); }
   void set_build_number(uint64_t number) { build_number_ = number; }
+  /// The run's secrets, mounted read-only into every job's container.
+  void set_secrets_file(std::string path) { secrets_file_ = std::move(path); }
   /// The user's git object directory, mounted read-only where the clone's alternates point.
   void set_git_objects(std::string dir) { git_objects_ = std::move(dir); }
 
@@ -290,6 +293,9 @@ class Scheduler {
     launch.stop_grace_seconds = options_.stop_grace_seconds;
     launch.output_cap_bytes = options_.output_cap_bytes;
     launch.masker = &masker_;
+    if (!secrets_file_.empty()) {
+      launch.extra_mounts.push_back({secrets_file_, exec::kSecretsFileInContainer, true});
+    }
     if (!git_objects_.empty() && planned.job.script_style == ScriptStyle::kBitbucket) {
       launch.extra_mounts.push_back({git_objects_, kGitObjectsInContainer, true});
     }
@@ -307,6 +313,7 @@ class Scheduler {
   std::vector<std::string> changed_files_;
   uint64_t build_number_ = 1;
   std::string git_objects_;
+  std::string secrets_file_;
   std::string pipeline_uuid_ = exec::MakeBracedUuid();
   exec::SecretMasker masker_{options_.secrets};
   std::vector<State> states_;
@@ -359,6 +366,11 @@ RunResult RunPlan(const Plan& plan, const Source& source, const RunOptions& opti
                            std::strerror(errno));
   }
   std::ofstream(run_dir.path() + exec::kOwnerFile) << exec::CurrentOwner() << "\n";
+  std::string secrets_file;
+  if (!options.secret_env.empty()) {
+    secrets_file = run_dir.path() + "/secrets.env";
+    exec::WriteSecretsFile(secrets_file, options.secret_env);
+  }
   // Armed before anything is created: if this process is killed from here on, it cleans up.
   std::optional<exec::DeadManReaper> reaper;
   if (!options.reaper_command.empty()) {
@@ -385,6 +397,7 @@ RunResult RunPlan(const Plan& plan, const Source& source, const RunOptions& opti
                       images_ready);
   if (!git_objects.empty()) scheduler.set_git_objects(git_objects);
   scheduler.set_build_number(exec::NextBuildNumber(source.repo_root, log));
+  if (!secrets_file.empty()) scheduler.set_secrets_file(secrets_file);
   bool any_changesets = std::any_of(plan.jobs.begin(), plan.jobs.end(), [](const PlannedJob& p) {
     return !p.job.changeset_includes.empty();
   });

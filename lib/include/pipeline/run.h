@@ -124,8 +124,12 @@ struct RunOptions {
   /// Variables from files (--variables-file): repository ones for every job (key ""), and
   /// deployment ones for the jobs deploying to that environment. Under cli_env, over the file's.
   std::map<std::string, EnvVars> file_env;
+  /// Secret variables (--secret, --secrets-file): every job's script sees them, but they reach the
+  /// container as a read-only file it sources, never in its Env (`docker inspect` does not show
+  /// them). Each value is also in `secrets`.
+  EnvVars secret_env;
   /// Values hidden as "***" in every output (console, JSON, JUnit, reports); each at least 8
-  /// characters. Their variables are in cli_env.
+  /// characters.
   std::vector<std::string> secrets;
   Resources defaults{kDefaultMemory, std::nullopt, kDefaultPids};
   Resources overrides;  ///< flags: win over the job's own

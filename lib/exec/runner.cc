@@ -20,6 +20,7 @@
 #include "exec/images.h"
 #include "exec/job_env.h"
 #include "exec/job_executor.h"
+#include "exec/job_retry.h"
 #include "exec/owner.h"
 #include "exec/reaper.h"
 #include "exec/run_files.h"
@@ -159,21 +160,14 @@ class Scheduler {
       if (!MatchesChangesets(planned.job)) {
         job_result = SkippedByCondition(planned.job);
       } else {
-        workspace::CopyTree(source_dir_, launch.workspace_host_dir);
-        if (planned.job.download_artifacts) {
-          for (size_t earlier : Ancestors(index)) {
-            exec::RestoreArtifacts(ArtifactDir(earlier), launch.workspace_host_dir);
-          }
-        }
+        PrepareWorkspace(planned, index, launch);
         for (const exec::CacheVolume& cache : exec::CacheVolumesFor(
                  planned.job, source_.repo_name, launch.workspace_target, source_dir_)) {
           context_.engine.CreateVolume(cache.volume, {{docker::kLabelTool, docker::kToolName},
                                                       {docker::kLabelCache, cache.cache}});
           launch.extra_mounts.push_back({cache.volume, cache.target, false});
         }
-        exec::JobServices services{context_.engine, tracker_, context_.observer, context_.log,
-                                   jobs_cancel_};
-        job_result = exec::RunJob(launch, services);
+        job_result = RunAttempts(planned, index, launch);
         job_result.pulled = images_ready_;
         if (!planned.job.artifacts.empty() && job_result.started != Clock::time_point{}) {
           exec::ArtifactStats stored = exec::CollectArtifacts(
@@ -213,6 +207,51 @@ class Scheduler {
                                                         : CancelToken::Level::kNone);
     }
     changed_.notify_all();
+  }
+
+  /// The job's own copy of the snapshot, with the artifacts of the jobs before it.
+  void PrepareWorkspace(const PlannedJob& planned, size_t index, const exec::JobLaunch& launch) {
+    workspace::CopyTree(source_dir_, launch.workspace_host_dir);
+    if (planned.job.download_artifacts) {
+      for (size_t earlier : Ancestors(index)) {
+        exec::RestoreArtifacts(ArtifactDir(earlier), launch.workspace_host_dir);
+      }
+    }
+  }
+
+  /// Runs the job, and again after a failure its `retry` covers, each time in a fresh copy of the
+  /// workspace (as GitLab starts a retried job from a fresh clone). The last attempt's daemon
+  /// failure is thrown like any other.
+  JobResult RunAttempts(const PlannedJob& planned, size_t index, const exec::JobLaunch& launch) {
+    const RetryPolicy& retry = planned.job.retry;
+    for (int attempt = 1;; ++attempt) {
+      if (attempt > 1) {
+        workspace::RemoveTree(launch.workspace_host_dir);
+        PrepareWorkspace(planned, index, launch);
+      }
+      exec::JobServices services{context_.engine, tracker_, context_.observer, context_.log,
+                                 jobs_cancel_};
+      std::string failure;
+      try {
+        JobResult result = exec::RunJob(launch, services);
+        result.attempts = attempt;
+        if (jobs_cancel_.cancelled() ||
+            !exec::ShouldRetry(retry, attempt, exec::KindOf(result), result.exit_code)) {
+          return result;
+        }
+        failure = result.reason;
+      } catch (const ImageNotFoundError&) {
+        throw;  // no attempt can change that
+      } catch (const DockerError& error) {
+        if (jobs_cancel_.cancelled() ||
+            !exec::ShouldRetry(retry, attempt, exec::FailureKind::kInfrastructure, -1)) {
+          throw;
+        }
+        failure = error.what();
+      }
+      context_.log->warn("job '{}' failed ({}); retrying it, attempt {} of {}", planned.job.name,
+                         failure, attempt + 1, retry.max + 1);
+    }
   }
 
   std::string ArtifactDir(size_t index) const {

@@ -41,6 +41,7 @@ struct JobResult {
   int exit_code = -1;            ///< -1 when the job never exited by itself
   bool allowed_failure = false;  ///< failed, but `allow_failure` says it does not count
   bool oom_killed = false;       ///< the kernel killed something in it for memory
+  int attempts = 0;              ///< times it ran: more than 1 when `retry` ran it again
   std::string reason;          ///< one line: "exit code 2", "killed: out of memory (limit 64 MiB)"
   Clock::time_point queued{};  ///< its needs were met and it waited for a slot
   Clock::time_point pulled{};  ///< its image was there (images are made ready before any job)

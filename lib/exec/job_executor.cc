@@ -30,6 +30,7 @@ docker::ContainerSpec MakeSpec(const JobLaunch& launch) {
   spec.cmd.assign(command.begin() + 1, command.end());
   spec.env = launch.env;
   spec.working_dir = launch.workspace_target;
+  spec.user = launch.job.user;
   spec.labels = launch.labels;
   spec.mounts.push_back({launch.workspace_host_dir, launch.workspace_target, false});
   spec.mounts.insert(spec.mounts.end(), launch.extra_mounts.begin(), launch.extra_mounts.end());

@@ -27,6 +27,7 @@
 #include "exec/scoped_container.h"
 #include "exec/secret_masker.h"
 #include "exec/secrets_file.h"
+#include "exec/workspace_owner.h"
 #include "model/glob.h"
 #include "pipeline/errors.h"
 #include "pipeline/run.h"
@@ -217,6 +218,8 @@ class Scheduler {
         exec::RestoreArtifacts(ArtifactDir(earlier), launch.workspace_host_dir);
       }
     }
+    if (!planned.job.user.empty())
+      exec::GiveWorkspaceTo(launch.workspace_host_dir, planned.job.user);
   }
 
   /// Runs the job, and again after a failure its `retry` covers, each time in a fresh copy of the

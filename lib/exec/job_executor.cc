@@ -309,10 +309,12 @@ JobResult RunJob(const JobLaunch& launch, JobServices& services) {
   result.finished = Clock::now();
 
   docker::ContainerState state;
+  std::string daemon_gone;  // why the daemon no longer answers, if it does not
   try {
     state = engine.InspectContainer(container.id());
   } catch (const DockerError& error) {
     log.warn("job '{}': inspect: {}", launch.job.name, error.what());
+    if (error.http_status() == 0) daemon_gone = error.what();
   }
   result.exit_code = exit_code.value_or(state.exit_code);
   result.oom_killed = state.oom_killed;
@@ -323,8 +325,13 @@ JobResult RunJob(const JobLaunch& launch, JobServices& services) {
   } else if (cause == StopCause::kCancel) {
     result.outcome = JobOutcome::kCancelled;
     result.reason = "cancelled";
+  } else if (!daemon_gone.empty()) {
+    // A daemon shutting down stops the container first (so the wait may even report an exit
+    // code) and answers nothing afterwards: the machine failed, not the job (exit 3).
+    throw DockerError("the Docker daemon went away (stopped or restarted) while the job ran: " +
+                      (wait_error.empty() ? daemon_gone : wait_error) +
+                      "; its container is removed once the daemon answers again");
   } else if (!exit_code) {
-    // The daemon went away mid-job: the machine failed, not the job (exit 3).
     throw DockerError("lost track of the container of job '" + launch.job.name +
                       "': " + wait_error);
   } else if (*exit_code == 0) {

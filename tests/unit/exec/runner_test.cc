@@ -781,6 +781,19 @@ TEST_F(RunnerTest, LostDaemonMidJobFailsTheJobAndCleansUp) {
   ExpectEverythingCleanedUp();
 }
 
+TEST_F(RunnerTest, ADaemonStoppingMidJobIsAnEnvironmentErrorThatSaysSo) {
+  // A daemon shutting down stops the container, so the wait has an exit code; inspect then finds
+  // nobody answering.
+  AddJob("compile", "build", ContainerScript().Exits(143).DaemonGoneAfterExit());
+
+  RunResult run = Run();
+
+  EXPECT_EQ(run.exit_code(), ExitCode::kEnvironmentError);
+  EXPECT_THAT(run.environment_error,
+              HasSubstr("job 'compile': the Docker daemon went away (stopped or restarted)"));
+  ExpectEverythingCleanedUp();
+}
+
 TEST_F(RunnerTest, ContainerThatCannotBeRemovedIsRetriedByTheFinalSweep) {
   AddJob("compile", "build");
   engine_.set_remove_fails(true);

@@ -65,6 +65,11 @@ DeadManReaper::DeadManReaper(const std::vector<std::string>& command,
   if (pid_ == 0) {
     // Only async-signal-safe calls between fork and exec.
     setsid();  // out of our process group: `kill -9 -PGID` of the runner does not reach it
+    // It may outlive us by minutes (HandOver): it keeps no file of ours open but its two pipes,
+    // so a lock or a socket the runner inherited is not held on after the runner is gone.
+    for (int fd = 3; fd < 4096; ++fd) {
+      if (fd != lifeline[0] && fd != ready[1]) close(fd);
+    }
     fcntl(lifeline[0], F_SETFD, 0);
     fcntl(ready[1], F_SETFD, 0);
     sigset_t none;

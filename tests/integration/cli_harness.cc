@@ -82,6 +82,10 @@ ProcessResult RunProcess(const RunSpec& spec) {
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
+    // Nothing else of ours may outlive the test in a child: above all not the docker test lock
+    // (`flock LOCK integration_test` passes it down), which a daemon the test restarts or a
+    // lingering reaper would otherwise hold for everyone.
+    for (int fd = 3; fd < 4096; ++fd) close(fd);
     if (!spec.cwd.empty() && chdir(spec.cwd.c_str()) != 0) _exit(126);
     for (const auto& [name, value] : spec.env) {
       if (value.empty()) {

@@ -125,6 +125,8 @@ TEST_F(FaultDaemonTest, ARestartMidStepEndsTheRunWithExit3AndLeavesNothingOnceBa
   ASSERT_EQ(restart_error, "") << "the daemon may be down: run install/docker-engine.sh";
   EXPECT_EQ(run.exit_code, 3) << run.all();
   EXPECT_THAT(run.all(), HasSubstr("job 'steady': the Docker daemon went away"));
+  // The run ended while the daemon was away: its reaper, not the run, removes the container.
+  EXPECT_THAT(run.err, HasSubstr("the cleanup reaper removes run"));
   auto took = WaitForNoLeftovers(std::chrono::seconds(20));
   std::printf("cleanup done %lld ms after the daemon answered again\n",
               static_cast<long long>(took.count()));

@@ -76,8 +76,8 @@ class OutputCollector {
         printed_all_ = true;
         observer_.OnJobOutput(result_, docker::StreamKind::kStderr,
                               "[docker-pipeline: output truncated: this job printed more than " +
-                                  std::to_string(print_cap_ >> 20) +
-                                  " MiB; the rest is not shown]");
+                                  FormatBytes(static_cast<int64_t>(print_cap_)) +
+                                  "; the rest is not shown]");
       } else {
         printed_ += line.size() + 1;
         observer_.OnJobOutput(result_, stream, line);

@@ -883,6 +883,21 @@ TEST_F(RunnerTest, OutputKeptInTheResultIsCapped) {
   EXPECT_EQ(observer_.EventsStartingWith("output:").size(), 3u);
 }
 
+TEST_F(RunnerTest, OutputShownIsCappedWithOneLineSayingSo) {
+  options_.print_cap_bytes = 10;
+  AddJob("talk", "build", ContainerScript().Prints(kOut, "aaaa\nbbbb\ncccc\ndddd\n"));
+
+  RunResult run = Run();
+
+  EXPECT_THAT(observer_.EventsStartingWith("output:"),
+              ElementsAre("output:talk:out:aaaa", "output:talk:out:bbbb",
+                          "output:talk:err:[docker-pipeline: output truncated: this job printed "
+                          "more than 10 bytes; the rest is not shown]"));
+  // What is kept for the reports has its own cap.
+  EXPECT_EQ(JobNamed(run, "talk").output, "aaaa\nbbbb\ncccc\ndddd\n");
+  EXPECT_FALSE(JobNamed(run, "talk").output_truncated);
+}
+
 TEST_F(RunnerTest, SkippedJobsAreReportedFinishedWithTheirNames) {
   AddJob("broken", "build", ContainerScript().Exits(5));
   AddJob("unit", "test");

@@ -187,6 +187,7 @@ int RunCommand(const Options& options, const Logging& logging) {
   AddVariablesFiles(options, run_options);
   run_options.max_parallel = options.max_parallel.value_or(run_options.max_parallel);
   run_options.overrides = options.overrides;
+  run_options.user = options.user;
   run_options.pipeline_timeout = options.pipeline_timeout;
   if (options.job_timeout) run_options.default_job_timeout = *options.job_timeout;
   run_options.pull = options.pull;

@@ -63,6 +63,8 @@ Options:
       --memory SIZE        Memory limit of every job, swap included (default: 4g, or the job's)
       --cpus N             CPU limit of every job (default: none, or the job's)
       --pids N             Process limit of every job (default: 1024, or the job's)
+      --user UID[:GID]     Run every job as this user, e.g. $(id -u):$(id -g) to run as
+                           yourself (default: the image's user, or Bitbucket's run-as-user)
       --timeout DURATION   Time limit of the whole pipeline (exit 124 when it runs out)
       --job-timeout DUR    Time limit of a job that sets none (default: 1h)
       --pull POLICY        never, missing (default) or always

@@ -127,6 +127,20 @@ void ParseRunFlag(const std::string& flag, ArgReader& reader, Options& options) 
     }
   } else if (flag == "--pids") {
     options.overrides.pids = static_cast<int64_t>(ParseCount(flag, reader.Value(flag)));
+  } else if (flag == "--user") {
+    options.user = reader.Value(flag);
+    size_t colon = options.user.find(':');
+    auto numeric = [](const std::string& text) {
+      return !text.empty() && text.size() <= 9 &&
+             text.find_first_not_of("0123456789") == std::string::npos;
+    };
+    if (!numeric(options.user.substr(0, colon)) ||
+        (colon != std::string::npos && !numeric(options.user.substr(colon + 1)))) {
+      throw UsageError(
+          "option '--user' wants UID or UID:GID as numbers, like \"$(id -u):$(id -g)\", "
+          "not '" +
+          options.user + "'");
+    }
   } else if (flag == "--timeout") {
     options.pipeline_timeout = ParseDurationFlag(flag, reader.Value(flag));
   } else if (flag == "--job-timeout") {

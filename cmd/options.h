@@ -34,10 +34,11 @@ struct Options {
   std::vector<std::string> env_args;   ///< -e as given: NAME=VALUE or NAME
   std::vector<std::string>
       secret_names;  ///< --secret NAME: a variable from our environment, masked
-  std::vector<std::string> secrets_files;  ///< --secrets-file FILE: dotenv variables, all masked
+  std::vector<std::string> secrets_files;    ///< --secrets-file FILE: dotenv variables, all masked
   std::vector<std::string> variables_files;  ///< --variables-file [ENV=]FILE: dotenv variables
-  std::optional<size_t> max_parallel;      ///< -j
-  Resources overrides;                     ///< --memory, --cpus, --pids
+  std::optional<size_t> max_parallel;        ///< -j
+  Resources overrides;                       ///< --memory, --cpus, --pids
+  std::string user;                          ///< --user UID[:GID]: every job runs as it
   std::optional<std::chrono::seconds> pipeline_timeout;  ///< --timeout
   std::optional<std::chrono::seconds> job_timeout;       ///< --job-timeout
   PullPolicy pull = PullPolicy::kMissing;

@@ -161,7 +161,7 @@ class Scheduler {
       if (!MatchesChangesets(planned.job)) {
         job_result = SkippedByCondition(planned.job);
       } else {
-        PrepareWorkspace(planned, index, launch);
+        PrepareWorkspace(index, launch);
         for (const exec::CacheVolume& cache : exec::CacheVolumesFor(
                  planned.job, source_.repo_name, launch.workspace_target, source_dir_)) {
           context_.engine.CreateVolume(cache.volume, {{docker::kLabelTool, docker::kToolName},
@@ -212,15 +212,14 @@ class Scheduler {
   }
 
   /// The job's own copy of the snapshot, with the artifacts of the jobs before it.
-  void PrepareWorkspace(const PlannedJob& planned, size_t index, const exec::JobLaunch& launch) {
+  void PrepareWorkspace(size_t index, const exec::JobLaunch& launch) {
     workspace::CopyTree(source_dir_, launch.workspace_host_dir);
-    if (planned.job.download_artifacts) {
+    if (launch.job.download_artifacts) {
       for (size_t earlier : Ancestors(index)) {
         exec::RestoreArtifacts(ArtifactDir(earlier), launch.workspace_host_dir);
       }
     }
-    if (!planned.job.user.empty())
-      exec::GiveWorkspaceTo(launch.workspace_host_dir, planned.job.user);
+    if (!launch.job.user.empty()) exec::GiveWorkspaceTo(launch.workspace_host_dir, launch.job.user);
   }
 
   /// Runs the job, and again after a failure its `retry` covers, each time in a fresh copy of the
@@ -231,7 +230,7 @@ class Scheduler {
     for (int attempt = 1;; ++attempt) {
       if (attempt > 1) {
         workspace::RemoveTree(launch.workspace_host_dir);
-        PrepareWorkspace(planned, index, launch);
+        PrepareWorkspace(index, launch);
       }
       exec::JobServices services{context_.engine, tracker_, context_.observer, context_.log,
                                  jobs_cancel_};
@@ -299,6 +298,7 @@ class Scheduler {
   exec::JobLaunch MakeLaunch(const PlannedJob& planned, size_t index) const {
     exec::JobLaunch launch;
     launch.job = planned.job;
+    if (!options_.user.empty()) launch.job.user = options_.user;
     launch.index = index;
     launch.workspace_host_dir = run_dir_ + "/jobs/" + JobDirName(index, planned.job.name);
     launch.workspace_target =

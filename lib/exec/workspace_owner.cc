@@ -35,7 +35,9 @@ void GiveEntry(const std::string& path, uid_t uid, bool as_root) {
 }  // namespace
 
 void GiveWorkspaceTo(const std::string& root, const std::string& uid) {
-  GiveEntry(root, static_cast<uid_t>(std::stoul(uid)), geteuid() == 0);
+  auto id = static_cast<uid_t>(std::stoul(uid));
+  if (id == geteuid()) return;  // ours already
+  GiveEntry(root, id, geteuid() == 0);
 }
 
 }  // namespace pipeline::exec

@@ -232,6 +232,15 @@ TEST_F(RunTest, SecretsReachTheScriptAsAFileNotThroughTheContainersEnvironment) 
   EXPECT_THAT(run.out, HasSubstr("not-in-env"));
 }
 
+TEST_F(RunTest, UserRunsEveryJobAsThatUserInAWorkspaceItCanWrite) {
+  TempRepo repo(
+      {{".pipeline.yml", Pipeline("who:\n  script:\n    - echo \"ids $(id -u):$(id -g)\"\n"
+                                  "    - echo x > written-here\n")}});
+  ProcessResult run = RunCli(repo.path(), {"run", "--user", "1234:1234"});
+  EXPECT_EQ(run.exit_code, 0) << run.all();
+  EXPECT_THAT(run.out, HasSubstr("ids 1234:1234"));
+}
+
 TEST_F(RunTest, ASecretTooShortToMaskIsRefused) {
   TempRepo repo({{".pipeline.yml", Pipeline("a:\n  script: [true]\n")}});
   ProcessResult run = RunCli(repo.path(), {"run", "--secret", "SHORT"}, {{"SHORT", "abc"}});

@@ -134,6 +134,7 @@ struct RunOptions {
   std::vector<std::string> secrets;
   Resources defaults{kDefaultMemory, std::nullopt, kDefaultPids};
   Resources overrides;  ///< flags: win over the job's own
+  std::string user;     ///< "UID[:GID]" every job runs as (--user); empty: each job's own
   std::chrono::seconds default_job_timeout{3600};
   std::optional<std::chrono::seconds> pipeline_timeout;
   int stop_grace_seconds = 10;

@@ -333,6 +333,16 @@ TEST(ParseOptionsTest, BoolFlagWithAValue) {
   EXPECT_THAT(UsageErrorOf({"run", "--no-color=1"}), HasSubstr("'--no-color' takes no value"));
 }
 
+TEST(ParseOptionsTest, UserIsAUidWithAnOptionalGid) {
+  EXPECT_EQ(ParseOptions({"run", "--user", "1000"}).user, "1000");
+  EXPECT_EQ(ParseOptions({"run", "--user=1000:100"}).user, "1000:100");
+  for (const char* value : {"", "root", "1000:", ":100", "-1", "1000:staff", "1:2:3"}) {
+    EXPECT_THAT(UsageErrorOf({"run", "--user", value}),
+                HasSubstr("option '--user' wants UID or UID:GID as numbers"))
+        << value;
+  }
+}
+
 TEST(ParseOptionsTest, BadJobs) {
   for (const char* value : {"0", "-1", "two", "2.5", "", "3x"}) {
     EXPECT_THAT(UsageErrorOf({"run", "--jobs", value}),

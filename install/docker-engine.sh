@@ -24,7 +24,8 @@ started_pid_file=/var/run/docker-pipeline-dockerd.pid
 dockerd_running() { ps -C dockerd -o stat= 2>/dev/null | grep -qv '^Z'; }
 if ! dockerd_running; then
   echo "starting dockerd (log: /tmp/dockerd.log)"
-  as_root sh -c "nohup dockerd >>/tmp/dockerd.log 2>&1 </dev/null & echo \$! >$started_pid_file"
+  # Its own session: a test or shell that ends its process group must not take the daemon along.
+  as_root setsid sh -c "nohup dockerd >>/tmp/dockerd.log 2>&1 </dev/null & echo \$! >$started_pid_file"
 fi
 for _ in $(seq 1 60); do daemon_answers && exit 0; sleep 0.5; done
 echo "docker-engine.sh: dockerd did not answer within 30 s; see /tmp/dockerd.log" >&2

@@ -229,6 +229,7 @@ CreateRewrite RewriteContainerCreate(const std::string& body, const ProxyScope& 
         size_t colon = bind.find(':');
         std::string source = bind.substr(0, colon);
         std::string rest = colon == std::string::npos ? "" : bind.substr(colon);
+        if (!source.empty() && source.front() != '/') rewrite.named_volumes.push_back(source);
         mapped->add(MapBindSource(source, scope, check) + rest);
       }
       host_config->set("Binds", mapped);
@@ -241,6 +242,8 @@ CreateRewrite RewriteContainerCreate(const std::string& body, const ProxyScope& 
         if (type == "bind") {
           mount->set("Source", MapBindSource(StringField(*mount, "Source"), scope, check));
         } else if (type == "volume" || type == "tmpfs" || type.empty()) {
+          std::string source = StringField(*mount, "Source");
+          if (type != "tmpfs" && !source.empty()) rewrite.named_volumes.push_back(source);
           Poco::JSON::Object::Ptr volume_options = mount->getObject("VolumeOptions");
           Poco::JSON::Object::Ptr driver =
               volume_options ? volume_options->getObject("DriverConfig") : nullptr;

@@ -70,6 +70,9 @@ struct CreateRewrite {
   /// Other containers the new one would share something with (network, pid or ipc namespace,
   /// volumes): each must be the step's too.
   std::vector<std::string> referenced_containers;
+  /// Named volumes it mounts: each must be the step's, or not exist yet (then the proxy creates
+  /// it with the labels, as the daemon would create it without them).
+  std::vector<std::string> named_volumes;
 };
 
 /// POST /containers/create: adds the labels, refuses privileges and host binds, and maps binds of

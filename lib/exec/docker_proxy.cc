@@ -16,6 +16,7 @@
 #include <cstring>
 #include <map>
 #include <optional>
+#include <sstream>
 
 #include "docker/http_transport.h"
 #include "exec/http_head.h"
@@ -173,6 +174,30 @@ void RequireOwned(docker::HttpTransport& daemon, ObjectKind kind, const std::str
   }
   auto labels = InspectLabels(daemon, kind, PercentEncode(decoded));
   if (!labels || !IsOwned(*labels, scope)) throw ProxyRefusal(404, NoSuchMessage(kind, decoded));
+}
+
+/// A named volume a new container mounts: an existing one must be the step's; a missing one is
+/// created here with the step's labels, since the daemon would create it without any, and it
+/// would outlive the run.
+void EnsureStepVolume(docker::HttpTransport& daemon, const std::string& name,
+                      const ProxyScope& scope) {
+  if (name.find('/') != std::string::npos)
+    throw ProxyRefusal(404, NoSuchMessage(ObjectKind::kVolume, name));
+  auto labels = InspectLabels(daemon, ObjectKind::kVolume, PercentEncode(name));
+  if (labels) {
+    if (!IsOwned(*labels, scope)) throw ProxyRefusal(404, NoSuchMessage(ObjectKind::kVolume, name));
+    return;
+  }
+  Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
+  body->set("Name", name);
+  std::ostringstream text;
+  body->stringify(text);
+  docker::HttpResponse created = daemon.Request(
+      "POST", "/volumes/create", RewriteObjectCreate(ObjectKind::kVolume, text.str(), scope));
+  if (created.status >= 300) {
+    throw DockerError("create volume " + name + ": " + docker::ErrorMessage(created),
+                      created.status);
+  }
 }
 
 /// A host bind source must not lead out of the clone dir through a symlink: the daemon
@@ -346,6 +371,9 @@ void DockerProxy::Serve(Connection& connection) {
                 RewriteContainerCreate(original, scope_, MakeHostPathCheck(scope_.host_clone_dir));
             for (const std::string& other : rewrite.referenced_containers) {
               RequireOwned(daemon, ObjectKind::kContainer, PercentEncode(other), scope_);
+            }
+            for (const std::string& volume : rewrite.named_volumes) {
+              EnsureStepVolume(daemon, volume, scope_);
             }
             body = rewrite.body;
           } else {

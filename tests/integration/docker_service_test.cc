@@ -51,36 +51,33 @@ class ForeignContainer {
 TEST_F(DockerServiceTest, AStepBuildsAndRunsOnlyItsOwnContainersAndLeavesNothing) {
   ForeignContainer foreign(*engine_);
   std::string tag = "docker-pipeline-test/built-" + std::to_string(getpid());
+  // The 28.x CLI exits 0 from `rm -f` of a missing container by design, so the refusal shows in
+  // the daemon's message and in plain `rm`.
+  std::string yaml = R"yaml(pipelines:
+  default:
+    - step:
+        image: docker-pipeline/debian:bookworm
+        services: [docker]
+        script:
+          - docker version
+          - docker run --rm docker-pipeline/busybox:latest echo hi from inside
+          - DOCKER_BUILDKIT=0 docker build -q -t TAG:legacy ctx
+          - docker build -q -t TAG:default ctx
+          - docker run --rm TAG:default cat /b
+          - docker ps -a --no-trunc --format 'seen {{.ID}}'
+          - docker rm -f $FOREIGN
+          - if docker rm $FOREIGN; then echo RM-WORKED; fi
+          - echo "left=$(docker run -d docker-pipeline/busybox:latest sleep 600)"
+          - if docker run --rm -v /etc:/x docker-pipeline/busybox:latest true; then echo BIND-WORKED; fi
+          - docker run --rm -v $BITBUCKET_CLONE_DIR:/w docker-pipeline/busybox:latest ls /w/ctx
+          - ln -s / root-link
+          - if docker run --rm -v $BITBUCKET_CLONE_DIR/root-link/etc:/x docker-pipeline/busybox:latest true; then echo LINK-WORKED; fi
+          - docker run --rm -v step-data:/d docker-pipeline/busybox:latest sh -c 'echo kept > /d/f'
+          - docker run --rm -v step-data:/d docker-pipeline/busybox:latest cat /d/f
+)yaml";
+  yaml = std::regex_replace(yaml, std::regex("TAG"), tag);
   TempRepo repo({{"ctx/Dockerfile", std::string("FROM ") + kBusybox + "\nRUN echo built > /b\n"},
-                 {"bitbucket-pipelines.yml",
-                  std::string("pipelines:\n  default:\n    - step:\n        image: ") + kDebian +
-                      "\n        services: [docker]\n        script:\n"
-                      "          - docker version\n"
-                      "          - docker run --rm " +
-                      kBusybox +
-                      " echo hi from inside\n"
-                      "          - DOCKER_BUILDKIT=0 docker build -q -t " +
-                      tag +
-                      ":legacy ctx\n"
-                      "          - docker build -q -t " +
-                      tag +
-                      ":default ctx\n"
-                      "          - docker run --rm " +
-                      tag +
-                      ":default cat /b\n"
-                      "          - docker ps -a --no-trunc --format 'seen {{.ID}}'\n"
-                      // The 28.x CLI exits 0 from `rm -f` of a missing container by design, so
-                      // the refusal shows in the daemon's message and in plain `rm`.
-                      "          - docker rm -f $FOREIGN\n"
-                      "          - if docker rm $FOREIGN; then echo RM-WORKED; fi\n"
-                      "          - echo \"left=$(docker run -d " +
-                      kBusybox +
-                      " sleep 600)\"\n"
-                      "          - if docker run --rm -v /etc:/x " +
-                      kBusybox +
-                      " true; then echo BIND-WORKED; fi\n"
-                      "          - docker run --rm -v $BITBUCKET_CLONE_DIR:/w " +
-                      kBusybox + " ls /w/ctx\n"}});
+                 {"bitbucket-pipelines.yml", yaml}});
   ProcessResult run = RunCli(repo.path(), {"run", "--no-color", "-e", "FOREIGN=" + foreign.id()});
   ASSERT_EQ(run.exit_code, 0) << run.all();
   EXPECT_THAT(run.out, HasSubstr("Server:"));
@@ -93,6 +90,9 @@ TEST_F(DockerServiceTest, AStepBuildsAndRunsOnlyItsOwnContainersAndLeavesNothing
   EXPECT_THAT(run.out,
               HasSubstr("binding the host path '/etc' is not allowed from a pipeline step"));
   EXPECT_THAT(run.out, Not(HasSubstr("| BIND-WORKED")));
+  EXPECT_THAT(run.out, HasSubstr("leads out of the clone dir through a symbolic link"));
+  EXPECT_THAT(run.out, Not(HasSubstr("| LINK-WORKED")));
+  EXPECT_THAT(run.out, HasSubstr("| kept"));
 
   // The foreign container is untouched; what the step left running and built is gone.
   EXPECT_TRUE(engine_->InspectContainer(foreign.id()).running);

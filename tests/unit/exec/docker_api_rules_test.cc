@@ -162,6 +162,15 @@ TEST(DockerApiRulesTest, ContainersSharedWithMustBeCheckedToo) {
   EXPECT_THAT(rewrite.referenced_containers, ElementsAre("b", "a", "c"));
 }
 
+TEST(DockerApiRulesTest, NamedVolumesAreListedForTheProxyToCheck) {
+  CreateRewrite rewrite = RewriteContainerCreate(
+      R"({"HostConfig":{"Binds":["data:/d:ro","/opt/atlassian/pipelines/agent/build:/b"],)"
+      R"("Mounts":[{"Type":"volume","Source":"more","Target":"/m"},)"
+      R"({"Type":"volume","Target":"/anonymous"},{"Type":"tmpfs","Target":"/t"}]}})",
+      Scope());
+  EXPECT_THAT(rewrite.named_volumes, ElementsAre("data", "more"));
+}
+
 TEST(DockerApiRulesTest, BadBodiesAreA400) {
   RefusalOf([] { RewriteContainerCreate("{not json", Scope()); }, 400);
   RefusalOf([] { RewriteContainerCreate("[1]", Scope()); }, 400);

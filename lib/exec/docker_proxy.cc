@@ -181,11 +181,14 @@ void RequireOwned(docker::HttpTransport& daemon, ObjectKind kind, const std::str
 /// would outlive the run.
 void EnsureStepVolume(docker::HttpTransport& daemon, const std::string& name,
                       const ProxyScope& scope) {
-  if (name.find('/') != std::string::npos)
-    throw ProxyRefusal(404, NoSuchMessage(ObjectKind::kVolume, name));
+  // 403, not 404: the CLI reads a 404 from create as a missing image and pulls.
+  std::string refusal = "mounting volume '" + name +
+                        "', which the step did not create, is not allowed from a pipeline step "
+                        "(docker-pipeline)";
+  if (name.find('/') != std::string::npos) throw ProxyRefusal(403, refusal);
   auto labels = InspectLabels(daemon, ObjectKind::kVolume, PercentEncode(name));
   if (labels) {
-    if (!IsOwned(*labels, scope)) throw ProxyRefusal(404, NoSuchMessage(ObjectKind::kVolume, name));
+    if (!IsOwned(*labels, scope)) throw ProxyRefusal(403, refusal);
     return;
   }
   Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
@@ -369,8 +372,15 @@ void DockerProxy::Serve(Connection& connection) {
           if (route.kind == ObjectKind::kContainer) {
             CreateRewrite rewrite =
                 RewriteContainerCreate(original, scope_, MakeHostPathCheck(scope_.host_clone_dir));
+            // 403, not 404: the CLI reads a 404 from create as a missing image and pulls.
             for (const std::string& other : rewrite.referenced_containers) {
-              RequireOwned(daemon, ObjectKind::kContainer, PercentEncode(other), scope_);
+              try {
+                RequireOwned(daemon, ObjectKind::kContainer, PercentEncode(other), scope_);
+              } catch (const ProxyRefusal&) {
+                throw ProxyRefusal(403, "sharing namespaces or volumes with container '" + other +
+                                            "', which the step did not create, is not allowed "
+                                            "from a pipeline step (docker-pipeline)");
+              }
             }
             for (const std::string& volume : rewrite.named_volumes) {
               EnsureStepVolume(daemon, volume, scope_);

@@ -74,6 +74,7 @@ TEST_F(DockerServiceTest, AStepBuildsAndRunsOnlyItsOwnContainersAndLeavesNothing
           - if docker run --rm -v $BITBUCKET_CLONE_DIR/root-link/etc:/x docker-pipeline/busybox:latest true; then echo LINK-WORKED; fi
           - docker run --rm -v step-data:/d docker-pipeline/busybox:latest sh -c 'echo kept > /d/f'
           - docker run --rm -v step-data:/d docker-pipeline/busybox:latest cat /d/f
+          - if docker run --rm --network container:$HOSTNAME docker-pipeline/busybox:latest true; then echo NET-WORKED; fi
 )yaml";
   yaml = std::regex_replace(yaml, std::regex("TAG"), tag);
   TempRepo repo({{"ctx/Dockerfile", std::string("FROM ") + kBusybox + "\nRUN echo built > /b\n"},
@@ -93,6 +94,8 @@ TEST_F(DockerServiceTest, AStepBuildsAndRunsOnlyItsOwnContainersAndLeavesNothing
   EXPECT_THAT(run.out, HasSubstr("leads out of the clone dir through a symbolic link"));
   EXPECT_THAT(run.out, Not(HasSubstr("| LINK-WORKED")));
   EXPECT_THAT(run.out, HasSubstr("| kept"));
+  EXPECT_THAT(run.out, HasSubstr("which the step did not create, is not allowed"));
+  EXPECT_THAT(run.out, Not(HasSubstr("| NET-WORKED")));
 
   // The foreign container is untouched; what the step left running and built is gone.
   EXPECT_TRUE(engine_->InspectContainer(foreign.id()).running);

@@ -125,6 +125,17 @@ TEST_F(DockerProxyTest, OnlyTheStepsContainersCanBeUsed) {
   EXPECT_EQ(daemon_.UriOf("DELETE"), "/v1.41/containers/mine?force=1");
 }
 
+TEST_F(DockerProxyTest, ACreateSharingAForeignContainerIsA403NotA404) {
+  // A 404 from create would make the CLI try to pull the image.
+  std::string body = R"({"Image":"busybox","HostConfig":{"NetworkMode":"container:other"}})";
+  std::string answer =
+      Send("POST /v1.41/containers/create HTTP/1.1\r\nHost: d\r\nContent-Length: " +
+           std::to_string(body.size()) + "\r\n\r\n" + body);
+  EXPECT_THAT(answer, StartsWith("HTTP/1.1 403"));
+  EXPECT_THAT(answer, HasSubstr("container 'other', which the step did not create"));
+  EXPECT_EQ(daemon_.UriOf("POST"), "");
+}
+
 TEST_F(DockerProxyTest, ListsCarryTheOwnershipFilter) {
   Send("GET /v1.41/containers/json?all=1 HTTP/1.1\r\nHost: d\r\n\r\n");
   std::string uri = daemon_.UriOf("GET");

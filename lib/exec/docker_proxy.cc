@@ -231,8 +231,9 @@ struct DockerProxy::Listener {
 
 struct DockerProxy::Connection {
   Poco::Net::StreamSocket client;
-  std::mutex mutex;  // guards upstream while it is being connected
+  std::mutex mutex;  // guards upstream and shut_down
   std::optional<Poco::Net::StreamSocket> upstream;
+  bool shut_down = false;  ///< an upstream connected after ShutDown() must not be used
   std::atomic<bool> done{false};
   std::thread thread;
 
@@ -242,6 +243,7 @@ struct DockerProxy::Connection {
     } catch (const Poco::Exception&) {
     }
     std::lock_guard<std::mutex> lock(mutex);
+    shut_down = true;
     if (!upstream) return;
     try {
       upstream->shutdown();
@@ -414,6 +416,7 @@ void DockerProxy::Serve(Connection& connection) {
     {
       Poco::Net::StreamSocket upstream = ConnectUpstream(upstream_);
       std::lock_guard<std::mutex> lock(connection.mutex);
+      if (connection.shut_down) throw ConnectionEnded("the proxy is stopping");
       connection.upstream = upstream;
     }
     Poco::Net::StreamSocket& upstream = *connection.upstream;

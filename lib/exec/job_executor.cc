@@ -8,6 +8,7 @@
 #include <optional>
 #include <thread>
 
+#include "exec/docker_service.h"
 #include "exec/job_script.h"
 #include "exec/line_splitter.h"
 #include "pipeline/errors.h"
@@ -127,7 +128,7 @@ void TryKill(docker::EngineApi& engine, const std::string& id, spdlog::logger& l
 std::vector<ScopedContainer> StartServices(const JobLaunch& launch, JobServices& services) {
   std::vector<ScopedContainer> started;
   for (const Service& service : launch.job.services) {
-    if (service.image.empty()) continue;  // the `docker` service: not provided locally yet
+    if (service.image.empty()) continue;  // the `docker` service: see docker_service.h
     docker::ContainerSpec spec;
     spec.name =
         ContainerName(launch.labels.at(docker::kLabelRun), launch.index) + "-" + service.name;
@@ -193,6 +194,9 @@ JobResult RunJob(const JobLaunch& launch, JobServices& services) {
   spec.name = ContainerName(launch.labels.at(docker::kLabelRun), launch.index);
   if (!service_containers.empty())
     spec.network_mode = "container:" + service_containers.front().id();
+  // Declared before the container, so it outlives it: what the step made goes after the step.
+  std::unique_ptr<DockerService> docker_service = StartDockerService(launch, engine, services.log);
+  if (docker_service) docker_service->Apply(spec);
   ScopedContainer container(engine, services.tracker, log, engine.CreateContainer(spec));
   log.debug("job '{}': created container {}", launch.job.name, container.id().substr(0, 12));
   PauseForTest(launch, "after-create", services);

@@ -69,11 +69,6 @@ std::vector<Service> ReadServices(const YAML::Node& step, const std::string& wha
                                       std::to_string(services.size()) +
                                       (context.defaults.docker ? " (options: docker counts)" : ""));
   }
-  if (std::any_of(services.begin(), services.end(), IsDockerService)) {
-    context.warnings.Add(list ? list : step,
-                         "the docker service is not provided locally yet: docker commands in "
-                         "the step find no daemon");
-  }
   return services;
 }
 
@@ -101,7 +96,7 @@ std::vector<CacheSpec> ReadCaches(const YAML::Node& node, const std::string& wha
     if (cache->name == "docker" && context.definitions.caches.count("docker") == 0) {
       context.warnings.Add(item,
                            "the 'docker' cache (image layers) is not honoured locally: "
-                           "the docker service is not provided yet");
+                           "steps build on your own daemon and its build cache");
     }
     caches.push_back(*cache);
   }

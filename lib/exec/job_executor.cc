@@ -10,6 +10,7 @@
 
 #include "exec/job_script.h"
 #include "exec/line_splitter.h"
+#include "exec/pipe_runner.h"
 #include "pipeline/errors.h"
 #include "pipeline/run.h"
 
@@ -60,8 +61,9 @@ class OutputCollector {
     stderr_.Flush();
   }
 
- private:
+  /// One whole line; safe to call from another thread (a pipe's) while Chunk runs.
   void Line(docker::StreamKind stream, std::string_view raw) {
+    std::lock_guard<std::mutex> lock(mutex_);
     // Whole lines are masked, so a secret split across frames or reads is whole again here.
     bool mask = masker_ != nullptr && !masker_->empty();
     std::string masked = mask ? masker_->Mask(raw) : std::string();
@@ -81,6 +83,7 @@ class OutputCollector {
   const SecretMasker* masker_;
   LineSplitter stdout_;
   LineSplitter stderr_;
+  std::mutex mutex_;
 };
 
 /// Kill errors must not escape while the waiter and pump threads run: the wait loop keeps going
@@ -164,17 +167,21 @@ JobResult RunJob(const JobLaunch& launch, JobServices& services) {
   spec.name = ContainerName(launch.labels.at(docker::kLabelRun), launch.index);
   if (!service_containers.empty())
     spec.network_mode = "container:" + service_containers.front().id();
+  // Before the pipes, which write to it, so it outlives them on every path.
+  OutputCollector collector(result, services.observer, launch.output_cap_bytes, launch.masker);
+  PipeRunner pipes(launch, services, spec.network_mode);
+  if (auto mount = pipes.mount()) spec.mounts.push_back(*mount);
   ScopedContainer container(engine, services.tracker, log, engine.CreateContainer(spec));
   log.debug("job '{}': created container {}", launch.job.name, container.id().substr(0, 12));
 
   // Attach before start: a job that exits at once must still show its output.
   std::unique_ptr<docker::OutputStream> stream = engine.AttachContainer(container.id());
-  OutputCollector collector(result, services.observer, launch.output_cap_bytes, launch.masker);
   std::mutex state_mutex;
   std::condition_variable state_changed;
   bool exited = false;
   std::optional<int> exit_code;
   std::string wait_error;
+  pipes.Start([&](docker::StreamKind kind, std::string_view line) { collector.Line(kind, line); });
 
   result.started = Clock::now();
   services.observer.OnJobStarted(result);
@@ -269,6 +276,7 @@ JobResult RunJob(const JobLaunch& launch, JobServices& services) {
     }
   }
   waiter.join();
+  pipes.Finish();
   if (stats) stats->Stop();
   stats_reader.join();
   pump.join();
@@ -293,6 +301,8 @@ JobResult RunJob(const JobLaunch& launch, JobServices& services) {
   } else if (cause == StopCause::kCancel) {
     result.outcome = JobOutcome::kCancelled;
     result.reason = "cancelled";
+  } else if (!pipes.error().empty()) {
+    throw DockerError(pipes.error());
   } else if (!exit_code) {
     // The daemon went away mid-job: the machine failed, not the job (exit 3).
     throw DockerError("lost track of the container of job '" + launch.job.name +

@@ -1,8 +1,6 @@
 #include "exec/pipe_runner.h"
 
-#include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
@@ -37,12 +35,6 @@ PipeRunner::PipeRunner(const JobLaunch& launch, JobServices& services, std::stri
   if (mkdir(host_dir_.c_str(), 0777) != 0 || chmod(host_dir_.c_str(), 0777) != 0) {
     throw EnvironmentError("cannot create the pipe directory " + host_dir_ + ": " +
                            std::strerror(errno));
-  }
-  for (size_t i = 0; i < launch_.job.pipes.size(); ++i) {
-    std::string fifo = host_dir_ + "/" + PipeDoneFifo(i);
-    if (mkfifo(fifo.c_str(), 0666) != 0 || chmod(fifo.c_str(), 0666) != 0) {
-      throw EnvironmentError("cannot create " + fifo + ": " + std::strerror(errno));
-    }
   }
 }
 
@@ -84,8 +76,6 @@ void PipeRunner::Finish() noexcept {
   KillCurrent();
   if (thread_.joinable()) thread_.join();
   on_cancel_.reset();
-  for (int fd : answered_fds_) close(fd);
-  answered_fds_.clear();
 }
 
 void PipeRunner::KillCurrent() noexcept {
@@ -196,19 +186,11 @@ int PipeRunner::RunPipe(size_t index, const std::string& shell_environ) {
 }
 
 void PipeRunner::Answer(size_t index, int code) {
-  // Read-write never blocks on a FIFO, whether or not the shell has opened it yet, and holding
-  // the descriptor until Finish keeps the code in the FIFO until the shell has read it.
-  std::string fifo = host_dir_ + "/" + PipeDoneFifo(index);
-  int fd = open(fifo.c_str(), O_RDWR | O_CLOEXEC);
-  if (fd < 0) {
-    services_.log->warn("cannot answer pipe {}: {}: {}", index + 1, fifo, std::strerror(errno));
-    return;
+  std::string done = host_dir_ + "/" + PipeDoneFile(index);
+  std::ofstream(done + ".tmp") << code << "\n";
+  if (std::rename((done + ".tmp").c_str(), done.c_str()) != 0) {
+    services_.log->warn("cannot answer pipe {}: {}: {}", index + 1, done, std::strerror(errno));
   }
-  std::string line = std::to_string(code) + "\n";
-  if (write(fd, line.data(), line.size()) != static_cast<ssize_t>(line.size())) {
-    services_.log->warn("cannot answer pipe {}: {}", index + 1, std::strerror(errno));
-  }
-  answered_fds_.push_back(fd);
 }
 
 }  // namespace pipeline::exec

@@ -60,7 +60,6 @@ class PipeRunner {
   std::string host_dir_;
   LineSink sink_;
   std::thread thread_;
-  std::vector<int> answered_fds_;  ///< kept open until Finish so no code is lost (see Answer)
   std::string error_;
 
   std::mutex mutex_;

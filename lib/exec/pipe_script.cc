@@ -13,15 +13,18 @@ bool IsNameChar(char c) { return IsNameStart(c) || (c >= '0' && c <= '9'); }
 }  // namespace
 
 std::string PipeEnvFile(size_t index) { return "env-" + std::to_string(index + 1); }
-std::string PipeDoneFifo(size_t index) { return "done-" + std::to_string(index + 1); }
+std::string PipeDoneFile(size_t index) { return "done-" + std::to_string(index + 1); }
 
 std::string PipeHandoffFunction() {
   std::string dir = kPipeDirInContainer;
   // `cat` is a child of the shell, so /proc/self/environ is what the shell exports right now.
-  // A code that never comes (the runner stopped) reads as 125, docker run's own failure code.
+  // The wait polls: a tenth of a second is little next to a container's start, and `sleep 1`
+  // serves a sleep that takes whole seconds only. A code file that is empty reads as 125,
+  // docker run's own failure code.
   std::string out = "__dp_pipe() {\n";
   out += "  cat /proc/self/environ > " + dir + "/env-$1.tmp\n";
   out += "  mv " + dir + "/env-$1.tmp " + dir + "/env-$1\n";
+  out += "  while [ ! -e " + dir + "/done-$1 ]; do sleep 0.1 2>/dev/null || sleep 1; done\n";
   out += "  __dp_pipe_code=\n";
   out += "  read -r __dp_pipe_code < " + dir + "/done-$1 || true\n";
   out += "  return \"${__dp_pipe_code:-125}\"\n";

@@ -14,11 +14,12 @@ namespace pipeline::exec {
 inline constexpr const char* kPipeDirInContainer = "/opt/docker-pipeline/pipes";
 
 /// The handoff, as the build container's shell sees it. Pipe N is asked for by writing the
-/// shell's environment (NUL-separated, from /proc/self/environ) to env-N through a rename, so
-/// the runner never reads half a file; the shell then blocks reading the FIFO done-N until the
-/// runner writes the pipe's exit code there. The script thus stays one shell across a pipe.
+/// shell's environment (NUL-separated, from /proc/self/environ) to env-N; the shell then waits
+/// until done-N holds the pipe's exit code. Both files appear whole through a rename. Plain files
+/// rather than FIFOs, so the handoff also works where bind mounts are file shares into a VM
+/// (Docker Desktop). The script thus stays one shell across a pipe.
 std::string PipeEnvFile(size_t index);
-std::string PipeDoneFifo(size_t index);
+std::string PipeDoneFile(size_t index);
 
 /// The shell function the handoffs call; defined once, before the script's first command.
 std::string PipeHandoffFunction();

@@ -3,7 +3,6 @@
 // pipe_script_test.cc; the two together against the daemon in integration/cli_pipe_test.cc.
 #include "exec/pipe_runner.h"
 
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -56,7 +55,11 @@ class PipeRunnerTest : public ::testing::Test {
     std::string dir = launch_.workspace_host_dir + ".pipes/";
     std::ofstream(dir + "tmp", std::ios::binary) << environ_block;
     std::rename((dir + "tmp").c_str(), (dir + PipeEnvFile(index)).c_str());
-    std::ifstream done(dir + PipeDoneFifo(index));
+    struct stat info;
+    for (int i = 0; i < 1000 && stat((dir + PipeDoneFile(index)).c_str(), &info) != 0; ++i) {
+      usleep(5000);
+    }
+    std::ifstream done(dir + PipeDoneFile(index));
     std::string line;
     std::getline(done, line);
     return line;

@@ -2,11 +2,11 @@
 // with the host's sh against a stand-in for the runner), and the pure pieces the runner uses.
 #include "exec/pipe_script.h"
 
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -123,7 +123,6 @@ class FakePipeRunner {
  public:
   FakePipeRunner(std::string dir, std::vector<int> codes)
       : dir_(std::move(dir)), codes_(std::move(codes)) {
-    for (size_t i = 0; i < codes_.size(); ++i) mkfifo((dir_ + "/" + PipeDoneFifo(i)).c_str(), 0600);
     thread_ = std::thread([this] {
       for (size_t i = 0; i < codes_.size(); ++i) {
         std::string request = dir_ + "/" + PipeEnvFile(i);
@@ -134,16 +133,14 @@ class FakePipeRunner {
           std::this_thread::sleep_for(std::chrono::milliseconds(5));
         }
         environs_.push_back(ParseEnvironBlock(ReadFile(request)));
-        int fd = open((dir_ + "/" + PipeDoneFifo(i)).c_str(), O_RDWR);
-        std::string line = std::to_string(codes_[i]) + "\n";
-        EXPECT_EQ(write(fd, line.data(), line.size()), static_cast<ssize_t>(line.size()));
-        fds_.push_back(fd);
+        std::string done = dir_ + "/" + PipeDoneFile(i);
+        std::ofstream(done + ".tmp") << codes_[i] << "\n";
+        std::rename((done + ".tmp").c_str(), done.c_str());
       }
     });
   }
   ~FakePipeRunner() {
     if (thread_.joinable()) thread_.join();
-    for (int fd : fds_) close(fd);
   }
   /// Waits for the thread; then environs() is complete.
   void Join() { thread_.join(); }
@@ -152,7 +149,6 @@ class FakePipeRunner {
  private:
   std::string dir_;
   std::vector<int> codes_;
-  std::vector<int> fds_;
   std::vector<std::map<std::string, std::string>> environs_;
   std::thread thread_;
 };

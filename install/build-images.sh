@@ -3,7 +3,7 @@
 # needed or contacted). Idempotent: an image that exists is left alone unless --force.
 #   docker-pipeline/busybox:latest   busybox-static imported as an image (~2 MB, instant)
 #   docker-pipeline/busybox-httpd:latest  the same, serving /www on port 8080 (a service to test with)
-#   docker-pipeline/test-pipe:latest  the same with an entrypoint that acts as a Bitbucket pipe
+#   docker-pipeline/test-pipe:2  the same with an entrypoint that acts as a Bitbucket pipe
 #   docker-pipeline/debian:bookworm  debootstrap --variant=minbase with bash and git (~1 min once)
 # Usage: install/build-images.sh [--busybox-only] [--force]
 set -euo pipefail
@@ -68,7 +68,7 @@ build_busybox_httpd() {
 }
 
 build_test_pipe() {
-  local image=docker-pipeline/test-pipe:latest
+  local image=docker-pipeline/test-pipe:2
   have_image "$image" && return 0
   local root; root=$(mktemp -d)
   trap 'rm -rf "$root"' RETURN
@@ -77,7 +77,8 @@ build_test_pipe() {
   docker export "$container" | tar -C "$root" -x
   docker rm "$container" >/dev/null
   # A pipe as the tests use it: it shows what it was given, may write a file into the clone dir,
-  # and exits with $EXIT_WITH.
+  # fetch a URL (a service on localhost), sleep, and exits with $EXIT_WITH. The tag is its
+  # version: change it with the script, so machines that have the old one build the new one.
   cat >"$root/pipe.sh" <<'PIPE'
 #!/bin/sh
 echo "pipe: GREETING=$GREETING in $(pwd) (clone dir $BITBUCKET_CLONE_DIR)"
@@ -88,6 +89,8 @@ while [ "$i" -lt "${ITEMS_COUNT:-0}" ]; do
 done
 [ -z "$SHOW" ] || echo "pipe: show $SHOW"
 [ -z "$WRITE_FILE" ] || echo "written by the pipe" >"$WRITE_FILE"
+[ -z "$FETCH_URL" ] || wget -q -O - "$FETCH_URL"
+[ -z "$SLEEP" ] || { echo "pipe: sleeping"; sleep "$SLEEP"; }
 exit "${EXIT_WITH:-0}"
 PIPE
   chmod 755 "$root/pipe.sh"

@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <signal.h>
+
 #include "integration/cli_fixture.h"
 
 namespace pipeline::testing {
@@ -11,7 +13,7 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-constexpr const char* kPipeRef = "docker://docker-pipeline/test-pipe:latest";
+constexpr const char* kPipeRef = "docker://docker-pipeline/test-pipe:2";
 
 class PipeTest : public CliTest {
  protected:
@@ -24,9 +26,13 @@ class PipeTest : public CliTest {
     ASSERT_EQ(built.exit_code, 0) << built.all();
   }
 
-  static std::string Yaml(const std::string& script, const std::string& after_script = "") {
-    return std::string("image: ") + kBusybox + "\npipelines:\n  default:\n    - step:\n" +
-           "        name: Deploy\n        script:\n" + script +
+  static std::string Yaml(const std::string& script, const std::string& after_script = "",
+                          const std::string& step_keys = "") {
+    return std::string("image: ") + kBusybox +
+           "\ndefinitions:\n  services:\n    web:\n"
+           "      image: docker-pipeline/busybox-httpd:latest\n"
+           "pipelines:\n  default:\n    - step:\n        name: Deploy\n" +
+           step_keys + "        script:\n" + script +
            (after_script.empty() ? "" : "        after-script:\n" + after_script);
   }
 };
@@ -91,6 +97,35 @@ TEST_F(PipeTest, AMissingPipeImageFailsBeforeAnythingRuns) {
   EXPECT_EQ(run.exit_code, 3) << run.all();
   EXPECT_THAT(run.err, HasSubstr("docker-pipeline/no-such-pipe:1"));
   EXPECT_THAT(run.out, Not(HasSubstr("should not run")));
+}
+
+TEST_F(PipeTest, APipeReachesTheStepsServicesOnLocalhost) {
+  TempRepo repo(
+      {{"bitbucket-pipelines.yml",
+        Yaml(std::string("          - pipe: ") + kPipeRef +
+                 "\n            variables:\n              FETCH_URL: http://localhost:8080/\n",
+             "", "        services: [web]\n")}});
+  ProcessResult run = RunCli(repo.path(), {"run", "--no-color"});
+  EXPECT_EQ(run.exit_code, 0) << run.all();
+  EXPECT_THAT(run.out, HasSubstr("hello from the service"));
+}
+
+TEST_F(PipeTest, CtrlCDuringAPipeStopsItAndLeavesNothing) {
+  TempRepo repo(
+      {{"bitbucket-pipelines.yml", Yaml(std::string("          - pipe: ") + kPipeRef +
+                                        "\n            variables:\n              SLEEP: '60'\n"
+                                        "          - echo never reached\n")}});
+  RunSpec spec;
+  spec.cwd = repo.path();
+  spec.args = {"run", "--no-color"};
+  spec.limit = std::chrono::seconds(60);
+  spec.during = [](int pid, const std::function<std::string()>& output) {
+    ASSERT_TRUE(WaitForOutput(output, "pipe: sleeping")) << output();
+    kill(pid, SIGINT);
+  };
+  ProcessResult run = RunProcess(spec);
+  EXPECT_EQ(run.exit_code, 130) << run.all();
+  EXPECT_THAT(run.out, Not(HasSubstr("never reached\n")));
 }
 
 }  // namespace

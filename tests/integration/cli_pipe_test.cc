@@ -128,5 +128,14 @@ TEST_F(PipeTest, CtrlCDuringAPipeStopsItAndLeavesNothing) {
   EXPECT_THAT(run.out, Not(HasSubstr("never reached\n")));
 }
 
+TEST_F(PipeTest, ThePipelinesTimeLimitStopsARunningPipe) {
+  TempRepo repo(
+      {{"bitbucket-pipelines.yml", Yaml(std::string("          - pipe: ") + kPipeRef +
+                                        "\n            variables:\n              SLEEP: '60'\n")}});
+  ProcessResult run = RunCli(repo.path(), {"run", "--no-color", "--timeout", "3s"});
+  EXPECT_EQ(run.exit_code, 124) << run.all();
+  EXPECT_THAT(run.out, HasSubstr("pipe: sleeping"));
+}
+
 }  // namespace
 }  // namespace pipeline::testing

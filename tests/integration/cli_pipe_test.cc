@@ -137,5 +137,16 @@ TEST_F(PipeTest, ThePipelinesTimeLimitStopsARunningPipe) {
   EXPECT_THAT(run.out, HasSubstr("pipe: sleeping"));
 }
 
+TEST_F(PipeTest, PlanAndListShowThePipes) {
+  TempRepo repo({{"bitbucket-pipelines.yml",
+                  Yaml("          - echo one\n          - pipe: atlassian/slack-notify:2\n")}});
+  ProcessResult plan = RunCli(repo.path(), {"plan"});
+  EXPECT_EQ(plan.exit_code, 0) << plan.all();
+  EXPECT_THAT(plan.out, HasSubstr("script item 2: pipe atlassian/slack-notify:2 (image "
+                                  "bitbucketpipelines/slack-notify:2)"));
+  ProcessResult list = RunCli(repo.path(), {"list"});
+  EXPECT_THAT(list.out, HasSubstr("Deploy (pipes: atlassian/slack-notify:2)"));
+}
+
 }  // namespace
 }  // namespace pipeline::testing

@@ -1,6 +1,7 @@
 #include "exec/pipe_runner.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
@@ -12,6 +13,7 @@
 #include "exec/line_splitter.h"
 #include "exec/pipe_script.h"
 #include "exec/scoped_container.h"
+#include "exec/secrets_file.h"
 #include "pipeline/errors.h"
 #include "pipeline/workspace.h"
 
@@ -31,6 +33,8 @@ PipeRunner::PipeRunner(const JobLaunch& launch, JobServices& services, std::stri
   if (launch_.job.pipes.empty()) return;
   // Beside the workspace, not in it: the clone dir must not show the handoff files.
   host_dir_ = launch_.workspace_host_dir + ".pipes";
+  // A retried job's earlier attempt removed its directory; one a crash left is replaced.
+  if (access(host_dir_.c_str(), F_OK) == 0) workspace::RemoveTree(host_dir_);
   // World-writable: the build image may run its script as a user other than ours.
   if (mkdir(host_dir_.c_str(), 0777) != 0 || chmod(host_dir_.c_str(), 0777) != 0) {
     throw EnvironmentError("cannot create the pipe directory " + host_dir_ + ": " +
@@ -140,7 +144,11 @@ int PipeRunner::RunPipe(size_t index, const std::string& shell_environ) {
   spec.labels = launch_.labels;
   spec.labels["io.docker-pipeline.pipe"] = pipe.ref;
   spec.mounts.push_back({launch_.workspace_host_dir, launch_.workspace_target, false});
-  spec.mounts.insert(spec.mounts.end(), launch_.extra_mounts.begin(), launch_.extra_mounts.end());
+  for (const docker::Mount& mount : launch_.extra_mounts) {
+    // A pipe is someone else's code: it gets the secrets the step passes in its variables, as
+    // in the cloud, not the file with all of them.
+    if (mount.target != kSecretsFileInContainer) spec.mounts.push_back(mount);
+  }
   spec.memory_bytes = launch_.resources.memory_bytes.value_or(0);
   spec.nano_cpus = static_cast<int64_t>(launch_.resources.cpus.value_or(0.0) * 1e9);
   spec.pids_limit = launch_.resources.pids.value_or(0);

@@ -57,11 +57,21 @@ struct CacheSpec {
   std::vector<std::string> key_files;  ///< non-empty: the cache is versioned by these files' hash
 };
 
+/// GitLab's `retry`: how many more times a failed job runs, and for which failures.
+struct RetryPolicy {
+  int max = 0;  ///< 0 to 2, as in GitLab
+  /// Failure kinds that are retried: "script_failure" (non-zero exit), "job_execution_timeout"
+  /// and "stuck_or_timeout_failure" (its own timeout), "runner_system_failure" and the other
+  /// infrastructure kinds (the daemon failed to create, start or follow the container), or
+  /// "always". Empty with no exit_codes: always.
+  std::vector<std::string> when;
+  std::vector<int> exit_codes;  ///< also retried when the job exits with one of these
+};
+
 /// A Bitbucket pipe called from a job's script: the pipe's image runs as its own container in the
 /// middle of the script, with the clone dir as its working directory.
 struct PipeCall {
-  std::string
-      ref;  ///< as written: "atlassian/NAME:VERSION", "owner/NAME:VERSION", "docker://IMAGE"
+  std::string ref;    ///< as written: "atlassian/NAME:1", "owner/NAME:1", "docker://IMAGE"
   std::string image;  ///< the image it runs as
   /// The pipe's variables, lists already spread into NAME_0.., NAME_COUNT; `$NAME` in a value is
   /// expanded from the script's environment when the pipe starts, as the cloud's shell does.
@@ -86,6 +96,7 @@ struct Job {
   std::vector<int> allow_failure_exit_codes;  ///< non-empty: only these codes are allowed to fail
   bool manual = false;  ///< `when: manual`: runs only when selected by name (--job)
   std::optional<std::chrono::seconds> timeout;
+  RetryPolicy retry;
   Resources resources;
   SourceLocation location;  ///< where the job is defined, for errors that name it
 

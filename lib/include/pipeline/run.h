@@ -41,6 +41,7 @@ struct JobResult {
   int exit_code = -1;            ///< -1 when the job never exited by itself
   bool allowed_failure = false;  ///< failed, but `allow_failure` says it does not count
   bool oom_killed = false;       ///< the kernel killed something in it for memory
+  int attempts = 0;              ///< times it ran: more than 1 when `retry` ran it again
   std::string reason;          ///< one line: "exit code 2", "killed: out of memory (limit 64 MiB)"
   Clock::time_point queued{};  ///< its needs were met and it waited for a slot
   Clock::time_point pulled{};  ///< its image was there (images are made ready before any job)
@@ -124,8 +125,12 @@ struct RunOptions {
   /// Variables from files (--variables-file): repository ones for every job (key ""), and
   /// deployment ones for the jobs deploying to that environment. Under cli_env, over the file's.
   std::map<std::string, EnvVars> file_env;
+  /// Secret variables (--secret, --secrets-file): every job's script sees them, but they reach the
+  /// container as a read-only file it sources, never in its Env (`docker inspect` does not show
+  /// them). Each value is also in `secrets`.
+  EnvVars secret_env;
   /// Values hidden as "***" in every output (console, JSON, JUnit, reports); each at least 8
-  /// characters. Their variables are in cli_env.
+  /// characters.
   std::vector<std::string> secrets;
   Resources defaults{kDefaultMemory, std::nullopt, kDefaultPids};
   Resources overrides;  ///< flags: win over the job's own

@@ -18,6 +18,7 @@
 #include <spdlog/logger.h>
 
 #include "exec/pipe_script.h"
+#include "exec/secrets_file.h"
 #include "unit/fakes/fake_engine.h"
 #include "unit/fakes/recording_observer.h"
 
@@ -42,7 +43,8 @@ class PipeRunnerTest : public ::testing::Test {
     launch_.job.pipes = {pipe};
     launch_.workspace_host_dir = root_ + "/ws";
     launch_.workspace_target = "/build";
-    launch_.extra_mounts = {{"/objects", "/opt/objects", true}};
+    launch_.extra_mounts = {{"/objects", "/opt/objects", true},
+                            {"/run-dir/secrets.env", kSecretsFileInContainer, true}};
     launch_.env = {"CI=true", "DIR=/step"};
     launch_.labels = {{docker::kLabelRun, "r1"}, {docker::kLabelJob, "Deploy"}};
     launch_.resources.memory_bytes = int64_t{1} << 30;
@@ -108,7 +110,7 @@ TEST_F(PipeRunnerTest, AHandoffRunsThePipeAsItsOwnContainerAndAnswersItsCode) {
   ASSERT_EQ(spec.mounts.size(), 2u);
   EXPECT_EQ(spec.mounts[0].source, launch_.workspace_host_dir);
   EXPECT_EQ(spec.mounts[0].target, "/build");
-  EXPECT_EQ(spec.mounts[1].target, "/opt/objects");
+  EXPECT_EQ(spec.mounts[1].target, "/opt/objects") << "and not the secrets file";
   EXPECT_EQ(spec.network_mode, "container:service-1");
   EXPECT_EQ(spec.memory_bytes, int64_t{1} << 30);
   EXPECT_TRUE(spec.no_new_privileges);

@@ -886,5 +886,68 @@ TEST_F(RunnerTest, SkippedJobsAreReportedFinishedWithTheirNames) {
   EXPECT_EQ(skipped->reason, "not run: job 'broken' failed");
 }
 
+// ---- retry ----
+
+TEST_F(RunnerTest, RetryRunsAFailingJobAgainUpToItsMax) {
+  AddJob("flaky", "test", ContainerScript().Exits(1)).retry.max = 2;
+
+  RunResult run = Run();
+
+  EXPECT_EQ(engine_.CountCalls("Create"), 3u);
+  EXPECT_EQ(JobNamed(run, "flaky").outcome, JobOutcome::kFailed);
+  EXPECT_EQ(JobNamed(run, "flaky").attempts, 3);
+  EXPECT_EQ(run.exit_code(), ExitCode::kJobFailed);
+  EXPECT_THAT(log_text_.str(), HasSubstr("retrying it, attempt 3 of 3"));
+  ExpectEverythingCleanedUp();
+}
+
+TEST_F(RunnerTest, RetryStopsAtTheFirstPassingAttempt) {
+  AddJob("flaky", "test", ContainerScript().ExitsFirst(1, 1)).retry.max = 2;
+  AddJob("later", "deploy");
+
+  RunResult run = Run();
+
+  EXPECT_EQ(JobNamed(run, "flaky").outcome, JobOutcome::kPassed);
+  EXPECT_EQ(JobNamed(run, "flaky").attempts, 2);
+  EXPECT_EQ(JobNamed(run, "later").outcome, JobOutcome::kPassed);
+  EXPECT_EQ(run.exit_code(), ExitCode::kOk);
+}
+
+TEST_F(RunnerTest, RetryOnRunnerSystemFailureRetriesADaemonFailureOnly) {
+  Job& hiccup = AddJob("hiccup", "build", ContainerScript().FailsFirstCreates(1));
+  hiccup.retry.max = 1;
+  hiccup.retry.when = {"runner_system_failure"};
+  Job& broken = AddJob("broken", "test", ContainerScript().Exits(2));
+  broken.retry.max = 2;
+  broken.retry.when = {"runner_system_failure"};
+
+  RunResult run = Run();
+
+  EXPECT_EQ(JobNamed(run, "hiccup").outcome, JobOutcome::kPassed);
+  EXPECT_EQ(JobNamed(run, "hiccup").attempts, 2);
+  EXPECT_EQ(JobNamed(run, "broken").outcome, JobOutcome::kFailed);
+  EXPECT_EQ(JobNamed(run, "broken").attempts, 1);
+  EXPECT_EQ(run.exit_code(), ExitCode::kJobFailed);  // not an environment error: it recovered
+}
+
+TEST_F(RunnerTest, WithoutRetryADaemonFailureIsNotRunAgain) {
+  AddJob("hiccup", "build", ContainerScript().FailsFirstCreates(1));
+
+  RunResult run = Run();
+
+  EXPECT_EQ(engine_.CountCalls("Create"), 1u);
+  EXPECT_EQ(run.exit_code(), ExitCode::kEnvironmentError);
+}
+
+TEST_F(RunnerTest, ARetriedJobStartsFromAFreshWorkspace) {
+  AddJob("flaky", "test", ContainerScript().ExitsFirst(1, 1)).retry.max = 1;
+
+  RunResult run = Run();
+
+  ASSERT_EQ(engine_.created_ids().size(), 2u);
+  EXPECT_EQ(engine_.mount_files()[0], engine_.mount_files()[1]);
+  EXPECT_EQ(JobNamed(run, "flaky").outcome, JobOutcome::kPassed);
+}
+
 }  // namespace
 }  // namespace pipeline

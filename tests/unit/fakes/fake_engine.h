@@ -32,6 +32,9 @@ struct ContainerScript {
   /// Inspect reports OOMKilled once it has exited.
   bool oom_killed = false;
   bool fail_create = false;
+  int fail_first_creates = 0;  ///< the job's first N creates fail (a daemon hiccup)
+  int first_exit_code = 0;     ///< with first_exits: the exit code of the job's first containers
+  int first_exits = 0;         ///< how many of the job's first containers exit with it
   bool fail_start = false;
   /// WaitContainer throws, as when the connection to the daemon breaks mid-job.
   bool fail_wait = false;
@@ -68,6 +71,15 @@ struct ContainerScript {
   }
   ContainerScript& FailsCreate() {
     fail_create = true;
+    return *this;
+  }
+  ContainerScript& FailsFirstCreates(int count) {
+    fail_first_creates = count;
+    return *this;
+  }
+  ContainerScript& ExitsFirst(int code, int count) {
+    first_exit_code = code;
+    first_exits = count;
     return *this;
   }
   ContainerScript& FailsStart() {
@@ -231,7 +243,8 @@ class FakeEngine : public docker::EngineApi {
     std::lock_guard<std::mutex> lock(mutex_);
     std::string job = LabelOf(spec.labels, docker::kLabelJob);
     Record("Create", job, spec.name);
-    if (ScriptFor(job).fail_create) {
+    int nth_create = ++creates_by_job_[job];
+    if (ScriptFor(job).fail_create || nth_create <= ScriptFor(job).fail_first_creates) {
       throw DockerError("create container for job '" + job + "': scripted failure", 500);
     }
     if (images_.count(spec.image) == 0) {
@@ -240,6 +253,9 @@ class FakeEngine : public docker::EngineApi {
     }
     Container& container = NewContainer(spec.labels);
     container.script = ScriptFor(job);
+    if (nth_create - container.script.fail_first_creates <= container.script.first_exits) {
+      container.script.exit_code = container.script.first_exit_code;
+    }
     created_.push_back(container.id);
     specs_.push_back(spec);
     mount_files_.push_back(spec.mounts.empty() ? std::vector<std::string>{}
@@ -511,6 +527,7 @@ class FakeEngine : public docker::EngineApi {
   std::set<std::string> images_;
   std::set<std::string> pullable_;
   std::map<std::string, ContainerScript> scripts_;
+  std::map<std::string, int> creates_by_job_;  ///< create calls so far, failed ones included
   std::map<std::string, Container> containers_;
   size_t next_id_ = 0;
   std::vector<EngineCall> calls_;

@@ -192,6 +192,8 @@ int RunCommand(const Options& options, const Logging& logging) {
   run_options.pull = options.pull;
   run_options.reaper_command = {"/proc/self/exe", "__reaper"};
   run_options.artifact_store = DefaultArtifactStore();
+  // Read here, once, so the engine itself never looks at the environment for it.
+  run_options.test_pause = GetEnv("DOCKER_PIPELINE_TEST_PAUSE");
 
   Source source;
   source.repo_root = loaded.repo.root;

@@ -27,6 +27,7 @@
 #include "exec/scoped_container.h"
 #include "exec/secret_masker.h"
 #include "exec/secrets_file.h"
+#include "exec/workspace_owner.h"
 #include "model/glob.h"
 #include "pipeline/errors.h"
 #include "pipeline/run.h"
@@ -170,8 +171,9 @@ class Scheduler {
         job_result = RunAttempts(planned, index, launch);
         job_result.pulled = images_ready_;
         if (!planned.job.artifacts.empty() && job_result.started != Clock::time_point{}) {
-          exec::ArtifactStats stored = exec::CollectArtifacts(
-              launch.workspace_host_dir, planned.job.artifacts, ArtifactDir(index));
+          exec::ArtifactStats stored =
+              exec::CollectArtifacts(launch.workspace_host_dir, planned.job.artifacts,
+                                     ArtifactDir(index), options_.artifact_cap_bytes);
           context_.log->debug("job '{}': stored {} artifact files, {} bytes", planned.job.name,
                               stored.files, stored.bytes);
           if (!options_.artifact_store.empty() && stored.files > 0) {
@@ -217,6 +219,8 @@ class Scheduler {
         exec::RestoreArtifacts(ArtifactDir(earlier), launch.workspace_host_dir);
       }
     }
+    if (!planned.job.user.empty())
+      exec::GiveWorkspaceTo(launch.workspace_host_dir, planned.job.user);
   }
 
   /// Runs the job, and again after a failure its `retry` covers, each time in a fresh copy of the
@@ -331,6 +335,8 @@ class Scheduler {
     launch.timeout = planned.job.timeout.value_or(options_.default_job_timeout);
     launch.stop_grace_seconds = options_.stop_grace_seconds;
     launch.output_cap_bytes = options_.output_cap_bytes;
+    launch.print_cap_bytes = options_.print_cap_bytes;
+    launch.test_pause = options_.test_pause;
     launch.masker = &masker_;
     if (!secrets_file_.empty()) {
       launch.extra_mounts.push_back({secrets_file_, exec::kSecretsFileInContainer, true});
@@ -449,6 +455,11 @@ RunResult RunPlan(const Plan& plan, const Source& source, const RunOptions& opti
     Sweep(context.engine, result.run_id, log);
   } catch (const DockerError& error) {
     log.warn("final sweep of run {} failed: {}", result.run_id, error.what());
+    if (reaper) {
+      log.warn("the cleanup reaper removes run {}'s objects once the Docker daemon answers again",
+               result.run_id);
+      reaper->HandOver();
+    }
   }
   result.finished = Clock::now();
   context.observer.OnRunFinished(result);

@@ -102,6 +102,9 @@ struct Job {
 
   ScriptStyle script_style = ScriptStyle::kGitLab;
   std::string workdir;  ///< where the workspace is mounted; empty: /builds/<repository name>
+  /// The uid the job's commands run as (Bitbucket's `run-as-user`); empty: the image's user.
+  /// The job's workspace is handed to that user so it can write there.
+  std::string user;
   std::vector<Service> services;
   std::vector<std::string> artifacts;  ///< glob patterns (`**` too) collected after the job
   bool download_artifacts = true;      ///< restore the artifacts of the jobs it follows first

@@ -140,12 +140,22 @@ struct RunOptions {
   PullPolicy pull = PullPolicy::kMissing;
   std::string work_root;  ///< per-run directories go below it; empty: $TMPDIR or /tmp
   size_t output_cap_bytes = size_t{1} << 20;  ///< per job, kept in JobResult::output
+  /// Per job, passed to the observers (console, JSON events): past it one line says the rest was
+  /// dropped, so a runaway job cannot flood the terminal or a CI log.
+  size_t print_cap_bytes = size_t{16} << 20;
+  /// Tests only: where each job pauses for a minute after logging "test pause: WHERE", so a test
+  /// can kill the runner exactly there ("after-create": created, not started; "before-remove":
+  /// exited, not removed). The front end fills it from DOCKER_PIPELINE_TEST_PAUSE; empty (no
+  /// pause) in normal use.
+  std::string test_pause;
   /// How to start the dead-man reaper that cleans up if this process is killed; empty: none
   /// (tests with a fake engine). The front end passes {"/proc/self/exe", "__reaper"}.
   std::vector<std::string> reaper_command;
   /// Where jobs' artifacts are kept after the run, as {run id}/{job}/{path}; empty: not kept.
   std::string artifact_store;
   std::chrono::hours artifact_retention{14 * 24};  ///< older runs' artifacts are removed
+  /// Per job: a job whose artifacts add up to more is refused (as Bitbucket caps them at 1 GB).
+  uint64_t artifact_cap_bytes = uint64_t{1} << 30;
 };
 
 /// Collaborators the run uses; all owned by the caller.

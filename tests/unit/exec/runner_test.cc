@@ -781,6 +781,19 @@ TEST_F(RunnerTest, LostDaemonMidJobFailsTheJobAndCleansUp) {
   ExpectEverythingCleanedUp();
 }
 
+TEST_F(RunnerTest, ADaemonStoppingMidJobIsAnEnvironmentErrorThatSaysSo) {
+  // A daemon shutting down stops the container, so the wait has an exit code; inspect then finds
+  // nobody answering.
+  AddJob("compile", "build", ContainerScript().Exits(143).DaemonGoneAfterExit());
+
+  RunResult run = Run();
+
+  EXPECT_EQ(run.exit_code(), ExitCode::kEnvironmentError);
+  EXPECT_THAT(run.environment_error,
+              HasSubstr("job 'compile': the Docker daemon went away (stopped or restarted)"));
+  ExpectEverythingCleanedUp();
+}
+
 TEST_F(RunnerTest, ContainerThatCannotBeRemovedIsRetriedByTheFinalSweep) {
   AddJob("compile", "build");
   engine_.set_remove_fails(true);
@@ -868,6 +881,21 @@ TEST_F(RunnerTest, OutputKeptInTheResultIsCapped) {
   EXPECT_TRUE(JobNamed(run, "talk").output_truncated);
   // The observer still sees everything.
   EXPECT_EQ(observer_.EventsStartingWith("output:").size(), 3u);
+}
+
+TEST_F(RunnerTest, OutputShownIsCappedWithOneLineSayingSo) {
+  options_.print_cap_bytes = 10;
+  AddJob("talk", "build", ContainerScript().Prints(kOut, "aaaa\nbbbb\ncccc\ndddd\n"));
+
+  RunResult run = Run();
+
+  EXPECT_THAT(observer_.EventsStartingWith("output:"),
+              ElementsAre("output:talk:out:aaaa", "output:talk:out:bbbb",
+                          "output:talk:err:[docker-pipeline: output truncated: this job printed "
+                          "more than 10 bytes; the rest is not shown]"));
+  // What is kept for the reports has its own cap.
+  EXPECT_EQ(JobNamed(run, "talk").output, "aaaa\nbbbb\ncccc\ndddd\n");
+  EXPECT_FALSE(JobNamed(run, "talk").output_truncated);
 }
 
 TEST_F(RunnerTest, SkippedJobsAreReportedFinishedWithTheirNames) {

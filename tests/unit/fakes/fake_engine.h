@@ -38,6 +38,9 @@ struct ContainerScript {
   bool fail_start = false;
   /// WaitContainer throws, as when the connection to the daemon breaks mid-job.
   bool fail_wait = false;
+  /// Inspect throws as a request nobody answers (status 0) once it has exited: a daemon shutting
+  /// down stops its containers, then stops answering.
+  bool daemon_gone_after_exit = false;
   /// Does not exit before a container of this job has started (bounded by kGateLimit), so a test
   /// can prove two jobs overlap without relying on timing.
   std::string wait_for_start_of;
@@ -88,6 +91,10 @@ struct ContainerScript {
   }
   ContainerScript& FailsWait() {
     fail_wait = true;
+    return *this;
+  }
+  ContainerScript& DaemonGoneAfterExit() {
+    daemon_gone_after_exit = true;
     return *this;
   }
   ContainerScript& WaitsForStartOf(std::string job) {
@@ -300,6 +307,9 @@ class FakeEngine : public docker::EngineApi {
   docker::ContainerState InspectContainer(const std::string& id) override {
     std::lock_guard<std::mutex> lock(mutex_);
     Container& container = Find(id, "Inspect");
+    if (container.script.daemon_gone_after_exit && container.state == State::kExited) {
+      throw DockerError("inspect container for job '" + container.job + "': connection refused");
+    }
     docker::ContainerState state;
     state.running = container.state == State::kRunning;
     state.status = state.running                        ? "running"

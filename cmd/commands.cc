@@ -248,6 +248,12 @@ int PlanCommand(const Options& options, const Logging& logging) {
       std::printf("  %-20s stage %-10s image %s%s%s\n", planned.job.name.c_str(),
                   planned.job.stage.c_str(), planned.job.image.c_str(),
                   needs.empty() ? "" : "  after ", needs.c_str());
+      // Numbered as the script's items, pipes included, so the line points at the file.
+      for (size_t i = 0; i < planned.job.pipes.size(); ++i) {
+        const PipeCall& pipe = planned.job.pipes[i];
+        std::printf("    script item %zu: pipe %s (image %s)\n", pipe.script_index + i + 1,
+                    pipe.ref.c_str(), pipe.image.c_str());
+      }
     }
   }
   return 0;
@@ -266,7 +272,10 @@ int ListCommand(const Options& options, const Logging& logging) {
                 chosen ? "   (run would pick this one)" : "");
   }
   for (const PlannedJob& planned : loaded.plan.jobs) {
-    std::printf("    %s%s\n", planned.job.name.c_str(), planned.job.manual ? " (manual)" : "");
+    std::string pipes;
+    for (const PipeCall& pipe : planned.job.pipes) pipes += (pipes.empty() ? "" : ", ") + pipe.ref;
+    std::printf("    %s%s%s%s%s\n", planned.job.name.c_str(), planned.job.manual ? " (manual)" : "",
+                pipes.empty() ? "" : " (pipes: ", pipes.c_str(), pipes.empty() ? "" : ")");
   }
   return 0;
 }

@@ -3,6 +3,7 @@
 # needed or contacted). Idempotent: an image that exists is left alone unless --force.
 #   docker-pipeline/busybox:latest   busybox-static imported as an image (~2 MB, instant)
 #   docker-pipeline/busybox-httpd:latest  the same, serving /www on port 8080 (a service to test with)
+#   docker-pipeline/test-pipe:2  the same with an entrypoint that acts as a Bitbucket pipe
 #   docker-pipeline/debian:bookworm  debootstrap --variant=minbase with bash and git (~1 min once)
 # Usage: install/build-images.sh [--busybox-only] [--force]
 set -euo pipefail
@@ -12,7 +13,7 @@ for arg in "$@"; do
   case "$arg" in
     --busybox-only) busybox_only=1 ;;
     --force) force=1 ;;
-    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
     *) echo "build-images.sh: unknown option '$arg'" >&2; exit 2 ;;
   esac
 done
@@ -66,6 +67,38 @@ build_busybox_httpd() {
   echo "built $image"
 }
 
+build_test_pipe() {
+  local image=docker-pipeline/test-pipe:2
+  have_image "$image" && return 0
+  local root; root=$(mktemp -d)
+  trap 'rm -rf "$root"' RETURN
+  local container
+  container=$(docker create docker-pipeline/busybox:latest true)
+  docker export "$container" | tar -C "$root" -x
+  docker rm "$container" >/dev/null
+  # A pipe as the tests use it: it shows what it was given, may write a file into the clone dir,
+  # fetch a URL (a service on localhost), sleep, and exits with $EXIT_WITH. The tag is its
+  # version: change it with the script, so machines that have the old one build the new one.
+  cat >"$root/pipe.sh" <<'PIPE'
+#!/bin/sh
+echo "pipe: GREETING=$GREETING in $(pwd) (clone dir $BITBUCKET_CLONE_DIR)"
+i=0
+while [ "$i" -lt "${ITEMS_COUNT:-0}" ]; do
+  eval "echo \"pipe: item $i=\$ITEMS_$i\""
+  i=$((i + 1))
+done
+[ -z "$SHOW" ] || echo "pipe: show $SHOW"
+[ -z "$WRITE_FILE" ] || echo "written by the pipe" >"$WRITE_FILE"
+[ -z "$FETCH_URL" ] || wget -q -O - "$FETCH_URL"
+[ -z "$SLEEP" ] || { echo "pipe: sleeping"; sleep "$SLEEP"; }
+exit "${EXIT_WITH:-0}"
+PIPE
+  chmod 755 "$root/pipe.sh"
+  tar -C "$root" -c . | docker import -c 'ENV PATH=/bin' -c 'ENTRYPOINT ["/pipe.sh"]' - "$image" \
+    >/dev/null
+  echo "built $image"
+}
+
 debian_mirror() {
   # The machine's own apt source, so no host name is written into this repository.
   # Only enabled source files (*.list, *.sources); the first Debian archive that is not security.
@@ -100,4 +133,5 @@ build_debian() {
 
 build_busybox
 build_busybox_httpd
+build_test_pipe
 [ "$busybox_only" = 1 ] || build_debian

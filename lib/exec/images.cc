@@ -2,8 +2,8 @@
 
 #include <chrono>
 #include <set>
-#include <thread>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -19,9 +19,9 @@ constexpr int kPullAttempts = 3;
 bool IsTransientPullFailure(const std::string& message) {
   // What the registry says about an image that is not there is final; anything else (network,
   // DNS, timeouts, 5xx) may pass.
-  for (const char* final_answer : {"not found", "manifest unknown", "pull access denied",
-                                   "repository does not exist", "unauthorized",
-                                   "invalid reference format"}) {
+  for (const char* final_answer :
+       {"not found", "manifest unknown", "pull access denied", "repository does not exist",
+        "unauthorized", "invalid reference format"}) {
     if (message.find(final_answer) != std::string::npos) return false;
   }
   return true;
@@ -49,6 +49,7 @@ void EnsureImages(const Plan& plan, const RunOptions& options, docker::EngineApi
     for (const Service& service : planned.job.services) {
       if (!service.image.empty()) wanted.emplace_back(service.image, &planned.job);
     }
+    for (const PipeCall& pipe : planned.job.pipes) wanted.emplace_back(pipe.image, &planned.job);
   }
   std::set<std::string> seen;
   for (const auto& [image, job] : wanted) {

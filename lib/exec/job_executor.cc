@@ -11,6 +11,7 @@
 #include "exec/docker_service.h"
 #include "exec/job_script.h"
 #include "exec/line_splitter.h"
+#include "exec/pipe_runner.h"
 #include "pipeline/errors.h"
 #include "pipeline/run.h"
 
@@ -58,7 +59,10 @@ class OutputCollector {
         stderr_([this](std::string_view line) { Line(docker::StreamKind::kStderr, line); }) {}
 
   void Chunk(docker::StreamKind stream, std::string_view data) {
-    if (result_.output_truncated && printed_all_) return;  // nothing more is kept or shown
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (result_.output_truncated && printed_all_) return;  // nothing more is kept or shown
+    }
     (stream == docker::StreamKind::kStderr ? stderr_ : stdout_).Feed(data);
   }
   void Flush() {
@@ -66,8 +70,9 @@ class OutputCollector {
     stderr_.Flush();
   }
 
- private:
+  /// One whole line; safe to call from another thread (a pipe's) while Chunk runs.
   void Line(docker::StreamKind stream, std::string_view raw) {
+    std::lock_guard<std::mutex> lock(mutex_);
     if (printed_all_ && result_.output_truncated) return;
     // Whole lines are masked, so a secret split across frames or reads is whole again here.
     bool mask = masker_ != nullptr && !masker_->empty();
@@ -103,6 +108,7 @@ class OutputCollector {
   bool printed_all_ = false;  ///< the print cap was reached
   LineSplitter stdout_;
   LineSplitter stderr_;
+  std::mutex mutex_;
 };
 
 /// The test-only pause (RunOptions::test_pause): logs where it is, then waits a minute or until
@@ -197,19 +203,23 @@ JobResult RunJob(const JobLaunch& launch, JobServices& services) {
   // Declared before the container, so it outlives it: what the step made goes after the step.
   std::unique_ptr<DockerService> docker_service = StartDockerService(launch, engine, services.log);
   if (docker_service) docker_service->Apply(spec);
+  // Before the pipes, which write to it, so it outlives them on every path.
+  OutputCollector collector(result, services.observer, launch.output_cap_bytes,
+                            launch.print_cap_bytes, launch.masker);
+  PipeRunner pipes(launch, services, spec.network_mode);
+  if (auto mount = pipes.mount()) spec.mounts.push_back(*mount);
   ScopedContainer container(engine, services.tracker, log, engine.CreateContainer(spec));
   log.debug("job '{}': created container {}", launch.job.name, container.id().substr(0, 12));
   PauseForTest(launch, "after-create", services);
 
   // Attach before start: a job that exits at once must still show its output.
   std::unique_ptr<docker::OutputStream> stream = engine.AttachContainer(container.id());
-  OutputCollector collector(result, services.observer, launch.output_cap_bytes,
-                            launch.print_cap_bytes, launch.masker);
   std::mutex state_mutex;
   std::condition_variable state_changed;
   bool exited = false;
   std::optional<int> exit_code;
   std::string wait_error;
+  pipes.Start([&](docker::StreamKind kind, std::string_view line) { collector.Line(kind, line); });
 
   result.started = Clock::now();
   services.observer.OnJobStarted(result);
@@ -304,6 +314,7 @@ JobResult RunJob(const JobLaunch& launch, JobServices& services) {
     }
   }
   waiter.join();
+  pipes.Finish();
   if (stats) stats->Stop();
   stats_reader.join();
   pump.join();
@@ -336,6 +347,8 @@ JobResult RunJob(const JobLaunch& launch, JobServices& services) {
     throw DockerError("the Docker daemon went away (stopped or restarted) while the job ran: " +
                       (wait_error.empty() ? daemon_gone : wait_error) +
                       "; its container is removed once the daemon answers again");
+  } else if (!pipes.error().empty()) {
+    throw DockerError(pipes.error());
   } else if (!exit_code) {
     throw DockerError("lost track of the container of job '" + launch.job.name +
                       "': " + wait_error);

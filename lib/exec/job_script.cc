@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "exec/pipe_script.h"
 #include "exec/secrets_file.h"
 
 namespace pipeline::exec {
@@ -35,7 +36,15 @@ std::string BuildJobScript(const Job& job) {
   // one per line, so an `if ...; then` in one item and its `fi` in a later one still parse.
   std::string out = "(\nset -e\n";
   AppendEchoed(job.before_script, out);
-  AppendEchoed(job.script, out);
+  // A pipe stands between two commands; the shell hands it to the runner and waits for it.
+  if (!job.pipes.empty()) out += PipeHandoffFunction();
+  size_t next_pipe = 0;
+  for (size_t i = 0; i <= job.script.size(); ++i) {
+    for (; next_pipe < job.pipes.size() && job.pipes[next_pipe].script_index == i; ++next_pipe) {
+      out += PipeHandoff(job.pipes[next_pipe], next_pipe);
+    }
+    if (i < job.script.size()) AppendEchoed({job.script[i]}, out);
+  }
   out += ")\n__dp_status=$?\n";
   if (!job.after_script.empty()) {
     if (bitbucket) {

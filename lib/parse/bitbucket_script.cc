@@ -5,12 +5,15 @@
 namespace pipeline::parse {
 namespace {
 
-/// Checks a `- pipe:` item and returns the line that stands for it.
-std::string ReadPipe(const YAML::Node& item, const std::string& what, const YamlFile& file,
-                     WarningList& warnings) {
+/// Checks a `- pipe:` item and returns the call it stands for (script_index not set).
+PipeCall ReadPipe(const YAML::Node& item, const std::string& what, const YamlFile& file) {
   file.CheckKeys(item, {"pipe", "variables"}, what + ": a pipe");
-  std::string ref = file.Scalar(item["pipe"], what + ": 'pipe'");
-  if (ref.empty()) file.Fail(item["pipe"], what + ": 'pipe' is empty");
+  PipeCall pipe;
+  pipe.ref = file.Scalar(item["pipe"], what + ": 'pipe'");
+  if (pipe.ref.empty()) file.Fail(item["pipe"], what + ": 'pipe' is empty");
+  pipe.image = PipeImage(pipe.ref);
+  if (pipe.image.empty()) file.Fail(item["pipe"], what + ": 'pipe' names no image");
+  pipe.location = file.Where(item);
   if (YAML::Node variables = item["variables"]) {
     if (!variables.IsMap() && !variables.IsNull()) {
       file.Fail(variables, what + ": the pipe's 'variables' must be a map of NAME: value");
@@ -19,26 +22,39 @@ std::string ReadPipe(const YAML::Node& item, const std::string& what, const Yaml
       std::string name = file.Scalar(it->first, what + ": a pipe variable name");
       YAML::Node value = it->second;
       if (value.IsSequence()) {
-        file.StringList(value, what + ": pipe variable '" + name + "'");
-      } else if (!value.IsNull()) {
-        file.Scalar(value, what + ": pipe variable '" + name + "'");
+        EnvVars spread =
+            PipeListVariable(name, file.StringList(value, what + ": pipe variable '" + name + "'"));
+        pipe.variables.insert(pipe.variables.end(), spread.begin(), spread.end());
+      } else if (value.IsNull()) {
+        pipe.variables.emplace_back(name, "");
+      } else {
+        pipe.variables.emplace_back(name,
+                                    file.Scalar(value, what + ": pipe variable '" + name + "'"));
       }
     }
   }
-  warnings.Add(item, "pipe '" + ref + "' is not run locally yet (image " + PipeImage(ref) + ")");
-  return "# pipe: " + ref;
+  return pipe;
 }
 
 void ReadItems(const YAML::Node& node, const std::string& what, const YamlFile& file,
-               WarningList& warnings, std::vector<std::string>& lines) {
+               WarningList& warnings, std::vector<std::string>& lines,
+               std::vector<PipeCall>* pipes) {
   for (const YAML::Node& item : node) {
     if (item.IsNull()) continue;  // "- # comment" leaves a null item
     if (item.IsScalar()) {
       lines.push_back(item.Scalar());
     } else if (item.IsSequence()) {
-      ReadItems(item, what, file, warnings, lines);
+      ReadItems(item, what, file, warnings, lines, pipes);
     } else if (item.IsMap() && item["pipe"]) {
-      lines.push_back(ReadPipe(item, what, file, warnings));
+      PipeCall pipe = ReadPipe(item, what, file);
+      if (pipes != nullptr) {
+        pipe.script_index = lines.size();
+        pipes->push_back(std::move(pipe));
+      } else {
+        warnings.Add(item, "pipe '" + pipe.ref + "' in " + what +
+                               " is not run locally (pipes run in 'script' only)");
+        lines.push_back("# pipe: " + pipe.ref);
+      }
     } else {
       file.Fail(item, what + ": an item must be a command or a '- pipe:', not " +
                           DescribeType(item) + " (a command with ': ' in it needs quotes)");
@@ -49,7 +65,8 @@ void ReadItems(const YAML::Node& node, const std::string& what, const YamlFile& 
 }  // namespace
 
 std::vector<std::string> ReadBitbucketScript(const YAML::Node& node, const std::string& what,
-                                             const YamlFile& file, WarningList& warnings) {
+                                             const YamlFile& file, WarningList& warnings,
+                                             std::vector<PipeCall>* pipes) {
   if (!node.IsSequence()) {
     if (node.IsScalar()) {
       file.Fail(node, what + " must be a list of commands: put '- ' before the command");
@@ -57,7 +74,7 @@ std::vector<std::string> ReadBitbucketScript(const YAML::Node& node, const std::
     file.Fail(node, what + " must be a list of commands, not " + DescribeType(node));
   }
   std::vector<std::string> lines;
-  ReadItems(node, what, file, warnings, lines);
+  ReadItems(node, what, file, warnings, lines, pipes);
   return lines;
 }
 

@@ -8,14 +8,17 @@
 
 #include "parse/bitbucket_warnings.h"
 #include "parse/yaml_util.h"
+#include "pipeline/model.h"
 
 namespace pipeline::parse {
 
 /// A `script` or `after-script` list: commands as they are; a null item (`- # comment`) is
-/// skipped; nested lists (from anchors) are flattened; a pipe item becomes the line
-/// `# pipe: REF` with a warning naming the image it would run, until pipes run locally.
+/// skipped; nested lists (from anchors) are flattened. A `- pipe:` item becomes a PipeCall in
+/// `pipes`, placed before the command that follows it. Without `pipes` (after-script) a pipe
+/// item becomes the line `# pipe: REF` with a warning that it is not run there.
 std::vector<std::string> ReadBitbucketScript(const YAML::Node& node, const std::string& what,
-                                             const YamlFile& file, WarningList& warnings);
+                                             const YamlFile& file, WarningList& warnings,
+                                             std::vector<PipeCall>* pipes = nullptr);
 
 }  // namespace pipeline::parse
 

@@ -206,8 +206,10 @@ BitbucketStep ReadBitbucketStep(const YAML::Node& key, const YAML::Node& step,
   job.script_style = ScriptStyle::kBitbucket;
   job.workdir = kBitbucketCloneDir;
   if (!step["script"]) file.Fail(key, what + " has no 'script'");
-  job.script = ReadBitbucketScript(step["script"], what + ": 'script'", file, context.warnings);
-  if (job.script.empty()) file.Fail(step["script"], what + ": 'script' is empty");
+  job.script =
+      ReadBitbucketScript(step["script"], what + ": 'script'", file, context.warnings, &job.pipes);
+  if (job.script.empty() && job.pipes.empty())
+    file.Fail(step["script"], what + ": 'script' is empty");
   if (YAML::Node after = step["after-script"]) {
     job.after_script =
         ReadBitbucketScript(after, what + ": 'after-script'", file, context.warnings);

@@ -68,6 +68,18 @@ struct RetryPolicy {
   std::vector<int> exit_codes;  ///< also retried when the job exits with one of these
 };
 
+/// A Bitbucket pipe called from a job's script: the pipe's image runs as its own container in the
+/// middle of the script, with the clone dir as its working directory.
+struct PipeCall {
+  std::string ref;    ///< as written: "atlassian/NAME:1", "owner/NAME:1", "docker://IMAGE"
+  std::string image;  ///< the image it runs as
+  /// The pipe's variables, lists already spread into NAME_0.., NAME_COUNT; `$NAME` in a value is
+  /// expanded from the script's environment when the pipe starts, as the cloud's shell does.
+  EnvVars variables;
+  size_t script_index = 0;  ///< runs before script[script_index]; script.size(): after the last
+  SourceLocation location;
+};
+
 /// One unit of work: one container, one shell script.
 struct Job {
   std::string name;
@@ -75,6 +87,7 @@ struct Job {
   std::string image;  ///< resolved: the job's, else the pipeline's, else kDefaultImage
   std::vector<std::string> before_script;
   std::vector<std::string> script;
+  std::vector<PipeCall> pipes;  ///< in script order; the shell's state carries across each
   std::vector<std::string> after_script;  ///< runs whatever happened, its failure does not count
   EnvVars variables;                      ///< the job's own; the pipeline's are in Pipeline
   /// Names of jobs this one waits for. Unset means "every job of the previous stages" (GitLab).

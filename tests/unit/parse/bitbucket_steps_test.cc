@@ -146,32 +146,53 @@ TEST(BitbucketStepTest, NullScriptItemsAreSkippedAndAnchoredListsFlattened) {
                                       "if true; then\n  echo four\nfi\n"));
 }
 
-TEST(BitbucketStepTest, PipesBecomeACommentAndAWarningNamingTheImage) {
+TEST(BitbucketStepTest, PipesBecomeCallsPlacedBetweenTheCommands) {
   Pipeline pipeline = Parse(R"(pipelines:
   default:
     - step:
         script:
+          - pipe: docker://example/first:1
           - npm run build
           - pipe: atlassian/aws-s3-deploy:1.1.0
             variables:
               AWS_DEFAULT_REGION: us-east-1
-              S3_BUCKET: my-bucket
+              S3_BUCKET: $BUCKET
               EXTRA_ARGS: ["--delete", "--acl public-read"]
-          - pipe: docker://alpine:3.19
+              EMPTY:
+          - pipe: someone/tool:2
         after-script:
           - pipe: sonarsource/sonarcloud-scan:2.0.0
 )");
   const Job& job = pipeline.jobs.at(0);
-  EXPECT_THAT(job.script, ElementsAre("npm run build", "# pipe: atlassian/aws-s3-deploy:1.1.0",
-                                      "# pipe: docker://alpine:3.19"));
+  EXPECT_THAT(job.script, ElementsAre("npm run build"));
+  ASSERT_EQ(job.pipes.size(), 3u);
+  EXPECT_EQ(job.pipes[0].ref, "docker://example/first:1");
+  EXPECT_EQ(job.pipes[0].image, "example/first:1");
+  EXPECT_EQ(job.pipes[0].script_index, 0u);
+  EXPECT_THAT(job.pipes[0].variables, IsEmpty());
+  EXPECT_EQ(job.pipes[0].location.line, 5);
+  EXPECT_EQ(job.pipes[1].image, "bitbucketpipelines/aws-s3-deploy:1.1.0");
+  EXPECT_EQ(job.pipes[1].script_index, 1u);
+  EXPECT_THAT(
+      job.pipes[1].variables,
+      ElementsAre(Pair("AWS_DEFAULT_REGION", "us-east-1"), Pair("S3_BUCKET", "$BUCKET"),
+                  Pair("EXTRA_ARGS_0", "--delete"), Pair("EXTRA_ARGS_1", "--acl public-read"),
+                  Pair("EXTRA_ARGS_COUNT", "2"), Pair("EMPTY", "")));
+  EXPECT_EQ(job.pipes[2].image, "someone/tool:2");
+  EXPECT_EQ(job.pipes[2].script_index, 1u) << "after the last command";
+  // after-script pipes are not run: a comment line and a warning say so.
   EXPECT_THAT(job.after_script, ElementsAre("# pipe: sonarsource/sonarcloud-scan:2.0.0"));
   EXPECT_THAT(pipeline.warnings,
-              ElementsAre("bitbucket-pipelines.yml:6: pipe 'atlassian/aws-s3-deploy:1.1.0' is not "
-                          "run locally yet (image bitbucketpipelines/aws-s3-deploy:1.1.0)",
-                          "bitbucket-pipelines.yml:11: pipe 'docker://alpine:3.19' is not run "
-                          "locally yet (image alpine:3.19)",
-                          "bitbucket-pipelines.yml:13: pipe 'sonarsource/sonarcloud-scan:2.0.0' is "
-                          "not run locally yet (image sonarsource/sonarcloud-scan:2.0.0)"));
+              ElementsAre("bitbucket-pipelines.yml:15: pipe 'sonarsource/sonarcloud-scan:2.0.0' "
+                          "in step: 'after-script' is not run locally (pipes run in 'script' "
+                          "only)"));
+}
+
+TEST(BitbucketStepTest, AScriptOfOnlyAPipeIsNotEmpty) {
+  Pipeline pipeline = Parse(
+      "pipelines:\n  default:\n    - step:\n        script:\n          - pipe: docker://x:1\n");
+  EXPECT_THAT(pipeline.jobs.at(0).script, IsEmpty());
+  EXPECT_EQ(pipeline.jobs.at(0).pipes.size(), 1u);
 }
 
 TEST(BitbucketStepTest, PipeErrors) {

@@ -8,6 +8,7 @@
 #include <optional>
 #include <thread>
 
+#include "exec/cache_transfer.h"
 #include "exec/job_script.h"
 #include "exec/line_splitter.h"
 #include "pipeline/errors.h"
@@ -166,6 +167,9 @@ JobResult RunJob(const JobLaunch& launch, JobServices& services) {
     spec.network_mode = "container:" + service_containers.front().id();
   ScopedContainer container(engine, services.tracker, log, engine.CreateContainer(spec));
   log.debug("job '{}': created container {}", launch.job.name, container.id().substr(0, 12));
+  CacheTransfer caches(engine, services.tracker, log, launch.job.image, launch.labels,
+                       launch.caches);
+  caches.Restore(container.id());
 
   // Attach before start: a job that exits at once must still show its output.
   std::unique_ptr<docker::OutputStream> stream = engine.AttachContainer(container.id());
@@ -311,6 +315,9 @@ JobResult RunJob(const JobLaunch& launch, JobServices& services) {
     const auto& codes = launch.job.allow_failure_exit_codes;
     result.allowed_failure =
         codes.empty() || std::find(codes.begin(), codes.end(), result.exit_code) != codes.end();
+  }
+  if (result.outcome == JobOutcome::kPassed && !services.cancel.cancelled()) {
+    caches.Save(container.id());
   }
   return result;  // the container handle removes the container on the way out
 }

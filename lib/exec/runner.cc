@@ -162,12 +162,8 @@ class Scheduler {
             exec::RestoreArtifacts(ArtifactDir(earlier), launch.workspace_host_dir);
           }
         }
-        for (const exec::CacheVolume& cache : exec::CacheVolumesFor(
-                 planned.job, source_.repo_name, launch.workspace_target, source_dir_)) {
-          context_.engine.CreateVolume(cache.volume, {{docker::kLabelTool, docker::kToolName},
-                                                      {docker::kLabelCache, cache.cache}});
-          launch.extra_mounts.push_back({cache.volume, cache.target, false});
-        }
+        launch.caches = exec::CacheVolumesFor(planned.job, source_.repo_name,
+                                              launch.workspace_target, source_dir_);
         exec::JobServices services{context_.engine, tracker_, context_.observer, context_.log,
                                    jobs_cancel_};
         job_result = exec::RunJob(launch, services);

@@ -139,6 +139,38 @@ TEST_F(BitbucketCacheTest, CachesSurviveBetweenRunsUntilCleared) {
   EXPECT_THAT(cleared.out, HasSubstr("removed 3 cache volumes"));
 }
 
+// As in the cloud: a failed step saves nothing, a passed one saves a cache that does not exist
+// yet, and a saved cache is never overwritten by later runs until it is cleared.
+TEST_F(BitbucketCacheTest, SavedOnlyAfterSuccessAndNeverOverwritten) {
+  TempRepo repo({{"bitbucket-pipelines.yml",
+                  std::string("image: ") + kBusybox +
+                      "\npipelines:\n  default:\n    - step:\n        name: Npm\n"
+                      "        caches: [node]\n        script:\n"
+                      "          - echo \"saw $(cat node_modules/stamp || echo nothing)\"\n"
+                      "          - echo $MARK > node_modules/stamp\n"
+                      "          - test \"$FAIL\" != 1\n"}});
+  ASSERT_EQ(RunCli(repo.path(), {"cache", "clear"}).exit_code, 0);
+  ProcessResult failed = RunCli(repo.path(), {"run", "-e", "MARK=one", "-e", "FAIL=1"});
+  ASSERT_EQ(failed.exit_code, 1) << failed.all();
+  EXPECT_THAT(RunCli(repo.path(), {"cache", "list"}).out, HasSubstr("no caches kept"));
+
+  ProcessResult saved = RunCli(repo.path(), {"run", "-e", "MARK=two"});
+  ASSERT_EQ(saved.exit_code, 0) << saved.all();
+  EXPECT_THAT(saved.out, HasSubstr("Npm | saw nothing"));
+  EXPECT_THAT(RunCli(repo.path(), {"cache", "list"}).out, HasSubstr("node"));
+
+  ProcessResult restored = RunCli(repo.path(), {"run", "-e", "MARK=three"});
+  ASSERT_EQ(restored.exit_code, 0) << restored.all();
+  EXPECT_THAT(restored.out, HasSubstr("Npm | saw two"));
+  ProcessResult again = RunCli(repo.path(), {"run", "-e", "MARK=four"});
+  EXPECT_THAT(again.out, HasSubstr("Npm | saw two")) << again.all();
+
+  EXPECT_THAT(RunCli(repo.path(), {"cache", "clear"}).out, HasSubstr("removed 1 cache volume"));
+  ProcessResult fresh = RunCli(repo.path(), {"run", "-e", "MARK=five"});
+  EXPECT_THAT(fresh.out, HasSubstr("Npm | saw nothing")) << fresh.all();
+  ASSERT_EQ(RunCli(repo.path(), {"cache", "clear"}).exit_code, 0);
+}
+
 }  // namespace
 }  // namespace pipeline::testing
 

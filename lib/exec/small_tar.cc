@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <stdexcept>
 
 namespace pipeline::exec {
@@ -41,7 +42,7 @@ std::string SmallTar(const std::vector<TarEntry>& entries) {
     Octal(header + 108, 8, 0);
     Octal(header + 116, 8, 0);
     Octal(header + 124, 12, directory ? 0 : entry.content.size());
-    Octal(header + 136, 12, 0);
+    Octal(header + 136, 12, static_cast<unsigned long long>(std::time(nullptr)));
     header[156] = directory ? '5' : '0';
     std::memcpy(header + 257, "ustar", 6);
     std::memcpy(header + 263, "00", 2);

@@ -36,7 +36,8 @@ struct Loaded {
   workspace::RepoInfo repo;
   std::string branch;  ///< what is being built: the current branch, or --ref's
   std::string tag;
-  std::string commit;  ///< full SHA with --commit, else empty
+  std::string pr_destination_commit;  ///< --pr-destination's commit, if that branch is local
+  std::string commit;                 ///< full SHA with --commit, else empty
   Pipeline pipeline;
   Plan plan;
 };
@@ -85,6 +86,17 @@ Loaded Load(const Options& options, const Logging& logging) {
   choice.pipeline = options.pipeline;
   choice.branch = loaded.branch;
   choice.tag = loaded.tag;
+  choice.pull_request = !options.pr_id.empty();
+  if (!options.pr_destination.empty()) {
+    try {
+      // The cloud gives the destination's commit short, as 12 hex digits.
+      loaded.pr_destination_commit =
+          workspace::ResolveCommit(loaded.repo.root, "refs/heads/" + options.pr_destination)
+              .substr(0, 12);
+    } catch (const GitError&) {
+      logging.log->debug("--pr-destination {}: no such local branch", options.pr_destination);
+    }
+  }
   for (const std::string& var : options.var_args) {
     choice.custom_variables.emplace_back(var.substr(0, var.find('=')),
                                          var.substr(var.find('=') + 1));
@@ -193,6 +205,9 @@ int RunCommand(const Options& options, const Logging& logging) {
   source.head_commit = loaded.repo.head_commit;
   source.branch = loaded.branch;
   source.tag = loaded.tag;
+  source.pr_id = options.pr_id;
+  source.pr_destination = options.pr_destination;
+  source.pr_destination_commit = loaded.pr_destination_commit;
   source.commit = loaded.commit;
 
   ObserverList observers;

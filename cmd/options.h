@@ -29,15 +29,17 @@ struct Options {
   std::vector<std::string> only_jobs;  ///< --job (repeatable)
   std::string pipeline;                ///< --pipeline: which of a Bitbucket file's pipelines
   std::string tag;                     ///< --tag: build as if this tag were pushed
+  std::string pr_id;                   ///< --pr-id: build as the pull request with this number
+  std::string pr_destination;          ///< --pr-destination: that pull request's destination branch
   std::vector<std::string> var_args;   ///< --var NAME=VALUE: a custom pipeline's variables
   bool run_manual = false;             ///< --manual: run manual jobs/steps too
   std::vector<std::string> env_args;   ///< -e as given: NAME=VALUE or NAME
   std::vector<std::string>
       secret_names;  ///< --secret NAME: a variable from our environment, masked
-  std::vector<std::string> secrets_files;  ///< --secrets-file FILE: dotenv variables, all masked
+  std::vector<std::string> secrets_files;    ///< --secrets-file FILE: dotenv variables, all masked
   std::vector<std::string> variables_files;  ///< --variables-file [ENV=]FILE: dotenv variables
-  std::optional<size_t> max_parallel;      ///< -j
-  Resources overrides;                     ///< --memory, --cpus, --pids
+  std::optional<size_t> max_parallel;        ///< -j
+  Resources overrides;                       ///< --memory, --cpus, --pids
   std::optional<std::chrono::seconds> pipeline_timeout;  ///< --timeout
   std::optional<std::chrono::seconds> job_timeout;       ///< --job-timeout
   PullPolicy pull = PullPolicy::kMissing;

@@ -263,6 +263,9 @@ class Scheduler {
     env_input.commit = result_.commit;
     env_input.branch = source_.branch;
     env_input.tag = source_.tag;
+    env_input.pr_id = source_.pr_id;
+    env_input.pr_destination = source_.pr_destination;
+    env_input.pr_destination_commit = source_.pr_destination_commit;
     env_input.build_number = build_number_;
     env_input.pipeline_uuid = pipeline_uuid_;
     env_input.step_uuid = exec::MakeBracedUuid();

@@ -110,6 +110,10 @@ struct Source {
   std::string head_commit;  ///< for CI_COMMIT_SHA when running the work tree
   std::string branch;
   std::string tag;  ///< set when a tag is being built (--ref refs/tags/X, --tag X)
+  /// A pull request being built from `branch` (--pr-id, --pr-destination); empty: none.
+  std::string pr_id;
+  std::string pr_destination;         ///< its destination branch
+  std::string pr_destination_commit;  ///< that branch's commit, when it exists locally
 };
 
 struct RunOptions {

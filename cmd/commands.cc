@@ -167,6 +167,15 @@ void AddSecrets(const Options& options, RunOptions& run_options) {
   }
 }
 
+/// "  runs-on a, b" for a Bitbucket step with runner labels; empty otherwise.
+std::string RunsOnNote(const Job& job) {
+  std::string note;
+  for (const std::string& label : job.runner_labels) {
+    note += (note.empty() ? "  runs-on " : ", ") + label;
+  }
+  return note;
+}
+
 bool UseColor(const Options& options) {
   return !options.no_color && GetEnv("NO_COLOR").empty() && isatty(STDOUT_FILENO) != 0;
 }
@@ -251,9 +260,9 @@ int PlanCommand(const Options& options, const Logging& logging) {
       for (size_t dep : planned.deps) {
         needs += (needs.empty() ? "" : ", ") + plan.jobs[dep].job.name;
       }
-      std::printf("  %-20s stage %-10s image %s%s%s\n", planned.job.name.c_str(),
+      std::printf("  %-20s stage %-10s image %s%s%s%s\n", planned.job.name.c_str(),
                   planned.job.stage.c_str(), planned.job.image.c_str(),
-                  needs.empty() ? "" : "  after ", needs.c_str());
+                  needs.empty() ? "" : "  after ", needs.c_str(), RunsOnNote(planned.job).c_str());
     }
   }
   return 0;
@@ -272,7 +281,8 @@ int ListCommand(const Options& options, const Logging& logging) {
                 chosen ? "   (run would pick this one)" : "");
   }
   for (const PlannedJob& planned : loaded.plan.jobs) {
-    std::printf("    %s%s\n", planned.job.name.c_str(), planned.job.manual ? " (manual)" : "");
+    std::printf("    %s%s%s\n", planned.job.name.c_str(), planned.job.manual ? " (manual)" : "",
+                RunsOnNote(planned.job).c_str());
   }
   return 0;
 }

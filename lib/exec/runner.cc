@@ -38,6 +38,12 @@ using SteadyClock = std::chrono::steady_clock;
 constexpr const char* kGitObjectsInContainer = "/opt/docker-pipeline/git-objects";
 
 /// A job's directory name: its index and a file-name-safe form of its name.
+std::string JoinLabels(const std::vector<std::string>& labels, const char* separator) {
+  std::string joined;
+  for (const std::string& label : labels) joined += (joined.empty() ? "" : separator) + label;
+  return joined;
+}
+
 std::string JobDirName(size_t index, const std::string& name) {
   std::string safe;
   for (char c : name) {
@@ -192,6 +198,7 @@ class Scheduler {
     if (job_result.outcome == JobOutcome::kCancelled && stopping_) {
       job_result.reason = "stopped: " + stop_reason_;
     }
+    job_result.runner_labels = planned.job.runner_labels;
     result_.jobs[index] = job_result;
     states_[index] = State::kDone;
     --running_;
@@ -241,6 +248,7 @@ class Scheduler {
     skipped.name = job.name;
     skipped.stage = job.stage;
     skipped.image = job.image;
+    skipped.runner_labels = job.runner_labels;
     skipped.outcome = JobOutcome::kSkipped;
     skipped.reason = "no changed file matches its condition.changesets";
     return skipped;
@@ -283,6 +291,9 @@ class Scheduler {
                      {docker::kLabelRun, result_.run_id},
                      {docker::kLabelJob, planned.job.name},
                      {docker::kLabelOwner, owner_}};
+    if (!planned.job.runner_labels.empty()) {
+      launch.labels[docker::kLabelRunsOn] = JoinLabels(planned.job.runner_labels, ",");
+    }
     launch.resources =
         options_.defaults.OverriddenBy(planned.job.resources).OverriddenBy(options_.overrides);
     launch.timeout = planned.job.timeout.value_or(options_.default_job_timeout);
@@ -336,6 +347,7 @@ RunResult RunPlan(const Plan& plan, const Source& source, const RunOptions& opti
     pending.name = planned.job.name;
     pending.stage = planned.job.stage;
     pending.image = planned.job.image;
+    pending.runner_labels = planned.job.runner_labels;
     result.jobs.push_back(pending);
   }
 

@@ -198,3 +198,37 @@ TEST_F(BitbucketVariablesTest, RepositoryAndDeploymentVariablesFromFiles) {
 
 }  // namespace
 }  // namespace pipeline::testing
+
+namespace pipeline::testing {
+namespace {
+
+class BitbucketRunsOnTest : public CliTest {};
+
+// `runs-on` is shown by plan and list and put on the step's container as a label; the step
+// still runs on the local daemon, with one warning saying so.
+TEST_F(BitbucketRunsOnTest, LabelsAreShownAndPutOnTheContainer) {
+  TempRepo repo({{"bitbucket-pipelines.yml",
+                  std::string("image: ") + kBusybox +
+                      "\npipelines:\n  default:\n    - step:\n        name: Build\n"
+                      "        runs-on: [self.hosted, linux]\n"
+                      "        script: ['echo started', 'sleep 3']\n"}});
+  EXPECT_THAT(RunCli(repo.path(), {"plan"}).out, HasSubstr("runs-on self.hosted, linux"));
+  EXPECT_THAT(RunCli(repo.path(), {"list"}).out, HasSubstr("Build  runs-on self.hosted, linux"));
+
+  std::vector<docker::ObjectRef> labelled;
+  RunSpec spec;
+  spec.cwd = repo.path();
+  spec.args = {"run", "--no-color"};
+  spec.during = [&](int, const std::function<std::string()>& output) {
+    ASSERT_TRUE(WaitForOutput(output, "Build | started")) << output();
+    labelled = docker::MakeEngineClient(docker::Endpoint{})
+                   ->ListContainers(std::string(docker::kLabelRunsOn) + "=self.hosted,linux");
+  };
+  ProcessResult run = RunProcess(spec);
+  EXPECT_EQ(run.exit_code, 0) << run.all();
+  EXPECT_EQ(labelled.size(), 1u);
+  EXPECT_THAT(run.err, HasSubstr("'runs-on' labels are only shown"));
+}
+
+}  // namespace
+}  // namespace pipeline::testing

@@ -20,6 +20,8 @@ inline constexpr const char* kLabelRun = "io.docker-pipeline.run";    ///< the r
 inline constexpr const char* kLabelJob = "io.docker-pipeline.job";    ///< the job name
 inline constexpr const char* kLabelOwner = "io.docker-pipeline.owner";  ///< "host/pid/start-time"
 inline constexpr const char* kToolName = "docker-pipeline";
+/// On a step's containers when it has Bitbucket `runs-on` labels: them, comma-separated.
+inline constexpr const char* kLabelRunsOn = "io.docker-pipeline.runs-on";
 /// On cache volumes only: the cache's name. They carry no run label, so no sweep removes them.
 inline constexpr const char* kLabelCache = "io.docker-pipeline.cache";
 

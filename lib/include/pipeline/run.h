@@ -37,6 +37,7 @@ struct JobResult {
   std::string name;
   std::string stage;
   std::string image;
+  std::vector<std::string> runner_labels;  ///< the job's runs-on labels, if any
   JobOutcome outcome = JobOutcome::kSkipped;
   int exit_code = -1;            ///< -1 when the job never exited by itself
   bool allowed_failure = false;  ///< failed, but `allow_failure` says it does not count

@@ -36,13 +36,14 @@ unsigned long long EntrySize(const char* header) {
 
 CacheTransfer::CacheTransfer(docker::EngineApi& engine, ObjectTracker& tracker, spdlog::logger& log,
                              std::string image, std::map<std::string, std::string> labels,
-                             std::vector<CacheVolume> caches)
+                             std::vector<CacheVolume> caches, unsigned directory_owner)
     : engine_(engine),
       tracker_(tracker),
       log_(log),
       image_(std::move(image)),
       labels_(std::move(labels)),
       caches_(std::move(caches)),
+      directory_owner_(directory_owner),
       save_(caches_.size(), false),
       replace_(caches_.size(), false) {}
 
@@ -151,7 +152,7 @@ void CacheTransfer::MakeDirectory(const std::string& container_id, const std::st
   std::string name;
   for (const std::string& part : missing) {
     name += part + "/";
-    entries.push_back({name, ""});
+    entries.push_back({name, "", directory_owner_});
   }
   std::istringstream tar(SmallTar(entries));
   engine_.PutArchive(container_id, existing, tar);

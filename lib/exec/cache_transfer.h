@@ -27,9 +27,11 @@ inline constexpr const char* kLabelCacheCarrier = "io.docker-pipeline.cache-carr
 class CacheTransfer {
  public:
   /// `labels` are the job's (run, owner, job); carriers get them too, so a sweep finds them.
+  /// Cache directories the build container lacks are made owned by `directory_owner`, the uid
+  /// its script runs as, so it can write there.
   CacheTransfer(docker::EngineApi& engine, ObjectTracker& tracker, spdlog::logger& log,
                 std::string image, std::map<std::string, std::string> labels,
-                std::vector<CacheVolume> caches);
+                std::vector<CacheVolume> caches, unsigned directory_owner = 0);
 
   /// Before the created container `build_id` starts: makes each cache's directory and copies a
   /// complete cache into it. Problems are logged as warnings; the job runs without that cache.
@@ -55,6 +57,7 @@ class CacheTransfer {
   std::string image_;
   std::map<std::string, std::string> labels_;
   std::vector<CacheVolume> caches_;
+  unsigned directory_owner_;
   std::vector<bool> save_;  ///< per cache: absent or incomplete at restore, so the job may save it
   std::vector<bool> replace_;  ///< per cache: an incomplete volume to remove before saving
   std::vector<std::string> restored_;

@@ -39,7 +39,7 @@ std::string SmallTar(const std::vector<TarEntry>& entries) {
     char header[kBlock] = {};
     SetName(header, entry.name);
     Octal(header + 100, 8, directory ? 0755 : 0644);
-    Octal(header + 108, 8, 0);
+    Octal(header + 108, 8, entry.uid);
     Octal(header + 116, 8, 0);
     Octal(header + 124, 12, directory ? 0 : entry.content.size());
     Octal(header + 136, 12, static_cast<unsigned long long>(std::time(nullptr)));

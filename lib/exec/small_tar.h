@@ -10,9 +10,10 @@ namespace pipeline::exec {
 struct TarEntry {
   std::string name;     ///< relative, '/'-separated
   std::string content;  ///< a file's bytes; empty for a directory
+  unsigned uid = 0;     ///< the owner (group root)
 };
 
-/// A ustar archive of `entries`, owned by root, directories 0755 and files 0644, for the few
+/// A ustar archive of `entries`, directories 0755 and files 0644, for the few
 /// bookkeeping entries the runner writes into containers (cache directories, markers). Names up
 /// to 255 bytes; longer ones throw std::invalid_argument.
 std::string SmallTar(const std::vector<TarEntry>& entries);

@@ -43,3 +43,13 @@ TEST(SmallTarTest, LongNamesUseThePrefixField) {
 
 }  // namespace
 }  // namespace pipeline::exec
+
+namespace pipeline::exec {
+namespace {
+
+TEST(SmallTarTest, EntriesCanBeOwnedByAnotherUser) {
+  EXPECT_THAT(TarList(SmallTar({{"home/", "", 1000}})), ::testing::HasSubstr("1000/0"));
+}
+
+}  // namespace
+}  // namespace pipeline::exec

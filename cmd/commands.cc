@@ -142,7 +142,8 @@ void AddVariablesFiles(const Options& options, RunOptions& run_options) {
   }
 }
 
-/// --secret and --secrets-file: the variables go to every job, their values to the masker.
+/// --secret and --secrets-file: the variables go to every job (as a file), their values to the
+/// masker.
 void AddSecrets(const Options& options, RunOptions& run_options) {
   EnvVars secrets;
   for (const std::string& name : options.secret_names) {
@@ -156,13 +157,18 @@ void AddSecrets(const Options& options, RunOptions& run_options) {
     secrets.insert(secrets.end(), from_file.begin(), from_file.end());
   }
   for (const auto& [name, value] : secrets) {
+    if (!IsVariableName(name)) {
+      throw UsageError("secret '" + name +
+                       "': a secret's name must be letters, digits and '_', not starting with a "
+                       "digit, so a script can use it as $NAME");
+    }
     if (value.size() < RunOptions::kMinimumSecretLength) {
       throw UsageError("secret '" + name + "' is " + std::to_string(value.size()) +
                        " characters long; secrets shorter than " +
                        std::to_string(RunOptions::kMinimumSecretLength) +
                        " cannot be masked reliably, so they are refused");
     }
-    run_options.cli_env.emplace_back(name, value);
+    run_options.secret_env.emplace_back(name, value);
     run_options.secrets.push_back(value);
   }
 }
@@ -207,6 +213,8 @@ int RunCommand(const Options& options, const Logging& logging) {
   run_options.pull = options.pull;
   run_options.reaper_command = {"/proc/self/exe", "__reaper"};
   run_options.artifact_store = DefaultArtifactStore();
+  // Read here, once, so the engine itself never looks at the environment for it.
+  run_options.test_pause = GetEnv("DOCKER_PIPELINE_TEST_PAUSE");
 
   Source source;
   source.repo_root = loaded.repo.root;

@@ -87,7 +87,7 @@ void CacheTransfer::RestoreOne(const CacheVolume& cache, const std::string& buil
   MakeDirectory(build_id, cache.target);
   if (!exists) {
     save_[index] = true;
-    log_.info("cache '{}': none kept yet; saved if the step passes", cache.cache);
+    log_.debug("cache '{}': none kept yet; saved if the step passes", cache.cache);
     return;
   }
   ScopedContainer carrier = NewCarrier(cache);
@@ -118,7 +118,7 @@ void CacheTransfer::Save(const std::string& build_id) {
 void CacheTransfer::SaveOne(const CacheVolume& cache, const std::string& build_id) {
   size_t index = static_cast<size_t>(&cache - caches_.data());
   if (!engine_.PathExists(build_id, cache.target) || IsEmpty(build_id, cache.target)) {
-    log_.info("cache '{}': {} is empty, nothing to save", cache.cache, cache.target);
+    log_.debug("cache '{}': {} is empty, nothing to save", cache.cache, cache.target);
     return;
   }
   // An interrupted save's volume goes whole, so no file of it survives into the new one.

@@ -36,7 +36,8 @@ struct Loaded {
   workspace::RepoInfo repo;
   std::string branch;  ///< what is being built: the current branch, or --ref's
   std::string tag;
-  std::string commit;  ///< full SHA with --commit, else empty
+  std::string pr_destination_commit;  ///< --pr-destination's commit, if that branch is local
+  std::string commit;                 ///< full SHA with --commit, else empty
   Pipeline pipeline;
   Plan plan;
 };
@@ -85,6 +86,17 @@ Loaded Load(const Options& options, const Logging& logging) {
   choice.pipeline = options.pipeline;
   choice.branch = loaded.branch;
   choice.tag = loaded.tag;
+  choice.pull_request = !options.pr_id.empty();
+  if (!options.pr_destination.empty()) {
+    try {
+      // The cloud gives the destination's commit short, as 12 hex digits.
+      loaded.pr_destination_commit =
+          workspace::ResolveCommit(loaded.repo.root, "refs/heads/" + options.pr_destination)
+              .substr(0, 12);
+    } catch (const GitError&) {
+      logging.log->debug("--pr-destination {}: no such local branch", options.pr_destination);
+    }
+  }
   for (const std::string& var : options.var_args) {
     choice.custom_variables.emplace_back(var.substr(0, var.find('=')),
                                          var.substr(var.find('=') + 1));
@@ -161,6 +173,15 @@ void AddSecrets(const Options& options, RunOptions& run_options) {
   }
 }
 
+/// "  runs-on a, b" for a Bitbucket step with runner labels; empty otherwise.
+std::string RunsOnNote(const Job& job) {
+  std::string note;
+  for (const std::string& label : job.runner_labels) {
+    note += (note.empty() ? "  runs-on " : ", ") + label;
+  }
+  return note;
+}
+
 bool UseColor(const Options& options) {
   return !options.no_color && GetEnv("NO_COLOR").empty() && isatty(STDOUT_FILENO) != 0;
 }
@@ -202,6 +223,9 @@ int RunCommand(const Options& options, const Logging& logging) {
   source.head_commit = loaded.repo.head_commit;
   source.branch = loaded.branch;
   source.tag = loaded.tag;
+  source.pr_id = options.pr_id;
+  source.pr_destination = options.pr_destination;
+  source.pr_destination_commit = loaded.pr_destination_commit;
   source.commit = loaded.commit;
 
   ObserverList observers;
@@ -245,9 +269,9 @@ int PlanCommand(const Options& options, const Logging& logging) {
       for (size_t dep : planned.deps) {
         needs += (needs.empty() ? "" : ", ") + plan.jobs[dep].job.name;
       }
-      std::printf("  %-20s stage %-10s image %s%s%s\n", planned.job.name.c_str(),
+      std::printf("  %-20s stage %-10s image %s%s%s%s\n", planned.job.name.c_str(),
                   planned.job.stage.c_str(), planned.job.image.c_str(),
-                  needs.empty() ? "" : "  after ", needs.c_str());
+                  needs.empty() ? "" : "  after ", needs.c_str(), RunsOnNote(planned.job).c_str());
       // Numbered as the script's items, pipes included, so the line points at the file.
       for (size_t i = 0; i < planned.job.pipes.size(); ++i) {
         const PipeCall& pipe = planned.job.pipes[i];
@@ -274,8 +298,9 @@ int ListCommand(const Options& options, const Logging& logging) {
   for (const PlannedJob& planned : loaded.plan.jobs) {
     std::string pipes;
     for (const PipeCall& pipe : planned.job.pipes) pipes += (pipes.empty() ? "" : ", ") + pipe.ref;
-    std::printf("    %s%s%s%s%s\n", planned.job.name.c_str(), planned.job.manual ? " (manual)" : "",
-                pipes.empty() ? "" : " (pipes: ", pipes.c_str(), pipes.empty() ? "" : ")");
+    std::printf("    %s%s%s%s%s%s\n", planned.job.name.c_str(), planned.job.manual ? " (manual)" : "",
+                pipes.empty() ? "" : " (pipes: ", pipes.c_str(), pipes.empty() ? "" : ")",
+                RunsOnNote(planned.job).c_str());
   }
   return 0;
 }

@@ -48,6 +48,11 @@ Options:
       --pipeline NAME      Bitbucket: run this pipeline (default, branches/main, tags/v*,
                            custom/deploy) instead of the one the cloud would pick for the branch
       --tag TAG            Build as if TAG were pushed (selects a tags pipeline, sets the variables)
+      --pr-id N            Bitbucket: build as pull request N from the current (or --ref) branch:
+                           selects the pull-requests pipeline matching it, sets BITBUCKET_PR_ID
+      --pr-destination BRANCH
+                           That pull request's destination: BITBUCKET_PR_DESTINATION_BRANCH, and
+                           _COMMIT when the branch exists locally
       --var NAME=VALUE     A custom pipeline's variable (repeatable)
       --manual             Also run manual jobs and steps (else a manual Bitbucket step stops the
                            run there, as the cloud pauses)

@@ -86,6 +86,10 @@ void ParseRunFlag(const std::string& flag, ArgReader& reader, Options& options) 
     options.pipeline = reader.Value(flag);
   } else if (flag == "--tag") {
     options.tag = reader.Value(flag);
+  } else if (flag == "--pr-id") {
+    options.pr_id = std::to_string(ParseCount(flag, reader.Value(flag)));
+  } else if (flag == "--pr-destination") {
+    options.pr_destination = reader.Value(flag);
   } else if (flag == "--var") {
     std::string value = reader.Value(flag);
     if (value.find('=') == std::string::npos || value.front() == '=') {
@@ -272,6 +276,12 @@ Options ParseOptions(const std::vector<std::string>& args) {
     if (reader.HasInlineValue()) {
       throw UsageError("option '" + flag + "' takes no value");
     }
+  }
+  if (!options.pr_destination.empty() && options.pr_id.empty()) {
+    throw UsageError("option '--pr-destination' needs '--pr-id N': it describes a pull request");
+  }
+  if (!options.pr_id.empty() && (!options.tag.empty() || options.ref.rfind("refs/tags/", 0) == 0)) {
+    throw UsageError("option '--pr-id' builds a pull request from a branch, not a tag");
   }
   if (options.command == "hook" && options.hook_action.empty() && !options.help) {
     throw UsageError("'hook' wants an action: 'hook install' or 'hook uninstall'");

@@ -29,6 +29,8 @@ struct Options {
   std::vector<std::string> only_jobs;  ///< --job (repeatable)
   std::string pipeline;                ///< --pipeline: which of a Bitbucket file's pipelines
   std::string tag;                     ///< --tag: build as if this tag were pushed
+  std::string pr_id;                   ///< --pr-id: build as the pull request with this number
+  std::string pr_destination;          ///< --pr-destination: that pull request's destination branch
   std::vector<std::string> var_args;   ///< --var NAME=VALUE: a custom pipeline's variables
   bool run_manual = false;             ///< --manual: run manual jobs/steps too
   std::vector<std::string> env_args;   ///< -e as given: NAME=VALUE or NAME

@@ -107,6 +107,18 @@ class ContainerStats : public StatsStream {
   std::istream* body_;
 };
 
+/// GET /containers/{id}/archive: the tar arrives as it is read; the session closes with it.
+class ContainerArchive : public ArchiveReader {
+ public:
+  ContainerArchive(std::unique_ptr<Poco::Net::HTTPClientSession> session, std::istream* body)
+      : session_(std::move(session)), body_(body) {}
+  std::istream& stream() override { return *body_; }
+
+ private:
+  std::unique_ptr<Poco::Net::HTTPClientSession> session_;
+  std::istream* body_;
+};
+
 class EngineClient : public EngineApi {
  public:
   explicit EngineClient(const Endpoint& endpoint) : http_(endpoint) {}
@@ -228,6 +240,28 @@ class EngineClient : public EngineApi {
       return;
     }
     Expect(response, 204, "remove container " + Short(id));
+  }
+
+  bool PathExists(const std::string& id, const std::string& path) override {
+    HttpResponse response =
+        http_.Request("HEAD", ContainerPath(id, "/archive?path=") + UrlEncode(path));
+    if (response.status == 404) return false;
+    Expect(response, 200, "look for " + path + " in container " + Short(id));
+    return true;
+  }
+
+  std::unique_ptr<ArchiveReader> GetArchive(const std::string& id,
+                                            const std::string& path) override {
+    std::istream* body = nullptr;
+    auto session = http_.OpenStream(ContainerPath(id, "/archive?path=") + UrlEncode(path), body,
+                                    "copy " + path + " from container " + Short(id));
+    return std::make_unique<ContainerArchive>(std::move(session), body);
+  }
+
+  void PutArchive(const std::string& id, const std::string& dir, std::istream& tar) override {
+    Expect(http_.Upload("PUT", ContainerPath(id, "/archive?path=") + UrlEncode(dir), tar,
+                        "application/x-tar"),
+           200, "copy into " + dir + " of container " + Short(id));
   }
 
   std::unique_ptr<StatsStream> StreamStats(const std::string& id) override {

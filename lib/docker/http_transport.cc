@@ -106,6 +106,35 @@ HttpResponse HttpTransport::Request(const std::string& method, const std::string
   }
 }
 
+HttpResponse HttpTransport::Upload(const std::string& method, const std::string& path,
+                                   std::istream& body, const std::string& content_type) {
+  std::unique_ptr<Poco::Net::HTTPClientSession> session = Open(kLongTimeoutSeconds);
+  Poco::Net::HTTPRequest request(method, VersionedPath(path), Poco::Net::HTTPMessage::HTTP_1_1);
+  request.setContentType(content_type);
+  request.setChunkedTransferEncoding(true);
+  bool sent = false;
+  try {
+    std::ostream& out = session->sendRequest(request);
+    sent = true;
+    Poco::StreamCopier::copyStream(body, out, 64 * 1024);
+    if (body.bad()) {
+      throw DockerError(method + " " + path + ": reading the data to send failed");
+    }
+    Poco::Net::HTTPResponse response;
+    std::istream& in = session->receiveResponse(response);
+    HttpResponse result;
+    result.status = static_cast<int>(response.getStatus());
+    std::ostringstream content;
+    Poco::StreamCopier::copyStream(in, content);
+    result.body = content.str();
+    return result;
+  } catch (const Poco::Exception& error) {
+    if (!sent) throw DockerError(CannotConnectMessage());
+    throw DockerError(method + " " + path + ": lost the connection to the Docker daemon at " +
+                      endpoint_.host + ": " + error.displayText());
+  }
+}
+
 HijackedConnection HttpTransport::Hijack(const std::string& path, const std::string& operation) {
   std::unique_ptr<Poco::Net::HTTPClientSession> session = Open(kLongTimeoutSeconds);
   // A session that is not keep-alive overwrites the request's Connection header with "Close".

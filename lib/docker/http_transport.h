@@ -52,6 +52,11 @@ class HttpTransport {
                                                            std::istream*& body,
                                                            const std::string& operation);
 
+  /// Sends `body` as a chunked request body while reading it, so it is never held whole.
+  /// HTTP error statuses are returned, not thrown.
+  HttpResponse Upload(const std::string& method, const std::string& path, std::istream& body,
+                      const std::string& content_type);
+
   const Endpoint& endpoint() const { return endpoint_; }
 
   /// "cannot connect to the Docker daemon at X: is the daemon running?"

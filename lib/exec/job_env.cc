@@ -51,6 +51,13 @@ EnvVars BitbucketVariables(const Job& job, const JobEnvInput& input) {
   } else if (!input.branch.empty()) {
     vars.emplace_back("BITBUCKET_BRANCH", input.branch);
   }
+  if (!input.pr_id.empty()) vars.emplace_back("BITBUCKET_PR_ID", input.pr_id);
+  if (!input.pr_destination.empty()) {
+    vars.emplace_back("BITBUCKET_PR_DESTINATION_BRANCH", input.pr_destination);
+  }
+  if (!input.pr_destination_commit.empty()) {
+    vars.emplace_back("BITBUCKET_PR_DESTINATION_COMMIT", input.pr_destination_commit);
+  }
   if (job.parallel_count > 0) {
     vars.emplace_back("BITBUCKET_PARALLEL_STEP", std::to_string(job.parallel_index));
     vars.emplace_back("BITBUCKET_PARALLEL_STEP_COUNT", std::to_string(job.parallel_count));

@@ -18,6 +18,9 @@ struct JobEnvInput {
   std::string commit;
   std::string branch;
   std::string tag;
+  std::string pr_id;  ///< a pull request's, with its destination branch and commit
+  std::string pr_destination;
+  std::string pr_destination_commit;
   uint64_t build_number = 1;  ///< counts runs per repository (BITBUCKET_BUILD_NUMBER)
   std::string pipeline_uuid;  ///< "{...}", one per run
   std::string step_uuid;      ///< "{...}", one per job

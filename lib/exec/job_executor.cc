@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
+#include <cstdlib>
 #include <exception>
 #include <mutex>
 #include <optional>
 #include <thread>
 
+#include "exec/cache_transfer.h"
 #include "exec/docker_service.h"
 #include "exec/job_script.h"
 #include "exec/line_splitter.h"
@@ -211,6 +213,10 @@ JobResult RunJob(const JobLaunch& launch, JobServices& services) {
   ScopedContainer container(engine, services.tracker, log, engine.CreateContainer(spec));
   log.debug("job '{}': created container {}", launch.job.name, container.id().substr(0, 12));
   PauseForTest(launch, "after-create", services);
+  // A numeric run-as-user owns the cache directories it will write to ("" and names: root).
+  CacheTransfer caches(engine, services.tracker, log, launch.job.image, launch.labels,
+                       launch.caches, std::strtoul(launch.job.user.c_str(), nullptr, 10));
+  caches.Restore(container.id());
 
   // Attach before start: a job that exits at once must still show its output.
   std::unique_ptr<docker::OutputStream> stream = engine.AttachContainer(container.id());
@@ -366,6 +372,9 @@ JobResult RunJob(const JobLaunch& launch, JobServices& services) {
     const auto& codes = launch.job.allow_failure_exit_codes;
     result.allowed_failure =
         codes.empty() || std::find(codes.begin(), codes.end(), result.exit_code) != codes.end();
+  }
+  if (result.outcome == JobOutcome::kPassed && !services.cancel.cancelled()) {
+    caches.Save(container.id());
   }
   PauseForTest(launch, "before-remove", services);
   return result;  // the container handle removes the container on the way out

@@ -8,6 +8,7 @@
 
 #include <spdlog/logger.h>
 
+#include "exec/cache_volumes.h"
 #include "exec/scoped_container.h"
 #include "exec/secret_masker.h"
 #include "pipeline/cancel.h"
@@ -23,6 +24,7 @@ struct JobLaunch {
   std::string workspace_host_dir;           ///< the job's own copy of the snapshot
   std::string workspace_target;             ///< where it is mounted, also the working directory
   std::vector<docker::Mount> extra_mounts;  ///< e.g. the user's git objects, read-only
+  std::vector<CacheVolume> caches;          ///< restored before the script, saved after success
   std::vector<std::string> env;
   std::map<std::string, std::string> labels;
   Resources resources;  ///< fully resolved

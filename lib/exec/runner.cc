@@ -41,6 +41,12 @@ using SteadyClock = std::chrono::steady_clock;
 constexpr const char* kGitObjectsInContainer = "/opt/docker-pipeline/git-objects";
 
 /// A job's directory name: its index and a file-name-safe form of its name.
+std::string JoinLabels(const std::vector<std::string>& labels, const char* separator) {
+  std::string joined;
+  for (const std::string& label : labels) joined += (joined.empty() ? "" : separator) + label;
+  return joined;
+}
+
 std::string JobDirName(size_t index, const std::string& name) {
   std::string safe;
   for (char c : name) {
@@ -162,12 +168,8 @@ class Scheduler {
         job_result = SkippedByCondition(planned.job);
       } else {
         PrepareWorkspace(index, launch);
-        for (const exec::CacheVolume& cache : exec::CacheVolumesFor(
-                 planned.job, source_.repo_name, launch.workspace_target, source_dir_)) {
-          context_.engine.CreateVolume(cache.volume, {{docker::kLabelTool, docker::kToolName},
-                                                      {docker::kLabelCache, cache.cache}});
-          launch.extra_mounts.push_back({cache.volume, cache.target, false});
-        }
+        launch.caches = exec::CacheVolumesFor(planned.job, source_.repo_name,
+                                              launch.workspace_target, source_dir_);
         job_result = RunAttempts(planned, index, launch);
         job_result.pulled = images_ready_;
         if (!planned.job.artifacts.empty() && job_result.started != Clock::time_point{}) {
@@ -195,6 +197,7 @@ class Scheduler {
     if (job_result.outcome == JobOutcome::kCancelled && stopping_) {
       job_result.reason = "stopped: " + stop_reason_;
     }
+    job_result.runner_labels = planned.job.runner_labels;
     result_.jobs[index] = job_result;
     states_[index] = State::kDone;
     --running_;
@@ -290,6 +293,7 @@ class Scheduler {
     skipped.name = job.name;
     skipped.stage = job.stage;
     skipped.image = job.image;
+    skipped.runner_labels = job.runner_labels;
     skipped.outcome = JobOutcome::kSkipped;
     skipped.reason = "no changed file matches its condition.changesets";
     return skipped;
@@ -313,6 +317,9 @@ class Scheduler {
     env_input.commit = result_.commit;
     env_input.branch = source_.branch;
     env_input.tag = source_.tag;
+    env_input.pr_id = source_.pr_id;
+    env_input.pr_destination = source_.pr_destination;
+    env_input.pr_destination_commit = source_.pr_destination_commit;
     env_input.build_number = build_number_;
     env_input.pipeline_uuid = pipeline_uuid_;
     env_input.step_uuid = exec::MakeBracedUuid();
@@ -330,6 +337,9 @@ class Scheduler {
                      {docker::kLabelRun, result_.run_id},
                      {docker::kLabelJob, planned.job.name},
                      {docker::kLabelOwner, owner_}};
+    if (!planned.job.runner_labels.empty()) {
+      launch.labels[docker::kLabelRunsOn] = JoinLabels(planned.job.runner_labels, ",");
+    }
     launch.resources =
         options_.defaults.OverriddenBy(planned.job.resources).OverriddenBy(options_.overrides);
     launch.timeout = planned.job.timeout.value_or(options_.default_job_timeout);
@@ -389,6 +399,7 @@ RunResult RunPlan(const Plan& plan, const Source& source, const RunOptions& opti
     pending.name = planned.job.name;
     pending.stage = planned.job.stage;
     pending.image = planned.job.image;
+    pending.runner_labels = planned.job.runner_labels;
     result.jobs.push_back(pending);
   }
 

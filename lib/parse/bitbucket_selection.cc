@@ -58,6 +58,15 @@ std::string SelectBitbucketPipeline(const std::vector<std::string>& available,
     throw ParseError(where + ": no pipeline '" + choice.pipeline + "'" +
                      DidYouMean(choice.pipeline, available) + " (" + Listing(available) + ")");
   }
+  if (choice.pull_request) {
+    if (auto pattern =
+            MatchRefPattern(PatternsOfKind(available, "pull-requests/"), choice.branch)) {
+      return "pull-requests/" + *pattern;
+    }
+    throw ParseError(where + ": no pipeline runs for a pull request from '" + choice.branch +
+                     "': no 'pull-requests' pattern matches the branch (" + Listing(available) +
+                     ")");
+  }
   if (!choice.tag.empty()) {
     if (auto pattern = MatchRefPattern(PatternsOfKind(available, "tags/"), choice.tag)) {
       return "tags/" + *pattern;

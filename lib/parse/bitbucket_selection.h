@@ -17,7 +17,8 @@ std::optional<std::string> MatchRefPattern(const std::vector<std::string>& patte
                                            const std::string& ref);
 
 /// The name of the pipeline in `available` ("default", "branches/<pattern>", ...) to read for
-/// `choice`: the one it names, else the cloud's pick for its tag or branch. A tag without a
+/// `choice`: the one it names, else the cloud's pick for its pull request (the `pull-requests`
+/// pattern matching the source branch), tag or branch. A tag without a
 /// matching `tags` pipeline runs nothing, as in the cloud (its default pipeline is for branches).
 /// Throws ParseError "`where`: ..." when there is none.
 std::string SelectBitbucketPipeline(const std::vector<std::string>& available,

@@ -159,12 +159,14 @@ bool ReadStepTrigger(const YAML::Node& node, const std::string& what, const Yaml
 
 namespace {
 
-void ReadRunsOn(const YAML::Node& node, const std::string& what, const StepContext& context) {
+std::vector<std::string> ReadRunsOn(const YAML::Node& node, const std::string& what,
+                                    const StepContext& context) {
   std::vector<std::string> labels = context.file.StringList(node, what + ": 'runs-on'");
   if (labels.empty()) context.file.Fail(node, what + ": 'runs-on' is empty");
   context.warnings.Add(node,
-                       "'runs-on' is ignored locally: steps run on your docker daemon, "
-                       "not on a runner with those labels");
+                       "'runs-on' labels are only shown and put on the step's container: steps "
+                       "run on your docker daemon, not on a runner with those labels");
+  return labels;
 }
 
 }  // namespace
@@ -263,7 +265,7 @@ BitbucketStep ReadBitbucketStep(const YAML::Node& key, const YAML::Node& step,
                            "token (BITBUCKET_STEP_OIDC_TOKEN)");
     }
   }
-  if (YAML::Node runs_on = step["runs-on"]) ReadRunsOn(runs_on, what, context);
+  if (YAML::Node runs_on = step["runs-on"]) job.runner_labels = ReadRunsOn(runs_on, what, context);
   if (YAML::Node runtime = step["runtime"]) ReadRuntime(runtime, what + ": 'runtime'", file);
   if (YAML::Node fail_fast = step["fail-fast"]) {
     result.fail_fast = file.Bool(fail_fast, what + ": 'fail-fast'");

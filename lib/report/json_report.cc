@@ -16,12 +16,22 @@ std::string TimeOrNull(Clock::time_point time) {
 
 }  // namespace
 
+/// `, "runs_on": [...]` for a job with runner labels; nothing otherwise.
+std::string RunsOn(const JobResult& job) {
+  if (job.runner_labels.empty()) return "";
+  std::string list;
+  for (const std::string& label : job.runner_labels) {
+    list += (list.empty() ? "" : ", ") + JsonString(label);
+  }
+  return ", \"runs_on\": [" + list + "]";
+}
+
 std::string RenderJsonReport(const RunResult& run) {
   std::string jobs;
   for (const JobResult& job : run.jobs) {
     if (!jobs.empty()) jobs += ",\n";
     jobs += "    {\"name\": " + JsonString(job.name) + ", \"stage\": " + JsonString(job.stage) +
-            ", \"image\": " + JsonString(job.image) +
+            ", \"image\": " + JsonString(job.image) + RunsOn(job) +
             ", \"status\": " + JsonString(ToString(job.outcome)) +
             ", \"exit_code\": " + (job.exit_code >= 0 ? std::to_string(job.exit_code) : "null") +
             ", \"allowed_failure\": " + (job.allowed_failure ? "true" : "false") +

@@ -6,6 +6,8 @@
 //   # expect-output: TEXT         stdout contains TEXT (repeatable)
 //   # expect-not-output: TEXT     stdout does not contain TEXT (repeatable)
 //   # expect-error: TEXT          stderr contains TEXT
+//   # file: PATH: TEXT            another file of the repository ("\n" for a line break)
+// A file that uses caches runs with none kept before it, and they are cleared after it.
 #include <dirent.h>
 
 #include <gmock/gmock.h>
@@ -13,6 +15,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "integration/cli_fixture.h"
@@ -33,7 +36,22 @@ struct Case {
   std::vector<std::string> output;
   std::vector<std::string> not_output;
   std::vector<std::string> error;
+  std::map<std::string, std::string> files;
 };
+
+/// "\n" as a line break, for file contents written on one header line.
+std::string Unescape(const std::string& text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\\' && i + 1 < text.size() && text[i + 1] == 'n') {
+      out.push_back('\n');
+      ++i;
+    } else {
+      out.push_back(text[i]);
+    }
+  }
+  return out;
+}
 
 Case LoadCase(const std::string& file) {
   Case c;
@@ -44,8 +62,10 @@ Case LoadCase(const std::string& file) {
   c.yaml = text.str();
   std::istringstream lines(c.yaml);
   for (std::string line; std::getline(lines, line) && line.rfind("# ", 0) == 0;) {
-    std::string key = line.substr(2, line.find(':') - 2);
-    std::string value = line.substr(line.find(':') + 2);
+    size_t colon = line.find(": ");
+    if (colon == std::string::npos) continue;  // a comment describing the case
+    std::string key = line.substr(2, colon - 2);
+    std::string value = line.substr(colon + 2);
     if (key == "args") {
       std::istringstream words(value);
       for (std::string word; words >> word;) c.args.push_back(word);
@@ -57,6 +77,9 @@ Case LoadCase(const std::string& file) {
       c.not_output.push_back(value);
     } else if (key == "expect-error") {
       c.error.push_back(value);
+    } else if (key == "file") {
+      size_t colon = value.find(": ");
+      c.files[value.substr(0, colon)] = Unescape(value.substr(colon + 2));
     }
   }
   return c;
@@ -89,8 +112,14 @@ std::string SquashSpaces(const std::string& text) {
 
 TEST_P(BitbucketConformanceTest, BehavesAsTheCloud) {
   Case c = LoadCase(GetParam());
-  TempRepo repo({{"bitbucket-pipelines.yml", c.yaml}, {"README.md", "conformance\n"}});
+  std::map<std::string, std::string> files = c.files;
+  files["bitbucket-pipelines.yml"] = c.yaml;
+  files["README.md"] = "conformance\n";
+  TempRepo repo(files);
+  bool caches = c.yaml.find("caches:") != std::string::npos;
+  if (caches) ASSERT_EQ(RunCli(repo.path(), {"cache", "clear"}).exit_code, 0);
   ProcessResult run = RunCli(repo.path(), c.args);
+  if (caches) EXPECT_EQ(RunCli(repo.path(), {"cache", "clear"}).exit_code, 0);
   EXPECT_EQ(run.exit_code, c.exit_code) << run.all();
   std::string out = SquashSpaces(run.out);
   for (const std::string& text : c.output) EXPECT_THAT(out, HasSubstr(text)) << run.all();
@@ -139,6 +168,38 @@ TEST_F(BitbucketCacheTest, CachesSurviveBetweenRunsUntilCleared) {
   EXPECT_THAT(cleared.out, HasSubstr("removed 3 cache volumes"));
 }
 
+// As in the cloud: a failed step saves nothing, a passed one saves a cache that does not exist
+// yet, and a saved cache is never overwritten by later runs until it is cleared.
+TEST_F(BitbucketCacheTest, SavedOnlyAfterSuccessAndNeverOverwritten) {
+  TempRepo repo({{"bitbucket-pipelines.yml",
+                  std::string("image: ") + kBusybox +
+                      "\npipelines:\n  default:\n    - step:\n        name: Npm\n"
+                      "        caches: [node]\n        script:\n"
+                      "          - echo \"saw $(cat node_modules/stamp || echo nothing)\"\n"
+                      "          - echo $MARK > node_modules/stamp\n"
+                      "          - test \"$FAIL\" != 1\n"}});
+  ASSERT_EQ(RunCli(repo.path(), {"cache", "clear"}).exit_code, 0);
+  ProcessResult failed = RunCli(repo.path(), {"run", "-e", "MARK=one", "-e", "FAIL=1"});
+  ASSERT_EQ(failed.exit_code, 1) << failed.all();
+  EXPECT_THAT(RunCli(repo.path(), {"cache", "list"}).out, HasSubstr("no caches kept"));
+
+  ProcessResult saved = RunCli(repo.path(), {"run", "-e", "MARK=two"});
+  ASSERT_EQ(saved.exit_code, 0) << saved.all();
+  EXPECT_THAT(saved.out, HasSubstr("Npm | saw nothing"));
+  EXPECT_THAT(RunCli(repo.path(), {"cache", "list"}).out, HasSubstr("node"));
+
+  ProcessResult restored = RunCli(repo.path(), {"run", "-e", "MARK=three"});
+  ASSERT_EQ(restored.exit_code, 0) << restored.all();
+  EXPECT_THAT(restored.out, HasSubstr("Npm | saw two"));
+  ProcessResult again = RunCli(repo.path(), {"run", "-e", "MARK=four"});
+  EXPECT_THAT(again.out, HasSubstr("Npm | saw two")) << again.all();
+
+  EXPECT_THAT(RunCli(repo.path(), {"cache", "clear"}).out, HasSubstr("removed 1 cache volume"));
+  ProcessResult fresh = RunCli(repo.path(), {"run", "-e", "MARK=five"});
+  EXPECT_THAT(fresh.out, HasSubstr("Npm | saw nothing")) << fresh.all();
+  ASSERT_EQ(RunCli(repo.path(), {"cache", "clear"}).exit_code, 0);
+}
+
 }  // namespace
 }  // namespace pipeline::testing
 
@@ -162,6 +223,40 @@ TEST_F(BitbucketVariablesTest, RepositoryAndDeploymentVariablesFromFiles) {
   ASSERT_EQ(run.exit_code, 0) << run.all();
   EXPECT_THAT(run.out, HasSubstr("test sees eu-west-1 and [https://default.example]"));
   EXPECT_THAT(run.out, HasSubstr("ship sees eu-west-1 and https://prod.example"));
+}
+
+}  // namespace
+}  // namespace pipeline::testing
+
+namespace pipeline::testing {
+namespace {
+
+class BitbucketRunsOnTest : public CliTest {};
+
+// `runs-on` is shown by plan and list and put on the step's container as a label; the step
+// still runs on the local daemon, with one warning saying so.
+TEST_F(BitbucketRunsOnTest, LabelsAreShownAndPutOnTheContainer) {
+  TempRepo repo({{"bitbucket-pipelines.yml",
+                  std::string("image: ") + kBusybox +
+                      "\npipelines:\n  default:\n    - step:\n        name: Build\n"
+                      "        runs-on: [self.hosted, linux]\n"
+                      "        script: ['echo started', 'sleep 3']\n"}});
+  EXPECT_THAT(RunCli(repo.path(), {"plan"}).out, HasSubstr("runs-on self.hosted, linux"));
+  EXPECT_THAT(RunCli(repo.path(), {"list"}).out, HasSubstr("Build  runs-on self.hosted, linux"));
+
+  std::vector<docker::ObjectRef> labelled;
+  RunSpec spec;
+  spec.cwd = repo.path();
+  spec.args = {"run", "--no-color"};
+  spec.during = [&](int, const std::function<std::string()>& output) {
+    ASSERT_TRUE(WaitForOutput(output, "Build | started")) << output();
+    labelled = docker::MakeEngineClient(docker::Endpoint{})
+                   ->ListContainers(std::string(docker::kLabelRunsOn) + "=self.hosted,linux");
+  };
+  ProcessResult run = RunProcess(spec);
+  EXPECT_EQ(run.exit_code, 0) << run.all();
+  EXPECT_EQ(labelled.size(), 1u);
+  EXPECT_THAT(run.err, HasSubstr("'runs-on' labels are only shown"));
 }
 
 }  // namespace

@@ -9,11 +9,14 @@
 #include <atomic>
 #include <chrono>
 #include <future>
+#include <iterator>
 #include <mutex>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "exec/small_tar.h"
 #include "integration/daemon.h"
 #include "pipeline/docker.h"
 #include "pipeline/errors.h"
@@ -292,6 +295,44 @@ TEST_F(DockerClientTest, VolumesAreCreatedListedAndRemoved) {
   client_->RemoveVolume(name);
   client_->RemoveVolume(name);
   EXPECT_THAT(client_->ListVolumes(RunLabel()), IsEmpty());
+}
+
+// What the cache transfer relies on: archive calls work on created and stopped containers,
+// their volumes included, and a tar streams from one container into another.
+TEST_F(DockerClientTest, ArchivesMoveFilesThroughCreatedAndStoppedContainersVolumes) {
+  std::string kept = "dp-kept-" + run_;
+  std::string scratch = "dp-scratch-" + run_;
+  client_->CreateVolume(kept, Labels());
+  client_->CreateVolume(scratch, Labels());
+  ContainerSpec carrier_spec = Shell("true");
+  carrier_spec.mounts = {{kept, "/kept", false}};
+  std::string carrier = client_->CreateContainer(carrier_spec);  // never started
+  EXPECT_TRUE(client_->PathExists(carrier, "/kept"));
+  EXPECT_FALSE(client_->PathExists(carrier, "/kept/d"));
+  std::string big(3 << 20, 'x');  // more than one chunk of the upload
+  std::istringstream tar(exec::SmallTar({{"d/", ""}, {"d/f", "hello\n"}, {"d/big", big}}));
+  client_->PutArchive(carrier, "/kept", tar);
+  EXPECT_TRUE(client_->PathExists(carrier, "/kept/d/f"));
+
+  ContainerSpec build_spec = Shell("cat /data/f; wc -c < /data/big; echo made > /data/new");
+  build_spec.mounts = {{scratch, "/data", false}};
+  std::string build = client_->CreateContainer(build_spec);
+  client_->PutArchive(build, "/data", client_->GetArchive(carrier, "/kept/d/.")->stream());
+  std::unique_ptr<OutputStream> stream = client_->AttachContainer(build);
+  std::string out;
+  std::thread pump(
+      [&] { stream->Pump([&](StreamKind, std::string_view data) { out.append(data); }); });
+  client_->StartContainer(build);
+  EXPECT_EQ(client_->WaitContainer(build), 0);
+  pump.join();
+  EXPECT_EQ(out, "hello\n3145728\n");
+  // Stopped: its volume is still readable, and what the script wrote is there.
+  std::unique_ptr<ArchiveReader> after = client_->GetArchive(build, "/data/.");
+  std::string bytes((std::istreambuf_iterator<char>(after->stream())), {});
+  EXPECT_THAT(bytes, HasSubstr("./new"));
+  EXPECT_THROW(client_->GetArchive(build, "/nowhere"), DockerError);
+  client_->RemoveContainer(build);
+  client_->RemoveContainer(carrier);
 }
 
 TEST_F(DockerClientTest, StatsReportMemoryAndStopOnRequest) {

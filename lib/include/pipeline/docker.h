@@ -3,11 +3,14 @@
 
 #include <cstdint>
 #include <functional>
+#include <istream>
 #include <map>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "pipeline/errors.h"
 
 namespace pipeline::docker {
 
@@ -17,6 +20,8 @@ inline constexpr const char* kLabelRun = "io.docker-pipeline.run";    ///< the r
 inline constexpr const char* kLabelJob = "io.docker-pipeline.job";    ///< the job name
 inline constexpr const char* kLabelOwner = "io.docker-pipeline.owner";  ///< "host/pid/start-time"
 inline constexpr const char* kToolName = "docker-pipeline";
+/// On a step's containers when it has Bitbucket `runs-on` labels: them, comma-separated.
+inline constexpr const char* kLabelRunsOn = "io.docker-pipeline.runs-on";
 /// On cache volumes only: the cache's name. They carry no run label, so no sweep removes them.
 inline constexpr const char* kLabelCache = "io.docker-pipeline.cache";
 
@@ -105,6 +110,13 @@ class StatsStream {
   virtual void Stop() = 0;
 };
 
+/// A tar stream being read from a container; the connection closes when it is destroyed.
+class ArchiveReader {
+ public:
+  virtual ~ArchiveReader() = default;
+  virtual std::istream& stream() = 0;
+};
+
 /// An object found by label.
 struct ObjectRef {
   std::string id;
@@ -145,6 +157,23 @@ class EngineApi {
   virtual void KillContainer(const std::string& id) = 0;
   /// Force-removes with its anonymous volumes. A container already gone is not an error.
   virtual void RemoveContainer(const std::string& id) = 0;
+
+  /// Whether `path` exists in the container. Works on created and stopped containers too, their
+  /// volumes and bind mounts included (the daemon mounts them for the call).
+  virtual bool PathExists(const std::string& id, const std::string& path) {
+    throw DockerError("this engine cannot look into containers");
+  }
+  /// A tar of `path` in the container, read as it arrives. "DIR/." gives the directory's
+  /// contents with names relative to it ("./", "./file"). Throws DockerError (404 if missing).
+  virtual std::unique_ptr<ArchiveReader> GetArchive(const std::string& id,
+                                                    const std::string& path) {
+    throw DockerError("this engine cannot copy from containers");
+  }
+  /// Extracts the tar read from `tar` into the existing directory `dir` of the container, sent in
+  /// chunks as it is read, so a large tar never sits in memory.
+  virtual void PutArchive(const std::string& id, const std::string& dir, std::istream& tar) {
+    throw DockerError("this engine cannot copy into containers");
+  }
 
   /// Streams resource use of a running container; nullptr when the engine cannot.
   virtual std::unique_ptr<StatsStream> StreamStats(const std::string& id) { return nullptr; }

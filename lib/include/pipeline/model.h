@@ -110,6 +110,9 @@ struct Job {
   bool download_artifacts = true;      ///< restore the artifacts of the jobs it follows first
   std::vector<CacheSpec> caches;
   std::string deployment;  ///< the deployment environment, when the job deploys
+  /// Bitbucket `runs-on`: the runner labels the step asks for. Locally only shown and put on its
+  /// container as kLabelRunsOn; every step runs on the one daemon.
+  std::vector<std::string> runner_labels;
   /// Non-empty: the job runs only when a changed file matches one of these globs.
   std::vector<std::string> changeset_includes;
   /// A manual job that is not run also keeps everything after it from running (Bitbucket).

@@ -20,6 +20,8 @@ struct PipelineChoice {
   std::string tag;     ///< the tag being built, instead of a branch
   /// Values for a custom pipeline's `variables` prompts (--var NAME=VALUE).
   EnvVars custom_variables;
+  /// A pull request from `branch` is being built: the pull-requests pipeline matching the branch.
+  bool pull_request = false;
 };
 
 /// The format a file name implies: bitbucket-pipelines.yml is Bitbucket, anything else native.

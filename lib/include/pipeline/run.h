@@ -37,6 +37,7 @@ struct JobResult {
   std::string name;
   std::string stage;
   std::string image;
+  std::vector<std::string> runner_labels;  ///< the job's runs-on labels, if any
   JobOutcome outcome = JobOutcome::kSkipped;
   int exit_code = -1;            ///< -1 when the job never exited by itself
   bool allowed_failure = false;  ///< failed, but `allow_failure` says it does not count
@@ -111,6 +112,10 @@ struct Source {
   std::string head_commit;  ///< for CI_COMMIT_SHA when running the work tree
   std::string branch;
   std::string tag;  ///< set when a tag is being built (--ref refs/tags/X, --tag X)
+  /// A pull request being built from `branch` (--pr-id, --pr-destination); empty: none.
+  std::string pr_id;
+  std::string pr_destination;         ///< its destination branch
+  std::string pr_destination_commit;  ///< that branch's commit, when it exists locally
 };
 
 struct RunOptions {

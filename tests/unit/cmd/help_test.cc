@@ -39,12 +39,12 @@ TEST(HelpTextTest, RunHelpDocumentsEveryFlagTheParserTakes) {
   // Keep in step with ParseRunFlag in cmd/options.cc.
   std::string help = HelpText("run");
   for (const char* flag :
-       {"-f, --file", "-C, --directory", "--commit",      "--ref",       "--job",
-        "--pipeline", "--tag",           "--var",         "--manual",    "-e, --env",
-        "--secret",   "--secrets-file",  "-j, --jobs",    "--memory",    "--cpus",
-        "--pids",     "--timeout",       "--job-timeout", "--pull",      "--log-format",
-        "--junit",    "--junit-dir",     "--report-json", "-q, --quiet", "-v, --verbose",
-        "--no-color"}) {
+       {"-f, --file", "-C, --directory", "--commit",        "--ref",       "--job",
+        "--pipeline", "--tag",           "--var",           "--manual",    "-e, --env",
+        "--secret",   "--secrets-file",  "-j, --jobs",      "--memory",    "--cpus",
+        "--pids",     "--timeout",       "--job-timeout",   "--pull",      "--log-format",
+        "--junit",    "--junit-dir",     "--report-json",   "-q, --quiet", "-v, --verbose",
+        "--no-color", "--pr-id",         "--pr-destination"}) {
     EXPECT_THAT(help, HasSubstr(flag)) << flag;
   }
 }

@@ -445,3 +445,18 @@ TEST_F(ResolveEnvArgsTest, EmptyNameIsAUsageError) {
 
 }  // namespace
 }  // namespace pipeline::cli
+
+namespace pipeline::cli {
+namespace {
+
+TEST(ParseOptionsTest, PullRequestFlags) {
+  Options options = ParseOptions({"run", "--pr-id", "42", "--pr-destination", "main"});
+  EXPECT_EQ(options.pr_id, "42");
+  EXPECT_EQ(options.pr_destination, "main");
+  EXPECT_THAT(UsageErrorOf({"run", "--pr-id", "x"}), HasSubstr("positive whole number"));
+  EXPECT_THAT(UsageErrorOf({"run", "--pr-destination", "main"}), HasSubstr("needs '--pr-id N'"));
+  EXPECT_THAT(UsageErrorOf({"run", "--pr-id", "1", "--tag", "v1"}), HasSubstr("not a tag"));
+}
+
+}  // namespace
+}  // namespace pipeline::cli

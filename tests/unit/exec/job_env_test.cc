@@ -182,6 +182,20 @@ TEST_F(BitbucketEnvTest, TagInsteadOfBranch) {
   for (const auto& [name, value] : vars) EXPECT_NE(name, "BITBUCKET_BRANCH");
 }
 
+TEST_F(BitbucketEnvTest, PullRequestVariablesOnlyForAPullRequest) {
+  for (const auto& [name, value] : PredefinedVariables(job_, input_)) {
+    EXPECT_EQ(name.find("_PR_"), std::string::npos) << name;
+  }
+  input_.pr_id = "42";
+  input_.pr_destination = "main";
+  input_.pr_destination_commit = "0123456789ab";
+  EnvVars vars = PredefinedVariables(job_, input_);
+  EXPECT_THAT(vars, Contains(Pair("BITBUCKET_PR_ID", "42")));
+  EXPECT_THAT(vars, Contains(Pair("BITBUCKET_PR_DESTINATION_BRANCH", "main")));
+  EXPECT_THAT(vars, Contains(Pair("BITBUCKET_PR_DESTINATION_COMMIT", "0123456789ab")));
+  EXPECT_THAT(vars, Contains(Pair("BITBUCKET_BRANCH", "main")));  // the source branch
+}
+
 TEST_F(BitbucketEnvTest, ParallelStepAndDeployment) {
   job_.parallel_index = 1;
   job_.parallel_count = 3;
@@ -202,8 +216,9 @@ TEST_F(BitbucketEnvTest, NoParallelOrDeploymentVariablesOutsideThem) {
 
 TEST(MakeBracedUuidTest, VersionFourInBraces) {
   std::string uuid = MakeBracedUuid();
-  EXPECT_THAT(uuid, ::testing::MatchesRegex(
-                        "\\{[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\\}"));
+  EXPECT_THAT(uuid,
+              ::testing::MatchesRegex(
+                  "\\{[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\\}"));
   EXPECT_NE(MakeBracedUuid(), uuid);
 }
 

@@ -4,11 +4,14 @@
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
+#include <cstring>
 #include <filesystem>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <set>
+#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -46,6 +49,7 @@ struct ContainerScript {
   std::string wait_for_start_of;
   int stop_exit_code = 143;
   int kill_exit_code = 137;
+  std::vector<std::string> writes;
 
   // Chainable setters: ContainerScript().Prints(kStdout, "hi\n").Exits(2).
   ContainerScript& Prints(docker::StreamKind stream, std::string chunk) {
@@ -91,6 +95,11 @@ struct ContainerScript {
   }
   ContainerScript& FailsWait() {
     fail_wait = true;
+    return *this;
+  }
+  /// Paths (absolute) the container creates once it starts, as a script writing files would.
+  ContainerScript& Writes(std::string path) {
+    writes.push_back(std::move(path));
     return *this;
   }
   ContainerScript& DaemonGoneAfterExit() {
@@ -216,6 +225,25 @@ class FakeEngine : public docker::EngineApi {
     });
   }
 
+  /// Named volumes now: name -> the paths inside it (relative, no leading '/').
+  std::map<std::string, std::set<std::string>> volume_paths() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::map<std::string, std::set<std::string>> result;
+    for (const auto& [name, volume] : volumes_) result[name] = volume.paths;
+    return result;
+  }
+  /// A volume as an earlier run left it.
+  void AddVolume(const std::string& name, const std::map<std::string, std::string>& labels,
+                 std::set<std::string> paths) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    volumes_[name] = {labels, std::move(paths)};
+  }
+  /// The paths a container sees outside its volumes (absolute).
+  std::set<std::string> container_paths(const std::string& id) const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return containers_.at(id).paths;
+  }
+
   // ---- EngineApi ----
 
   const docker::Endpoint& endpoint() const override { return endpoint_; }
@@ -263,6 +291,15 @@ class FakeEngine : public docker::EngineApi {
     if (nth_create - container.script.fail_first_creates <= container.script.first_exits) {
       container.script.exit_code = container.script.first_exit_code;
     }
+    if (!spec.working_dir.empty()) container.paths.insert(spec.working_dir);
+    for (const docker::Mount& mount : spec.mounts) {
+      if (mount.source.find('/') != std::string::npos) {
+        container.paths.insert(mount.target);
+        continue;
+      }
+      volumes_.emplace(mount.source, Volume{});  // the daemon makes a named volume on first use
+      container.volume_mounts[mount.target] = mount.source;
+    }
     created_.push_back(container.id);
     specs_.push_back(spec);
     mount_files_.push_back(spec.mounts.empty() ? std::vector<std::string>{}
@@ -287,6 +324,7 @@ class FakeEngine : public docker::EngineApi {
     }
     if (container.state != State::kCreated) return;
     container.state = State::kRunning;
+    for (const std::string& path : container.script.writes) AddPath(container, path);
     container.started_at = std::chrono::steady_clock::now();
     started_jobs_.insert(container.job);
     events_.push_back("start:" + container.job);
@@ -364,9 +402,58 @@ class FakeEngine : public docker::EngineApi {
     std::lock_guard<std::mutex> lock(mutex_);
     Record("RemoveNetwork", "", id);
   }
+  void CreateVolume(const std::string& name,
+                    const std::map<std::string, std::string>& labels) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Record("CreateVolume", "", name);
+    volumes_.emplace(name, Volume{labels, {}});
+  }
   void RemoveVolume(const std::string& name) override {
     std::lock_guard<std::mutex> lock(mutex_);
     Record("RemoveVolume", "", name);
+    volumes_.erase(name);
+  }
+
+  bool PathExists(const std::string& id, const std::string& path) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Container& container = Find(id, "PathExists");
+    return path == "/" || HasPath(container, path);
+  }
+
+  /// A real tar of empty entries: "DIR/." lists what is below DIR as "./name".
+  std::unique_ptr<docker::ArchiveReader> GetArchive(const std::string& id,
+                                                    const std::string& path) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Container& container = Find(id, "GetArchive");
+    std::string dir = path.size() > 2 && path.substr(path.size() - 2) == "/."
+                          ? path.substr(0, path.size() - 2)
+                          : path;
+    if (!HasPath(container, dir)) throw DockerError("copy " + path + ": not found", 404);
+    std::string tar = TarHeader("./", true);
+    for (const std::string& below : PathsBelow(container, dir))
+      tar += TarHeader("./" + below, false);
+    tar.append(1024, '\0');
+    return std::make_unique<Archive>(std::move(tar));
+  }
+
+  void PutArchive(const std::string& id, const std::string& dir, std::istream& tar) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Container& container = Find(id, "PutArchive");
+    if (dir != "/" && !HasPath(container, dir))
+      throw DockerError("copy into " + dir + ": not found", 404);
+    std::string bytes((std::istreambuf_iterator<char>(tar)), std::istreambuf_iterator<char>());
+    for (size_t at = 0; at + 512 <= bytes.size();) {
+      const char* header = bytes.data() + at;
+      if (header[0] == '\0') break;
+      std::string name(header, strnlen(header, 100));
+      std::string prefix(header + 345, strnlen(header + 345, 155));
+      if (!prefix.empty()) name = prefix + "/" + name;
+      size_t size = std::stoul(std::string(header + 124, 11), nullptr, 8);
+      at += 512 + (size + 511) / 512 * 512;
+      if (name.rfind("./", 0) == 0) name = name.substr(2);
+      while (!name.empty() && name.back() == '/') name.pop_back();
+      if (!name.empty()) AddPath(container, (dir == "/" ? "" : dir) + "/" + name);
+    }
   }
 
   std::vector<docker::ObjectRef> ListContainers(const std::string& label) override {
@@ -387,7 +474,11 @@ class FakeEngine : public docker::EngineApi {
   std::vector<docker::ObjectRef> ListVolumes(const std::string& label) override {
     std::lock_guard<std::mutex> lock(mutex_);
     Record("ListVolumes", "", label);
-    return {};
+    std::vector<docker::ObjectRef> found;
+    for (const auto& [name, volume] : volumes_) {
+      if (HasLabel(volume.labels, label)) found.push_back({name, name, volume.labels});
+    }
+    return found;
   }
 
  private:
@@ -404,7 +495,81 @@ class FakeEngine : public docker::EngineApi {
     std::chrono::steady_clock::time_point started_at;
     std::chrono::steady_clock::time_point gate_passed_at;  ///< when its scripted delay began
     bool leftover = false;
+    std::set<std::string> paths;                       ///< absolute, outside volumes
+    std::map<std::string, std::string> volume_mounts;  ///< target -> volume name
   };
+
+  struct Volume {
+    std::map<std::string, std::string> labels;
+    std::set<std::string> paths;  ///< relative to the volume's root
+  };
+
+  class Archive : public docker::ArchiveReader {
+   public:
+    explicit Archive(std::string tar) : stream_(std::move(tar)) {}
+    std::istream& stream() override { return stream_; }
+
+   private:
+    std::istringstream stream_;
+  };
+
+  /// Called with mutex_ held: the volume holding `path`, with the path inside it, if any.
+  Volume* VolumeOf(Container& container, const std::string& path, std::string& inside) {
+    for (const auto& [target, name] : container.volume_mounts) {
+      if (path == target || path.rfind(target + "/", 0) == 0) {
+        inside = path == target ? "" : path.substr(target.size() + 1);
+        return &volumes_[name];
+      }
+    }
+    return nullptr;
+  }
+
+  /// Called with mutex_ held: adds `path` and its parents below a volume's root.
+  void AddPath(Container& container, const std::string& path) {
+    for (std::string part = path; !part.empty() && part != "/";
+         part = part.substr(0, part.rfind('/'))) {
+      std::string inside;
+      if (Volume* volume = VolumeOf(container, part, inside)) {
+        if (!inside.empty()) volume->paths.insert(inside);
+      } else {
+        container.paths.insert(part);
+      }
+    }
+  }
+
+  bool HasPath(Container& container, const std::string& path) {
+    std::string inside;
+    if (Volume* volume = VolumeOf(container, path, inside)) {
+      return inside.empty() || volume->paths.count(inside) != 0;
+    }
+    if (container.volume_mounts.count(path) != 0) return true;
+    return container.paths.count(path) != 0;
+  }
+
+  std::vector<std::string> PathsBelow(Container& container, const std::string& dir) {
+    std::vector<std::string> below;
+    std::string inside;
+    if (Volume* volume = VolumeOf(container, dir, inside)) {
+      std::string prefix = inside.empty() ? "" : inside + "/";
+      for (const std::string& path : volume->paths) {
+        if (path.rfind(prefix, 0) == 0 && path.size() > prefix.size())
+          below.push_back(path.substr(prefix.size()));
+      }
+      return below;
+    }
+    for (const std::string& path : container.paths) {
+      if (path.rfind(dir + "/", 0) == 0) below.push_back(path.substr(dir.size() + 1));
+    }
+    return below;
+  }
+
+  static std::string TarHeader(const std::string& name, bool directory) {
+    std::string header(512, '\0');
+    header.replace(0, std::min<size_t>(name.size(), 100), name.substr(0, 100));
+    header.replace(124, 11, "00000000000");
+    header[156] = directory ? '5' : '0';
+    return header;
+  }
 
   /// The attach stream: the scripted output once the container starts, then EOF at its exit.
   class Stream : public docker::OutputStream {
@@ -535,6 +700,7 @@ class FakeEngine : public docker::EngineApi {
   bool ping_fails_ = false;
   bool remove_fails_ = false;
   std::set<std::string> images_;
+  std::map<std::string, Volume> volumes_;
   std::set<std::string> pullable_;
   std::map<std::string, ContainerScript> scripts_;
   std::map<std::string, int> creates_by_job_;  ///< create calls so far, failed ones included

@@ -360,8 +360,9 @@ pipelines:
                           "files are not downloaded, steps see what your repository has",
                           "bitbucket-pipelines.yml:6: 'oidc' is not honoured locally: steps get no "
                           "OpenID Connect token (BITBUCKET_STEP_OIDC_TOKEN)",
-                          "bitbucket-pipelines.yml:10: 'runs-on' is ignored locally: steps run on "
-                          "your docker daemon, not on a runner with those labels"));
+                          "bitbucket-pipelines.yml:10: 'runs-on' labels are only shown and put on "
+                          "the step's container: steps run on your docker daemon, not on a runner "
+                          "with those labels"));
   pipeline = Parse(R"(pipelines:
   branches:
     main:

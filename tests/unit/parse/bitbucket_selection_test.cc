@@ -87,6 +87,18 @@ TEST(SelectBitbucketPipelineTest, ATagWithoutATagsPipelineRunsNothing) {
               HasSubstr("bitbucket-pipelines.yml:3:1: no pipeline runs for tag 'release-1'"));
 }
 
+TEST(SelectBitbucketPipelineTest, APullRequestRunsThePatternMatchingItsSourceBranch) {
+  PipelineChoice choice{"", "feature/login", "", {}};
+  choice.pull_request = true;
+  EXPECT_EQ(Select(choice), "pull-requests/**");
+  EXPECT_EQ(Select(choice, {"default", "pull-requests/feature/*", "pull-requests/**"}),
+            "pull-requests/feature/*");
+  // The cloud runs no pull-request pipeline when no pattern matches; the branch's is not one.
+  EXPECT_THAT(SelectionError(choice, {"default", "branches/feature/*", "pull-requests/fix/*"}),
+              HasSubstr("no pipeline runs for a pull request from 'feature/login'"));
+  choice.pipeline = "custom/deploy";  // a name still wins
+  EXPECT_EQ(Select(choice), "custom/deploy");
+}
 TEST(SelectBitbucketPipelineTest, ByName) {
   EXPECT_EQ(Select({"custom/deploy", "main", "", {}}), "custom/deploy");
   EXPECT_EQ(Select({"pull-requests/**", "", "", {}}), "pull-requests/**");

@@ -550,6 +550,14 @@ TEST(BitbucketStepTest, TriggerDeploymentConditionErrors) {
                         "patterns"));
 }
 
+TEST(BitbucketStepTest, RunsOnBecomesTheJobsRunnerLabels) {
+  EXPECT_THAT(OneStep("        runs-on: [self.hosted, linux]\n        script: [x]\n").runner_labels,
+              ElementsAre("self.hosted", "linux"));
+  EXPECT_THAT(OneStep("        runs-on: self.hosted\n        script: [x]\n").runner_labels,
+              ElementsAre("self.hosted"));
+  EXPECT_THAT(OneStep("        script: [x]\n").runner_labels, IsEmpty());
+}
+
 TEST(BitbucketStepTest, AcceptedKeysErrors) {
   EXPECT_THAT(StepError("        oidc: sure\n        script: [x]\n"),
               HasSubstr("bitbucket-pipelines.yml:4:15: step: 'oidc' must be true or false"));

@@ -18,6 +18,7 @@ namespace pipeline {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 RunResult SampleRun() {
   RunResult run;
@@ -81,6 +82,15 @@ TEST(RenderJsonReportTest, EmptyRunIsValidJson) {
   std::string json = RenderJsonReport(run);
   EXPECT_TRUE(fakes::JsonChecker(json).IsOneObject()) << json;
   EXPECT_THAT(json, HasSubstr("\"started\": null"));
+}
+
+TEST(RenderJsonReportTest, RunnerLabelsOnlyForJobsThatHaveThem) {
+  RunResult run = SampleRun();
+  EXPECT_THAT(RenderJsonReport(run), Not(HasSubstr("runs_on")));
+  run.jobs[0].runner_labels = {"self.hosted", "linux"};
+  std::string json = RenderJsonReport(run);
+  EXPECT_THAT(json, HasSubstr("\"runs_on\": [\"self.hosted\", \"linux\"]"));
+  EXPECT_TRUE(fakes::JsonChecker(json).IsOneObject()) << json;
 }
 
 TEST(RenderJsonReportTest, RunFields) {

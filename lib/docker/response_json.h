@@ -9,7 +9,8 @@
 namespace pipeline::docker {
 
 // The daemon's JSON answers, read without any I/O so they can be tested and fuzzed alone.
-// `operation` names the call for error messages ("wait for container 0123456789ab").
+// `operation` names the call for error messages ("wait for container 0123456789ab"). An answer
+// that is not JSON, lacks a field or has one of the wrong type throws DockerError.
 
 /// `Version` of GET /version; empty when the daemon does not say.
 std::string ParseServerVersion(const std::string& body, const std::string& operation);

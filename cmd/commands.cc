@@ -144,12 +144,8 @@ void AddSecrets(const Options& options, RunOptions& run_options) {
     secrets.insert(secrets.end(), from_file.begin(), from_file.end());
   }
   for (const auto& [name, value] : secrets) {
-    if (value.size() < RunOptions::kMinimumSecretLength) {
-      throw UsageError("secret '" + name + "' is " + std::to_string(value.size()) +
-                       " characters long; secrets shorter than " +
-                       std::to_string(RunOptions::kMinimumSecretLength) +
-                       " cannot be masked reliably, so they are refused");
-    }
+    std::string problem = RunOptions::SecretValueProblem(value);
+    if (!problem.empty()) throw UsageError("secret '" + name + "' " + problem);
     run_options.cli_env.emplace_back(name, value);
     run_options.secrets.push_back(value);
   }

@@ -1,7 +1,8 @@
 // A job's output path as the runner builds it (job_executor.cc): chunks of a stream, cut at
 // fuzz-chosen points, go through a LineSplitter and every line through the SecretMasker.
 // Input: up to three secrets (FuzzedDataProvider strings), then a split pattern and the stream
-// (fuzz_chunks.h). Checked, for every secret the front end accepts (8+ bytes):
+// (fuzz_chunks.h). Checked, for every secret the front end accepts (RunOptions::
+// SecretValueProblem: 8+ bytes, and a line that long when it spans lines):
 //   - no form the masker promises to hide appears in the joined output: the value, each of its
 //     lines of 8+ bytes, its base64 and its URL encoding;
 //   - a line that shares no 8 bytes with any of those forms comes out unchanged, so with no
@@ -78,7 +79,13 @@ std::vector<std::string> Lines(const std::vector<std::string_view>& chunks) {
 }
 
 [[noreturn]] void Fail(const char* what, const std::string& detail) {
-  std::fprintf(stderr, "secret_masker_fuzzer: %s: [%s]\n", what, detail.c_str());
+  std::string escaped;
+  for (unsigned char c : detail) {
+    char hex[8];
+    std::snprintf(hex, sizeof(hex), "\\x%02x", c);
+    escaped += c >= 0x20 && c < 0x7f && c != '\\' ? std::string(1, static_cast<char>(c)) : hex;
+  }
+  std::fprintf(stderr, "secret_masker_fuzzer: %s: \"%s\"\n", what, escaped.c_str());
   std::abort();
 }
 
@@ -98,11 +105,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (std::string_view chunk : chunks) whole.append(chunk);
   if (raw != Lines({whole})) Fail("lines depend on the chunking", whole);
 
-  SecretMasker masker(secrets);
+  // Only what the front end accepts reaches the masker (cmd/commands.cc AddSecrets).
+  std::vector<std::string> accepted;
+  for (const std::string& secret : secrets) {
+    if (pipeline::RunOptions::SecretValueProblem(secret).empty()) accepted.push_back(secret);
+  }
+  SecretMasker masker(accepted);
   std::vector<std::string> forms;
   std::vector<std::string> checked;
-  for (const std::string& secret : secrets) {
-    if (secret.size() < kMin) continue;
+  for (const std::string& secret : accepted) {
     std::vector<std::string> more = PromisedForms(secret);
     forms.insert(forms.end(), more.begin(), more.end());
     if (secret.find('*') == std::string::npos)

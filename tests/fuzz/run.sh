@@ -38,7 +38,7 @@ cmake --build "$dir" --target "${targets[@]/%/_fuzzer}"
 echo "fuzz: built in $((SECONDS - start)) s"
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
-export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:suppressions=$top/tests/fuzz/ubsan.supp}
 failed=()
 summary=""
 for target in "${targets[@]}"; do

@@ -46,6 +46,7 @@ for target in "${targets[@]}"; do
   crashes="$dir/crashes/$target"
   log="$dir/fuzz-$target.log"
   mkdir -p "$corpus" "$crashes"
+  touch "$dir/fuzz-$target.started"  # inputs kept by this run are newer
   status=0
   # The first directory receives new inputs; the seeds are read only. -timeout: one input taking
   # more than 10 s counts as a hang (each takes well under a millisecond).
@@ -60,7 +61,7 @@ for target in "${targets[@]}"; do
     failed+=("$target")
     echo "---- $target: last lines of $log" >&2
     tail -n 40 "$log" >&2
-    ls "$crashes"/* 2>/dev/null | sed 's/^/input kept: /' >&2 || true
+    find "$crashes" -type f -newer "$dir/fuzz-$target.started" | sed 's/^/input kept: /' >&2
   fi
   summary+=$(printf '%-16s %10s executions in %ss  %s' "$target" "${runs:-?}" "$seconds" "$result")$'\n'
 done

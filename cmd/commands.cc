@@ -130,7 +130,8 @@ void AddVariablesFiles(const Options& options, RunOptions& run_options) {
   }
 }
 
-/// --secret and --secrets-file: the variables go to every job, their values to the masker.
+/// --secret and --secrets-file: the variables go to every job (as a file), their values to the
+/// masker.
 void AddSecrets(const Options& options, RunOptions& run_options) {
   EnvVars secrets;
   for (const std::string& name : options.secret_names) {
@@ -144,9 +145,14 @@ void AddSecrets(const Options& options, RunOptions& run_options) {
     secrets.insert(secrets.end(), from_file.begin(), from_file.end());
   }
   for (const auto& [name, value] : secrets) {
+    if (!IsVariableName(name)) {
+      throw UsageError("secret '" + name +
+                       "': a secret's name must be letters, digits and '_', not starting with a "
+                       "digit, so a script can use it as $NAME");
+    }
     std::string problem = RunOptions::SecretValueProblem(value);
     if (!problem.empty()) throw UsageError("secret '" + name + "' " + problem);
-    run_options.cli_env.emplace_back(name, value);
+    run_options.secret_env.emplace_back(name, value);
     run_options.secrets.push_back(value);
   }
 }
@@ -182,6 +188,8 @@ int RunCommand(const Options& options, const Logging& logging) {
   run_options.pull = options.pull;
   run_options.reaper_command = {"/proc/self/exe", "__reaper"};
   run_options.artifact_store = DefaultArtifactStore();
+  // Read here, once, so the engine itself never looks at the environment for it.
+  run_options.test_pause = GetEnv("DOCKER_PIPELINE_TEST_PAUSE");
 
   Source source;
   source.repo_root = loaded.repo.root;

@@ -6,6 +6,12 @@
 
 namespace pipeline::cli {
 
+bool IsVariableName(const std::string& name) {
+  bool valid = !name.empty() && !std::isdigit(static_cast<unsigned char>(name[0]));
+  for (char c : name) valid = valid && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
+  return valid;
+}
+
 EnvVars ParseDotenv(const std::string& text, const std::string& path) {
   EnvVars vars;
   size_t pos = 0;
@@ -27,9 +33,7 @@ EnvVars ParseDotenv(const std::string& text, const std::string& path) {
     if (equals == std::string::npos) fail("expected NAME=VALUE");
     std::string name = line.substr(0, equals);
     while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.pop_back();
-    bool valid = !name.empty() && !std::isdigit(static_cast<unsigned char>(name[0]));
-    for (char c : name) valid = valid && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
-    if (!valid) fail("'" + name + "' is not a variable name");
+    if (!IsVariableName(name)) fail("'" + name + "' is not a variable name");
     std::string value = line.substr(equals + 1);
     if (!value.empty() && (value[0] == '\'' || value[0] == '"')) {
       char quote = value[0];

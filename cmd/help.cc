@@ -102,6 +102,7 @@ constexpr const char* kArtifactsHelp = R"(Usage: docker pipeline artifacts [RUN 
 Without RUN: list the runs whose jobs left artifacts (newest first), with each job's files.
 With RUN: copy that run's artifacts into DIR (default ./artifacts-RUN), one folder per job.
 Artifacts are kept in $XDG_STATE_HOME/docker-pipeline/artifacts (~/.local/state/...) for 14 days.
+Symlinks are extracted as links; nothing is written through a link already in DIR.
 )";
 
 constexpr const char* kPruneHelp = R"(Usage: docker pipeline prune [--all]

@@ -17,9 +17,14 @@ if [ -n "${DOCKER_HOST:-}" ] && command -v docker >/dev/null && docker version >
 fi
 
 install_packages docker.io
-if ! pgrep -x dockerd >/dev/null; then
+# The pid of a dockerd started here: tests that restart the daemon (tests/integration/
+# fault_daemon_test.cc) do it only to one this script started, never to a user's own.
+started_pid_file=/var/run/docker-pipeline-dockerd.pid
+# A dockerd that has just exited may linger as a zombie: it does not count.
+dockerd_running() { ps -C dockerd -o stat= 2>/dev/null | grep -qv '^Z'; }
+if ! dockerd_running; then
   echo "starting dockerd (log: /tmp/dockerd.log)"
-  as_root sh -c 'nohup dockerd >/tmp/dockerd.log 2>&1 </dev/null &'
+  as_root sh -c "nohup dockerd >>/tmp/dockerd.log 2>&1 </dev/null & echo \$! >$started_pid_file"
 fi
 for _ in $(seq 1 60); do daemon_answers && exit 0; sleep 0.5; done
 echo "docker-engine.sh: dockerd did not answer within 30 s; see /tmp/dockerd.log" >&2

@@ -3,8 +3,9 @@
 #   1. install/dev-setup.sh: build deps, a Docker engine when none answers, the test images;
 #   2. a RelWithDebInfo build: unit tests (parallel), then integration tests against the real daemon;
 #   3. an AddressSanitizer + UndefinedBehaviorSanitizer build: the unit tests and the integration
-#      tests but for the slowest daemon suites (Bitbucket, kill loop, JUnit consumers, git hook,
-#      docker CLI), which exercise little code of ours beyond what the rest does;
+#      tests but for the slowest daemon suites (Bitbucket, kill loop, output flood, JUnit
+#      consumers, git hook, docker CLI), which exercise little code of ours beyond what the rest
+#      does;
 #   4. bounded fuzzing: each libFuzzer target for FUZZ_SECONDS (tests/fuzz/run.sh, clang).
 # With CI=true, tests that need the daemon fail instead of skipping when it is missing.
 # Options: --no-sanitizers skips step 3, --no-fuzz step 4 (quicker local runs).
@@ -16,7 +17,7 @@ for arg in "$@"; do
   case "$arg" in
     --no-sanitizers) sanitizers=0 ;;
     --no-fuzz) fuzz=0 ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option '$arg'" >&2; exit 2 ;;
   esac
 done
@@ -36,7 +37,7 @@ if [ "$sanitizers" = 1 ]; then
   # Under the sanitizers the slowest daemon suites (which exercise the same code paths as the rest
   # with more containers) are left to the first pass, to keep CI well inside its time.
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    run_suite "$top/build-asan" "BitbucketC|CleanupTest.Killing|JUnitConsumers|HookTest|DockerCliPlugin" \
+    run_suite "$top/build-asan" "BitbucketC|CleanupTest.Killing|FaultOutputTest.AFlood|JUnitConsumers|HookTest|DockerCliPlugin" \
     -DCMAKE_BUILD_TYPE=Debug -DPIPELINE_SANITIZE=ON
 fi
 if [ "$fuzz" = 1 ]; then

@@ -2,11 +2,13 @@
 
 #include <sys/stat.h>
 
-#include <filesystem>
+#include <algorithm>
 
 #include "model/glob.h"
 #include "pipeline/errors.h"
 #include "pipeline/workspace.h"
+#include "workspace/destination_tree.h"
+#include "workspace/file_copy.h"
 
 namespace pipeline::exec {
 namespace {
@@ -40,26 +42,41 @@ void ListFiles(const std::string& root, const std::string& relative,
 }  // namespace
 
 ArtifactStats CollectArtifacts(const std::string& job_dir, const std::vector<std::string>& patterns,
-                               const std::string& store_dir) {
+                               const std::string& store_dir, uint64_t cap_bytes) {
   ArtifactStats stats;
   if (patterns.empty()) return stats;
   std::vector<std::string> files;
   ListFiles(job_dir, "", files);
-  namespace fs = std::filesystem;
+  files.erase(
+      std::remove_if(files.begin(), files.end(),
+                     [&](const std::string& relative) { return !Matches(patterns, relative); }),
+      files.end());
+  // Sizes first: an oversized collection is refused before anything is copied (a sparse file of
+  // terabytes is as cheap to make in a step as a small one).
+  uint64_t total = 0;
   for (const std::string& relative : files) {
-    if (!Matches(patterns, relative)) continue;
-    fs::path from = fs::path(job_dir) / relative;
-    fs::path to = fs::path(store_dir) / relative;
-    std::error_code error;
-    fs::create_directories(to.parent_path(), error);
-    if (fs::is_symlink(fs::symlink_status(from))) {
-      fs::copy_symlink(from, to, error);  // the link itself, never what it points at
-    } else {
-      fs::copy_file(from, to, fs::copy_options::overwrite_existing, error);
-      if (!error) stats.bytes += static_cast<uint64_t>(fs::file_size(to, error));
+    struct stat info {};
+    if (lstat((job_dir + "/" + relative).c_str(), &info) == 0 && S_ISREG(info.st_mode)) {
+      total += static_cast<uint64_t>(info.st_size);
     }
-    if (error) {
-      throw EnvironmentError("cannot store artifact " + relative + ": " + error.message());
+  }
+  auto refuse = [&](uint64_t bytes) {
+    throw EnvironmentError("the job's artifacts are " + std::to_string(bytes >> 20) +
+                           " MiB, over the cap of " + std::to_string(cap_bytes >> 20) +
+                           " MiB per job: narrow its artifacts patterns");
+  };
+  if (total > cap_bytes) refuse(total);
+  // The same guarded writes as a snapshot: nothing lands outside the store, no link is followed.
+  workspace::DestinationTree out(store_dir);
+  for (const std::string& relative : files) {
+    std::string from = job_dir + "/" + relative;
+    struct stat info {};
+    if (lstat(from.c_str(), &info) != 0) continue;
+    if (S_ISLNK(info.st_mode)) {
+      workspace::CopySymlink(from, out.PrepareEntry(relative));  // the link, never its target
+    } else {
+      stats.bytes += workspace::CopyRegularFile(from, out.PrepareEntry(relative));
+      if (stats.bytes > cap_bytes) refuse(stats.bytes);  // it grew after it was measured
     }
     ++stats.files;
   }

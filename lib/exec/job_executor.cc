@@ -30,6 +30,7 @@ docker::ContainerSpec MakeSpec(const JobLaunch& launch) {
   spec.cmd.assign(command.begin() + 1, command.end());
   spec.env = launch.env;
   spec.working_dir = launch.workspace_target;
+  spec.user = launch.job.user;
   spec.labels = launch.labels;
   spec.mounts.push_back({launch.workspace_host_dir, launch.workspace_target, false});
   spec.mounts.insert(spec.mounts.end(), launch.extra_mounts.begin(), launch.extra_mounts.end());
@@ -41,18 +42,22 @@ docker::ContainerSpec MakeSpec(const JobLaunch& launch) {
   return spec;
 }
 
-/// Collects a job's output: lines to the observer, and a capped copy into the result.
+/// Collects a job's output: lines to the observer and a copy into the result, each up to its cap.
+/// Past a cap the rest is counted, not kept, so a job printing gigabytes costs no memory.
 class OutputCollector {
  public:
-  OutputCollector(JobResult& result, RunObserver& observer, size_t cap, const SecretMasker* masker)
+  OutputCollector(JobResult& result, RunObserver& observer, size_t store_cap, size_t print_cap,
+                  const SecretMasker* masker)
       : result_(result),
         observer_(observer),
-        cap_(cap),
+        store_cap_(store_cap),
+        print_cap_(print_cap),
         masker_(masker),
         stdout_([this](std::string_view line) { Line(docker::StreamKind::kStdout, line); }),
         stderr_([this](std::string_view line) { Line(docker::StreamKind::kStderr, line); }) {}
 
   void Chunk(docker::StreamKind stream, std::string_view data) {
+    if (result_.output_truncated && printed_all_) return;  // nothing more is kept or shown
     (stream == docker::StreamKind::kStderr ? stderr_ : stdout_).Feed(data);
   }
   void Flush() {
@@ -62,12 +67,25 @@ class OutputCollector {
 
  private:
   void Line(docker::StreamKind stream, std::string_view raw) {
+    if (printed_all_ && result_.output_truncated) return;
     // Whole lines are masked, so a secret split across frames or reads is whole again here.
     bool mask = masker_ != nullptr && !masker_->empty();
     std::string masked = mask ? masker_->Mask(raw) : std::string();
     std::string_view line = mask ? std::string_view(masked) : raw;
-    observer_.OnJobOutput(result_, stream, line);
-    if (result_.output.size() + line.size() + 1 > cap_) {
+    if (!printed_all_) {
+      if (printed_ + line.size() + 1 > print_cap_) {
+        printed_all_ = true;
+        observer_.OnJobOutput(result_, docker::StreamKind::kStderr,
+                              "[docker-pipeline: output truncated: this job printed more than " +
+                                  FormatBytes(static_cast<int64_t>(print_cap_)) +
+                                  "; the rest is not shown]");
+      } else {
+        printed_ += line.size() + 1;
+        observer_.OnJobOutput(result_, stream, line);
+      }
+    }
+    if (result_.output_truncated) return;
+    if (result_.output.size() + line.size() + 1 > store_cap_) {
       result_.output_truncated = true;
       return;
     }
@@ -77,11 +95,22 @@ class OutputCollector {
 
   JobResult& result_;
   RunObserver& observer_;
-  size_t cap_;
+  size_t store_cap_;
+  size_t print_cap_;
   const SecretMasker* masker_;
+  size_t printed_ = 0;
+  bool printed_all_ = false;  ///< the print cap was reached
   LineSplitter stdout_;
   LineSplitter stderr_;
 };
+
+/// The test-only pause (RunOptions::test_pause): logs where it is, then waits a minute or until
+/// the run is cancelled. Never fires unless a test asked for this very point.
+void PauseForTest(const JobLaunch& launch, const char* where, JobServices& services) {
+  if (launch.test_pause != where) return;
+  services.log->warn("test pause: {} (job '{}')", where, launch.job.name);
+  services.cancel.WaitUntil(std::chrono::steady_clock::now() + std::chrono::seconds(60));
+}
 
 /// Kill errors must not escape while the waiter and pump threads run: the wait loop keeps going
 /// and the container's removal at the end settles it.
@@ -166,10 +195,12 @@ JobResult RunJob(const JobLaunch& launch, JobServices& services) {
     spec.network_mode = "container:" + service_containers.front().id();
   ScopedContainer container(engine, services.tracker, log, engine.CreateContainer(spec));
   log.debug("job '{}': created container {}", launch.job.name, container.id().substr(0, 12));
+  PauseForTest(launch, "after-create", services);
 
   // Attach before start: a job that exits at once must still show its output.
   std::unique_ptr<docker::OutputStream> stream = engine.AttachContainer(container.id());
-  OutputCollector collector(result, services.observer, launch.output_cap_bytes, launch.masker);
+  OutputCollector collector(result, services.observer, launch.output_cap_bytes,
+                            launch.print_cap_bytes, launch.masker);
   std::mutex state_mutex;
   std::condition_variable state_changed;
   bool exited = false;
@@ -279,10 +310,12 @@ JobResult RunJob(const JobLaunch& launch, JobServices& services) {
   result.finished = Clock::now();
 
   docker::ContainerState state;
+  std::string daemon_gone;  // why the daemon no longer answers, if it does not
   try {
     state = engine.InspectContainer(container.id());
   } catch (const DockerError& error) {
     log.warn("job '{}': inspect: {}", launch.job.name, error.what());
+    if (error.http_status() == 0) daemon_gone = error.what();
   }
   result.exit_code = exit_code.value_or(state.exit_code);
   result.oom_killed = state.oom_killed;
@@ -293,8 +326,13 @@ JobResult RunJob(const JobLaunch& launch, JobServices& services) {
   } else if (cause == StopCause::kCancel) {
     result.outcome = JobOutcome::kCancelled;
     result.reason = "cancelled";
+  } else if (!daemon_gone.empty()) {
+    // A daemon shutting down stops the container first (so the wait may even report an exit
+    // code) and answers nothing afterwards: the machine failed, not the job (exit 3).
+    throw DockerError("the Docker daemon went away (stopped or restarted) while the job ran: " +
+                      (wait_error.empty() ? daemon_gone : wait_error) +
+                      "; its container is removed once the daemon answers again");
   } else if (!exit_code) {
-    // The daemon went away mid-job: the machine failed, not the job (exit 3).
     throw DockerError("lost track of the container of job '" + launch.job.name +
                       "': " + wait_error);
   } else if (*exit_code == 0) {
@@ -312,6 +350,7 @@ JobResult RunJob(const JobLaunch& launch, JobServices& services) {
     result.allowed_failure =
         codes.empty() || std::find(codes.begin(), codes.end(), result.exit_code) != codes.end();
   }
+  PauseForTest(launch, "before-remove", services);
   return result;  // the container handle removes the container on the way out
 }
 

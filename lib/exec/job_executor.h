@@ -29,6 +29,8 @@ struct JobLaunch {
   std::chrono::seconds timeout{3600};
   int stop_grace_seconds = 10;
   size_t output_cap_bytes = 1 << 20;
+  size_t print_cap_bytes = size_t{16} << 20;
+  std::string test_pause;                ///< RunOptions::test_pause
   const SecretMasker* masker = nullptr;  ///< hides secrets in every line of output
 };
 

@@ -2,6 +2,8 @@
 
 #include <vector>
 
+#include "exec/secrets_file.h"
+
 namespace pipeline::exec {
 namespace {
 
@@ -57,12 +59,16 @@ std::string BuildJobScript(const Job& job) {
 
 std::vector<std::string> JobCommand(const Job& job) {
   std::string script = BuildJobScript(job);
-  if (job.script_style != ScriptStyle::kBitbucket) return {"/bin/sh", "-c", script};
-  // Bitbucket runs the script with bash when the image has it, else with sh.
-  return {
-      "/bin/sh", "-c",
-      "if command -v bash >/dev/null 2>&1; then exec bash -c \"$1\"; fi; exec /bin/sh -c \"$1\"",
-      "docker-pipeline", script};
+  if (job.script_style != ScriptStyle::kBitbucket) {
+    return {"/bin/sh", "-c", LoadSecretsCommand() + script};
+  }
+  // Bitbucket runs the script with bash when the image has it, else with sh; the secrets, exported
+  // by sh first, are inherited by either.
+  return {"/bin/sh", "-c",
+          LoadSecretsCommand() +
+              "if command -v bash >/dev/null 2>&1; then exec bash -c \"$1\"; fi; exec /bin/sh -c "
+              "\"$1\"",
+          "docker-pipeline", script};
 }
 
 }  // namespace pipeline::exec

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <exception>
 
@@ -22,6 +23,10 @@ namespace {
 constexpr char kArmed = 'A';
 constexpr char kDone = 'D';
 constexpr int kArmTimeoutMs = 10000;
+constexpr useconds_t kPassGapUs = 700 * 1000;
+/// How long the reaper waits for a daemon that does not answer (restarting, say) before it gives
+/// up; the next run's sweep or `docker pipeline prune` remove what is left after that.
+constexpr std::chrono::minutes kDaemonPatience{5};
 
 }  // namespace
 
@@ -60,6 +65,11 @@ DeadManReaper::DeadManReaper(const std::vector<std::string>& command,
   if (pid_ == 0) {
     // Only async-signal-safe calls between fork and exec.
     setsid();  // out of our process group: `kill -9 -PGID` of the runner does not reach it
+    // It may outlive us by minutes (HandOver): it keeps no file of ours open but its two pipes,
+    // so a lock or a socket the runner inherited is not held on after the runner is gone.
+    for (int fd = 3; fd < 4096; ++fd) {
+      if (fd != lifeline[0] && fd != ready[1]) close(fd);
+    }
     fcntl(lifeline[0], F_SETFD, 0);
     fcntl(ready[1], F_SETFD, 0);
     sigset_t none;
@@ -92,6 +102,12 @@ DeadManReaper::DeadManReaper(const std::vector<std::string>& command,
   }
 }
 
+void DeadManReaper::HandOver() {
+  if (lifeline_ >= 0) close(lifeline_);
+  lifeline_ = -1;
+  pid_ = -1;  // it may wait minutes for the daemon: not our business to wait with it
+}
+
 DeadManReaper::~DeadManReaper() {
   if (lifeline_ >= 0) {
     ssize_t ignored = write(lifeline_, &kDone, 1);
@@ -119,17 +135,22 @@ int RunReaper(const docker::Endpoint& endpoint, const std::string& run_id,
   auto log =
       std::make_shared<spdlog::logger>("reaper", std::make_shared<spdlog::sinks::null_sink_mt>());
   // A second pass a moment later catches a create the daemon was still working on when the
-  // runner died; more passes only while something is still there or the daemon did not answer.
-  for (int pass = 0; pass < 5; ++pass) {
+  // runner died; more passes while something is still there (up to five answered ones), and for
+  // up to kDaemonPatience while the daemon does not answer at all.
+  auto give_up = std::chrono::steady_clock::now() + kDaemonPatience;
+  int answered = 0;
+  while (true) {
     bool clean = false;
     try {
       auto engine = docker::MakeEngineClient(endpoint);
       Sweep(*engine, run_id, *log);
+      ++answered;
       clean = engine->ListContainers(std::string(docker::kLabelRun) + "=" + run_id).empty();
     } catch (const std::exception&) {
     }
-    if (clean && pass >= 1) break;
-    usleep(700 * 1000);
+    if ((clean && answered >= 2) || answered >= 5) break;
+    if (std::chrono::steady_clock::now() >= give_up) break;
+    usleep(kPassGapUs);
   }
   try {
     workspace::RemoveTree(run_dir);

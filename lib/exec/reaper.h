@@ -24,6 +24,11 @@ class DeadManReaper {
                 const std::string& run_id, const std::string& run_dir);
   /// Tells the reaper the run cleaned up after itself, and lets it go.
   ~DeadManReaper();
+
+  /// For a run that could not clean up (the daemon went away): lets go without saying "done",
+  /// so the reaper removes the run's objects once the daemon answers again, however long this
+  /// process lives on. Does not wait for it.
+  void HandOver();
   DeadManReaper(const DeadManReaper&) = delete;
   DeadManReaper& operator=(const DeadManReaper&) = delete;
 

@@ -20,11 +20,14 @@
 #include "exec/images.h"
 #include "exec/job_env.h"
 #include "exec/job_executor.h"
+#include "exec/job_retry.h"
 #include "exec/owner.h"
 #include "exec/reaper.h"
 #include "exec/run_files.h"
 #include "exec/scoped_container.h"
 #include "exec/secret_masker.h"
+#include "exec/secrets_file.h"
+#include "exec/workspace_owner.h"
 #include "model/glob.h"
 #include "pipeline/errors.h"
 #include "pipeline/run.h"
@@ -111,6 +114,8 @@ class Scheduler {
   /// What the run's changes touched, for jobs with condition.changesets.
   void set_changed_files(std::vector<std::string> files) { changed_files_ = std::move(files); }
   void set_build_number(uint64_t number) { build_number_ = number; }
+  /// The run's secrets, mounted read-only into every job's container.
+  void set_secrets_file(std::string path) { secrets_file_ = std::move(path); }
   /// The user's git object directory, mounted read-only where the clone's alternates point.
   void set_git_objects(std::string dir) { git_objects_ = std::move(dir); }
 
@@ -156,25 +161,19 @@ class Scheduler {
       if (!MatchesChangesets(planned.job)) {
         job_result = SkippedByCondition(planned.job);
       } else {
-        workspace::CopyTree(source_dir_, launch.workspace_host_dir);
-        if (planned.job.download_artifacts) {
-          for (size_t earlier : Ancestors(index)) {
-            exec::RestoreArtifacts(ArtifactDir(earlier), launch.workspace_host_dir);
-          }
-        }
+        PrepareWorkspace(planned, index, launch);
         for (const exec::CacheVolume& cache : exec::CacheVolumesFor(
                  planned.job, source_.repo_name, launch.workspace_target, source_dir_)) {
           context_.engine.CreateVolume(cache.volume, {{docker::kLabelTool, docker::kToolName},
                                                       {docker::kLabelCache, cache.cache}});
           launch.extra_mounts.push_back({cache.volume, cache.target, false});
         }
-        exec::JobServices services{context_.engine, tracker_, context_.observer, context_.log,
-                                   jobs_cancel_};
-        job_result = exec::RunJob(launch, services);
+        job_result = RunAttempts(planned, index, launch);
         job_result.pulled = images_ready_;
         if (!planned.job.artifacts.empty() && job_result.started != Clock::time_point{}) {
-          exec::ArtifactStats stored = exec::CollectArtifacts(
-              launch.workspace_host_dir, planned.job.artifacts, ArtifactDir(index));
+          exec::ArtifactStats stored =
+              exec::CollectArtifacts(launch.workspace_host_dir, planned.job.artifacts,
+                                     ArtifactDir(index), options_.artifact_cap_bytes);
           context_.log->debug("job '{}': stored {} artifact files, {} bytes", planned.job.name,
                               stored.files, stored.bytes);
           if (!options_.artifact_store.empty() && stored.files > 0) {
@@ -210,6 +209,53 @@ class Scheduler {
                                                         : CancelToken::Level::kNone);
     }
     changed_.notify_all();
+  }
+
+  /// The job's own copy of the snapshot, with the artifacts of the jobs before it.
+  void PrepareWorkspace(const PlannedJob& planned, size_t index, const exec::JobLaunch& launch) {
+    workspace::CopyTree(source_dir_, launch.workspace_host_dir);
+    if (planned.job.download_artifacts) {
+      for (size_t earlier : Ancestors(index)) {
+        exec::RestoreArtifacts(ArtifactDir(earlier), launch.workspace_host_dir);
+      }
+    }
+    if (!planned.job.user.empty())
+      exec::GiveWorkspaceTo(launch.workspace_host_dir, planned.job.user);
+  }
+
+  /// Runs the job, and again after a failure its `retry` covers, each time in a fresh copy of the
+  /// workspace (as GitLab starts a retried job from a fresh clone). The last attempt's daemon
+  /// failure is thrown like any other.
+  JobResult RunAttempts(const PlannedJob& planned, size_t index, const exec::JobLaunch& launch) {
+    const RetryPolicy& retry = planned.job.retry;
+    for (int attempt = 1;; ++attempt) {
+      if (attempt > 1) {
+        workspace::RemoveTree(launch.workspace_host_dir);
+        PrepareWorkspace(planned, index, launch);
+      }
+      exec::JobServices services{context_.engine, tracker_, context_.observer, context_.log,
+                                 jobs_cancel_};
+      std::string failure;
+      try {
+        JobResult result = exec::RunJob(launch, services);
+        result.attempts = attempt;
+        if (jobs_cancel_.cancelled() ||
+            !exec::ShouldRetry(retry, attempt, exec::KindOf(result), result.exit_code)) {
+          return result;
+        }
+        failure = result.reason;
+      } catch (const ImageNotFoundError&) {
+        throw;  // no attempt can change that
+      } catch (const DockerError& error) {
+        if (jobs_cancel_.cancelled() ||
+            !exec::ShouldRetry(retry, attempt, exec::FailureKind::kInfrastructure, -1)) {
+          throw;
+        }
+        failure = error.what();
+      }
+      context_.log->warn("job '{}' failed ({}); retrying it, attempt {} of {}", planned.job.name,
+                         failure, attempt + 1, retry.max + 1);
+    }
   }
 
   std::string ArtifactDir(size_t index) const {
@@ -289,7 +335,12 @@ class Scheduler {
     launch.timeout = planned.job.timeout.value_or(options_.default_job_timeout);
     launch.stop_grace_seconds = options_.stop_grace_seconds;
     launch.output_cap_bytes = options_.output_cap_bytes;
+    launch.print_cap_bytes = options_.print_cap_bytes;
+    launch.test_pause = options_.test_pause;
     launch.masker = &masker_;
+    if (!secrets_file_.empty()) {
+      launch.extra_mounts.push_back({secrets_file_, exec::kSecretsFileInContainer, true});
+    }
     if (!git_objects_.empty() && planned.job.script_style == ScriptStyle::kBitbucket) {
       launch.extra_mounts.push_back({git_objects_, kGitObjectsInContainer, true});
     }
@@ -307,6 +358,7 @@ class Scheduler {
   std::vector<std::string> changed_files_;
   uint64_t build_number_ = 1;
   std::string git_objects_;
+  std::string secrets_file_;
   std::string pipeline_uuid_ = exec::MakeBracedUuid();
   exec::SecretMasker masker_{options_.secrets};
   std::vector<State> states_;
@@ -359,6 +411,11 @@ RunResult RunPlan(const Plan& plan, const Source& source, const RunOptions& opti
                            std::strerror(errno));
   }
   std::ofstream(run_dir.path() + exec::kOwnerFile) << exec::CurrentOwner() << "\n";
+  std::string secrets_file;
+  if (!options.secret_env.empty()) {
+    secrets_file = run_dir.path() + "/secrets.env";
+    exec::WriteSecretsFile(secrets_file, options.secret_env);
+  }
   // Armed before anything is created: if this process is killed from here on, it cleans up.
   std::optional<exec::DeadManReaper> reaper;
   if (!options.reaper_command.empty()) {
@@ -385,6 +442,7 @@ RunResult RunPlan(const Plan& plan, const Source& source, const RunOptions& opti
                       images_ready);
   if (!git_objects.empty()) scheduler.set_git_objects(git_objects);
   scheduler.set_build_number(exec::NextBuildNumber(source.repo_root, log));
+  if (!secrets_file.empty()) scheduler.set_secrets_file(secrets_file);
   bool any_changesets = std::any_of(plan.jobs.begin(), plan.jobs.end(), [](const PlannedJob& p) {
     return !p.job.changeset_includes.empty();
   });
@@ -397,6 +455,11 @@ RunResult RunPlan(const Plan& plan, const Source& source, const RunOptions& opti
     Sweep(context.engine, result.run_id, log);
   } catch (const DockerError& error) {
     log.warn("final sweep of run {} failed: {}", result.run_id, error.what());
+    if (reaper) {
+      log.warn("the cleanup reaper removes run {}'s objects once the Docker daemon answers again",
+               result.run_id);
+      reaper->HandOver();
+    }
   }
   result.finished = Clock::now();
   context.observer.OnRunFinished(result);

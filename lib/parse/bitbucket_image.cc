@@ -36,9 +36,13 @@ std::string ReadBitbucketImage(const YAML::Node& node, const std::string& what,
   if (YAML::Node user = node["run-as-user"]) {
     long uid = file.Integer(user, what + ": 'run-as-user'");
     if (uid < 0) file.Fail(user, what + ": 'run-as-user' must be a user id of 0 or more");
-    warnings.Add(user, "'run-as-user' is not honoured locally yet: steps run as the image's user");
   }
   return name;
+}
+
+std::string RunAsUserOf(const YAML::Node& image) {
+  if (!image.IsMap() || !image["run-as-user"]) return "";
+  return std::to_string(image["run-as-user"].as<long>());
 }
 
 }  // namespace pipeline::parse

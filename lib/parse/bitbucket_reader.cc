@@ -87,6 +87,7 @@ class BitbucketReader {
   void ReadTopLevel() {
     if (YAML::Node image = root_["image"]) {
       defaults_.image = ReadBitbucketImage(image, "'image'", file_, warnings_);
+      defaults_.run_as_user = RunAsUserOf(image);
     }
     if (YAML::Node clone = root_["clone"]) ReadClone(clone, "'clone'", file_, warnings_);
     if (YAML::Node options = root_["options"]) {

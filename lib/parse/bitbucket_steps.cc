@@ -220,6 +220,7 @@ BitbucketStep ReadBitbucketStep(const YAML::Node& key, const YAML::Node& step,
   job.image = step["image"]
                   ? ReadBitbucketImage(step["image"], what + ": 'image'", file, context.warnings)
                   : context.defaults.image;
+  job.user = step["image"] ? RunAsUserOf(step["image"]) : context.defaults.run_as_user;
 
   long minutes = step["max-time"] ? ReadMaxTime(step["max-time"], what + ": 'max-time'", file)
                                   : context.defaults.max_time_minutes;

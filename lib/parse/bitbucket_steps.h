@@ -22,6 +22,7 @@ inline constexpr const char* kBitbucketCloneDir = "/opt/atlassian/pipelines/agen
 /// What every step inherits from the top of the file (`image`, `options`).
 struct StepDefaults {
   std::string image = kBitbucketDefaultImage;
+  std::string run_as_user;      ///< the top-level image's `run-as-user`; empty: the image's user
   long max_time_minutes = 120;  ///< the cloud's default
   int size = 1;                 ///< 1x
   bool docker = false;          ///< options.docker: every step gets the docker service

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "model/spellcheck.h"
+#include "parse/native_retry.h"
 
 namespace pipeline::parse {
 
@@ -18,7 +19,7 @@ const char kEntrypointWarning[] =
 namespace {
 
 /// Reads the inheritable keys of `map` into `defaults`; `prefix` is "" for the top level and
-/// "default:" for the `default:` section, where timeout and artifacts may also be set.
+/// "default:" for the `default:` section, where timeout, artifacts and retry may also be set.
 void ReadSection(const YAML::Node& map, const std::string& prefix, const YamlFile& file,
                  ReferenceResolver& references, WarningList& warnings, Defaults& defaults) {
   auto value = [&](const std::string& key) {
@@ -45,6 +46,9 @@ void ReadSection(const YAML::Node& map, const std::string& prefix, const YamlFil
   }
   if (YAML::Node artifacts = value("artifacts")) {
     defaults.artifacts = ReadArtifactPaths(artifacts, file, {"", prefix + "artifacts"});
+  }
+  if (YAML::Node retry = value("retry")) {
+    defaults.retry = ReadRetry(retry, file, {"", prefix + "retry"});
   }
 }
 

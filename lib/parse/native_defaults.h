@@ -30,6 +30,7 @@ struct Defaults {
   std::optional<std::vector<std::string>> after_script;
   std::optional<std::chrono::seconds> timeout;
   std::optional<std::vector<std::string>> artifacts;
+  std::optional<RetryPolicy> retry;
 };
 
 /// Reads the file's defaults: first the old globals (top-level `image`, `before_script`,

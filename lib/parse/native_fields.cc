@@ -115,22 +115,29 @@ AllowFailure ReadAllowFailure(const YAML::Node& node, const YamlFile& file,
   file.CheckKeys(node, {"exit_codes"}, field.Text());
   YAML::Node codes = node["exit_codes"];
   if (!codes) file.Fail(node, field.Text() + " as a map needs 'exit_codes'");
-  std::vector<YAML::Node> items;
-  if (codes.IsSequence()) {
-    for (const YAML::Node& code : codes) items.push_back(code);
-  } else {
-    items.push_back(codes);
-  }
-  if (items.empty()) file.Fail(codes, field.Sub("exit_codes").Text() + " is empty");
-  for (const YAML::Node& item : items) {
-    long code = file.Integer(item, field.Sub("exit_codes").Text());
-    if (code < 0 || code > 255)
-      file.Fail(item, field.Sub("exit_codes").Text() + ": " + std::to_string(code) +
-                          " is not an exit code (0 to 255)");
-    result.exit_codes.push_back(static_cast<int>(code));
-  }
+  result.exit_codes = ReadExitCodes(codes, file, field.Sub("exit_codes"));
   result.allowed = true;
   return result;
+}
+
+std::vector<int> ReadExitCodes(const YAML::Node& node, const YamlFile& file,
+                               const FieldName& field) {
+  std::vector<YAML::Node> items;
+  if (node.IsSequence()) {
+    for (const YAML::Node& code : node) items.push_back(code);
+  } else {
+    items.push_back(node);
+  }
+  if (items.empty()) file.Fail(node, field.Text() + " is empty");
+  std::vector<int> codes;
+  for (const YAML::Node& item : items) {
+    long code = file.Integer(item, field.Text());
+    if (code < 0 || code > 255)
+      file.Fail(item,
+                field.Text() + ": " + std::to_string(code) + " is not an exit code (0 to 255)");
+    codes.push_back(static_cast<int>(code));
+  }
+  return codes;
 }
 
 Needs ReadNeeds(const YAML::Node& node, const YamlFile& file, const FieldName& field) {

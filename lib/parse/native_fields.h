@@ -52,6 +52,10 @@ struct AllowFailure {
 };
 AllowFailure ReadAllowFailure(const YAML::Node& node, const YamlFile& file, const FieldName& field);
 
+/// `exit_codes: 1` or `exit_codes: [1, 2]`: each 0 to 255, at least one.
+std::vector<int> ReadExitCodes(const YAML::Node& node, const YamlFile& file,
+                               const FieldName& field);
+
 /// `needs: [name, {job: name, artifacts: false, optional: true}]`.
 struct Needs {
   std::vector<std::string> jobs;

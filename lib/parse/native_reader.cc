@@ -10,6 +10,7 @@
 #include "parse/extends.h"
 #include "parse/native_defaults.h"
 #include "parse/native_fields.h"
+#include "parse/native_retry.h"
 #include "parse/references.h"
 #include "parse/variable_expansion.h"
 #include "pipeline/errors.h"
@@ -23,15 +24,15 @@ const std::vector<std::string> kTopLevelKeywords = {
 
 /// Job keys we honour.
 const std::vector<std::string> kHonouredJobKeys = {
-    "stage",     "image",   "script",        "before_script", "after_script",
-    "variables", "needs",   "allow_failure", "timeout",       "resources",
-    "when",      "extends", "artifacts",     "dependencies",  "inherit"};
+    "stage",     "image",         "script",  "before_script", "after_script", "variables",
+    "needs",     "allow_failure", "timeout", "resources",     "when",         "extends",
+    "artifacts", "dependencies",  "inherit", "retry"};
 
 /// Job keys GitLab has that we accept; those that change what runs are reported as warnings
 /// (kUnhonouredJobKeys), the rest only matter on a GitLab server. `trigger` is an error.
 // clang-format off
 const std::vector<std::string> kAcceptedJobKeys = {
-    "retry", "services", "cache", "tags", "rules", "only", "except", "interruptible", "coverage",
+    "services", "cache", "tags", "rules", "only", "except", "interruptible", "coverage",
     "environment", "parallel", "release", "trigger", "resource_group", "secrets", "id_tokens",
     "pages", "hooks", "identity", "start_in", "dast_configuration", "manual_confirmation"};
 // clang-format on
@@ -192,6 +193,11 @@ class NativeReader {
       job.timeout = ReadTimeout(node["timeout"], file_, field("timeout"));
     } else if (inherit.Takes("timeout")) {
       job.timeout = defaults_.timeout;
+    }
+    if (node["retry"]) {
+      job.retry = ReadRetry(node["retry"], file_, field("retry"));
+    } else if (inherit.Takes("retry") && defaults_.retry) {
+      job.retry = *defaults_.retry;
     }
     if (node["resources"]) {
       job.resources = ReadResources(node["resources"], file_, field("resources"));

@@ -26,6 +26,7 @@ std::string RenderJsonReport(const RunResult& run) {
             ", \"exit_code\": " + (job.exit_code >= 0 ? std::to_string(job.exit_code) : "null") +
             ", \"allowed_failure\": " + (job.allowed_failure ? "true" : "false") +
             ", \"oom_killed\": " + (job.oom_killed ? "true" : "false") +
+            ", \"attempts\": " + std::to_string(job.attempts) +
             ", \"reason\": " + JsonString(job.reason) + ", \"queued\": " + TimeOrNull(job.queued) +
             ", \"pulled\": " + TimeOrNull(job.pulled) +
             ", \"started\": " + TimeOrNull(job.started) +

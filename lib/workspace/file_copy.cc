@@ -85,6 +85,10 @@ uint64_t CopyRegularFile(const std::string& from, const std::string& to) {
   mode_t mode = info.st_mode & kPermissionBits;
 
   Fd out(open(to.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode));
+  if (out.get() < 0 && errno == ELOOP) {
+    throw EnvironmentError("cannot write " + to +
+                           ": a symlink is in its place, and nothing is written through one");
+  }
   if (out.get() < 0) ThrowErrno("cannot write", to);
   uint64_t copied = 0;
   while (true) {

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <mutex>
@@ -81,6 +82,10 @@ ProcessResult RunProcess(const RunSpec& spec) {
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
+    // Nothing else of ours may outlive the test in a child: above all not the docker test lock
+    // (`flock LOCK integration_test` passes it down), which a daemon the test restarts or a
+    // lingering reaper would otherwise hold for everyone.
+    for (int fd = 3; fd < 4096; ++fd) close(fd);
     if (!spec.cwd.empty() && chdir(spec.cwd.c_str()) != 0) _exit(126);
     for (const auto& [name, value] : spec.env) {
       if (value.empty()) {
@@ -162,6 +167,42 @@ std::vector<std::string> LeftoverObjects() {
   for (const auto& object : engine->ListNetworks(label)) names.push_back("network " + object.name);
   for (const auto& object : engine->ListVolumes(label)) names.push_back("volume " + object.name);
   return names;
+}
+
+std::chrono::milliseconds WaitForNoLeftovers(std::chrono::seconds limit) {
+  auto start = std::chrono::steady_clock::now();
+  while (std::chrono::steady_clock::now() - start < limit) {
+    if (LeftoverObjects().empty()) {
+      return std::chrono::duration_cast<std::chrono::milliseconds>(
+          std::chrono::steady_clock::now() - start);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return limit + std::chrono::seconds(1);
+}
+
+std::string RunIdIn(const std::string& output) {
+  size_t start = output.find("(run ");
+  if (start == std::string::npos) return "";
+  start += 5;
+  size_t end = output.find(',', start);
+  return end == std::string::npos ? "" : output.substr(start, end - start);
+}
+
+int64_t PeakMemoryUntilExit(int pid) {
+  int64_t peak = 0;
+  std::string path = "/proc/" + std::to_string(pid) + "/status";
+  while (true) {
+    std::ifstream status(path);
+    bool zombie = !status;
+    for (std::string line; std::getline(status, line);) {
+      if (line.rfind("State:", 0) == 0 && line.find('Z') != std::string::npos) zombie = true;
+      if (line.rfind("VmHWM:", 0) == 0)
+        peak = std::max<int64_t>(peak, std::stoll(line.substr(6)) * 1024);
+    }
+    if (zombie) return peak;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
 }
 
 }  // namespace pipeline::testing

@@ -2,6 +2,7 @@
 #define PIPELINE_TESTS_INTEGRATION_CLI_HARNESS_H_
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <string>
@@ -63,6 +64,16 @@ bool WaitForOutput(const std::function<std::string()>& output_so_far, const std:
 
 /// Names of containers, networks and volumes carrying our tool label (all runs).
 std::vector<std::string> LeftoverObjects();
+
+/// Polls until LeftoverObjects() is empty; returns how long that took, or `limit` + 1 s.
+std::chrono::milliseconds WaitForNoLeftovers(std::chrono::seconds limit);
+
+/// The run id the console printed ("(run ID, N jobs)"), or "" before it did.
+std::string RunIdIn(const std::string& output);
+
+/// The peak resident memory (VmHWM) of process `pid`, polled until it exits (call it from
+/// RunSpec::during; it returns once the process is a zombie, which the harness then reaps).
+int64_t PeakMemoryUntilExit(int pid);
 
 }  // namespace pipeline::testing
 

@@ -217,6 +217,21 @@ TEST_F(RunTest, SecretsAreMaskedInEveryOutput) {
   std::remove(report.c_str());
 }
 
+TEST_F(RunTest, SecretsReachTheScriptAsAFileNotThroughTheContainersEnvironment) {
+  // /proc/1/environ is the container's configured Env, what `docker inspect` shows.
+  TempRepo repo({{".pipeline.yml",
+                  Pipeline("look:\n  script:\n    - echo \"length=${#API_TOKEN}\"\n"
+                           "    - sh -c 'echo \"child=${#API_TOKEN}\"'\n"
+                           "    - if tr '\\0' '\\n' < /proc/1/environ | grep -q API_TOKEN; then "
+                           "echo in-env; else echo not-in-env; fi\n")}});
+  ProcessResult run = RunCli(repo.path(), {"run", "--secret", "API_TOKEN"},
+                             {{"API_TOKEN", "it's a \"s3cr3t\" $value"}});
+  EXPECT_EQ(run.exit_code, 0) << run.all();
+  EXPECT_THAT(run.out, HasSubstr("length=22"));
+  EXPECT_THAT(run.out, HasSubstr("child=22"));
+  EXPECT_THAT(run.out, HasSubstr("not-in-env"));
+}
+
 TEST_F(RunTest, ASecretTooShortToMaskIsRefused) {
   TempRepo repo({{".pipeline.yml", Pipeline("a:\n  script: [true]\n")}});
   ProcessResult run = RunCli(repo.path(), {"run", "--secret", "SHORT"}, {{"SHORT", "abc"}});

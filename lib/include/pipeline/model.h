@@ -57,6 +57,17 @@ struct CacheSpec {
   std::vector<std::string> key_files;  ///< non-empty: the cache is versioned by these files' hash
 };
 
+/// GitLab's `retry`: how many more times a failed job runs, and for which failures.
+struct RetryPolicy {
+  int max = 0;  ///< 0 to 2, as in GitLab
+  /// Failure kinds that are retried: "script_failure" (non-zero exit), "job_execution_timeout"
+  /// and "stuck_or_timeout_failure" (its own timeout), "runner_system_failure" and the other
+  /// infrastructure kinds (the daemon failed to create, start or follow the container), or
+  /// "always". Empty with no exit_codes: always.
+  std::vector<std::string> when;
+  std::vector<int> exit_codes;  ///< also retried when the job exits with one of these
+};
+
 /// One unit of work: one container, one shell script.
 struct Job {
   std::string name;
@@ -72,11 +83,15 @@ struct Job {
   std::vector<int> allow_failure_exit_codes;  ///< non-empty: only these codes are allowed to fail
   bool manual = false;  ///< `when: manual`: runs only when selected by name (--job)
   std::optional<std::chrono::seconds> timeout;
+  RetryPolicy retry;
   Resources resources;
   SourceLocation location;  ///< where the job is defined, for errors that name it
 
   ScriptStyle script_style = ScriptStyle::kGitLab;
   std::string workdir;  ///< where the workspace is mounted; empty: /builds/<repository name>
+  /// The uid the job's commands run as (Bitbucket's `run-as-user`); empty: the image's user.
+  /// The job's workspace is handed to that user so it can write there.
+  std::string user;
   std::vector<Service> services;
   std::vector<std::string> artifacts;  ///< glob patterns (`**` too) collected after the job
   bool download_artifacts = true;      ///< restore the artifacts of the jobs it follows first

@@ -41,6 +41,7 @@ struct JobResult {
   int exit_code = -1;            ///< -1 when the job never exited by itself
   bool allowed_failure = false;  ///< failed, but `allow_failure` says it does not count
   bool oom_killed = false;       ///< the kernel killed something in it for memory
+  int attempts = 0;              ///< times it ran: more than 1 when `retry` ran it again
   std::string reason;          ///< one line: "exit code 2", "killed: out of memory (limit 64 MiB)"
   Clock::time_point queued{};  ///< its needs were met and it waited for a slot
   Clock::time_point pulled{};  ///< its image was there (images are made ready before any job)
@@ -128,8 +129,12 @@ struct RunOptions {
   /// Variables from files (--variables-file): repository ones for every job (key ""), and
   /// deployment ones for the jobs deploying to that environment. Under cli_env, over the file's.
   std::map<std::string, EnvVars> file_env;
+  /// Secret variables (--secret, --secrets-file): every job's script sees them, but they reach the
+  /// container as a read-only file it sources, never in its Env (`docker inspect` does not show
+  /// them). Each value is also in `secrets`.
+  EnvVars secret_env;
   /// Values hidden as "***" in every output (console, JSON, JUnit, reports); each at least 8
-  /// characters. Their variables are in cli_env.
+  /// characters.
   std::vector<std::string> secrets;
   Resources defaults{kDefaultMemory, std::nullopt, kDefaultPids};
   Resources overrides;  ///< flags: win over the job's own
@@ -139,12 +144,22 @@ struct RunOptions {
   PullPolicy pull = PullPolicy::kMissing;
   std::string work_root;  ///< per-run directories go below it; empty: $TMPDIR or /tmp
   size_t output_cap_bytes = size_t{1} << 20;  ///< per job, kept in JobResult::output
+  /// Per job, passed to the observers (console, JSON events): past it one line says the rest was
+  /// dropped, so a runaway job cannot flood the terminal or a CI log.
+  size_t print_cap_bytes = size_t{16} << 20;
+  /// Tests only: where each job pauses for a minute after logging "test pause: WHERE", so a test
+  /// can kill the runner exactly there ("after-create": created, not started; "before-remove":
+  /// exited, not removed). The front end fills it from DOCKER_PIPELINE_TEST_PAUSE; empty (no
+  /// pause) in normal use.
+  std::string test_pause;
   /// How to start the dead-man reaper that cleans up if this process is killed; empty: none
   /// (tests with a fake engine). The front end passes {"/proc/self/exe", "__reaper"}.
   std::vector<std::string> reaper_command;
   /// Where jobs' artifacts are kept after the run, as {run id}/{job}/{path}; empty: not kept.
   std::string artifact_store;
   std::chrono::hours artifact_retention{14 * 24};  ///< older runs' artifacts are removed
+  /// Per job: a job whose artifacts add up to more is refused (as Bitbucket caps them at 1 GB).
+  uint64_t artifact_cap_bytes = uint64_t{1} << 30;
 };
 
 /// Collaborators the run uses; all owned by the caller.

@@ -1,4 +1,5 @@
 #include "exec/job_script.h"
+#include "exec/secrets_file.h"
 
 #include <sys/wait.h>
 #include <unistd.h>
@@ -25,7 +26,8 @@ struct ShellRun {
 
 /// Runs `argv` (argv[0] a full path) in a clean environment: PATH=/usr/bin:/bin plus `env`
 /// (a PATH=... in `env` replaces it).
-ShellRun RunCommand(const std::vector<std::string>& argv, const std::vector<std::string>& env = {}) {
+ShellRun RunCommand(const std::vector<std::string>& argv,
+                    const std::vector<std::string>& env = {}) {
   int fds[2];
   if (pipe(fds) != 0) return {};
   pid_t pid = fork();
@@ -230,7 +232,8 @@ TEST(BuildJobScriptTest, FailureInsideAConditionDoesNotStopTheJob) {
 
 TEST(JobCommandTest, GitLabStyleRunsTheScriptWithSh) {
   Job job = MakeJob({"echo hi"});
-  EXPECT_THAT(JobCommand(job), ElementsAre("/bin/sh", "-c", BuildJobScript(job)));
+  EXPECT_THAT(JobCommand(job),
+              ElementsAre("/bin/sh", "-c", LoadSecretsCommand() + BuildJobScript(job)));
 }
 
 class BitbucketJobCommandTest : public ::testing::Test {
@@ -270,8 +273,8 @@ TEST_F(BitbucketJobCommandTest, ExitCodeAndEchoAsInGitLabStyle) {
 }
 
 TEST_F(BitbucketJobCommandTest, AfterScriptSeesTheExitCode) {
-  ShellRun run = RunCommand(JobCommand(
-      BitbucketJob({"exit 4"}, {"echo \"code=$BITBUCKET_EXIT_CODE\"", "exit 1"})));
+  ShellRun run = RunCommand(
+      JobCommand(BitbucketJob({"exit 4"}, {"echo \"code=$BITBUCKET_EXIT_CODE\"", "exit 1"})));
   EXPECT_EQ(run.exit_code, 4);
   EXPECT_THAT(run.output, HasSubstr("code=4\n"));
   EXPECT_THAT(run.output, HasSubstr("after-script failed with exit code 1\n"));

@@ -781,6 +781,19 @@ TEST_F(RunnerTest, LostDaemonMidJobFailsTheJobAndCleansUp) {
   ExpectEverythingCleanedUp();
 }
 
+TEST_F(RunnerTest, ADaemonStoppingMidJobIsAnEnvironmentErrorThatSaysSo) {
+  // A daemon shutting down stops the container, so the wait has an exit code; inspect then finds
+  // nobody answering.
+  AddJob("compile", "build", ContainerScript().Exits(143).DaemonGoneAfterExit());
+
+  RunResult run = Run();
+
+  EXPECT_EQ(run.exit_code(), ExitCode::kEnvironmentError);
+  EXPECT_THAT(run.environment_error,
+              HasSubstr("job 'compile': the Docker daemon went away (stopped or restarted)"));
+  ExpectEverythingCleanedUp();
+}
+
 TEST_F(RunnerTest, ContainerThatCannotBeRemovedIsRetriedByTheFinalSweep) {
   AddJob("compile", "build");
   engine_.set_remove_fails(true);
@@ -870,6 +883,21 @@ TEST_F(RunnerTest, OutputKeptInTheResultIsCapped) {
   EXPECT_EQ(observer_.EventsStartingWith("output:").size(), 3u);
 }
 
+TEST_F(RunnerTest, OutputShownIsCappedWithOneLineSayingSo) {
+  options_.print_cap_bytes = 10;
+  AddJob("talk", "build", ContainerScript().Prints(kOut, "aaaa\nbbbb\ncccc\ndddd\n"));
+
+  RunResult run = Run();
+
+  EXPECT_THAT(observer_.EventsStartingWith("output:"),
+              ElementsAre("output:talk:out:aaaa", "output:talk:out:bbbb",
+                          "output:talk:err:[docker-pipeline: output truncated: this job printed "
+                          "more than 10 bytes; the rest is not shown]"));
+  // What is kept for the reports has its own cap.
+  EXPECT_EQ(JobNamed(run, "talk").output, "aaaa\nbbbb\ncccc\ndddd\n");
+  EXPECT_FALSE(JobNamed(run, "talk").output_truncated);
+}
+
 TEST_F(RunnerTest, SkippedJobsAreReportedFinishedWithTheirNames) {
   AddJob("broken", "build", ContainerScript().Exits(5));
   AddJob("unit", "test");
@@ -884,6 +912,69 @@ TEST_F(RunnerTest, SkippedJobsAreReportedFinishedWithTheirNames) {
   EXPECT_EQ(skipped->stage, "test");
   EXPECT_EQ(skipped->image, "alpine");
   EXPECT_EQ(skipped->reason, "not run: job 'broken' failed");
+}
+
+// ---- retry ----
+
+TEST_F(RunnerTest, RetryRunsAFailingJobAgainUpToItsMax) {
+  AddJob("flaky", "test", ContainerScript().Exits(1)).retry.max = 2;
+
+  RunResult run = Run();
+
+  EXPECT_EQ(engine_.CountCalls("Create"), 3u);
+  EXPECT_EQ(JobNamed(run, "flaky").outcome, JobOutcome::kFailed);
+  EXPECT_EQ(JobNamed(run, "flaky").attempts, 3);
+  EXPECT_EQ(run.exit_code(), ExitCode::kJobFailed);
+  EXPECT_THAT(log_text_.str(), HasSubstr("retrying it, attempt 3 of 3"));
+  ExpectEverythingCleanedUp();
+}
+
+TEST_F(RunnerTest, RetryStopsAtTheFirstPassingAttempt) {
+  AddJob("flaky", "test", ContainerScript().ExitsFirst(1, 1)).retry.max = 2;
+  AddJob("later", "deploy");
+
+  RunResult run = Run();
+
+  EXPECT_EQ(JobNamed(run, "flaky").outcome, JobOutcome::kPassed);
+  EXPECT_EQ(JobNamed(run, "flaky").attempts, 2);
+  EXPECT_EQ(JobNamed(run, "later").outcome, JobOutcome::kPassed);
+  EXPECT_EQ(run.exit_code(), ExitCode::kOk);
+}
+
+TEST_F(RunnerTest, RetryOnRunnerSystemFailureRetriesADaemonFailureOnly) {
+  Job& hiccup = AddJob("hiccup", "build", ContainerScript().FailsFirstCreates(1));
+  hiccup.retry.max = 1;
+  hiccup.retry.when = {"runner_system_failure"};
+  Job& broken = AddJob("broken", "test", ContainerScript().Exits(2));
+  broken.retry.max = 2;
+  broken.retry.when = {"runner_system_failure"};
+
+  RunResult run = Run();
+
+  EXPECT_EQ(JobNamed(run, "hiccup").outcome, JobOutcome::kPassed);
+  EXPECT_EQ(JobNamed(run, "hiccup").attempts, 2);
+  EXPECT_EQ(JobNamed(run, "broken").outcome, JobOutcome::kFailed);
+  EXPECT_EQ(JobNamed(run, "broken").attempts, 1);
+  EXPECT_EQ(run.exit_code(), ExitCode::kJobFailed);  // not an environment error: it recovered
+}
+
+TEST_F(RunnerTest, WithoutRetryADaemonFailureIsNotRunAgain) {
+  AddJob("hiccup", "build", ContainerScript().FailsFirstCreates(1));
+
+  RunResult run = Run();
+
+  EXPECT_EQ(engine_.CountCalls("Create"), 1u);
+  EXPECT_EQ(run.exit_code(), ExitCode::kEnvironmentError);
+}
+
+TEST_F(RunnerTest, ARetriedJobStartsFromAFreshWorkspace) {
+  AddJob("flaky", "test", ContainerScript().ExitsFirst(1, 1)).retry.max = 1;
+
+  RunResult run = Run();
+
+  ASSERT_EQ(engine_.created_ids().size(), 2u);
+  EXPECT_EQ(engine_.mount_files()[0], engine_.mount_files()[1]);
+  EXPECT_EQ(JobNamed(run, "flaky").outcome, JobOutcome::kPassed);
 }
 
 }  // namespace

@@ -32,9 +32,15 @@ struct ContainerScript {
   /// Inspect reports OOMKilled once it has exited.
   bool oom_killed = false;
   bool fail_create = false;
+  int fail_first_creates = 0;  ///< the job's first N creates fail (a daemon hiccup)
+  int first_exit_code = 0;     ///< with first_exits: the exit code of the job's first containers
+  int first_exits = 0;         ///< how many of the job's first containers exit with it
   bool fail_start = false;
   /// WaitContainer throws, as when the connection to the daemon breaks mid-job.
   bool fail_wait = false;
+  /// Inspect throws as a request nobody answers (status 0) once it has exited: a daemon shutting
+  /// down stops its containers, then stops answering.
+  bool daemon_gone_after_exit = false;
   /// Does not exit before a container of this job has started (bounded by kGateLimit), so a test
   /// can prove two jobs overlap without relying on timing.
   std::string wait_for_start_of;
@@ -70,12 +76,25 @@ struct ContainerScript {
     fail_create = true;
     return *this;
   }
+  ContainerScript& FailsFirstCreates(int count) {
+    fail_first_creates = count;
+    return *this;
+  }
+  ContainerScript& ExitsFirst(int code, int count) {
+    first_exit_code = code;
+    first_exits = count;
+    return *this;
+  }
   ContainerScript& FailsStart() {
     fail_start = true;
     return *this;
   }
   ContainerScript& FailsWait() {
     fail_wait = true;
+    return *this;
+  }
+  ContainerScript& DaemonGoneAfterExit() {
+    daemon_gone_after_exit = true;
     return *this;
   }
   ContainerScript& WaitsForStartOf(std::string job) {
@@ -231,7 +250,8 @@ class FakeEngine : public docker::EngineApi {
     std::lock_guard<std::mutex> lock(mutex_);
     std::string job = LabelOf(spec.labels, docker::kLabelJob);
     Record("Create", job, spec.name);
-    if (ScriptFor(job).fail_create) {
+    int nth_create = ++creates_by_job_[job];
+    if (ScriptFor(job).fail_create || nth_create <= ScriptFor(job).fail_first_creates) {
       throw DockerError("create container for job '" + job + "': scripted failure", 500);
     }
     if (images_.count(spec.image) == 0) {
@@ -240,6 +260,9 @@ class FakeEngine : public docker::EngineApi {
     }
     Container& container = NewContainer(spec.labels);
     container.script = ScriptFor(job);
+    if (nth_create - container.script.fail_first_creates <= container.script.first_exits) {
+      container.script.exit_code = container.script.first_exit_code;
+    }
     created_.push_back(container.id);
     specs_.push_back(spec);
     mount_files_.push_back(spec.mounts.empty() ? std::vector<std::string>{}
@@ -284,6 +307,9 @@ class FakeEngine : public docker::EngineApi {
   docker::ContainerState InspectContainer(const std::string& id) override {
     std::lock_guard<std::mutex> lock(mutex_);
     Container& container = Find(id, "Inspect");
+    if (container.script.daemon_gone_after_exit && container.state == State::kExited) {
+      throw DockerError("inspect container for job '" + container.job + "': connection refused");
+    }
     docker::ContainerState state;
     state.running = container.state == State::kRunning;
     state.status = state.running                        ? "running"
@@ -511,6 +537,7 @@ class FakeEngine : public docker::EngineApi {
   std::set<std::string> images_;
   std::set<std::string> pullable_;
   std::map<std::string, ContainerScript> scripts_;
+  std::map<std::string, int> creates_by_job_;  ///< create calls so far, failed ones included
   std::map<std::string, Container> containers_;
   size_t next_id_ = 0;
   std::vector<EngineCall> calls_;

@@ -211,15 +211,30 @@ pipelines:
   EXPECT_EQ(pipeline.jobs[0].image, "registry.example.com/team/build:1");
   EXPECT_EQ(pipeline.jobs[1].image, "123.dkr.ecr.us-east-1.amazonaws.com/app:2");
   EXPECT_EQ(pipeline.jobs[2].image, "other:3");
+  EXPECT_EQ(pipeline.jobs[0].user, "");
+  EXPECT_EQ(pipeline.jobs[1].user, "1000");
+  EXPECT_EQ(pipeline.jobs[2].user, "");
   EXPECT_THAT(
       pipeline.warnings,
       ElementsAre(HasSubstr("bitbucket-pipelines.yml:2: registry credentials of "
                             "'registry.example.com/team/build:1' are not used locally"),
                   HasSubstr("bitbucket-pipelines.yml:11: registry credentials of "
                             "'123.dkr.ecr.us-east-1.amazonaws.com/app:2'"),
-                  "bitbucket-pipelines.yml:13: 'run-as-user' is not honoured locally yet: "
-                  "steps run as the image's user",
                   HasSubstr("bitbucket-pipelines.yml:16: registry credentials of 'other:3'")));
+}
+
+TEST(BitbucketStepTest, RunAsUserOfTheTopImageAppliesToStepsWithoutTheirOwn) {
+  Pipeline pipeline = Parse(R"(image: {name: base:1, run-as-user: 1001}
+pipelines:
+  default:
+    - step: {script: [x]}
+    - step: {image: other:2, script: [y]}
+    - step: {image: {name: other:3, run-as-user: 0}, script: [z]}
+)");
+  EXPECT_EQ(pipeline.jobs[0].user, "1001");
+  EXPECT_EQ(pipeline.jobs[1].user, "");
+  EXPECT_EQ(pipeline.jobs[2].user, "0");
+  EXPECT_TRUE(pipeline.warnings.empty());
 }
 
 TEST(BitbucketStepTest, ImageErrors) {

@@ -1,5 +1,6 @@
 // Readers of single native keys, called directly.
 #include "parse/native_fields.h"
+#include "parse/native_retry.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -94,6 +95,27 @@ TEST_F(NativeFieldsTest, AllowFailureExitCodes) {
   EXPECT_FALSE(ReadAllowFailure(Load("false"), file_, job_).allowed);
   EXPECT_EQ(ErrorOf([&] { ReadAllowFailure(Load("{exit_codes: [-1]}"), file_, job_); }),
             "f.yml:1:15: job 'j': 'x:exit_codes': -1 is not an exit code (0 to 255)");
+}
+
+TEST_F(NativeFieldsTest, RetryAsACountOrAMap) {
+  EXPECT_EQ(ReadRetry(Load("2"), file_, job_).max, 2);
+  RetryPolicy policy =
+      ReadRetry(Load("{max: 1, when: [runner_system_failure, script_failure], exit_codes: 137}"),
+                file_, job_);
+  EXPECT_EQ(policy.max, 1);
+  EXPECT_THAT(policy.when, ElementsAre("runner_system_failure", "script_failure"));
+  EXPECT_THAT(policy.exit_codes, ElementsAre(137));
+  EXPECT_THAT(ReadRetry(Load("{max: 2, when: always}"), file_, job_).when, ElementsAre("always"));
+}
+
+TEST_F(NativeFieldsTest, RetryRefusesWhatGitLabRefuses) {
+  EXPECT_EQ(ErrorOf([&] { ReadRetry(Load("3"), file_, job_); }),
+            "f.yml:1:1: job 'j': 'x' must be 0, 1 or 2 (as in GitLab), not 3");
+  EXPECT_EQ(ErrorOf([&] { ReadRetry(Load("{max: 1, when: runner_system_faliure}"), file_, job_); }),
+            "f.yml:1:16: job 'j': 'x:when': 'runner_system_faliure' is not a GitLab failure kind, "
+            "did you mean 'runner_system_failure'?");
+  EXPECT_EQ(ErrorOf([&] { ReadRetry(Load("{max: 1, exit_code: 1}"), file_, job_); }),
+            "f.yml:1:10: job 'j': 'x': unknown key 'exit_code', did you mean 'exit_codes'?");
 }
 
 TEST_F(NativeFieldsTest, ArtifactPaths) {

@@ -194,6 +194,18 @@ TEST(NativeReaderTest, DefaultArtifactsAndTimeoutAreInherited) {
   EXPECT_EQ(pipeline.jobs[1].timeout, seconds(90));
 }
 
+TEST(NativeReaderTest, RetryOfTheJobOrFromDefault) {
+  Pipeline pipeline = Parse(
+      "default:\n  retry: {max: 2, when: runner_system_failure}\n"
+      "a:\n  script: x\nb:\n  retry: 1\n  script: x\n"
+      "c:\n  inherit: {default: false}\n  script: x\n");
+  EXPECT_EQ(pipeline.jobs[0].retry.max, 2);
+  EXPECT_THAT(pipeline.jobs[0].retry.when, ElementsAre("runner_system_failure"));
+  EXPECT_EQ(pipeline.jobs[1].retry.max, 1);
+  EXPECT_TRUE(pipeline.jobs[1].retry.when.empty());
+  EXPECT_EQ(pipeline.jobs[2].retry.max, 0);
+}
+
 TEST(NativeReaderTest, InheritDefaultFalseTakesNothing) {
   Job job = OnlyJob(
       "image: top\ndefault:\n  before_script: [b]\n  after_script: [a]\n  timeout: 1m\n"

@@ -17,7 +17,7 @@ inline Clock::time_point At(double seconds) {
 }
 
 inline JobResult MakeJob(const std::string& name, const std::string& stage, JobOutcome outcome,
-                  int exit_code, const std::string& reason, double start, double end) {
+                         int exit_code, const std::string& reason, double start, double end) {
   JobResult job;
   job.name = name;
   job.stage = stage;
@@ -28,6 +28,7 @@ inline JobResult MakeJob(const std::string& name, const std::string& stage, JobO
   if (outcome != JobOutcome::kSkipped) {
     job.started = At(start);
     job.finished = At(end);
+    job.attempts = 1;
   }
   return job;
 }

@@ -162,12 +162,8 @@ void AddSecrets(const Options& options, RunOptions& run_options) {
                        "': a secret's name must be letters, digits and '_', not starting with a "
                        "digit, so a script can use it as $NAME");
     }
-    if (value.size() < RunOptions::kMinimumSecretLength) {
-      throw UsageError("secret '" + name + "' is " + std::to_string(value.size()) +
-                       " characters long; secrets shorter than " +
-                       std::to_string(RunOptions::kMinimumSecretLength) +
-                       " cannot be masked reliably, so they are refused");
-    }
+    std::string problem = RunOptions::SecretValueProblem(value);
+    if (!problem.empty()) throw UsageError("secret '" + name + "' " + problem);
     run_options.secret_env.emplace_back(name, value);
     run_options.secrets.push_back(value);
   }

@@ -59,7 +59,8 @@ Options:
   -e, --env NAME[=VALUE]   Set a variable in every job (NAME alone: from your environment);
                            wins over the pipeline's and the job's variables (repeatable)
       --secret NAME        Pass variable NAME from your environment to every job and hide its
-                           value as *** in all output (repeatable; at least 8 characters)
+                           value as *** in all output (repeatable; at least 8 characters,
+                           and a value of several lines needs one line that long)
       --secrets-file FILE  The same for every NAME=VALUE of a dotenv file (repeatable)
       --variables-file [ENV=]FILE
                            Repository variables from a dotenv file for every job, or with ENV=

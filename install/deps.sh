@@ -5,7 +5,8 @@
 PIPELINE_BUILD_DEPS=(cmake ninja-build g++ pkg-config libgit2-dev libyaml-cpp-dev libpoco-dev
                      libspdlog-dev libfmt-dev)
 # ant + ant-optional: Ant's <junitreport>, one of the real JUnit consumers the tests run.
-PIPELINE_TEST_DEPS=(libgtest-dev libgmock-dev ant ant-optional)
+# clang + its runtime (only recommended by clang, so named): libFuzzer for tests/fuzz.
+PIPELINE_TEST_DEPS=(libgtest-dev libgmock-dev ant ant-optional clang libclang-rt-14-dev)
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 

@@ -5,16 +5,19 @@
 #   3. an AddressSanitizer + UndefinedBehaviorSanitizer build: the unit tests and the integration
 #      tests but for the slowest daemon suites (Bitbucket, kill loop, output flood, JUnit
 #      consumers, git hook, docker CLI), which exercise little code of ours beyond what the rest
-#      does.
+#      does;
+#   4. bounded fuzzing: each libFuzzer target for FUZZ_SECONDS (tests/fuzz/run.sh, clang).
 # With CI=true, tests that need the daemon fail instead of skipping when it is missing.
-# Options: --no-sanitizers skips step 3 (quicker local runs).
+# Options: --no-sanitizers skips step 3, --no-fuzz step 4 (quicker local runs).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 sanitizers=1
+fuzz=1
 for arg in "$@"; do
   case "$arg" in
     --no-sanitizers) sanitizers=0 ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    --no-fuzz) fuzz=0 ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option '$arg'" >&2; exit 2 ;;
   esac
 done
@@ -36,4 +39,7 @@ if [ "$sanitizers" = 1 ]; then
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     run_suite "$top/build-asan" "BitbucketC|CleanupTest.Killing|FaultOutputTest.AFlood|JUnitConsumers|HookTest|DockerCliPlugin" \
     -DCMAKE_BUILD_TYPE=Debug -DPIPELINE_SANITIZE=ON
+fi
+if [ "$fuzz" = 1 ]; then
+  "$top/tests/fuzz/run.sh"
 fi

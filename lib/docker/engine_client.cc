@@ -1,29 +1,17 @@
 #include <Poco/Exception.h>
-#include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
 
-#include <algorithm>
 #include <memory>
 #include <mutex>
-#include <sstream>
 
 #include "docker/frame_demuxer.h"
 #include "docker/http_transport.h"
 #include "docker/request_json.h"
+#include "docker/response_json.h"
 #include "pipeline/docker.h"
 #include "pipeline/errors.h"
 
 namespace pipeline::docker {
 namespace {
-
-Poco::JSON::Object::Ptr ParseObject(const std::string& json, const std::string& operation) {
-  try {
-    Poco::JSON::Parser parser;
-    return parser.parse(json).extract<Poco::JSON::Object::Ptr>();
-  } catch (const Poco::Exception& error) {
-    throw DockerError(operation + ": the daemon's answer is not JSON: " + error.displayText());
-  }
-}
 
 std::string Short(const std::string& id) { return id.substr(0, 12); }
 
@@ -72,22 +60,7 @@ class ContainerStats : public StatsStream {
     try {
       for (std::string line; std::getline(*body_, line);) {
         if (line.empty()) continue;
-        Poco::JSON::Parser parser;
-        auto sample = parser.parse(line).extract<Poco::JSON::Object::Ptr>();
-        if (!sample || sample->optValue<std::string>("read", "").rfind("0001-", 0) == 0) break;
-        auto memory = sample->getObject("memory_stats");
-        auto cpu = sample->getObject("cpu_stats");
-        auto cpu_usage = cpu ? cpu->getObject("cpu_usage") : nullptr;
-        if (memory) {
-          // cgroup v1 reports the peak itself; v2 only the current use, so keep the largest seen.
-          int64_t peak = std::max(memory->optValue<int64_t>("max_usage", 0),
-                                  memory->optValue<int64_t>("usage", 0));
-          usage.peak_memory_bytes = std::max(usage.peak_memory_bytes, peak);
-        }
-        if (cpu_usage) {
-          usage.cpu_seconds =
-              static_cast<double>(cpu_usage->optValue<uint64_t>("total_usage", 0)) / 1e9;
-        }
+        if (!AddStatsSample(line, usage)) break;
         handler(usage);
       }
     } catch (const std::exception&) {
@@ -135,8 +108,7 @@ class EngineClient : public EngineApi {
 
   std::string ServerVersion() override {
     HttpResponse response = Expect(http_.Request("GET", "/version"), 200, "read daemon version");
-    auto object = ParseObject(response.body, "read daemon version");
-    return object->has("Version") ? object->getValue<std::string>("Version") : "";
+    return ParseServerVersion(response.body, "read daemon version");
   }
 
   bool ImageExists(const std::string& image) override {
@@ -153,21 +125,7 @@ class EngineClient : public EngineApi {
         30 * 60);
     if (response.status >= 400)
       throw ImageNotFoundError("pull " + image + ": " + ErrorMessage(response));
-    // A pull that fails midway still answers 200; the failure is an "error" object in the stream.
-    std::istringstream lines(response.body);
-    for (std::string line; std::getline(lines, line);) {
-      if (line.find("\"error\"") == std::string::npos) continue;
-      try {
-        auto object = ParseObject(line, "pull " + image);
-        if (object->has("error")) {
-          throw ImageNotFoundError("pull " + image + ": " + object->getValue<std::string>("error"));
-        }
-      } catch (const ImageNotFoundError&) {
-        throw;
-      } catch (const DockerError&) {
-        // Not a progress object we understand; the image check after the pull decides.
-      }
-    }
+    CheckPullProgress(response.body, image);
   }
 
   std::string CreateContainer(const ContainerSpec& spec) override {
@@ -181,7 +139,7 @@ class EngineClient : public EngineApi {
       throw ImageNotFoundError(what + ": " + ErrorMessage(response));
     }
     Expect(response, 201, what);
-    return ParseObject(response.body, what)->getValue<std::string>("Id");
+    return ParseCreatedId(response.body, what);
   }
 
   std::unique_ptr<OutputStream> AttachContainer(const std::string& id) override {
@@ -199,22 +157,13 @@ class EngineClient : public EngineApi {
     HttpResponse response =
         http_.Request("POST", ContainerPath(id, "/wait"), "", HttpTransport::kLongTimeoutSeconds);
     Expect(response, 200, "wait for container " + Short(id));
-    auto object = ParseObject(response.body, "wait for container " + Short(id));
-    return object->getValue<int>("StatusCode");
+    return ParseWaitStatus(response.body, "wait for container " + Short(id));
   }
 
   ContainerState InspectContainer(const std::string& id) override {
     std::string what = "inspect container " + Short(id);
     HttpResponse response = Expect(http_.Request("GET", ContainerPath(id, "/json")), 200, what);
-    auto state = ParseObject(response.body, what)->getObject("State");
-    ContainerState result;
-    if (!state) return result;
-    result.status = state->optValue<std::string>("Status", "");
-    result.running = state->optValue<bool>("Running", false);
-    result.exit_code = state->optValue<int>("ExitCode", 0);
-    result.oom_killed = state->optValue<bool>("OOMKilled", false);
-    result.error = state->optValue<std::string>("Error", "");
-    return result;
+    return ParseContainerState(response.body, what);
   }
 
   void StopContainer(const std::string& id, int grace_seconds) override {
@@ -277,7 +226,7 @@ class EngineClient : public EngineApi {
     HttpResponse response =
         http_.Request("POST", "/networks/create", NetworkCreateBody(name, labels));
     Expect(response, 201, what);
-    return ParseObject(response.body, what)->getValue<std::string>("Id");
+    return ParseCreatedId(response.body, what);
   }
 
   void RemoveNetwork(const std::string& id) override {
@@ -314,11 +263,7 @@ class EngineClient : public EngineApi {
   std::vector<ObjectRef> List(const std::string& path, const std::string& key,
                               const std::string& what) {
     HttpResponse response = Expect(http_.Request("GET", path), 200, what);
-    try {
-      return ParseObjectList(response.body, key);
-    } catch (const Poco::Exception& error) {
-      throw DockerError(what + ": unexpected answer: " + error.displayText());
-    }
+    return ParseListResponse(response.body, key, what);
   }
 
   static HttpResponse Expect(HttpResponse response, int status, const std::string& what) {

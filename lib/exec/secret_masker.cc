@@ -102,3 +102,28 @@ std::string SecretMasker::Mask(std::string_view text) const {
 }
 
 }  // namespace pipeline::exec
+
+namespace pipeline {
+
+std::string RunOptions::SecretValueProblem(const std::string& value) {
+  const std::string minimum = std::to_string(kMinimumSecretLength);
+  if (value.size() < kMinimumSecretLength) {
+    return "is " + std::to_string(value.size()) + " characters long; secrets shorter than " +
+           minimum + " cannot be masked reliably, so they are refused";
+  }
+  if (value.find('\n') == std::string::npos) return "";
+  // The masker sees one line of output at a time, without the "\r" before a newline; only the
+  // lines it hides keep the value as a whole out of the output.
+  for (size_t start = 0; start <= value.size();) {
+    size_t end = std::min(value.find('\n', start), value.size());
+    size_t length = end - start;
+    if (length > 0 && value[end - 1] == '\r') --length;
+    if (length >= kMinimumSecretLength) return "";
+    start = end + 1;
+  }
+  return "spans lines none of which is " + minimum +
+         " characters long; output is masked line by line, so it cannot be masked reliably and " +
+         "is refused";
+}
+
+}  // namespace pipeline

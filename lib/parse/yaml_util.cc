@@ -1,8 +1,12 @@
 #include "parse/yaml_util.h"
 
 #include <map>
+#include <optional>
 #include <set>
+#include <sstream>
 #include <utility>
+
+#include <yaml-cpp/eventhandler.h>
 
 #include "model/spellcheck.h"
 #include "pipeline/errors.h"
@@ -127,6 +131,55 @@ void RejectDuplicates(const YAML::Node& node, const YamlFile& file, WalkGuard& g
   }
 }
 
+/// Notes where a document's first node starts, and whether it has more than a null.
+class DocumentProbe : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { Node(mark, false); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { Node(mark, true); }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                const std::string&) override {
+    Node(mark, true);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    Node(mark, true);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    Node(mark, true);
+  }
+  void OnMapEnd() override {}
+
+  std::optional<YAML::Mark> start;  ///< of the first node
+  bool content = false;             ///< anything but a null
+
+ private:
+  void Node(const YAML::Mark& mark, bool content_here) {
+    if (!start) start = mark;
+    content = content || content_here;
+  }
+};
+
+/// Where a second document with content starts, if there is one. A trailing `---` leaves an
+/// empty document behind, which is fine. Not YAML::LoadAll: on some bad input (a stray ',')
+/// yaml-cpp 0.7 hands out the same empty document forever and LoadAll never returns (yaml-cpp
+/// issue #1040), so this stops at a document that starts where the one before it did.
+std::optional<YAML::Mark> SecondDocument(const std::string& text) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  std::optional<YAML::Mark> previous;
+  for (int index = 0;; ++index) {
+    DocumentProbe probe;
+    if (!parser.HandleNextDocument(probe) || !probe.start) return std::nullopt;
+    if (previous && probe.start->pos == previous->pos) return std::nullopt;
+    if (index > 0 && probe.content) return probe.start;
+    previous = probe.start;
+  }
+}
+
 }  // namespace
 
 std::string DescribeType(const YAML::Node& node) {
@@ -154,22 +207,22 @@ KeyValue FindKey(const YAML::Node& map, const std::string& name) {
 }
 
 YAML::Node YamlFile::Load(const std::string& text) const {
-  std::vector<YAML::Node> documents;
+  YAML::Node root;
+  std::optional<YAML::Mark> second;
   try {
-    documents = YAML::LoadAll(text);
+    root = YAML::Load(text);
+    second = SecondDocument(text);
   } catch (const YAML::ParserException& error) {
     SourceLocation where{path_, error.mark.line + 1, error.mark.column + 1};
     throw ParseError(where.ToString() + ": invalid YAML: " + error.msg);
   } catch (const YAML::Exception& error) {
     throw ParseError(path_ + ": invalid YAML: " + error.what());
   }
-  // A trailing `---` leaves an empty document behind; only a second one with content is an error.
-  for (size_t i = 1; i < documents.size(); ++i) {
-    if (!documents[i].IsNull()) {
-      Fail(documents[i], "a second YAML document starts here; a pipeline file holds one");
-    }
+  if (second) {
+    SourceLocation where{path_, second->line + 1, second->column + 1};
+    throw ParseError(where.ToString() +
+                     ": a second YAML document starts here; a pipeline file holds one");
   }
-  YAML::Node root = documents.empty() ? YAML::Node(YAML::NodeType::Null) : documents[0];
   WalkGuard guard(*this);
   ExpandMerges(root, *this, guard, 0);
   return root;

@@ -248,6 +248,17 @@ TEST_F(RunTest, ASecretTooShortToMaskIsRefused) {
   EXPECT_THAT(run.err, HasSubstr("secret 'SHORT' is 3 characters long"));
 }
 
+TEST_F(RunTest, AMultiLineSecretWithOnlyShortLinesIsRefused) {
+  // Output is masked a line at a time, so none of these lines would be found and the value
+  // would be printed whole.
+  TempRepo repo({{".pipeline.yml", Pipeline("a:\n  script: [echo \"$LINES\"]\n")}});
+  ProcessResult run =
+      RunCli(repo.path(), {"run", "--secret", "LINES"}, {{"LINES", "abc\ndef\nghi"}});
+  EXPECT_EQ(run.exit_code, 2) << run.all();
+  EXPECT_THAT(run.err, HasSubstr("secret 'LINES' spans lines none of which is 8 characters long"));
+  EXPECT_THAT(run.all(), Not(HasSubstr("abc\ndef")));
+}
+
 }  // namespace
 }  // namespace pipeline::testing
 

@@ -123,6 +123,10 @@ struct RunOptions {
   static constexpr int64_t kDefaultPids = 1024;
   /// Shorter values would mask common words all over the output, so they are refused.
   static constexpr size_t kMinimumSecretLength = 8;
+  /// Why `value` cannot be a secret, or "" when it can: it must be kMinimumSecretLength long and,
+  /// since output is masked line by line, a value that spans lines needs a line that long too.
+  /// The text follows "secret 'NAME' " in the front end's message.
+  static std::string SecretValueProblem(const std::string& value);
 
   std::string run_id;       ///< empty: one is made up
   size_t max_parallel = 4;  ///< --jobs

@@ -57,6 +57,15 @@ TEST_F(YamlFileTest, ASecondDocumentIsAnError) {
               StartsWith("f.yml:3:1: a second YAML document starts here"));
 }
 
+TEST_F(YamlFileTest, AStrayCommaEndsTheTextInsteadOfLoopingForever) {
+  // Found by the parse fuzzers: YAML::LoadAll (yaml-cpp 0.7) handed out the same empty document
+  // for ever on these, holding more memory each time (yaml-cpp issue #1040).
+  EXPECT_TRUE(file_.Load(",").IsNull());
+  EXPECT_TRUE(file_.Load("a: 1\n---\n,\n")["a"].IsDefined());
+  YAML::Node root = file_.Load("  stage: lint\n, before_script: []\n  script: pip install ruf\n");
+  EXPECT_EQ(root["stage"].Scalar(), "lint");
+}
+
 TEST_F(YamlFileTest, MergeKeyTakesTheAnchorsKeys) {
   YAML::Node root = file_.Load("base: &b {x: 1, y: 2}\njob:\n  <<: *b\n  z: 3\n");
   EXPECT_THAT(Keys(root["job"]), ElementsAre("x", "y", "z"));

@@ -38,6 +38,18 @@ class UnixSocketSession : public Poco::Net::HTTPClientSession {
   Poco::Timespan timeout_;
 };
 
+/// Reads the response to the request just sent, its whole body included.
+HttpResponse ReceiveWhole(Poco::Net::HTTPClientSession& session) {
+  Poco::Net::HTTPResponse response;
+  std::istream& in = session.receiveResponse(response);
+  HttpResponse result;
+  result.status = static_cast<int>(response.getStatus());
+  std::ostringstream content;
+  Poco::StreamCopier::copyStream(in, content);
+  result.body = content.str();
+  return result;
+}
+
 }  // namespace
 
 HttpTransport::HttpTransport(Endpoint endpoint) : endpoint_(std::move(endpoint)) {
@@ -90,20 +102,18 @@ HttpResponse HttpTransport::Request(const std::string& method, const std::string
     std::ostream& out = session->sendRequest(request);
     out << body;
     sent = true;
-    Poco::Net::HTTPResponse response;
-    std::istream& in = session->receiveResponse(response);
-    HttpResponse result;
-    result.status = static_cast<int>(response.getStatus());
-    std::ostringstream content;
-    Poco::StreamCopier::copyStream(in, content);
-    result.body = content.str();
-    return result;
+    return ReceiveWhole(*session);
   } catch (const Poco::Exception& error) {
-    // Anything before the request went out is a failure to reach the daemon at all.
-    if (!sent) throw DockerError(CannotConnectMessage());
-    throw DockerError(method + " " + path + ": lost the connection to the Docker daemon at " +
-                      endpoint_.host + ": " + error.displayText());
+    throw TransportError(method, path, sent, error);
   }
+}
+
+DockerError HttpTransport::TransportError(const std::string& method, const std::string& path,
+                                          bool sent, const Poco::Exception& error) const {
+  // Anything before the request went out is a failure to reach the daemon at all.
+  if (!sent) return DockerError(CannotConnectMessage());
+  return DockerError(method + " " + path + ": lost the connection to the Docker daemon at " +
+                     endpoint_.host + ": " + error.displayText());
 }
 
 HttpResponse HttpTransport::Upload(const std::string& method, const std::string& path,
@@ -120,18 +130,9 @@ HttpResponse HttpTransport::Upload(const std::string& method, const std::string&
     if (body.bad()) {
       throw DockerError(method + " " + path + ": reading the data to send failed");
     }
-    Poco::Net::HTTPResponse response;
-    std::istream& in = session->receiveResponse(response);
-    HttpResponse result;
-    result.status = static_cast<int>(response.getStatus());
-    std::ostringstream content;
-    Poco::StreamCopier::copyStream(in, content);
-    result.body = content.str();
-    return result;
+    return ReceiveWhole(*session);
   } catch (const Poco::Exception& error) {
-    if (!sent) throw DockerError(CannotConnectMessage());
-    throw DockerError(method + " " + path + ": lost the connection to the Docker daemon at " +
-                      endpoint_.host + ": " + error.displayText());
+    throw TransportError(method, path, sent, error);
   }
 }
 

@@ -5,11 +5,13 @@
 #include <string>
 
 #include <Poco/Buffer.h>
+#include <Poco/Exception.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/StreamSocket.h>
 #include <Poco/Timespan.h>
 
 #include "pipeline/docker.h"
+#include "pipeline/errors.h"
 
 namespace pipeline::docker {
 
@@ -64,6 +66,10 @@ class HttpTransport {
 
  private:
   std::unique_ptr<Poco::Net::HTTPClientSession> Open(int timeout_seconds) const;
+  /// What a Poco failure of `method path` means: the daemon was not reached (nothing `sent`), or
+  /// the connection broke afterwards.
+  DockerError TransportError(const std::string& method, const std::string& path, bool sent,
+                             const Poco::Exception& error) const;
   std::string VersionedPath(const std::string& path) const;
 
   Endpoint endpoint_;

@@ -19,19 +19,6 @@ namespace {
 
 using ::testing::HasSubstr;
 
-/// Polls until no object of ours is left; returns how long that took, or `limit` + 1 s.
-std::chrono::milliseconds WaitUntilClean(std::chrono::seconds limit) {
-  auto start = std::chrono::steady_clock::now();
-  while (std::chrono::steady_clock::now() - start < limit) {
-    if (LeftoverObjects().empty()) {
-      return std::chrono::duration_cast<std::chrono::milliseconds>(
-          std::chrono::steady_clock::now() - start);
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return limit + std::chrono::seconds(1);
-}
-
 std::string HostName() {
   char name[256] = {};
   gethostname(name, sizeof(name) - 1);
@@ -65,7 +52,7 @@ TEST_F(CleanupTest, TheReaperRemovesAKilledRunnersObjectsWithinSeconds) {
   };
   ProcessResult killed = RunProcess(spec);
   ASSERT_EQ(killed.exit_code, 128 + SIGKILL) << killed.all();
-  EXPECT_LE(WaitUntilClean(std::chrono::seconds(10)).count(), 10000);
+  EXPECT_LE(WaitForNoLeftovers(std::chrono::seconds(10)).count(), 10000);
 }
 
 TEST_F(CleanupTest, KillingTheRunnerAtAnyMomentLeavesNothingBehind) {
@@ -86,7 +73,7 @@ TEST_F(CleanupTest, KillingTheRunnerAtAnyMomentLeavesNothingBehind) {
       killed_at = std::chrono::steady_clock::now();
     };
     RunProcess(spec);
-    WaitUntilClean(std::chrono::seconds(10));
+    WaitForNoLeftovers(std::chrono::seconds(10));
     long took = std::chrono::duration_cast<std::chrono::milliseconds>(
                     std::chrono::steady_clock::now() - killed_at)
                     .count();

@@ -1,6 +1,9 @@
 #include "exec/small_tar.h"
 
+#include <unistd.h>
+
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <stdexcept>
 #include <string>
@@ -13,13 +16,18 @@ namespace {
 
 /// What GNU tar lists for `tar` (verbose listing, one entry a line).
 std::string TarList(const std::string& tar) {
-  std::string path = ::testing::TempDir() + "/small_tar_test.tar";
+  // A name of its own: ctest runs these tests in parallel processes.
+  std::string path = ::testing::TempDir() + "/small_tar_test-XXXXXX";
+  int fd = mkstemp(path.data());
+  if (fd < 0) throw std::runtime_error("mkstemp failed");
+  close(fd);
   std::ofstream(path, std::ios::binary) << tar;
   std::string listing;
   FILE* pipe = popen(("tar -tvf " + path + " 2>&1").c_str(), "r");
   char buffer[512];
   while (fgets(buffer, sizeof(buffer), pipe) != nullptr) listing += buffer;
   pclose(pipe);
+  std::remove(path.c_str());
   return listing;
 }
 

@@ -4,8 +4,8 @@
 # how many inputs it tried. Fails when a target crashes, leaks, trips a sanitizer or hangs; the
 # input that did it is kept as build-fuzz/crashes/<target>/crash-* (docs/testing.md says how to
 # turn one into a regression test).
-#   FUZZ_SECONDS   seconds per target (default 15: with the build, about 1.5 minutes when ccache
-#                  has the objects and 3 on a cold cache, on 2 cores)
+#   FUZZ_SECONDS   seconds per target (default 10: with the build, about 1 minute when ccache
+#                  has the objects and 2.5 on a cold cache, on 2 cores)
 #   FUZZ_TARGETS   which targets, space separated (default all: parse_native parse_bitbucket
 #                  frame_demuxer engine_response secret_masker)
 #   FUZZ_BUILD_DIR the build directory (default <repo>/build-fuzz)
@@ -13,7 +13,7 @@
 # machine starts where this one stopped; the seeds in tests/fuzz/corpus are only read.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
-seconds=${FUZZ_SECONDS:-15}
+seconds=${FUZZ_SECONDS:-10}
 dir=${FUZZ_BUILD_DIR:-$top/build-fuzz}
 read -r -a targets <<<"${FUZZ_TARGETS:-parse_native parse_bitbucket frame_demuxer engine_response secret_masker}"
 

@@ -165,7 +165,6 @@ void AddSecrets(const Options& options, RunOptions& run_options) {
     std::string problem = RunOptions::SecretValueProblem(value);
     if (!problem.empty()) throw UsageError("secret '" + name + "' " + problem);
     run_options.secret_env.emplace_back(name, value);
-    run_options.secrets.push_back(value);
   }
 }
 
@@ -294,7 +293,8 @@ int ListCommand(const Options& options, const Logging& logging) {
   for (const PlannedJob& planned : loaded.plan.jobs) {
     std::string pipes;
     for (const PipeCall& pipe : planned.job.pipes) pipes += (pipes.empty() ? "" : ", ") + pipe.ref;
-    std::printf("    %s%s%s%s%s%s\n", planned.job.name.c_str(), planned.job.manual ? " (manual)" : "",
+    std::printf("    %s%s%s%s%s%s\n", planned.job.name.c_str(),
+                planned.job.manual ? " (manual)" : "",
                 pipes.empty() ? "" : " (pipes: ", pipes.c_str(), pipes.empty() ? "" : ")",
                 RunsOnNote(planned.job).c_str());
   }

@@ -23,9 +23,14 @@ bool Matches(const std::vector<std::string>& patterns, const std::string& relati
   return false;
 }
 
-/// Relative paths of the regular files and symlinks below `root`, depth first.
-void ListFiles(const std::string& root, const std::string& relative,
-               std::vector<std::string>& out) {
+/// A regular file or symlink below the job's directory, as ListFiles saw it.
+struct Listed {
+  std::string relative;
+  uint64_t size = 0;  ///< a regular file's; 0 for a link
+};
+
+/// The regular files and symlinks below `root`, depth first.
+void ListFiles(const std::string& root, const std::string& relative, std::vector<Listed>& out) {
   std::string dir_path = relative.empty() ? root : root + "/" + relative;
   for (const std::string& name : workspace::ListDirectory(dir_path)) {
     std::string child = relative.empty() ? name : relative + "/" + name;
@@ -33,8 +38,10 @@ void ListFiles(const std::string& root, const std::string& relative,
     if (lstat((root + "/" + child).c_str(), &info) != 0) continue;
     if (S_ISDIR(info.st_mode)) {
       ListFiles(root, child, out);
-    } else if (S_ISREG(info.st_mode) || S_ISLNK(info.st_mode)) {
-      out.push_back(child);
+    } else if (S_ISREG(info.st_mode)) {
+      out.push_back({child, static_cast<uint64_t>(info.st_size)});
+    } else if (S_ISLNK(info.st_mode)) {
+      out.push_back({child, 0});
     }
   }
 }
@@ -45,21 +52,15 @@ ArtifactStats CollectArtifacts(const std::string& job_dir, const std::vector<std
                                const std::string& store_dir, uint64_t cap_bytes) {
   ArtifactStats stats;
   if (patterns.empty()) return stats;
-  std::vector<std::string> files;
+  std::vector<Listed> files;
   ListFiles(job_dir, "", files);
-  files.erase(
-      std::remove_if(files.begin(), files.end(),
-                     [&](const std::string& relative) { return !Matches(patterns, relative); }),
-      files.end());
+  files.erase(std::remove_if(files.begin(), files.end(),
+                             [&](const Listed& file) { return !Matches(patterns, file.relative); }),
+              files.end());
   // Sizes first: an oversized collection is refused before anything is copied (a sparse file of
   // terabytes is as cheap to make in a step as a small one).
   uint64_t total = 0;
-  for (const std::string& relative : files) {
-    struct stat info {};
-    if (lstat((job_dir + "/" + relative).c_str(), &info) == 0 && S_ISREG(info.st_mode)) {
-      total += static_cast<uint64_t>(info.st_size);
-    }
-  }
+  for (const Listed& file : files) total += file.size;
   auto refuse = [&](uint64_t bytes) {
     throw EnvironmentError("the job's artifacts are " + std::to_string(bytes >> 20) +
                            " MiB, over the cap of " + std::to_string(cap_bytes >> 20) +
@@ -68,7 +69,8 @@ ArtifactStats CollectArtifacts(const std::string& job_dir, const std::vector<std
   if (total > cap_bytes) refuse(total);
   // The same guarded writes as a snapshot: nothing lands outside the store, no link is followed.
   workspace::DestinationTree out(store_dir);
-  for (const std::string& relative : files) {
+  for (const Listed& file : files) {
+    const std::string& relative = file.relative;
     std::string from = job_dir + "/" + relative;
     struct stat info {};
     if (lstat(from.c_str(), &info) != 0) continue;

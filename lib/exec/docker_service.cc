@@ -17,6 +17,7 @@
 #include "docker/http_transport.h"
 #include "exec/http_head.h"
 #include "exec/job_script.h"
+#include "exec/sweep.h"
 #include "pipeline/errors.h"
 
 namespace pipeline::exec {
@@ -144,32 +145,11 @@ void DockerService::Apply(docker::ContainerSpec& spec) const {
 }
 
 void DockerService::RemoveLeftovers() noexcept {
-  auto remove_each = [&](const char* kind, auto list, auto remove) {
-    try {
-      for (const docker::ObjectRef& object : list(step_label_)) {
-        try {
-          remove(object);
-          log_->debug("docker service: removed {} {}", kind,
-                      object.name.empty() ? object.id.substr(0, 12) : object.name);
-        } catch (const std::exception& error) {
-          log_->warn("docker service: could not remove {} {}: {}", kind, object.id.substr(0, 12),
-                     error.what());
-        }
-      }
-    } catch (const std::exception& error) {
-      log_->warn("docker service: could not list the step's {}s: {}", kind, error.what());
-    }
-  };
-  // Containers first: networks and volumes in use cannot go.
-  remove_each(
-      "container", [&](const std::string& l) { return engine_.ListContainers(l); },
-      [&](const docker::ObjectRef& o) { engine_.RemoveContainer(o.id); });
-  remove_each(
-      "network", [&](const std::string& l) { return engine_.ListNetworks(l); },
-      [&](const docker::ObjectRef& o) { engine_.RemoveNetwork(o.id); });
-  remove_each(
-      "volume", [&](const std::string& l) { return engine_.ListVolumes(l); },
-      [&](const docker::ObjectRef& o) { engine_.RemoveVolume(o.name.empty() ? o.id : o.name); });
+  try {
+    SweepLabelled(engine_, step_label_, *log_);
+  } catch (const std::exception& error) {
+    log_->warn("docker service: could not list the step's objects: {}", error.what());
+  }
   // Images the step built: the cloud's docker service takes them with it.
   try {
     docker::HttpTransport daemon(engine_.endpoint());

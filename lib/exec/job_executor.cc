@@ -38,11 +38,7 @@ docker::ContainerSpec MakeSpec(const JobLaunch& launch) {
   spec.labels = launch.labels;
   spec.mounts.push_back({launch.workspace_host_dir, launch.workspace_target, false});
   spec.mounts.insert(spec.mounts.end(), launch.extra_mounts.begin(), launch.extra_mounts.end());
-  spec.memory_bytes = launch.resources.memory_bytes.value_or(0);
-  spec.nano_cpus = static_cast<int64_t>(launch.resources.cpus.value_or(0.0) * 1e9);
-  spec.pids_limit = launch.resources.pids.value_or(0);
-  spec.no_new_privileges = true;
-  spec.init = true;
+  ApplyJobLimits(launch, spec);
   return spec;
 }
 
@@ -165,6 +161,14 @@ std::vector<ScopedContainer> StartServices(const JobLaunch& launch, JobServices&
 enum class StopCause { kNone, kTimeout, kCancel };
 
 }  // namespace
+
+void ApplyJobLimits(const JobLaunch& launch, docker::ContainerSpec& spec) {
+  spec.memory_bytes = launch.resources.memory_bytes.value_or(0);
+  spec.nano_cpus = static_cast<int64_t>(launch.resources.cpus.value_or(0.0) * 1e9);
+  spec.pids_limit = launch.resources.pids.value_or(0);
+  spec.no_new_privileges = true;
+  spec.init = true;
+}
 
 JobResult RunJob(const JobLaunch& launch, JobServices& services) {
   JobResult result;

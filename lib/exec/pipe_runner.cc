@@ -149,12 +149,8 @@ int PipeRunner::RunPipe(size_t index, const std::string& shell_environ) {
     // in the cloud, not the file with all of them.
     if (mount.target != kSecretsFileInContainer) spec.mounts.push_back(mount);
   }
-  spec.memory_bytes = launch_.resources.memory_bytes.value_or(0);
-  spec.nano_cpus = static_cast<int64_t>(launch_.resources.cpus.value_or(0.0) * 1e9);
-  spec.pids_limit = launch_.resources.pids.value_or(0);
+  ApplyJobLimits(launch_, spec);
   spec.network_mode = network_mode_;
-  spec.no_new_privileges = true;
-  spec.init = true;
 
   docker::EngineApi& engine = services_.engine;
   ScopedContainer container(engine, services_.tracker, *services_.log,

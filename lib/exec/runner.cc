@@ -40,13 +40,21 @@ using SteadyClock = std::chrono::steady_clock;
 
 constexpr const char* kGitObjectsInContainer = "/opt/docker-pipeline/git-objects";
 
-/// A job's directory name: its index and a file-name-safe form of its name.
+/// `labels` with `separator` between them.
 std::string JoinLabels(const std::vector<std::string>& labels, const char* separator) {
   std::string joined;
   for (const std::string& label : labels) joined += (joined.empty() ? "" : separator) + label;
   return joined;
 }
 
+/// The values of `secrets`, for the masker.
+std::vector<std::string> SecretValues(const EnvVars& secrets) {
+  std::vector<std::string> values;
+  for (const auto& [name, value] : secrets) values.push_back(value);
+  return values;
+}
+
+/// A job's directory name: its index and a file-name-safe form of its name.
 std::string JobDirName(size_t index, const std::string& name) {
   std::string safe;
   for (char c : name) {
@@ -293,7 +301,6 @@ class Scheduler {
     skipped.name = job.name;
     skipped.stage = job.stage;
     skipped.image = job.image;
-    skipped.runner_labels = job.runner_labels;
     skipped.outcome = JobOutcome::kSkipped;
     skipped.reason = "no changed file matches its condition.changesets";
     return skipped;
@@ -370,7 +377,7 @@ class Scheduler {
   std::string git_objects_;
   std::string secrets_file_;
   std::string pipeline_uuid_ = exec::MakeBracedUuid();
-  exec::SecretMasker masker_{options_.secrets};
+  exec::SecretMasker masker_{SecretValues(options_.secret_env)};
   std::vector<State> states_;
   std::string owner_;
   exec::ObjectTracker tracker_;

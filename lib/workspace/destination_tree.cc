@@ -22,11 +22,12 @@ void MakeOneDirectory(const std::string& path) {
   if (mkdir(path.c_str(), 0755) == 0) return;
   if (errno != EEXIST) ThrowErrno("cannot create directory", path);
   struct stat info {};
-  if (lstat(path.c_str(), &info) == 0 && S_ISLNK(info.st_mode)) {
+  bool found = lstat(path.c_str(), &info) == 0;
+  if (found && S_ISLNK(info.st_mode)) {
     throw EnvironmentError("cannot create directory " + path +
                            ": a symlink is in its place, and nothing is written through one");
   }
-  if (lstat(path.c_str(), &info) != 0 || !S_ISDIR(info.st_mode)) {
+  if (!found || !S_ISDIR(info.st_mode)) {
     errno = EEXIST;
     ThrowErrno("cannot create directory", path);
   }

@@ -136,11 +136,9 @@ struct RunOptions {
   std::map<std::string, EnvVars> file_env;
   /// Secret variables (--secret, --secrets-file): every job's script sees them, but they reach the
   /// container as a read-only file it sources, never in its Env (`docker inspect` does not show
-  /// them). Each value is also in `secrets`.
+  /// them). Their values are hidden as "***" in every output (console, JSON, JUnit, reports);
+  /// each passes SecretValueProblem.
   EnvVars secret_env;
-  /// Values hidden as "***" in every output (console, JSON, JUnit, reports); each at least 8
-  /// characters.
-  std::vector<std::string> secrets;
   Resources defaults{kDefaultMemory, std::nullopt, kDefaultPids};
   Resources overrides;  ///< flags: win over the job's own
   std::string user;     ///< "UID[:GID]" every job runs as (--user); empty: each job's own

@@ -1,5 +1,6 @@
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <string>
@@ -14,6 +15,7 @@
 
 #include "store/rows.h"
 #include "store/schema.h"
+#include "store/store_url.h"
 #include "store/store_impl.h"
 
 namespace pipeline::store {
@@ -39,12 +41,11 @@ void MakeParentDirectories(const std::string& path) {
 }
 
 std::unique_ptr<RunStore::Impl> Connect(const std::string& url) {
-  if (StartsWith(url, "postgresql://") || StartsWith(url, "postgres://")) {
+  if (IsPostgresUrl(url)) {
     Poco::Data::PostgreSQL::Connector::registerConnector();
-    // libpq takes the URI as it is; connect_timeout so a dead server fails the command quickly.
-    std::string uri = url + (url.find('?') == std::string::npos ? "?" : "&") + "connect_timeout=10";
     return std::make_unique<RunStore::Impl>(
-        Dialect::kPostgres, Poco::Data::Session(Poco::Data::PostgreSQL::Connector::KEY, uri));
+        Dialect::kPostgres,
+        Poco::Data::Session(Poco::Data::PostgreSQL::Connector::KEY, PostgresConnectionString(url)));
   }
   std::string path = StartsWith(url, "sqlite:") ? url.substr(7) : url;
   if (path.empty()) path = DefaultStoreUrl();
@@ -148,11 +149,11 @@ std::optional<RunRecord> RunStore::FindRun(const std::string& prefix) {
     std::lock_guard<std::mutex> lock(impl_->mutex);
     found = Guarded("cannot find a run", [&] {
       Statement select(impl_->session);
-      // Run ids are [0-9a-z-], so the prefix cannot hold LIKE's wildcards unless it is not an id.
-      std::string pattern = prefix + "%";
-      if (prefix.find_first_of("%_\\") != std::string::npos) pattern = prefix;
-      select << "SELECT " << kRunColumns
-             << " FROM runs WHERE id LIKE $1 ORDER BY queued_at DESC, id DESC LIMIT 6",
+      // Run ids are [0-9a-z-]: a text with LIKE's wildcards can only match as a whole id.
+      bool wildcards = prefix.find_first_of("%_\\") != std::string::npos;
+      std::string pattern = wildcards ? prefix : prefix + "%";
+      select << "SELECT " << kRunColumns << " FROM runs WHERE id " << (wildcards ? "=" : "LIKE")
+             << " $1 ORDER BY queued_at DESC, id DESC LIMIT 6",
           useRef(pattern), now;
       return RunsOf(RecordSet(select));
     });
@@ -218,10 +219,10 @@ void RunStore::Write(const std::vector<LogChunk>& chunks, const std::vector<JobR
 std::vector<LogChunk> RunStore::ReadLogs(int64_t job_id, int64_t offset, size_t limit_bytes) {
   std::lock_guard<std::mutex> lock(impl_->mutex);
   return Guarded("cannot read logs", [&] {
-    // Chunks are at most 64 KiB, so a count bounds the bytes; the caller trims the rest.
+    // A chunk holds at least a byte, so this many rows always cover the limit; trimmed below.
     Poco::Int64 job = job_id;
     Poco::Int64 from = offset;
-    Poco::Int64 count = static_cast<Poco::Int64>(limit_bytes / 1024 + 1);
+    Poco::Int64 count = static_cast<Poco::Int64>(std::min<size_t>(limit_bytes, 1000) + 1);
     Statement select(impl_->session);
     select << "SELECT job_id, byte_offset, stream, text, logged_at FROM log_chunks"
               " WHERE job_id = $1 AND byte_offset >= $2 ORDER BY byte_offset LIMIT $3",

@@ -62,6 +62,9 @@ const std::vector<std::vector<std::string>>& Migrations() {
   return migrations;
 }
 
+/// Any number of ours: the key of PostgreSQL's advisory lock held while migrating.
+constexpr long kMigrationLock = 0x646f636b7069;  // "dockpi"
+
 std::string ForDialect(std::string sql, Dialect dialect) {
   const std::string serial = "{serial}";
   size_t at = sql.find(serial);
@@ -83,13 +86,13 @@ int CurrentVersion(Poco::Data::Session& session) {
 }  // namespace
 
 int Migrate(Poco::Data::Session& session, Dialect dialect) {
-  session << "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)", now;
-  // Taken before reading the version, so a second process waits and then finds nothing to do.
+  // A lock taken before the version is read, so a second process waits, then finds nothing to
+  // do. PostgreSQL: an advisory lock, since even CREATE TABLE IF NOT EXISTS races there.
   if (dialect == Dialect::kSqlite) {
+    session << "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)", now;
     session << "BEGIN IMMEDIATE", now;
   } else {
     session.begin();
-    session << "LOCK TABLE schema_version IN ACCESS EXCLUSIVE MODE", now;
   }
   auto finish = [&](bool ok) {
     if (dialect == Dialect::kSqlite) {
@@ -102,6 +105,12 @@ int Migrate(Poco::Data::Session& session, Dialect dialect) {
   };
   int found = 0;
   try {
+    if (dialect == Dialect::kPostgres) {
+      int locked = 0;
+      session << "SELECT 1 FROM (SELECT pg_advisory_xact_lock(" << kMigrationLock << ")) AS l",
+          into(locked), now;
+      session << "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)", now;
+    }
     found = CurrentVersion(session);
     const auto& migrations = Migrations();
     if (found > static_cast<int>(migrations.size())) {

@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "options.h"
+#include "runs_command.h"
 #include "pipeline/errors.h"
 #include "pipeline/run.h"
 
@@ -52,6 +53,7 @@ int Main(const std::vector<std::string>& args) {
     if (options.command == "cache") return CacheCommand(options, *logging);
     if (options.command == "prune") return PruneCommand(options, *logging);
     if (options.command == "hook") return HookCommand(options, *logging);
+    if (options.command == "runs") return RunsCommand(options, *logging);
     return RunCommand(options, *logging);
   } catch (const Error& error) {
     PrintError(logging ? &*logging : nullptr, error.what());

@@ -1,4 +1,5 @@
 #include "options.h"
+#include "runs_command.h"
 
 namespace pipeline::cli {
 namespace {
@@ -13,6 +14,7 @@ Commands:
   validate   Check the pipeline file and its job graph; run nothing
   plan       Print the order the jobs would run in; run nothing
   list       List the file's pipelines (Bitbucket: default, branches, tags, custom) and their jobs
+  runs       The run history: list runs, show one, print or follow its logs, prune old ones
   artifacts  List the artifacts kept from earlier runs, or extract one run's
   cache      List (cache list) or remove (cache clear) this repository's cache volumes (--all: every
              repository's)
@@ -78,6 +80,11 @@ Options:
       --junit PATH         Write a JUnit XML report (one testsuite per stage, one testcase per job)
       --junit-dir DIR      Write one TEST-<stage>.xml per stage (Ant / Maven Surefire layout)
       --report-json PATH   Write the run as a JSON report (status, exit code, timings per job)
+      --no-history         Do not record this run in the run history ('docker pipeline runs')
+      --store URL          The history: a SQLite file or postgresql://USER@HOST:PORT/DB (default:
+                           $DOCKER_PIPELINE_STORE, else ~/.local/state/docker-pipeline/history.db)
+      --keep-runs N        Keep the newest N finished runs in the history (default: 500)
+      --keep-days D        Keep finished runs for D days (default: 90)
   -q, --quiet              Show only the summary, not the jobs' output
   -v, --verbose            Show debug messages
       --no-color           No colours (also: NO_COLOR set, or output not a terminal)
@@ -139,6 +146,7 @@ std::string HelpText(const std::string& command) {
   if (command == "list") return kListHelp;
   if (command == "artifacts") return kArtifactsHelp;
   if (command == "hook") return kHookHelp;
+  if (command == "runs") return RunsHelpText();
   return kOverview;
 }
 

@@ -8,8 +8,9 @@
 namespace pipeline::cli {
 namespace {
 
-const std::set<std::string> kCommands = {"run",  "validate", "plan", "list",      "prune",
-                                         "hook", "version",  "help", "artifacts", "cache"};
+const std::set<std::string> kCommands = {"run",     "validate", "plan",      "list",
+                                         "prune",   "hook",     "version",   "help",
+                                         "artifacts", "cache",  "runs"};
 
 /// Docker's global options that take a value; they may come before `pipeline` (facts.md).
 const std::set<std::string> kDockerValueFlags = {
@@ -181,6 +182,16 @@ void ParseRunFlag(const std::string& flag, ArgReader& reader, Options& options) 
     options.quiet = true;
   } else if (flag == "--no-color") {
     options.no_color = true;
+  } else if (flag == "--store") {
+    options.store_url = reader.Value(flag);
+  } else if (flag == "--no-history") {
+    options.no_history = true;
+  } else if (flag == "--keep-runs") {
+    std::string text = reader.Value(flag);  // 0: no limit
+    options.keep_runs = text == "0" ? 0 : ParseCount(flag, text);
+  } else if (flag == "--keep-days") {
+    std::string text = reader.Value(flag);
+    options.keep_days = text == "0" ? 0 : static_cast<int>(ParseCount(flag, text));
   } else if (flag == "--to" && options.command == "artifacts") {
     options.artifacts_to = reader.Value(flag);
   } else if (flag == "--all" && (options.command == "prune" || options.command == "cache")) {
@@ -235,9 +246,18 @@ Options ParseOptions(const std::vector<std::string>& args) {
     if (kCommands.count(command) == 0) {
       throw UsageError(
           "unknown command '" + command +
-          "'; commands are run, validate, plan, list, artifacts, cache, prune, hook and version");
+          "'; commands are run, validate, plan, list, runs, artifacts, cache, prune, hook and "
+          "version");
     }
     options.command = command;
+  }
+  if (options.command == "runs") {
+    // Its subcommands and flags are its own (cmd/runs_command.cc).
+    while (!reader.done()) {
+      options.runs_args.push_back(reader.peek());
+      reader.Next();
+    }
+    return options;
   }
   if (options.command == "help") {
     if (!reader.done()) options.command = reader.Next();

@@ -52,6 +52,12 @@ struct Options {
   bool quiet = false;
   bool no_color = false;
   bool prune_all = false;  ///< prune --all: every object of ours, live owners included
+  // Run history (cmd/run_history.h, cmd/runs_command.cc).
+  std::string store_url;   ///< --store URL; empty: DOCKER_PIPELINE_STORE, then the default file
+  bool no_history = false;  ///< --no-history: `run` records nothing
+  std::optional<size_t> keep_runs;  ///< --keep-runs N
+  std::optional<int> keep_days;     ///< --keep-days D
+  std::vector<std::string> runs_args;  ///< `runs ...`: everything after it, for runs_command.cc
 };
 
 /// Parses argv (argv[0] excluded). Docker's global flags and the word `pipeline` that the docker

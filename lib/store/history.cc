@@ -25,6 +25,7 @@ std::string DefaultStoreUrl() {
 // The run sweep's notion of an owner (exec/owner.h), so a run is aborted exactly when the sweep
 // would remove its containers.
 std::string CurrentRunOwner() { return exec::CurrentOwner(); }
+bool RunOwnerIsAlive(const std::string& owner) { return exec::OwnerIsAlive(owner); }
 std::string NewRunId() { return exec::MakeRunId(); }
 
 std::unique_ptr<RunStore> OpenHistory(const std::string& url, const Retention& retention,

@@ -157,6 +157,8 @@ std::string DefaultStoreUrl();
 std::unique_ptr<RunStore> OpenHistory(const std::string& url, const Retention& retention,
                                       spdlog::logger& log);
 
+/// The run sweep's rule: false when `owner` names a process on this host that is gone.
+bool RunOwnerIsAlive(const std::string& owner);
 /// Identifies this process as a run's owner ("host/pid/start-time").
 std::string CurrentRunOwner();
 /// A new run id, sortable by time ("20261122-184210-3f9a1c").

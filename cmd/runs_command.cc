@@ -3,8 +3,8 @@
 #include <ctime>
 
 #include <chrono>
-#include <map>
 #include <cstdio>
+#include <map>
 #include <optional>
 #include <set>
 #include <thread>
@@ -17,7 +17,8 @@
 namespace pipeline::cli {
 namespace {
 
-constexpr const char* kRunsHelp = R"(Usage: docker pipeline runs [--repo NAME] [--status STATUS] [--limit N] [--format json]
+constexpr const char* kRunsHelp =
+    R"(Usage: docker pipeline runs [--repo NAME] [--status STATUS] [--limit N] [--format json]
        docker pipeline runs show RUN [--format json]
        docker pipeline runs logs RUN [JOB] [-f]
        docker pipeline runs prune [--keep-runs N] [--keep-days D]
@@ -77,9 +78,9 @@ RunsArgs ParseRunsArgs(const Options& options, Options& store_options) {
   RunsArgs args;
   const std::vector<std::string>& in = options.runs_args;
   static const std::set<std::string> kActions = {"list", "show", "logs", "prune"};
-  static const std::set<std::string> kStatuses = {
-      store::kQueued, store::kRunning,   store::kSuccess,
-      store::kFailed, store::kCancelled, store::kAborted};
+  static const std::set<std::string> kStatuses = {store::kQueued,    store::kRunning,
+                                                  store::kSuccess,   store::kFailed,
+                                                  store::kCancelled, store::kAborted};
   size_t i = 0;
   if (i < in.size() && in[i].rfind("-", 0) != 0) {
     if (kActions.count(in[i]) == 0) {
@@ -179,11 +180,21 @@ std::string Json(const std::string& text) {
   std::string out = "\"";
   for (unsigned char c : text) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           char escaped[8];
@@ -251,16 +262,15 @@ int ListRuns(store::RunStore& history, const RunsArgs& args) {
     return 0;
   }
   if (runs.empty()) {
-    std::printf("no runs recorded%s\n", args.filter.repo.empty() && args.filter.status.empty()
-                                            ? " yet"
-                                            : " that match");
+    std::printf("no runs recorded%s\n",
+                args.filter.repo.empty() && args.filter.status.empty() ? " yet" : " that match");
     return 0;
   }
   std::printf("%-24s %-10s %-16s %-16s %-12s %-8s %-19s %s\n", "RUN", "STATUS", "REPO", "REF",
               "COMMIT", "TRIGGER", "STARTED", "TIME");
   for (const store::RunRecord& run : runs) {
-    std::printf("%-24s %-10s %-16s %-16s %-12s %-8s %-19s %s\n", run.id.c_str(),
-                run.status.c_str(), run.repo.c_str(), run.ref.empty() ? "-" : run.ref.c_str(),
+    std::printf("%-24s %-10s %-16s %-16s %-12s %-8s %-19s %s\n", run.id.c_str(), run.status.c_str(),
+                run.repo.c_str(), run.ref.empty() ? "-" : run.ref.c_str(),
                 run.commit.empty() ? "-" : run.commit.substr(0, 12).c_str(), run.trigger.c_str(),
                 FormatTime(run.started_at).c_str(),
                 FormatDuration(run.started_at, run.ended_at).c_str());
@@ -393,9 +403,10 @@ int RunsCommand(const Options& options, const Logging& logging) {
   if (args.action == "logs") return RunLogs(*history, args);
   if (prune) {
     size_t removed = history->Prune(retention);
-    std::printf("removed %zu run%s (keeping the newest %zu finished runs of the last %d days; "
-                "0 means no limit)\n",
-                removed, removed == 1 ? "" : "s", retention.keep_runs, retention.keep_days);
+    std::printf(
+        "removed %zu run%s (keeping the newest %zu finished runs of the last %d days; "
+        "0 means no limit)\n",
+        removed, removed == 1 ? "" : "s", retention.keep_runs, retention.keep_days);
     return 0;
   }
   return ListRuns(*history, args);

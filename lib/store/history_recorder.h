@@ -30,8 +30,7 @@ class HistoryRecorder : public RunObserver {
 
   void OnRunStarted(const RunResult& run) override;
   void OnJobStarted(const JobResult& job) override;
-  void OnJobOutput(const JobResult& job, docker::StreamKind stream,
-                   std::string_view line) override;
+  void OnJobOutput(const JobResult& job, docker::StreamKind stream, std::string_view line) override;
   void OnJobFinished(const JobResult& job) override;
   void OnRunFinished(const RunResult& run) override;
 
@@ -57,8 +56,8 @@ class HistoryRecorder : public RunObserver {
   std::condition_variable wake_writer_;
   std::condition_variable drained_;
   RunRecord run_;
-  std::map<std::string, JobRecord> jobs_;       ///< by name
-  std::map<int64_t, size_t> open_chunk_;        ///< job id -> its last chunk in batch_
+  std::map<std::string, JobRecord> jobs_;  ///< by name
+  std::map<int64_t, size_t> open_chunk_;   ///< job id -> its last chunk in batch_
   Batch batch_;
   bool urgent_ = false;
   bool stopping_ = false;

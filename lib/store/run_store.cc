@@ -15,8 +15,8 @@
 
 #include "store/rows.h"
 #include "store/schema.h"
-#include "store/store_url.h"
 #include "store/store_impl.h"
+#include "store/store_url.h"
 
 namespace pipeline::store {
 namespace {

@@ -46,11 +46,12 @@ class StoreHistoryTest : public CliTest {
 };
 
 TEST_F(StoreHistoryTest, ARunIsRecordedWithItsJobsAndMaskedLogs) {
-  TempRepo repo({{".pipeline.yml",
-                  Pipeline("stages: [build, test]\n"
-                           "build:\n  stage: build\n"
-                           "  script: ['echo building', 'echo the token is $TOKEN', 'echo warn >&2']\n"
-                           "test:\n  stage: test\n  script: ['echo testing', 'exit 3']\n")}});
+  TempRepo repo(
+      {{".pipeline.yml",
+        Pipeline("stages: [build, test]\n"
+                 "build:\n  stage: build\n"
+                 "  script: ['echo building', 'echo the token is $TOKEN', 'echo warn >&2']\n"
+                 "test:\n  stage: test\n  script: ['echo testing', 'exit 3']\n")}});
   std::map<std::string, std::string> env = Env();
   env["TOKEN"] = "s3cr3t-value-123";
   RunSpec spec;
@@ -99,8 +100,8 @@ TEST_F(StoreHistoryTest, NoHistoryRecordsNothing) {
 }
 
 TEST_F(StoreHistoryTest, ARunnerKilledMidJobLeavesItsRunAbortedAndTheDatabaseIntact) {
-  TempRepo repo({{".pipeline.yml",
-                  Pipeline("sleeper:\n  script: ['echo started', 'sleep 60']\n")}});
+  TempRepo repo(
+      {{".pipeline.yml", Pipeline("sleeper:\n  script: ['echo started', 'sleep 60']\n")}});
   RunSpec spec;
   spec.cwd = repo.path();
   spec.args = {"run"};
@@ -110,8 +111,8 @@ TEST_F(StoreHistoryTest, ARunnerKilledMidJobLeavesItsRunAbortedAndTheDatabaseInt
     ASSERT_TRUE(WaitForOutput(output, "sleeper | started\n")) << output();
     // Killed once the line is committed (within a batch interval): it must survive the kill.
     for (int i = 0; i < 50 && !committed; ++i) {
-      committed = Cli(repo, {"runs", "logs", "last"}).out.find("sleeper | started\n") !=
-                  std::string::npos;
+      committed =
+          Cli(repo, {"runs", "logs", "last"}).out.find("sleeper | started\n") != std::string::npos;
       if (!committed) std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     kill(pid, SIGKILL);
@@ -133,8 +134,8 @@ TEST_F(StoreHistoryTest, ARunnerKilledMidJobLeavesItsRunAbortedAndTheDatabaseInt
 }
 
 TEST_F(StoreHistoryTest, LogsFollowPrintsALiveRunUntilItEnds) {
-  TempRepo repo({{".pipeline.yml",
-                  Pipeline("slow:\n  script: ['echo first', 'sleep 3', 'echo second']\n")}});
+  TempRepo repo(
+      {{".pipeline.yml", Pipeline("slow:\n  script: ['echo first', 'sleep 3', 'echo second']\n")}});
   ProcessResult follow;
   RunSpec spec;
   spec.cwd = repo.path();

@@ -45,9 +45,9 @@ struct RunRecord {
   std::string commit;
   std::string trigger = "cli";  ///< cli, hook, api or push
   std::string status = kQueued;
-  int priority = 0;     ///< higher runs first (the service's queue); 0 is normal
-  std::string reason;   ///< one line: why it failed, was cancelled or aborted
-  std::string owner;    ///< "host/pid/start-time" of the process running it
+  int priority = 0;    ///< higher runs first (the service's queue); 0 is normal
+  std::string reason;  ///< one line: why it failed, was cancelled or aborted
+  std::string owner;   ///< "host/pid/start-time" of the process running it
   Millis queued_at = 0;
   Millis started_at = 0;
   Millis ended_at = 0;

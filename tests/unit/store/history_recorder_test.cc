@@ -59,9 +59,8 @@ TEST_P(HistoryRecorderTest, RecordsTheRunItsJobsAndTheirOutputBatched) {
   std::string expected;
   for (int i = 0; i < 2000; ++i) {
     std::string line = "line " + std::to_string(i);
-    recorder.OnJobOutput(build, i % 100 == 99 ? docker::StreamKind::kStderr
-                                              : docker::StreamKind::kStdout,
-                         line);
+    recorder.OnJobOutput(
+        build, i % 100 == 99 ? docker::StreamKind::kStderr : docker::StreamKind::kStdout, line);
     expected += line + "\n";
   }
   build.outcome = JobOutcome::kFailed;
@@ -107,7 +106,9 @@ TEST_P(HistoryRecorderTest, ArbitraryBytesAreStoredAsValidText) {
                        std::string_view("a\0b\xff\xfe ok \xC3\xA9", 11));
   recorder.OnRunFinished(result_);
   std::vector<JobRecord> jobs = shared_->ListJobs("run-1");
-  EXPECT_EQ(LogOf(jobs[0].id), "a\xE2\x90\x80" "b\xEF\xBF\xBD\xEF\xBF\xBD ok \xC3\xA9\n");
+  EXPECT_EQ(LogOf(jobs[0].id),
+            "a\xE2\x90\x80"
+            "b\xEF\xBF\xBD\xEF\xBF\xBD ok \xC3\xA9\n");
 }
 
 TEST_P(HistoryRecorderTest, AnInterruptedRunIsCancelled) {

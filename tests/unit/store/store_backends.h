@@ -61,9 +61,8 @@ inline std::string PostgresServerUrl() {
            " >/dev/null 2>&1",
        &status);
     if (status != 0) return std::string();
-    std::atexit([] {
-      Sh(std::string(PIPELINE_SOURCE_DIR) + "/install/test-postgres.sh stop " + own);
-    });
+    std::atexit(
+        [] { Sh(std::string(PIPELINE_SOURCE_DIR) + "/install/test-postgres.sh stop " + own); });
     return FirstLineOf(own);
   }();
   return url;
@@ -136,7 +135,7 @@ inline std::string BackendName(const ::testing::TestParamInfo<std::string>& info
   return info.param;
 }
 
-#define PIPELINE_STORE_BACKENDS(fixture)                                                  \
+#define PIPELINE_STORE_BACKENDS(fixture)                                                 \
   INSTANTIATE_TEST_SUITE_P(Backends, fixture, ::testing::Values("sqlite", "postgresql"), \
                            ::pipeline::store::testing::BackendName)
 

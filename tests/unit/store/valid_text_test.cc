@@ -19,10 +19,10 @@ TEST(ValidTextTest, KeepsValidUtf8AsItIs) {
 TEST(ValidTextTest, ReplacesWhatPostgresqlWouldRefuse) {
   EXPECT_EQ(Valid(std::string_view("\0", 1)), "\xE2\x90\x80");
   EXPECT_EQ(Valid("\xff"), "\xEF\xBF\xBD");
-  EXPECT_EQ(Valid("\xC0\xAF"), "\xEF\xBF\xBD\xEF\xBF\xBD");  // overlong '/'
+  EXPECT_EQ(Valid("\xC0\xAF"), "\xEF\xBF\xBD\xEF\xBF\xBD");                  // overlong '/'
   EXPECT_EQ(Valid("\xED\xA0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // surrogate
-  EXPECT_EQ(Valid("\xE2\x82"), "\xEF\xBF\xBD\xEF\xBF\xBD");  // cut short
-  EXPECT_EQ(Valid("\xF4\x90\x80\x80").substr(0, 3), "\xEF\xBF\xBD");  // past U+10FFFF
+  EXPECT_EQ(Valid("\xE2\x82"), "\xEF\xBF\xBD\xEF\xBF\xBD");                  // cut short
+  EXPECT_EQ(Valid("\xF4\x90\x80\x80").substr(0, 3), "\xEF\xBF\xBD");         // past U+10FFFF
 }
 
 }  // namespace

@@ -27,21 +27,22 @@ git -C "$work/repo" init -q && git -C "$work/repo" add -A &&
 
 now() { date +%s.%N; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-one() {  # one on|off: prints the wall time of one run
-  local start flag=()
+one() {  # one on|off: prints the wall time of one run, then the runner's CPU seconds
+  local flag=()
   [ "$1" = off ] && flag=(--no-history)
-  start=$(now)
   (cd "$work/repo" && XDG_STATE_HOME="$work/state" DOCKER_PIPELINE_STORE= \
+     /usr/bin/time -f "%e %U %S" -o "$work/time" \
      "$binary" run --quiet "${flag[@]}" >"$work/last.log" 2>&1) || { cat "$work/last.log" >&2; exit 1; }
-  awk -v a="$(now)" -v b="$start" 'BEGIN {print a - b}'
+  awk '{print $1, $2 + $3}' "$work/time"
 }
 : >"$work/on"; : >"$work/off"
 for ((i = 0; i < rounds; i++)); do
-  on=$(one on); off=$(one off)
-  echo "round $((i + 1)): history on ${on}s, off ${off}s"
-  echo "$on" >>"$work/on"; echo "$off" >>"$work/off"
+  read -r on on_cpu <<<"$(one on)"; read -r off off_cpu <<<"$(one off)"
+  echo "round $((i + 1)): history on ${on}s (runner CPU ${on_cpu}s), off ${off}s (CPU ${off_cpu}s)"
+  echo "$on $on_cpu" >>"$work/on"; echo "$off $off_cpu" >>"$work/off"
 done
-on=$(median <"$work/on"); off=$(median <"$work/off")
-awk -v on="$on" -v off="$off" -v mib="$mib" 'BEGIN {
-  printf "median: history on %.2fs (%.1f MiB/s), off %.2fs (%.1f MiB/s): on/off %.3f\n",
-         on, mib / on, off, mib / off, on / off }'
+on=$(cut -d' ' -f1 "$work/on" | median); off=$(cut -d' ' -f1 "$work/off" | median)
+on_cpu=$(cut -d' ' -f2 "$work/on" | median); off_cpu=$(cut -d' ' -f2 "$work/off" | median)
+awk -v on="$on" -v off="$off" -v mib="$mib" -v c1="$on_cpu" -v c0="$off_cpu" 'BEGIN {
+  printf "median: history on %.2fs (%.1f MiB/s), off %.2fs (%.1f MiB/s): on/off %.3f; " \
+         "runner CPU on %.2fs, off %.2fs\n", on, mib / on, off, mib / off, on / off, c1, c0 }'

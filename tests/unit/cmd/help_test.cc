@@ -36,7 +36,7 @@ TEST(HelpTextTest, UnknownCommandGetsTheOverview) {
 }
 
 TEST(HelpTextTest, RunHelpDocumentsEveryFlagTheParserTakes) {
-  // Keep in step with ParseRunFlag in cmd/options.cc.
+  // The flags run had before the command table; the table must keep every one.
   std::string help = HelpText("run");
   for (const char* flag :
        {"-f, --file", "-C, --directory", "--commit",        "--ref",       "--job",

@@ -62,6 +62,10 @@ std::optional<size_t> ReadDockerPrefix(const std::vector<std::string>& args, Opt
       options.help = true;
       return std::nullopt;
     }
+    if (next < args.size() && args[next] == "--version") {
+      options.command = "version";
+      return std::nullopt;
+    }
   }
   return next;
 }

@@ -170,6 +170,7 @@ TEST(ParseOptionsTest, VersionForms) {
   EXPECT_EQ(ParseOptions({"--version"}).command, "version");
   EXPECT_EQ(ParseOptions({"version"}).command, "version");
   EXPECT_EQ(ParseOptions({"pipeline", "version"}).command, "version");
+  EXPECT_EQ(ParseOptions({"pipeline", "--version"}).command, "version");
 }
 
 // ---- Run flags ----

@@ -86,24 +86,7 @@ std::vector<std::string> CommandNames(const std::vector<Command>& commands) {
                    list);
 }
 
-/// The commands whose table entries hold `flag`, in table order.
-std::vector<std::string> CommandsWithFlag(const std::vector<Command>& commands,
-                                          const std::string& flag) {
-  std::vector<std::string> owners;
-  for (const Command& command : commands) {
-    for (const FlagGroup* group : command.flag_groups) {
-      for (const Flag& candidate : group->flags) {
-        std::vector<std::string> names = FlagNames(candidate);
-        if (std::find(names.begin(), names.end(), flag) != names.end() &&
-            std::find(owners.begin(), owners.end(), command.name) == owners.end()) {
-          owners.emplace_back(command.name);
-        }
-      }
-    }
-  }
-  return owners;
-}
-
+/// Every flag name `command` takes, --help included.
 std::vector<std::string> FlagNamesOf(const Command& command) {
   std::vector<std::string> names = {"--help"};
   for (const FlagGroup* group : command.flag_groups) {
@@ -112,6 +95,19 @@ std::vector<std::string> FlagNamesOf(const Command& command) {
     }
   }
   return names;
+}
+
+/// The commands that take `flag`, in table order.
+std::vector<std::string> CommandsWithFlag(const std::vector<Command>& commands,
+                                          const std::string& flag) {
+  std::vector<std::string> owners;
+  for (const Command& command : commands) {
+    std::vector<std::string> names = FlagNamesOf(command);
+    if (std::find(names.begin(), names.end(), flag) != names.end()) {
+      owners.emplace_back(command.name);
+    }
+  }
+  return owners;
 }
 
 /// Why `flag` is not `command`'s, and what was likely meant: a near flag of the command, or the

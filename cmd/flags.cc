@@ -238,22 +238,29 @@ const FlagGroup kCacheFlags = {
       [](Options& o, const std::string&, const std::string&) { o.prune_all = true; }},
      kDirectoryFlag}};
 
-void ApplyHookAction(Options& options, const std::string&, const std::string& value) {
-  if (value != "install" && value != "uninstall") {
-    std::string hint = DidYouMean(value, {"install", "uninstall"});
-    throw UsageError("unknown hook action '" + value + "'" +
-                     (hint.empty() ? "; use 'hook install' or 'hook uninstall'" : hint));
+namespace {
+
+/// `value` if it is one of `command`'s two actions; else a UsageError with a suggestion.
+std::string CheckAction(const std::string& command, const std::string& value,
+                        const std::vector<std::string>& actions) {
+  for (const std::string& action : actions) {
+    if (value == action) return value;
   }
-  options.hook_action = value;
+  std::string hint = DidYouMean(value, actions);
+  if (hint.empty()) {
+    hint = "; use '" + command + " " + actions[0] + "' or '" + command + " " + actions[1] + "'";
+  }
+  throw UsageError("unknown " + command + " action '" + value + "'" + hint);
+}
+
+}  // namespace
+
+void ApplyHookAction(Options& options, const std::string&, const std::string& value) {
+  options.hook_action = CheckAction("hook", value, {"install", "uninstall"});
 }
 
 void ApplyCacheAction(Options& options, const std::string&, const std::string& value) {
-  if (value != "list" && value != "clear") {
-    std::string hint = DidYouMean(value, {"list", "clear"});
-    throw UsageError("unknown cache action '" + value + "'" +
-                     (hint.empty() ? "; use 'cache list' or 'cache clear'" : hint));
-  }
-  options.cache_action = value;
+  options.cache_action = CheckAction("cache", value, {"list", "clear"});
 }
 
 void ApplyArtifactsRun(Options& options, const std::string&, const std::string& value) {

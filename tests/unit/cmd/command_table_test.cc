@@ -237,21 +237,6 @@ TEST(CommandTableHelpTest, RunHelpKeepsExamplesAndExitCodes) {
   EXPECT_THAT(help, HasSubstr("130 interrupted"));
 }
 
-TEST(CommandTableHelpTest, EveryCommandsHelpAndTheOverviewFitAHundredColumns) {
-  std::vector<std::string> names = {""};
-  for (const Command& command : Commands()) names.emplace_back(command.name);
-  for (const std::string& name : names) {
-    std::string text = HelpText(name, Commands());
-    size_t start = 0;
-    while (start < text.size()) {
-      size_t end = text.find('\n', start);
-      if (end == std::string::npos) end = text.size();
-      EXPECT_LE(end - start, 100u) << "'" << name << "': " << text.substr(start, end - start);
-      start = end + 1;
-    }
-  }
-}
-
 /// A table of one command, to see that parser and help follow the table and nothing else.
 const std::vector<Command>& WidgetTable() {
   static const FlagGroup kWidgetFlags = {

@@ -2,6 +2,8 @@
 #include "flags.h"
 
 #include <cmath>
+#include <utility>
+#include <vector>
 
 #include "pipeline/errors.h"
 #include "pipeline/spellcheck.h"
@@ -64,26 +66,27 @@ void ApplyUser(Options& options, const std::string& flag, const std::string& tex
   options.user = text;
 }
 
-void ApplyPull(Options& options, const std::string& flag, const std::string& policy) {
-  if (policy == "never") {
-    options.pull = PullPolicy::kNever;
-  } else if (policy == "missing") {
-    options.pull = PullPolicy::kMissing;
-  } else if (policy == "always") {
-    options.pull = PullPolicy::kAlways;
-  } else {
-    throw UsageError("option '" + flag + "' wants never, missing or always, not '" + policy + "'");
+/// The choice `value` names among `choices`; else a UsageError listing them as `wanted` says.
+template <typename T>
+T Choose(const std::string& flag, const std::string& value,
+         const std::vector<std::pair<std::string, T>>& choices, const std::string& wanted) {
+  for (const auto& [name, choice] : choices) {
+    if (value == name) return choice;
   }
+  throw UsageError("option '" + flag + "' wants " + wanted + ", not '" + value + "'");
+}
+
+void ApplyPull(Options& options, const std::string& flag, const std::string& policy) {
+  options.pull = Choose<PullPolicy>(flag, policy,
+                                    {{"never", PullPolicy::kNever},
+                                     {"missing", PullPolicy::kMissing},
+                                     {"always", PullPolicy::kAlways}},
+                                    "never, missing or always");
 }
 
 void ApplyLogFormat(Options& options, const std::string& flag, const std::string& format) {
-  if (format == "json") {
-    options.log_format = LogFormat::kJson;
-  } else if (format == "text") {
-    options.log_format = LogFormat::kText;
-  } else {
-    throw UsageError("option '" + flag + "' wants text or json, not '" + format + "'");
-  }
+  options.log_format = Choose<LogFormat>(
+      flag, format, {{"text", LogFormat::kText}, {"json", LogFormat::kJson}}, "text or json");
 }
 
 void ApplyVar(Options& options, const std::string& flag, const std::string& value) {

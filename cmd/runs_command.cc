@@ -17,132 +17,22 @@
 namespace pipeline::cli {
 namespace {
 
-constexpr const char* kRunsHelp =
-    R"(Usage: docker pipeline runs [--repo NAME] [--status STATUS] [--limit N] [--format json]
-       docker pipeline runs show RUN [--format json]
-       docker pipeline runs logs RUN [JOB] [-f]
-       docker pipeline runs prune [--keep-runs N] [--keep-days D]
-
-The run history: every `run` (and pre-push hook run) is recorded with its jobs and their masked
-output, in a SQLite file or a PostgreSQL database (docs/history.md).
-
-  runs         List runs, newest first: id, status, repository, ref, commit, trigger, start, time
-  show RUN     One run: its status and reason, and each job's status, exit code, attempts,
-               start, duration, peak memory and CPU time
-  logs RUN     The run's output, each line prefixed by its job; with JOB only that job's, as is.
-               -f, --follow keeps printing a live run's output until it ends
-  prune        Remove finished runs beyond the retention now (also done at the start of each run)
-
-RUN is a run id, a unique beginning of one, or 'last' (the newest, of --repo if given).
-
-Options:
-      --repo NAME        Only runs of this repository (its directory name)
-      --status STATUS    Only runs with this status: queued, running, success, failed,
-                         cancelled, aborted
-      --limit N          At most N runs (default: 20)
-      --format FORMAT    table (default) or json
-  -f, --follow           logs: follow the run until it ends
-      --keep-runs N      prune: keep the newest N finished runs (default: 500; 0: no limit)
-      --keep-days D      prune: keep finished runs for D days (default: 90; 0: no limit)
-      --store URL        The history: a SQLite file or postgresql://USER@HOST:PORT/DB (default:
-                         $DOCKER_PIPELINE_STORE, else $XDG_STATE_HOME/docker-pipeline/history.db,
-                         ~/.local/state/docker-pipeline/history.db)
-
-A run whose runner died (killed, machine rebooted) shows as aborted from the next command on.
-)";
-
 struct RunsArgs {
-  std::string action = "list";
-  std::vector<std::string> words;  ///< after the action: RUN [JOB]
+  std::string action;
+  std::vector<std::string> words;  ///< RUN [JOB]
   store::RunFilter filter;
   bool json = false;
   bool follow = false;
-  bool help = false;
 };
 
-size_t ParseNumber(const std::string& flag, const std::string& text, bool zero_ok) {
-  size_t used = 0;
-  long value = -1;
-  try {
-    value = std::stol(text, &used);
-  } catch (const std::exception&) {
-  }
-  if (used != text.size() || value < 0 || (value == 0 && !zero_ok)) {
-    throw UsageError("option '" + flag + "' wants a " + (zero_ok ? "" : "positive ") +
-                     "whole number, not '" + text + "'");
-  }
-  return static_cast<size_t>(value);
-}
-
-RunsArgs ParseRunsArgs(const Options& options, Options& store_options) {
+RunsArgs ArgsOf(const Options& options) {
   RunsArgs args;
-  const std::vector<std::string>& in = options.runs_args;
-  static const std::set<std::string> kActions = {"list", "show", "logs", "prune"};
-  static const std::set<std::string> kStatuses = {store::kQueued,    store::kRunning,
-                                                  store::kSuccess,   store::kFailed,
-                                                  store::kCancelled, store::kAborted};
-  size_t i = 0;
-  if (i < in.size() && in[i].rfind("-", 0) != 0) {
-    if (kActions.count(in[i]) == 0) {
-      throw UsageError("unknown runs action '" + in[i] + "'; use runs, runs show RUN, runs logs " +
-                       "RUN [JOB] or runs prune");
-    }
-    args.action = in[i++];
-  }
-  for (; i < in.size(); ++i) {
-    std::string flag = in[i];
-    std::optional<std::string> inline_value;
-    size_t equals = flag.find('=');
-    if (flag.rfind("--", 0) == 0 && equals != std::string::npos) {
-      inline_value = flag.substr(equals + 1);
-      flag = flag.substr(0, equals);
-    }
-    auto value = [&]() -> std::string {
-      if (inline_value) return *inline_value;
-      if (i + 1 >= in.size()) throw UsageError("option '" + flag + "' needs a value");
-      return in[++i];
-    };
-    if (flag.rfind("-", 0) != 0) {
-      args.words.push_back(flag);
-    } else if (flag == "-h" || flag == "--help") {
-      args.help = true;
-    } else if (flag == "--repo") {
-      args.filter.repo = value();
-    } else if (flag == "--status") {
-      args.filter.status = value();
-      if (kStatuses.count(args.filter.status) == 0) {
-        throw UsageError("option '--status' wants queued, running, success, failed, cancelled " +
-                         std::string("or aborted, not '") + args.filter.status + "'");
-      }
-    } else if (flag == "--limit") {
-      args.filter.limit = ParseNumber(flag, value(), false);
-    } else if (flag == "--format") {
-      std::string format = value();
-      if (format != "json" && format != "table") {
-        throw UsageError("option '--format' wants table or json, not '" + format + "'");
-      }
-      args.json = format == "json";
-    } else if ((flag == "-f" || flag == "--follow") && args.action == "logs") {
-      args.follow = true;
-    } else if (flag == "--keep-runs" && args.action == "prune") {
-      store_options.keep_runs = ParseNumber(flag, value(), true);
-    } else if (flag == "--keep-days" && args.action == "prune") {
-      store_options.keep_days = static_cast<int>(ParseNumber(flag, value(), true));
-    } else if (flag == "--store") {
-      store_options.store_url = value();
-    } else if (flag == "-v" || flag == "--verbose") {
-    } else {
-      throw UsageError("unknown option '" + flag + "' for 'runs " + args.action +
-                       "' (see 'docker pipeline runs --help')");
-    }
-  }
-  size_t wanted_min = args.action == "show" || args.action == "logs" ? 1 : 0;
-  size_t wanted_max = args.action == "logs" ? 2 : wanted_min;
-  if (!args.help && (args.words.size() < wanted_min || args.words.size() > wanted_max)) {
-    throw UsageError(wanted_min == 0 ? "'runs " + args.action + "' takes no arguments"
-                                     : "'runs " + args.action + "' wants a RUN" +
-                                           (args.action == "logs" ? " and at most a JOB" : ""));
-  }
+  args.action = options.runs_action;
+  if (!options.runs_run.empty()) args.words.push_back(options.runs_run);
+  if (!options.runs_job.empty()) args.words.push_back(options.runs_job);
+  args.filter = {options.runs_repo, options.runs_status, options.runs_limit};
+  args.json = options.runs_json;
+  args.follow = options.runs_follow;
   return args;
 }
 
@@ -385,15 +275,9 @@ int RunLogs(store::RunStore& history, const RunsArgs& args) {
 
 }  // namespace
 
-std::string RunsHelpText() { return kRunsHelp; }
-
 int RunsCommand(const Options& options, const Logging& logging) {
-  Options store_options = options;
-  RunsArgs args = ParseRunsArgs(options, store_options);
-  if (args.help) {
-    std::fputs(kRunsHelp, stdout);
-    return 0;
-  }
+  RunsArgs args = ArgsOf(options);
+  const Options& store_options = options;
   store::Retention retention = RetentionOf(store_options);
   bool prune = args.action == "prune";
   // Every command prunes as it opens; `prune` does it itself, to say how many went.

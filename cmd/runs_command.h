@@ -9,11 +9,8 @@
 namespace pipeline::cli {
 
 /// `runs`, `runs show RUN`, `runs logs RUN [JOB] [-f]`, `runs prune`: the run history
-/// (docs/history.md). Parses options.runs_args itself; throws UsageError for bad ones.
+/// (docs/history.md).
 int RunsCommand(const Options& options, const Logging& logging);
-
-/// Help for `runs`.
-std::string RunsHelpText();
 
 }  // namespace pipeline::cli
 

@@ -4,7 +4,7 @@
 
 # libpq-dev: Poco's PostgreSQL connector links libpq (the run history's PostgreSQL store).
 PIPELINE_BUILD_DEPS=(cmake ninja-build g++ pkg-config libgit2-dev libyaml-cpp-dev libpoco-dev
-                     libpq-dev libspdlog-dev libfmt-dev)
+                     libpq-dev libspdlog-dev libfmt-dev libcli11-dev)
 # ant + ant-optional: Ant's <junitreport>, one of the real JUnit consumers the tests run.
 # clang + its runtime (only recommended by clang, so named): libFuzzer for tests/fuzz.
 # postgresql + sqlite3: the history store's tests run against a real server and read the file

@@ -3,7 +3,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "exec/owner.h"
+#include "cleanup/owner.h"
 #include "pipeline/store.h"
 
 namespace pipeline::store {

@@ -96,7 +96,7 @@ void HistoryRecorder::OnJobStarted(const JobResult& result) {
   Changed(*job);
 }
 
-void HistoryRecorder::OnJobOutput(const JobResult& result, docker::StreamKind stream,
+void HistoryRecorder::OnJobOutput(const JobResult& result, StreamKind stream,
                                   std::string_view line) {
   std::unique_lock<std::mutex> lock(mutex_);
   // Backpressure only when the database falls far behind: memory stays bounded.

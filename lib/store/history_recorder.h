@@ -30,7 +30,7 @@ class HistoryRecorder : public RunObserver {
 
   void OnRunStarted(const RunResult& run) override;
   void OnJobStarted(const JobResult& job) override;
-  void OnJobOutput(const JobResult& job, docker::StreamKind stream, std::string_view line) override;
+  void OnJobOutput(const JobResult& job, StreamKind stream, std::string_view line) override;
   void OnJobFinished(const JobResult& job) override;
   void OnRunFinished(const RunResult& run) override;
 

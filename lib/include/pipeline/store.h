@@ -9,7 +9,9 @@
 #include <vector>
 
 #include "pipeline/errors.h"
-#include "pipeline/run.h"
+#include <spdlog/logger.h>
+
+#include "pipeline/run_result.h"
 
 namespace pipeline {
 

@@ -60,7 +60,7 @@ TEST_P(HistoryRecorderTest, RecordsTheRunItsJobsAndTheirOutputBatched) {
   for (int i = 0; i < 2000; ++i) {
     std::string line = "line " + std::to_string(i);
     recorder.OnJobOutput(
-        build, i % 100 == 99 ? docker::StreamKind::kStderr : docker::StreamKind::kStdout, line);
+        build, i % 100 == 99 ? StreamKind::kStderr : StreamKind::kStdout, line);
     expected += line + "\n";
   }
   build.outcome = JobOutcome::kFailed;
@@ -102,7 +102,7 @@ TEST_P(HistoryRecorderTest, ArbitraryBytesAreStoredAsValidText) {
   HistoryRecorder recorder(shared_, "run-1", NullLog());
   recorder.OnRunStarted(result_);
   recorder.OnJobStarted(result_.jobs[0]);
-  recorder.OnJobOutput(result_.jobs[0], docker::StreamKind::kStdout,
+  recorder.OnJobOutput(result_.jobs[0], StreamKind::kStdout,
                        std::string_view("a\0b\xff\xfe ok \xC3\xA9", 11));
   recorder.OnRunFinished(result_);
   std::vector<JobRecord> jobs = shared_->ListJobs("run-1");
@@ -126,7 +126,7 @@ TEST_P(HistoryRecorderTest, AJobTheRunDidNotListStillGetsItsRow) {
   JobResult extra;
   extra.name = "extra";
   recorder.OnJobStarted(extra);
-  recorder.OnJobOutput(extra, docker::StreamKind::kStdout, "hello");
+  recorder.OnJobOutput(extra, StreamKind::kStdout, "hello");
   recorder.OnRunFinished(result_);
   std::vector<JobRecord> jobs = shared_->ListJobs("run-1");
   ASSERT_EQ(jobs.size(), 3u);

@@ -10,12 +10,12 @@
 #include <thread>
 
 #include "exec/cache_transfer.h"
-#include "exec/docker_service.h"
 #include "exec/job_script.h"
 #include "exec/line_splitter.h"
 #include "exec/pipe_runner.h"
 #include "pipeline/errors.h"
 #include "pipeline/run.h"
+#include "stepdocker/docker_service.h"
 
 namespace pipeline::exec {
 namespace {
@@ -207,7 +207,8 @@ JobResult RunJob(const JobLaunch& launch, JobServices& services) {
   if (!service_containers.empty())
     spec.network_mode = "container:" + service_containers.front().id();
   // Declared before the container, so it outlives it: what the step made goes after the step.
-  std::unique_ptr<DockerService> docker_service = StartDockerService(launch, engine, services.log);
+  std::unique_ptr<stepdocker::DockerService> docker_service =
+      stepdocker::StartDockerService(launch, engine, services.log);
   if (docker_service) docker_service->Apply(spec);
   // Before the pipes, which write to it, so it outlives them on every path.
   OutputCollector collector(result, services.observer, launch.output_cap_bytes,

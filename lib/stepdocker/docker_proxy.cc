@@ -1,4 +1,4 @@
-#include "exec/docker_proxy.h"
+#include "stepdocker/docker_proxy.h"
 
 #include <limits.h>
 #include <stdlib.h>
@@ -25,10 +25,10 @@
 #include <utility>
 
 #include "docker/http_transport.h"
-#include "exec/http_head.h"
 #include "pipeline/errors.h"
+#include "stepdocker/http_head.h"
 
-namespace pipeline::exec {
+namespace pipeline::stepdocker {
 namespace {
 
 constexpr size_t kMaxHeadBytes = 64 * 1024;
@@ -692,4 +692,4 @@ void DockerProxy::CopyRaw(Connection& connection, MessageReader& client_side,
   upstream.close();
 }
 
-}  // namespace pipeline::exec
+}  // namespace pipeline::stepdocker

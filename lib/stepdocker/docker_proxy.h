@@ -1,5 +1,5 @@
-#ifndef PIPELINE_EXEC_DOCKER_PROXY_H_
-#define PIPELINE_EXEC_DOCKER_PROXY_H_
+#ifndef PIPELINE_STEPDOCKER_DOCKER_PROXY_H_
+#define PIPELINE_STEPDOCKER_DOCKER_PROXY_H_
 
 #include <atomic>
 #include <list>
@@ -11,14 +11,14 @@
 
 #include <spdlog/logger.h>
 
-#include "exec/docker_api_rules.h"
 #include "pipeline/docker.h"
+#include "stepdocker/docker_api_rules.h"
 
 namespace pipeline::docker {
 class HttpTransport;
 }
 
-namespace pipeline::exec {
+namespace pipeline::stepdocker {
 
 class MessageReader;
 struct HttpHead;
@@ -77,6 +77,6 @@ class DockerProxy {
   std::thread acceptor_;
 };
 
-}  // namespace pipeline::exec
+}  // namespace pipeline::stepdocker
 
-#endif  // PIPELINE_EXEC_DOCKER_PROXY_H_
+#endif  // PIPELINE_STEPDOCKER_DOCKER_PROXY_H_

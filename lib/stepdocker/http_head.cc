@@ -1,9 +1,9 @@
-#include "exec/http_head.h"
+#include "stepdocker/http_head.h"
 
 #include <algorithm>
 #include <cctype>
 
-namespace pipeline::exec {
+namespace pipeline::stepdocker {
 namespace {
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
@@ -238,4 +238,4 @@ std::string WithQueryParam(const std::string& query, const std::string& name,
   return out + PercentEncode(name) + "=" + PercentEncode(value);
 }
 
-}  // namespace pipeline::exec
+}  // namespace pipeline::stepdocker

@@ -1,5 +1,5 @@
-#ifndef PIPELINE_EXEC_HTTP_HEAD_H_
-#define PIPELINE_EXEC_HTTP_HEAD_H_
+#ifndef PIPELINE_STEPDOCKER_HTTP_HEAD_H_
+#define PIPELINE_STEPDOCKER_HTTP_HEAD_H_
 
 #include <cstddef>
 #include <optional>
@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-namespace pipeline::exec {
+namespace pipeline::stepdocker {
 
 /// A malformed HTTP message from the step or the daemon; the proxy answers 400 or drops it.
 class HttpSyntaxError : public std::runtime_error {
@@ -76,6 +76,6 @@ std::string WithQueryParam(const std::string& query, const std::string& name,
 std::string PercentDecode(std::string_view text);
 std::string PercentEncode(std::string_view text);
 
-}  // namespace pipeline::exec
+}  // namespace pipeline::stepdocker
 
-#endif  // PIPELINE_EXEC_HTTP_HEAD_H_
+#endif  // PIPELINE_STEPDOCKER_HTTP_HEAD_H_

@@ -26,13 +26,13 @@
 #include <thread>
 #include <vector>
 
-#include "exec/docker_api_rules.h"
-#include "exec/docker_proxy.h"
-#include "exec/http_head.h"
+#include "stepdocker/docker_api_rules.h"
+#include "stepdocker/docker_proxy.h"
+#include "stepdocker/http_head.h"
 
 namespace {
 
-using namespace pipeline::exec;  // NOLINT: a test of one module
+using namespace pipeline::stepdocker;  // NOLINT: a test of one module
 
 ProxyScope Scope() {
   ProxyScope scope;
@@ -126,8 +126,8 @@ void CheckUpstream(const std::string& data, bool switched) {
   if (route.action == Route::Action::kCreate) {
     try {
       std::string rewritten = route.kind == ObjectKind::kContainer
-                              ? RewriteContainerCreate(request->body, scope).body
-                              : RewriteObjectCreate(route.kind, request->body, scope);
+                                  ? RewriteContainerCreate(request->body, scope).body
+                                  : RewriteObjectCreate(route.kind, request->body, scope);
       (void)rewritten;  // only whether the rules accept the forwarded body again
       if (request->body.find("\"io.docker-pipeline.step\":\"r1/1\"") == std::string::npos) {
         refuse("create without the labels");
@@ -247,9 +247,9 @@ class StandInDaemon {
 struct Harness {
   StandInDaemon daemon;
   std::string socket_path = daemon.dir() + "/proxy.sock";
-  DockerProxy proxy{socket_path, pipeline::docker::Endpoint{daemon.host()}, Scope(),
-                    std::make_shared<spdlog::logger>(
-                        "fuzz", std::make_shared<spdlog::sinks::null_sink_mt>())};
+  DockerProxy proxy{
+      socket_path, pipeline::docker::Endpoint{daemon.host()}, Scope(),
+      std::make_shared<spdlog::logger>("fuzz", std::make_shared<spdlog::sinks::null_sink_mt>())};
 };
 
 }  // namespace
@@ -257,8 +257,8 @@ struct Harness {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static Harness* harness = new Harness;  // lives as long as the process
   Poco::Net::StreamSocket step(Poco::Net::SocketAddress::UNIX_LOCAL);
-  step.connect(Poco::Net::SocketAddress(Poco::Net::SocketAddress::UNIX_LOCAL,
-                                        harness->socket_path));
+  step.connect(
+      Poco::Net::SocketAddress(Poco::Net::SocketAddress::UNIX_LOCAL, harness->socket_path));
   try {
     for (size_t sent = 0; sent < size;) {
       int n = step.sendBytes(data + sent, static_cast<int>(size - sent));

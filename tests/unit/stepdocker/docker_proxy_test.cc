@@ -1,5 +1,5 @@
 // The proxy against a fake daemon on TCP: what reaches the daemon, and what the step gets back.
-#include "exec/docker_proxy.h"
+#include "stepdocker/docker_proxy.h"
 
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
@@ -9,10 +9,10 @@
 #include <gtest/gtest.h>
 #include <spdlog/sinks/null_sink.h>
 
-#include "exec/http_head.h"
+#include "stepdocker/http_head.h"
 #include "unit/docker/fake_daemon.h"
 
-namespace pipeline::exec {
+namespace pipeline::stepdocker {
 namespace {
 
 using docker::FakeDaemon;
@@ -211,4 +211,4 @@ TEST(DockerProxyLifetimeTest, StopRemovesTheSocketAndIsIdempotent) {
 }
 
 }  // namespace
-}  // namespace pipeline::exec
+}  // namespace pipeline::stepdocker

@@ -1,9 +1,9 @@
-#include "exec/http_head.h"
+#include "stepdocker/http_head.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-namespace pipeline::exec {
+namespace pipeline::stepdocker {
 namespace {
 
 using ::testing::HasSubstr;
@@ -110,4 +110,4 @@ TEST(TargetTest, QueryParametersAreDecodedAndReplaced) {
 }
 
 }  // namespace
-}  // namespace pipeline::exec
+}  // namespace pipeline::stepdocker

@@ -2,17 +2,26 @@
 #define PIPELINE_STEPDOCKER_DOCKER_PROXY_H_
 
 #include <atomic>
-#include <list>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
-#include <thread>
 
 #include <spdlog/logger.h>
 
 #include "pipeline/docker.h"
 #include "stepdocker/docker_api_rules.h"
+
+namespace Poco {
+class ThreadPool;
+namespace Net {
+class HTTPServer;
+class HTTPServerRequestImpl;
+class HTTPServerResponse;
+class StreamSocket;
+}  // namespace Net
+}  // namespace Poco
 
 namespace pipeline::docker {
 class HttpTransport;
@@ -20,17 +29,16 @@ class HttpTransport;
 
 namespace pipeline::stepdocker {
 
-class MessageReader;
 struct HttpHead;
 struct Target;
 
 /// A Docker Engine API endpoint for one step, on a unix socket, that forwards to the run's daemon
-/// what the step may do (see docker_api_rules.h) and answers the rest itself. Every request on a
-/// connection (kept alive or not) is read whole by its own framing, checked and answered before
-/// the next is read; each forwarded request gets its own upstream connection with
-/// `Connection: close`, and carries exactly its own body. Only a hijacking route (attach, exec
-/// start, BuildKit's session) that the daemon answers with `101 Switching Protocols` turns into
-/// a raw byte copy. One thread per connection.
+/// what the step may do (see docker_api_rules.h) and answers the rest itself. Requests are read
+/// by Poco's HTTP server: every request on a connection (kept alive or not) is read whole by its
+/// own framing, checked and answered before the next is read; each forwarded request gets its
+/// own upstream connection with `Connection: close`, and carries exactly its own body. Only a
+/// hijacking route (attach, exec start, BuildKit's session) that the daemon answers with
+/// `101 Switching Protocols` turns into a raw byte copy. One pool thread per connection.
 class DockerProxy {
  public:
   /// Listens at `socket_path` (replacing a stale socket there) at once; throws EnvironmentError.
@@ -41,7 +49,8 @@ class DockerProxy {
   DockerProxy(const DockerProxy&) = delete;
   DockerProxy& operator=(const DockerProxy&) = delete;
 
-  /// Closes the listener and every connection, joins the threads and removes the socket file.
+  /// Closes the listener and every connection, waits for their threads and removes the socket
+  /// file.
   void Stop() noexcept;
 
   const std::string& socket_path() const { return socket_path_; }
@@ -49,32 +58,41 @@ class DockerProxy {
   size_t refused() const { return refused_; }
 
  private:
-  struct Connection;
+  class Handler;
+  class Factory;
   struct RequestBody;
-  void AcceptLoop();
-  void Serve(Connection& connection);
-  /// Reads, checks and answers one request; false when the connection is to end.
-  bool ServeOne(Connection& connection, MessageReader& reader);
+  /// Registers an upstream connection for Stop() to shut down, and closes it at the end.
+  class UpstreamGuard {
+   public:
+    UpstreamGuard(DockerProxy& proxy, Poco::Net::StreamSocket& socket);
+    ~UpstreamGuard();
+
+   private:
+    DockerProxy& proxy_;
+    Poco::Net::StreamSocket& socket_;
+  };
+
+  /// Checks and answers one request (Poco's server thread).
+  void Handle(Poco::Net::HTTPServerRequestImpl& request, Poco::Net::HTTPServerResponse& response);
   /// The rules for one request: rewrites `parts` and returns a rewritten body, or throws
   /// ProxyRefusal.
   std::optional<std::string> ApplyRules(const Route& route, Target& parts, RequestBody& body);
   std::string CheckedContainerCreate(docker::HttpTransport& daemon, const std::string& original);
-  bool Forward(Connection& connection, MessageReader& reader, const HttpHead& head,
-               RequestBody& body, const std::optional<std::string>& rewritten, bool upgrade,
-               bool keep_alive);
-  void CopyRaw(Connection& connection, MessageReader& client_side, MessageReader& daemon_side);
+  void Forward(Poco::Net::HTTPServerRequestImpl& request, Poco::Net::HTTPServerResponse& response,
+               const HttpHead& head, RequestBody& body, const std::optional<std::string>& rewritten,
+               bool upgrade);
+  void CopyRaw(Poco::Net::StreamSocket& client, Poco::Net::StreamSocket& upstream);
 
   std::string socket_path_;
   docker::Endpoint upstream_;
   ProxyScope scope_;
   std::shared_ptr<spdlog::logger> log_;
-  struct Listener;
-  std::unique_ptr<Listener> listener_;
   std::atomic<bool> stopping_{false};
   std::atomic<size_t> refused_{0};
-  std::mutex mutex_;
-  std::list<std::unique_ptr<Connection>> connections_;
-  std::thread acceptor_;
+  std::mutex mutex_;  ///< guards upstreams_
+  std::set<Poco::Net::StreamSocket*> upstreams_;
+  std::unique_ptr<Poco::ThreadPool> threads_;  ///< outlives server_
+  std::unique_ptr<Poco::Net::HTTPServer> server_;
 };
 
 }  // namespace pipeline::stepdocker

@@ -44,22 +44,6 @@ HttpHead ParseHead(std::string_view text);
 /// True for "chunked" as the last transfer coding, whatever the case.
 bool IsChunked(const HttpHead& head);
 
-/// Decodes a chunked body incrementally: Feed() returns true once the last chunk (and trailers)
-/// arrived; `body()` is the payload so far. Throws HttpSyntaxError on a malformed chunk.
-class ChunkedDecoder {
- public:
-  bool Feed(std::string_view data);
-  const std::string& body() const { return body_; }
-  /// Bytes fed after the end of the message (should be none: one request per connection).
-  size_t excess() const { return excess_; }
-
- private:
-  std::string pending_;
-  std::string body_;
-  bool done_ = false;
-  size_t excess_ = 0;
-};
-
 /// A request target split at '?'; the query is kept encoded.
 struct Target {
   std::string path;

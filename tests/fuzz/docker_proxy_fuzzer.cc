@@ -51,6 +51,9 @@ struct Parsed {
   std::string head;
   std::string body;
   size_t end = 0;  ///< where the request ends in the connection's bytes
+  /// The connection ended inside the body: a streamed body whose sender went away (the proxy
+  /// cannot hold a build context back until it is whole). Never so for a body it rewrote.
+  bool truncated = false;
 };
 
 std::optional<Parsed> ParseOne(const std::string& data) {
@@ -65,7 +68,10 @@ std::optional<Parsed> ParseOne(const std::string& data) {
   if (head.Get("Transfer-Encoding")) {
     while (true) {
       size_t line_end = data.find("\r\n", at);
-      if (line_end == std::string::npos) return std::nullopt;
+      if (line_end == std::string::npos) {
+        out.truncated = true;
+        break;
+      }
       size_t size = std::stoul(data.substr(at, line_end - at), nullptr, 16);
       at = line_end + 2;
       if (size == 0) {
@@ -73,17 +79,19 @@ std::optional<Parsed> ParseOne(const std::string& data) {
         at += 2;
         break;
       }
-      if (data.size() < at + size + 2 || data.compare(at + size, 2, "\r\n") != 0) {
-        return std::nullopt;
+      if (data.size() < at + size + 2) {
+        out.truncated = true;
+        break;
       }
+      if (data.compare(at + size, 2, "\r\n") != 0) return std::nullopt;
       out.body += data.substr(at, size);
       at += size + 2;
     }
   } else if (std::optional<std::string> length = head.Get("Content-Length")) {
     size_t size = std::stoul(*length);
-    if (data.size() < at + size) return std::nullopt;
+    out.truncated = data.size() < at + size;
     out.body = data.substr(at, size);
-    at += size;
+    at += out.body.size();
   }
   out.end = at;
   return out;
@@ -122,6 +130,10 @@ void CheckUpstream(const std::string& data, bool switched) {
   if (route.action == Route::Action::kList) {
     std::string filters = QueryParam(target.query, "filters").value_or("");
     if (filters.find("io.docker-pipeline.step=r1/1") == std::string::npos) refuse("no filter");
+  }
+  if (request->truncated &&
+      (route.action == Route::Action::kCreate || route.body_names_container)) {
+    refuse("a rewritten body cut short");
   }
   if (route.action == Route::Action::kCreate) {
     try {

@@ -275,6 +275,10 @@ HttpHead HeadOf(const Poco::Net::HTTPServerRequest& request) {
   if (bad(head.first) || bad(head.second) || head.second.find(' ') != std::string::npos) {
     throw HttpSyntaxError("malformed request line");
   }
+  // Poco takes any 8 bytes as the version; the daemon must get one it reads the same way.
+  if (head.third != "HTTP/1.1" && head.third != "HTTP/1.0") {
+    throw HttpSyntaxError("unsupported protocol version");
+  }
   for (const auto& [name, value] : request) {
     if (name.empty() || bad(name) || bad(value) ||
         name.find_first_of(" \t:") != std::string::npos) {
@@ -334,6 +338,7 @@ std::string ReasonPhrase(int status) {
 /// An answer of the proxy's own, in the daemon's JSON error format.
 void SendError(Poco::Net::HTTPServerResponse& response, int status, const std::string& message) {
   std::string body = ErrorBody(message);
+  response.setVersion(Poco::Net::HTTPMessage::HTTP_1_1);  // Poco echoes the request's, even bad
   response.setStatus(std::to_string(status));
   response.setReason(ReasonPhrase(status));
   response.setContentType("application/json");

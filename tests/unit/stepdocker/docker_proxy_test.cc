@@ -150,6 +150,10 @@ TEST_F(DockerProxyTest, ListsCarryTheOwnershipFilter) {
 
 TEST_F(DockerProxyTest, GarbageGetsA400) {
   EXPECT_THAT(Send("NONSENSE\r\n\r\n"), StartsWith("HTTP/1.1 400"));
+  // Found by the fuzzer: Poco accepts any 8 bytes as the version.
+  EXPECT_THAT(Send(std::string("GET /v1.41/version HT\xf0\0/1.1\r\nHost: d\r\n\r\n", 40)),
+              StartsWith("HTTP/1.1 400"));
+  EXPECT_TRUE(daemon_.requests().empty());
 }
 
 TEST_F(DockerProxyTest, PipelinedRequestsAreEachCheckedAndAnUpgradeIsDroppedOffHijackRoutes) {

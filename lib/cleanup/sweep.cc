@@ -40,7 +40,8 @@ size_t SweepKind(const char* kind, const std::string& filter,
   return removed;
 }
 
-/// Removes the containers, then networks, then volumes that `filter` lists and `wanted` accepts.
+/// Removes the containers, then networks, volumes and images that `filter` lists and `wanted`
+/// accepts.
 size_t SweepMatching(docker::EngineApi& engine, const std::string& filter,
                      const std::function<bool(const docker::ObjectRef&)>& wanted,
                      spdlog::level::level_enum level, spdlog::logger& log) {
@@ -55,6 +56,10 @@ size_t SweepMatching(docker::EngineApi& engine, const std::string& filter,
       "volume", filter, wanted, [&](const std::string& f) { return engine.ListVolumes(f); },
       [&](const docker::ObjectRef& o) { engine.RemoveVolume(o.name.empty() ? o.id : o.name); },
       level, log);
+  // Images a step built through its docker service carry the run's labels too.
+  removed += SweepKind(
+      "image", filter, wanted, [&](const std::string& f) { return engine.ListImages(f); },
+      [&](const docker::ObjectRef& o) { engine.RemoveImage(o.id); }, level, log);
   return removed;
 }
 

@@ -259,6 +259,16 @@ class EngineClient : public EngineApi {
     return List("/volumes?" + LabelFilterQuery(label), "Volumes", "list volumes");
   }
 
+  std::vector<ObjectRef> ListImages(const std::string& label) override {
+    return List("/images/json?" + LabelFilterQuery(label), "", "list images");
+  }
+
+  void RemoveImage(const std::string& id) override {
+    HttpResponse response = http_.Request("DELETE", "/images/" + UrlEncode(id) + "?force=1");
+    if (response.status == 404) return;
+    Expect(response, 200, "remove image " + Short(id));
+  }
+
  private:
   std::vector<ObjectRef> List(const std::string& path, const std::string& key,
                               const std::string& what) {

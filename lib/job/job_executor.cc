@@ -132,7 +132,7 @@ void TryKill(docker::EngineApi& engine, const std::string& id, spdlog::logger& l
 std::vector<ScopedContainer> StartServices(const JobLaunch& launch, JobServices& services) {
   std::vector<ScopedContainer> started;
   for (const Service& service : launch.job.services) {
-    if (service.image.empty()) continue;  // the `docker` service: the add-on (exec/docker_service.h)
+    if (service.image.empty()) continue;  // the `docker` service: the add-on (stepdocker/docker_service.h)
     docker::ContainerSpec spec;
     spec.name =
         ContainerName(launch.labels.at(docker::kLabelRun), launch.index) + "-" + service.name;

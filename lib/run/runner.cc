@@ -15,7 +15,7 @@
 #include <thread>
 #include <vector>
 
-#include "exec/docker_service.h"
+#include "stepdocker/docker_service.h"
 #include "storage/artifacts.h"
 #include "storage/cache_volumes.h"
 #include "job/images.h"
@@ -69,19 +69,19 @@ std::string JobDirName(size_t index, const std::string& name) {
 /// The step's `docker` service as the job's container add-on.
 class DockerServiceHolder : public exec::ContainerAddOn {
  public:
-  explicit DockerServiceHolder(std::unique_ptr<exec::DockerService> service)
+  explicit DockerServiceHolder(std::unique_ptr<stepdocker::DockerService> service)
       : service_(std::move(service)) {}
   void Apply(docker::ContainerSpec& spec) const override { service_->Apply(spec); }
 
  private:
-  std::unique_ptr<exec::DockerService> service_;
+  std::unique_ptr<stepdocker::DockerService> service_;
 };
 
 /// Starts a job's docker service when it asks for one.
 exec::AddOnFactory DockerServiceAddOn(docker::EngineApi& engine,
                                       std::shared_ptr<spdlog::logger> log) {
   return [&engine, log](const exec::JobLaunch& launch) -> std::unique_ptr<exec::ContainerAddOn> {
-    std::unique_ptr<exec::DockerService> service = exec::StartDockerService(launch, engine, log);
+    std::unique_ptr<stepdocker::DockerService> service = stepdocker::StartDockerService(launch, engine, log);
     if (!service) return nullptr;
     return std::make_unique<DockerServiceHolder>(std::move(service));
   };

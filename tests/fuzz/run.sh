@@ -7,7 +7,7 @@
 #   FUZZ_SECONDS   seconds per target (default 10: with the build, about 1 minute when ccache
 #                  has the objects and 2.5 on a cold cache, on 2 cores)
 #   FUZZ_TARGETS   which targets, space separated (default all: parse_native parse_bitbucket
-#                  frame_demuxer engine_response secret_masker)
+#                  frame_demuxer engine_response secret_masker docker_proxy)
 #   FUZZ_BUILD_DIR the build directory (default <repo>/build-fuzz)
 # New interesting inputs collect in build-fuzz/corpus/<target>, so a later run on the same
 # machine starts where this one stopped; the seeds in tests/fuzz/corpus are only read.
@@ -15,7 +15,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 seconds=${FUZZ_SECONDS:-10}
 dir=${FUZZ_BUILD_DIR:-$top/build-fuzz}
-read -r -a targets <<<"${FUZZ_TARGETS:-parse_native parse_bitbucket frame_demuxer engine_response secret_masker}"
+read -r -a targets <<<"${FUZZ_TARGETS:-parse_native parse_bitbucket frame_demuxer engine_response secret_masker docker_proxy}"
 
 if [ "$#" -gt 0 ]; then
   case "$1" in

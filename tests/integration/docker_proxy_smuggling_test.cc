@@ -15,10 +15,10 @@
 #include <string>
 #include <vector>
 
-#include "exec/docker_proxy.h"
 #include "integration/cli_fixture.h"
 #include "pipeline/docker.h"
 #include "pipeline/errors.h"
+#include "stepdocker/docker_proxy.h"
 
 namespace pipeline::testing {
 namespace {
@@ -37,14 +37,14 @@ class ProxySmugglingTest : public CliTest {
   void SetUp() override {
     CliTest::SetUp();
     if (IsSkipped()) return;
-    exec::ProxyScope scope;
+    stepdocker::ProxyScope scope;
     scope.labels = {{docker::kLabelTool, docker::kToolName},
                     {docker::kLabelRun, run_},
-                    {exec::kLabelStep, run_ + "/1"}};
-    scope.ownership = {{docker::kLabelRun, run_}, {exec::kLabelStep, run_ + "/1"}};
+                    {stepdocker::kLabelStep, run_ + "/1"}};
+    scope.ownership = {{docker::kLabelRun, run_}, {stepdocker::kLabelStep, run_ + "/1"}};
     scope.clone_dir = "/build";
     scope.host_clone_dir = "/tmp";
-    proxy_ = std::make_unique<exec::DockerProxy>(
+    proxy_ = std::make_unique<stepdocker::DockerProxy>(
         socket_, engine_->endpoint(), scope,
         std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::null_sink_mt>()));
   }
@@ -74,7 +74,8 @@ class ProxySmugglingTest : public CliTest {
 
   /// The labels of a container the test created through the proxy.
   std::map<std::string, std::string> LabelsOf(const std::string& suffix) {
-    for (const auto& object : engine_->ListContainers(exec::kLabelStep + ("=" + run_ + "/1"))) {
+    for (const auto& object :
+         engine_->ListContainers(stepdocker::kLabelStep + ("=" + run_ + "/1"))) {
       if (object.name == Name(suffix)) return object.labels;
     }
     return {};
@@ -124,7 +125,7 @@ class ProxySmugglingTest : public CliTest {
   std::unique_ptr<docker::EngineApi> engine_ = docker::MakeEngineClient(docker::Endpoint{});
   std::string run_ = "dp-smuggle-" + std::to_string(getpid());
   std::string socket_ = "/tmp/" + run_ + ".sock";
-  std::unique_ptr<exec::DockerProxy> proxy_;
+  std::unique_ptr<stepdocker::DockerProxy> proxy_;
 };
 
 TEST_F(ProxySmugglingTest, ARequestAfterAnUpgradeIsCheckedNotCopied) {
@@ -228,7 +229,7 @@ TEST_F(ProxySmugglingTest, AnAllowedSecondRequestIsRewrittenByTheRules) {
           std::to_string(body.size()) + "\r\n\r\n" + body,
       &raw);
   EXPECT_THAT(statuses, ElementsAre(200, 201)) << raw;
-  EXPECT_EQ(LabelsOf("ok2")[exec::kLabelStep], run_ + "/1");
+  EXPECT_EQ(LabelsOf("ok2")[stepdocker::kLabelStep], run_ + "/1");
 }
 
 }  // namespace

@@ -4,9 +4,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <signal.h>
 #include <fstream>
 #include <memory>
 #include <regex>
+#include <thread>
 
 #include "integration/cli_fixture.h"
 #include "pipeline/docker.h"
@@ -142,6 +144,35 @@ TEST_F(DockerServiceTest, AStepCannotSmuggleAPrivilegedCreateBehindAnUpgrade) {
   EXPECT_THAT(run.out, HasSubstr("HTTP/1.1 403 Forbidden"));
   EXPECT_THAT(run.out, HasSubstr("privileged containers are not allowed from a pipeline step"));
   EXPECT_FALSE(created) << run.out;
+}
+
+TEST_F(DockerServiceTest, AnImageAStepBuiltGoesWithAKilledRun) {
+  // The step's own cleanup never runs: the image carries the run's labels, so the reaper's sweep
+  // removes it.
+  std::string tag = "docker-pipeline-test/killed-" + std::to_string(getpid()) + ":1";
+  TempRepo repo({{"ctx/Dockerfile", std::string("FROM ") + kBusybox + "\nRUN echo built > /b\n"},
+                 {"bitbucket-pipelines.yml",
+                  "pipelines:\n  default:\n    - step:\n"
+                  "        image: docker-pipeline/debian:bookworm\n"
+                  "        services: [docker]\n        script:\n"
+                  "          - docker build -q -t " +
+                      tag + " ctx\n          - echo image-built\n          - sleep 60\n"}});
+  RunSpec spec;
+  spec.cwd = repo.path();
+  spec.args = {"run", "--no-color"};
+  spec.during = [](int pid, const std::function<std::string()>& output) {
+    ASSERT_TRUE(WaitForOutput(output, "| image-built")) << output();
+    kill(pid, SIGKILL);
+  };
+  ProcessResult killed = RunProcess(spec);
+  ASSERT_EQ(killed.exit_code, 128 + SIGKILL) << killed.all();
+  EXPECT_LE(WaitForNoLeftovers(std::chrono::seconds(20)).count(), 20000);
+  bool exists = true;
+  for (int i = 0; i < 100 && exists; ++i) {
+    exists = engine_->ImageExists(tag);
+    if (exists) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  EXPECT_FALSE(exists) << "the image the killed step built is still there";
 }
 
 TEST_F(DockerServiceTest, AStepWithoutTheServiceHasNoSocket) {

@@ -194,6 +194,11 @@ class EngineApi {
   virtual std::vector<ObjectRef> ListContainers(const std::string& label) = 0;
   virtual std::vector<ObjectRef> ListNetworks(const std::string& label) = 0;
   virtual std::vector<ObjectRef> ListVolumes(const std::string& label) = 0;
+  /// Images carrying `label` (those a step built through its docker service). The default, for
+  /// engines that build nothing, finds none.
+  virtual std::vector<ObjectRef> ListImages(const std::string& label) { return {}; }
+  /// Force-removes an image by id, with its tags. An image already gone is not an error.
+  virtual void RemoveImage(const std::string& id) {}
 };
 
 /// The real client: HTTP over the endpoint's unix socket or TCP, through Poco.

@@ -57,6 +57,17 @@ TEST_F(SweepTest, NoRunIdRemovesObjectsOfDeadOwnersOnly) {
   EXPECT_THAT(engine_.live_ids(), UnorderedElementsAre(alive, remote, unlabelled));
 }
 
+TEST_F(SweepTest, ImagesAStepBuiltGoWithTheirRunOrDeadOwner) {
+  engine_.AddLabelledImage("sha256:a", Labels("run-1", exec::CurrentOwner()));
+  engine_.AddLabelledImage("sha256:b", Labels("run-2", DeadOwner()));
+  engine_.AddLabelledImage("sha256:c", Labels("run-3", exec::CurrentOwner()));
+
+  EXPECT_EQ(Sweep(engine_, "run-1", log_), 1u);
+  EXPECT_THAT(engine_.labelled_image_ids(), UnorderedElementsAre("sha256:b", "sha256:c"));
+  EXPECT_EQ(Sweep(engine_, "", log_), 1u);  // the reaper's sweep: dead owners only
+  EXPECT_THAT(engine_.labelled_image_ids(), UnorderedElementsAre("sha256:c"));
+}
+
 TEST_F(SweepTest, ObjectsOfOtherToolsAreNeverTouched) {
   std::string foreign = engine_.AddLeftoverContainer({{"com.example.tool", "x"}});
   EXPECT_EQ(Sweep(engine_, "", log_), 0u);
@@ -74,6 +85,7 @@ TEST_F(SweepTest, ListsByOurLabels) {
                                               "io.docker-pipeline.tool=docker-pipeline"));
   EXPECT_EQ(engine_.CountCalls("ListNetworks"), 2u);
   EXPECT_EQ(engine_.CountCalls("ListVolumes"), 2u);
+  EXPECT_EQ(engine_.CountCalls("ListImages"), 2u);
 }
 
 TEST(ContainerNameTest, RunIdAndOneBasedIndex) {

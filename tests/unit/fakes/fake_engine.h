@@ -238,6 +238,17 @@ class FakeEngine : public docker::EngineApi {
     std::lock_guard<std::mutex> lock(mutex_);
     volumes_[name] = {labels, std::move(paths)};
   }
+  /// An image a step built through its docker service, with the labels the proxy gave it.
+  void AddLabelledImage(const std::string& id, const std::map<std::string, std::string>& labels) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    labelled_images_[id] = labels;
+  }
+  std::set<std::string> labelled_image_ids() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::set<std::string> ids;
+    for (const auto& [id, labels] : labelled_images_) ids.insert(id);
+    return ids;
+  }
   /// The paths a container sees outside its volumes (absolute).
   std::set<std::string> container_paths(const std::string& id) const {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -471,6 +482,20 @@ class FakeEngine : public docker::EngineApi {
     Record("ListNetworks", "", label);
     return {};
   }
+  std::vector<docker::ObjectRef> ListImages(const std::string& label) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Record("ListImages", "", label);
+    std::vector<docker::ObjectRef> found;
+    for (const auto& [id, labels] : labelled_images_) {
+      if (HasLabel(labels, label)) found.push_back({id, "", labels});
+    }
+    return found;
+  }
+  void RemoveImage(const std::string& id) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Record("RemoveImage", "", id);
+    labelled_images_.erase(id);
+  }
   std::vector<docker::ObjectRef> ListVolumes(const std::string& label) override {
     std::lock_guard<std::mutex> lock(mutex_);
     Record("ListVolumes", "", label);
@@ -701,6 +726,7 @@ class FakeEngine : public docker::EngineApi {
   bool remove_fails_ = false;
   std::set<std::string> images_;
   std::map<std::string, Volume> volumes_;
+  std::map<std::string, std::map<std::string, std::string>> labelled_images_;
   std::set<std::string> pullable_;
   std::map<std::string, ContainerScript> scripts_;
   std::map<std::string, int> creates_by_job_;  ///< create calls so far, failed ones included

@@ -10,7 +10,7 @@
 
 namespace pipeline::exec {
 
-/// Removes every container, then network, then volume carrying `label` ("key=value"), as Sweep
+/// Removes every container, then network, volume and image carrying `label` ("key=value"), as Sweep
 /// does for a run, logging each removal at debug level. Listing failures throw DockerError; a
 /// failed removal is a warning. Returns how many went.
 size_t SweepLabelled(docker::EngineApi& engine, const std::string& label, spdlog::logger& log);

@@ -1,7 +1,7 @@
 // What a step may do through its docker service. The daemon itself cannot scope a client to some
 // objects, so the proxy reads every request: it labels what is created, hides and refuses what
 // is not the step's, and refuses what would reach the host (privileges, host binds, swarm).
-#include "exec/docker_api_rules.h"
+#include "stepdocker/docker_api_rules.h"
 
 #include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
@@ -11,7 +11,7 @@
 
 #include <sstream>
 
-namespace pipeline::exec {
+namespace pipeline::stepdocker {
 namespace {
 
 constexpr const char* kNotAllowed = " not allowed from a pipeline step (docker-pipeline)";
@@ -342,4 +342,4 @@ std::string NoSuchMessage(ObjectKind kind, const std::string& id) {
   return "No such object: " + id;
 }
 
-}  // namespace pipeline::exec
+}  // namespace pipeline::stepdocker

@@ -1,9 +1,9 @@
-#include "exec/docker_api_rules.h"
+#include "stepdocker/docker_api_rules.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-namespace pipeline::exec {
+namespace pipeline::stepdocker {
 namespace {
 
 using ::testing::ElementsAre;
@@ -244,4 +244,4 @@ TEST(DockerApiRulesTest, ErrorsAreWordedAsTheDaemonWordsThem) {
 }
 
 }  // namespace
-}  // namespace pipeline::exec
+}  // namespace pipeline::stepdocker

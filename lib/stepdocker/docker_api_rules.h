@@ -1,5 +1,5 @@
-#ifndef PIPELINE_EXEC_DOCKER_API_RULES_H_
-#define PIPELINE_EXEC_DOCKER_API_RULES_H_
+#ifndef PIPELINE_STEPDOCKER_DOCKER_API_RULES_H_
+#define PIPELINE_STEPDOCKER_DOCKER_API_RULES_H_
 
 #include <functional>
 #include <map>
@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace pipeline::exec {
+namespace pipeline::stepdocker {
 
 /// On objects a step creates through its docker service: "<run id>/<job number>", so a step sees
 /// and cleans up only its own objects, not its run's build containers or another step's.
@@ -105,6 +105,6 @@ std::string ErrorBody(const std::string& message);
 /// "No such container: x" and the like, worded as the daemon words them.
 std::string NoSuchMessage(ObjectKind kind, const std::string& id);
 
-}  // namespace pipeline::exec
+}  // namespace pipeline::stepdocker
 
-#endif  // PIPELINE_EXEC_DOCKER_API_RULES_H_
+#endif  // PIPELINE_STEPDOCKER_DOCKER_API_RULES_H_

@@ -1,16 +1,25 @@
-#include "exec/docker_proxy.h"
+#include "stepdocker/docker_proxy.h"
 
 #include <limits.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <Poco/Buffer.h>
 #include <Poco/Exception.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/HTTPServerRequestImpl.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/HTTPServerSession.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
+#include <Poco/ThreadPool.h>
 
 #include <strings.h>
 #include <cerrno>
@@ -19,22 +28,26 @@
 #include <cstdio>
 #include <cstring>
 #include <functional>
+#include <limits>
 #include <map>
 #include <optional>
 #include <sstream>
+#include <thread>
 #include <utility>
+#include <vector>
 
 #include "docker/http_transport.h"
-#include "exec/http_head.h"
 #include "pipeline/errors.h"
+#include "stepdocker/http_head.h"
 
-namespace pipeline::exec {
+namespace pipeline::stepdocker {
 namespace {
 
 constexpr size_t kMaxHeadBytes = 64 * 1024;
 constexpr size_t kMaxRewrittenBodyBytes = 16 * 1024 * 1024;  // create bodies are small JSON
 constexpr size_t kMaxChunkLineBytes = 4096;
 constexpr size_t kCopyBuffer = 64 * 1024;
+constexpr int kMaxConnections = 64;  // at once, per step
 
 /// The peer went away or sent something we cannot read; the connection is just closed.
 class ConnectionEnded : public std::runtime_error {
@@ -86,7 +99,12 @@ BodyFraming RequestFraming(const HttpHead& head) {
   }
   if (head.Get("Transfer-Encoding")) {
     if (length) throw HttpSyntaxError("both Transfer-Encoding and Content-Length");
-    if (!IsChunked(head)) throw HttpSyntaxError("a transfer coding other than chunked");
+    // Exactly "chunked", as Poco's server reads it: with any other coding list the two would
+    // disagree about where the body ends.
+    std::string coding = *head.Get("Transfer-Encoding");
+    if (strcasecmp(coding.c_str(), "chunked") != 0) {
+      throw HttpSyntaxError("a transfer coding other than chunked");
+    }
     framing.kind = BodyFraming::Kind::kChunked;
     return framing;
   }
@@ -202,47 +220,104 @@ class MessageReader {
 namespace {
 
 /// Reads a body whole, for the rules that rewrite or inspect it.
-std::string ReadBody(MessageReader& reader, const BodyFraming& framing) {
+std::string ReadBody(std::istream* in, const BodyFraming& framing) {
   std::string body;
-  reader.Body(framing, [&](std::string_view piece) {
-    if (body.size() + piece.size() > kMaxRewrittenBodyBytes) {
-      throw HttpSyntaxError("body too large");
-    }
-    body.append(piece);
-  });
+  if (in == nullptr) return body;
+  char chunk[8192];
+  while (in->read(chunk, sizeof chunk) || in->gcount() > 0) {
+    body.append(chunk, static_cast<size_t>(in->gcount()));
+    if (body.size() > kMaxRewrittenBodyBytes) throw HttpSyntaxError("body too large");
+  }
+  if (framing.kind == BodyFraming::Kind::kLength && body.size() != framing.length) {
+    throw ConnectionEnded("closed in the middle of a body");
+  }
   return body;
 }
 
-/// Sends a body to `to` framed as `framing` says (chunks are re-made, so extensions and
-/// trailers never pass).
-void ForwardBody(MessageReader& from, const BodyFraming& framing, Poco::Net::StreamSocket& to) {
+/// Sends a request body to `to` as it arrives, framed as `framing` says (chunks are re-made, so
+/// extensions and trailers never pass).
+void ForwardBody(std::istream* in, const BodyFraming& framing, Poco::Net::StreamSocket& to) {
+  if (in == nullptr) return;
   bool chunked = framing.kind == BodyFraming::Kind::kChunked;
-  from.Body(framing, [&](std::string_view piece) {
-    if (piece.empty()) return;
+  uint64_t sent = 0;
+  std::vector<char> chunk(kCopyBuffer);
+  while (in->read(chunk.data(), static_cast<std::streamsize>(chunk.size())) || in->gcount() > 0) {
+    size_t got = static_cast<size_t>(in->gcount());
     if (chunked) {
       char size[32];
-      snprintf(size, sizeof size, "%zx\r\n", piece.size());
+      snprintf(size, sizeof size, "%zx\r\n", got);
       SendAll(to, size);
     }
-    SendAll(to, piece);
+    SendAll(to, chunk.data(), got);
     if (chunked) SendAll(to, "\r\n");
-  });
+    sent += got;
+  }
   if (chunked) SendAll(to, "0\r\n\r\n");
+  // A body cut short would leave the daemon waiting for the rest of a length we promised.
+  if (framing.kind == BodyFraming::Kind::kLength && sent != framing.length) {
+    throw ConnectionEnded("closed in the middle of a body");
+  }
 }
 
-/// Whether the step wants the connection kept after this request (HTTP/1.1's default).
-bool KeepsAlive(const HttpHead& request) {
-  std::string connection = request.Get("Connection").value_or("");
-  std::transform(connection.begin(), connection.end(), connection.begin(), ::tolower);
-  if (connection.find("close") != std::string::npos) return false;
-  return request.third != "HTTP/1.0" || connection.find("keep-alive") != std::string::npos;
+/// The request as Poco's server read it, headers in their order and spelling. Refuses what
+/// another parser could read differently (control characters, a name with spaces).
+HttpHead HeadOf(const Poco::Net::HTTPServerRequest& request) {
+  HttpHead head;
+  head.first = request.getMethod();
+  head.second = request.getURI();
+  head.third = request.getVersion();
+  auto bad = [](const std::string& text) {
+    return std::any_of(text.begin(), text.end(), [](char c) {
+      unsigned char u = static_cast<unsigned char>(c);
+      return (u < 0x20 && c != '\t') || u == 0x7f;
+    });
+  };
+  if (bad(head.first) || bad(head.second) || head.second.find(' ') != std::string::npos) {
+    throw HttpSyntaxError("malformed request line");
+  }
+  // Poco takes any 8 bytes as the version; the daemon must get one it reads the same way.
+  if (head.third != "HTTP/1.1" && head.third != "HTTP/1.0") {
+    throw HttpSyntaxError("unsupported protocol version");
+  }
+  for (const auto& [name, value] : request) {
+    if (name.empty() || bad(name) || bad(value) ||
+        name.find_first_of(" \t:") != std::string::npos) {
+      throw HttpSyntaxError("malformed header '" + name + "'");
+    }
+    head.headers.emplace_back(name, value);
+  }
+  return head;
 }
 
-std::string Response(int status, const std::string& reason, const std::string& body,
-                     bool keep_alive = false) {
-  return "HTTP/1.1 " + std::to_string(status) + " " + reason +
-         "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
-         (keep_alive ? "\r\nConnection: keep-alive" : "\r\nConnection: close") + "\r\n\r\n" + body;
+/// What goes to the daemon: hop-by-hop headers out, `Connection: close` (the daemon then ends
+/// the connection after its answer), the body's framing as the proxy sends it.
+void PrepareUpstreamHead(HttpHead& head, const BodyFraming& framing,
+                         const std::optional<std::string>& rewritten, bool upgrade) {
+  for (const char* hop : {"Connection", "Keep-Alive", "Proxy-Connection", "TE", "Trailer", "Expect",
+                          "Transfer-Encoding", "Content-Length"}) {
+    head.Remove(hop);
+  }
+  if (!upgrade) head.Remove("Upgrade");
+  head.Set("Connection", upgrade ? "Upgrade" : "close");
+  if (rewritten) {
+    head.Set("Content-Length", std::to_string(rewritten->size()));
+    head.Set("Content-Type", "application/json");
+  } else if (framing.kind == BodyFraming::Kind::kChunked) {
+    head.Set("Transfer-Encoding", "chunked");
+  } else if (framing.kind == BodyFraming::Kind::kLength) {
+    head.Set("Content-Length", std::to_string(framing.length));
+  }
+}
+
+/// The daemon's headers onto the step's response, but for the framing ones Poco sets.
+void CopyHeaders(const HttpHead& reply, Poco::Net::HTTPServerResponse& response) {
+  for (const auto& [name, value] : reply.headers) {
+    bool framing = strcasecmp(name.c_str(), "Connection") == 0 ||
+                   strcasecmp(name.c_str(), "Keep-Alive") == 0 ||
+                   strcasecmp(name.c_str(), "Transfer-Encoding") == 0 ||
+                   strcasecmp(name.c_str(), "Content-Length") == 0;
+    if (!framing) response.add(name, value);
+  }
 }
 
 std::string ReasonPhrase(int status) {
@@ -253,9 +328,22 @@ std::string ReasonPhrase(int status) {
       return "Forbidden";
     case 404:
       return "Not Found";
+    case 502:
+      return "Bad Gateway";
     default:
       return "Error";
   }
+}
+
+/// An answer of the proxy's own, in the daemon's JSON error format.
+void SendError(Poco::Net::HTTPServerResponse& response, int status, const std::string& message) {
+  std::string body = ErrorBody(message);
+  response.setVersion(Poco::Net::HTTPMessage::HTTP_1_1);  // Poco echoes the request's, even bad
+  response.setStatus(std::to_string(status));
+  response.setReason(ReasonPhrase(status));
+  response.setContentType("application/json");
+  response.setContentLength(static_cast<std::streamsize>(body.size()));
+  response.send() << body;
 }
 
 Poco::Net::StreamSocket ConnectUpstream(const docker::Endpoint& endpoint) {
@@ -372,30 +460,44 @@ HostPathCheck MakeHostPathCheck(const std::string& host_clone_dir) {
 
 }  // namespace
 
-struct DockerProxy::Listener {
-  Poco::Net::ServerSocket socket;
+/// Poco's server hands each request to a fresh handler; all of them serve the one proxy.
+class DockerProxy::Handler : public Poco::Net::HTTPRequestHandler {
+ public:
+  explicit Handler(DockerProxy& proxy) : proxy_(proxy) {}
+  void handleRequest(Poco::Net::HTTPServerRequest& request,
+                     Poco::Net::HTTPServerResponse& response) override {
+    proxy_.Handle(static_cast<Poco::Net::HTTPServerRequestImpl&>(request), response);
+  }
+
+ private:
+  DockerProxy& proxy_;
 };
 
-struct DockerProxy::Connection {
-  Poco::Net::StreamSocket client;
-  std::mutex mutex;  // guards upstream and shut_down
-  std::optional<Poco::Net::StreamSocket> upstream;
-  bool shut_down = false;  ///< an upstream connected after ShutDown() must not be used
-  std::atomic<bool> done{false};
-  std::thread thread;
+class DockerProxy::Factory : public Poco::Net::HTTPRequestHandlerFactory {
+ public:
+  explicit Factory(DockerProxy& proxy) : proxy_(proxy) {}
+  Poco::Net::HTTPRequestHandler* createRequestHandler(
+      const Poco::Net::HTTPServerRequest&) override {
+    return new Handler(proxy_);
+  }
 
-  void ShutDown() {
-    try {
-      client.shutdown();
-    } catch (const Poco::Exception&) {
-    }
-    std::lock_guard<std::mutex> lock(mutex);
-    shut_down = true;
-    if (!upstream) return;
-    try {
-      upstream->shutdown();
-    } catch (const Poco::Exception&) {
-    }
+ private:
+  DockerProxy& proxy_;
+};
+
+/// A request's body as Poco's server frames it (fixed length or de-chunked), read once when a
+/// rule needs it, or else streamed or skipped.
+struct DockerProxy::RequestBody {
+  std::istream* stream;  ///< nullptr: no body
+  BodyFraming framing;
+  std::optional<std::string> text;
+
+  const std::string& Read() {
+    if (!text) text = ReadBody(stream, framing);
+    return *text;
+  }
+  void Skip() {
+    if (stream != nullptr && !text) stream->ignore(std::numeric_limits<std::streamsize>::max());
   }
 };
 
@@ -405,155 +507,96 @@ DockerProxy::DockerProxy(std::string socket_path, docker::Endpoint upstream, Pro
       upstream_(std::move(upstream)),
       scope_(std::move(scope)),
       log_(std::move(log)),
-      listener_(std::make_unique<Listener>()) {
+      // Each connection holds a thread while it waits for its next request or copies a hijacked
+      // stream: a step running many containers at once needs many.
+      threads_(std::make_unique<Poco::ThreadPool>(2, kMaxConnections, 60)) {
   unlink(socket_path_.c_str());
+  Poco::Net::ServerSocket listener;
   try {
-    listener_->socket.bind(
-        Poco::Net::SocketAddress(Poco::Net::SocketAddress::UNIX_LOCAL, socket_path_), false);
-    listener_->socket.listen(64);
+    listener.bind(Poco::Net::SocketAddress(Poco::Net::SocketAddress::UNIX_LOCAL, socket_path_),
+                  false);
+    listener.listen(64);
   } catch (const Poco::Exception& error) {
     throw EnvironmentError("cannot listen on " + socket_path_ +
                            " for the step's docker service: " + error.displayText());
   }
   // The socket sits in the run's private directory; inside the container any user may use it.
   chmod(socket_path_.c_str(), 0666);
-  acceptor_ = std::thread([this] { AcceptLoop(); });
+  Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
+  params->setMaxThreads(kMaxConnections);
+  params->setMaxQueued(kMaxConnections);
+  params->setKeepAlive(true);
+  params->setMaxKeepAliveRequests(1 << 30);
+  // Between requests the CLI keeps a connection open; a long build reads its context slowly.
+  params->setKeepAliveTimeout(Poco::Timespan(600, 0));
+  params->setTimeout(Poco::Timespan(600, 0));
+  server_ =
+      std::make_unique<Poco::Net::HTTPServer>(new Factory(*this), *threads_, listener, params);
+  server_->start();
 }
 
 DockerProxy::~DockerProxy() noexcept { Stop(); }
 
 void DockerProxy::Stop() noexcept {
   if (stopping_.exchange(true)) return;
-  if (acceptor_.joinable()) acceptor_.join();
-  std::list<std::unique_ptr<Connection>> connections;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    connections.swap(connections_);
-  }
-  for (auto& connection : connections) connection->ShutDown();
-  for (auto& connection : connections) {
-    if (connection->thread.joinable()) connection->thread.join();
-  }
   try {
-    listener_->socket.close();
+    server_->stopAll(true);  // shuts the step's connections down, hijacked ones included
   } catch (const Poco::Exception&) {
   }
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (Poco::Net::StreamSocket* upstream : upstreams_) {
+      try {
+        upstream->shutdown();
+      } catch (const Poco::Exception&) {
+      }
+    }
+  }
+  threads_->joinAll();
   unlink(socket_path_.c_str());
 }
 
-void DockerProxy::AcceptLoop() {
-  while (!stopping_) {
-    try {
-      // Polling keeps Stop() simple: closing a socket does not wake a thread blocked in accept.
-      if (!listener_->socket.poll(Poco::Timespan(0, 100 * 1000), Poco::Net::Socket::SELECT_READ)) {
-        continue;
-      }
-      auto connection = std::make_unique<Connection>();
-      connection->client = listener_->socket.acceptConnection();
-      Connection* raw = connection.get();
-      std::lock_guard<std::mutex> lock(mutex_);
-      // Finished connections are reaped here, so a long step does not pile up threads.
-      for (auto it = connections_.begin(); it != connections_.end();) {
-        if ((*it)->done) {
-          (*it)->thread.join();
-          it = connections_.erase(it);
-        } else {
-          ++it;
-        }
-      }
-      connections_.push_back(std::move(connection));
-      raw->thread = std::thread([this, raw] {
-        Serve(*raw);
-        raw->done = true;
-      });
-    } catch (const Poco::Exception& error) {
-      log_->debug("docker service proxy: accept: {}", error.displayText());
-    }
-  }
-}
-
-void DockerProxy::Serve(Connection& connection) {
-  Poco::Net::StreamSocket& client = connection.client;
-  MessageReader reader(client);
+void DockerProxy::Handle(Poco::Net::HTTPServerRequestImpl& request,
+                         Poco::Net::HTTPServerResponse& response) {
+  std::string what = request.getMethod() + " " + request.getURI();
   try {
-    while (!stopping_ && ServeOne(connection, reader)) {
+    HttpHead head = HeadOf(request);
+    BodyFraming framing = RequestFraming(head);
+    // Without a length or chunks a request has no body (RFC 9112 6.3); Poco's stream would read
+    // to the end of the connection, the next requests included.
+    RequestBody body{framing.kind == BodyFraming::Kind::kNone ? nullptr : &request.stream(),
+                     framing, std::nullopt};
+    Target parts = SplitTarget(head.second);
+    Route route = Classify(head.first, StripApiVersion(parts.path));
+    std::optional<std::string> rewritten;
+    try {
+      rewritten = ApplyRules(route, parts, body);
+    } catch (const ProxyRefusal& refusal) {
+      ++refused_;
+      log_->debug("docker service: {} refused: {}", what, refusal.what());
+      body.Skip();
+      SendError(response, refusal.status(), refusal.what());
+      return;
     }
+    head.second = JoinTarget(parts);
+    bool upgrade = route.hijack && head.Get("Upgrade").has_value();
+    PrepareUpstreamHead(head, body.framing, rewritten, upgrade);
+    Forward(request, response, head, body, rewritten, upgrade);
   } catch (const HttpSyntaxError& error) {
-    try {
-      SendAll(client, Response(400, "Bad Request", ErrorBody(error.what())));
-    } catch (const std::exception&) {
-    }
-  } catch (const ConnectionEnded&) {
+    response.setKeepAlive(false);
+    if (!response.sent()) SendError(response, 400, error.what());
   } catch (const DockerError& error) {
-    log_->debug("docker service: {}", error.what());
-    try {
-      SendAll(client, Response(502, "Bad Gateway", ErrorBody(error.what())));
-    } catch (const std::exception&) {
-    }
+    log_->debug("docker service: {}: {}", what, error.what());
+    response.setKeepAlive(false);
+    if (!response.sent()) SendError(response, 502, error.what());
   } catch (const std::exception& error) {
-    log_->debug("docker service: {}", error.what());
+    log_->debug("docker service: {}: {}", what, error.what());
+    response.setKeepAlive(false);
+    try {
+      request.socket().shutdown();  // mid-answer: the step must not wait for the rest
+    } catch (const Poco::Exception&) {
+    }
   }
-  try {
-    client.shutdown();
-  } catch (const Poco::Exception&) {
-  }
-  try {
-    client.close();
-  } catch (const Poco::Exception&) {
-  }
-}
-
-/// A request's body, read once when a rule needs it, or else streamed or skipped.
-struct DockerProxy::RequestBody {
-  MessageReader& reader;
-  BodyFraming framing;
-  std::optional<std::string> text;
-
-  const std::string& Read() {
-    if (!text) text = ReadBody(reader, framing);
-    return *text;
-  }
-};
-
-bool DockerProxy::ServeOne(Connection& connection, MessageReader& reader) {
-  std::optional<HttpHead> head = reader.NextHead();
-  if (!head) return false;
-  if (head->third != "HTTP/1.1" && head->third != "HTTP/1.0") {
-    throw HttpSyntaxError("unsupported protocol '" + head->third + "'");
-  }
-  RequestBody body{reader, RequestFraming(*head), std::nullopt};
-  bool keep_alive = KeepsAlive(*head);
-  Target parts = SplitTarget(head->second);
-  Route route = Classify(head->first, StripApiVersion(parts.path));
-  std::optional<std::string> rewritten;
-  try {
-    rewritten = ApplyRules(route, parts, body);
-  } catch (const ProxyRefusal& refusal) {
-    ++refused_;
-    log_->debug("docker service: {} {} refused: {}", head->first, head->second, refusal.what());
-    if (!body.text) reader.Body(body.framing, [](std::string_view) {});
-    SendAll(connection.client, Response(refusal.status(), ReasonPhrase(refusal.status()),
-                                        ErrorBody(refusal.what()), keep_alive));
-    return keep_alive;
-  }
-  head->second = JoinTarget(parts);
-  bool upgrade = route.hijack && head->Get("Upgrade").has_value();
-  for (const char* hop : {"Connection", "Keep-Alive", "Proxy-Connection", "TE", "Trailer", "Expect",
-                          "Transfer-Encoding", "Content-Length"}) {
-    head->Remove(hop);
-  }
-  if (!upgrade) head->Remove("Upgrade");
-  // Without an upgrade the daemon closes after answering, so nothing more is read from there.
-  head->Set("Connection", upgrade ? "Upgrade" : "close");
-  if (rewritten) {
-    head->Set("Content-Length", std::to_string(rewritten->size()));
-    head->Set("Content-Type", "application/json");
-  } else if (body.framing.kind == BodyFraming::Kind::kChunked) {
-    head->Set("Transfer-Encoding", "chunked");
-  } else if (body.framing.kind == BodyFraming::Kind::kLength) {
-    head->Set("Content-Length", std::to_string(body.framing.length));
-  }
-  return Forward(connection, reader, *head, body, rewritten, upgrade, keep_alive);
 }
 
 std::optional<std::string> DockerProxy::ApplyRules(const Route& route, Target& parts,
@@ -619,48 +662,63 @@ std::string DockerProxy::CheckedContainerCreate(docker::HttpTransport& daemon,
   return rewrite.body;
 }
 
-bool DockerProxy::Forward(Connection& connection, MessageReader& reader, const HttpHead& head,
+void DockerProxy::Forward(Poco::Net::HTTPServerRequestImpl& request,
+                          Poco::Net::HTTPServerResponse& response, const HttpHead& head,
                           RequestBody& body, const std::optional<std::string>& rewritten,
-                          bool upgrade, bool keep_alive) {
-  {
-    Poco::Net::StreamSocket upstream = ConnectUpstream(upstream_);
-    std::lock_guard<std::mutex> lock(connection.mutex);
-    if (connection.shut_down) throw ConnectionEnded("the proxy is stopping");
-    connection.upstream = upstream;
-  }
-  Poco::Net::StreamSocket& upstream = *connection.upstream;
+                          bool upgrade) {
+  Poco::Net::StreamSocket upstream = ConnectUpstream(upstream_);
+  UpstreamGuard guard(*this, upstream);
   SendAll(upstream, head.Serialize());
   if (rewritten) {
     SendAll(upstream, *rewritten);
   } else {
-    ForwardBody(reader, body.framing, upstream);
+    ForwardBody(body.stream, body.framing, upstream);
   }
   MessageReader answer(upstream);
-  std::optional<HttpHead> response = answer.NextHead();
-  if (!response) throw DockerError("the daemon closed the connection without an answer");
-  if (response->second == "101") {
+  std::optional<HttpHead> reply = answer.NextHead();
+  if (!reply) throw DockerError("the daemon closed the connection without an answer");
+  if (reply->second == "101") {
     if (!upgrade) throw ConnectionEnded("the daemon switched protocols unasked");
-    SendAll(connection.client, response->Serialize());
-    CopyRaw(connection, reader, answer);
-    return false;
+    CopyHeaders(*reply, response);
+    response.setStatus(reply->second);
+    response.setReason(reply->third);
+    response.set("Connection", "Upgrade");
+    response.send().flush();
+    // From here on the connection is the container's stream, no longer HTTP.
+    Poco::Net::StreamSocket client = request.detachSocket();
+    Poco::Buffer<char> early(0);
+    request.session().drainBuffer(early);
+    client.setReceiveTimeout(Poco::Timespan());
+    SendAll(upstream, std::string_view(early.begin(), early.size()));
+    SendAll(client, answer.TakePending());
+    CopyRaw(client, upstream);
+    return;
   }
-  BodyFraming framing = ResponseFraming(*response, head.first);
-  keep_alive = keep_alive && framing.kind != BodyFraming::Kind::kUntilClose;
-  response->Remove("Connection");
-  response->Remove("Keep-Alive");
-  response->Set("Connection", keep_alive ? "keep-alive" : "close");
-  SendAll(connection.client, response->Serialize());
-  ForwardBody(answer, framing, connection.client);
-  upstream.close();
-  return keep_alive;
+  BodyFraming framing = ResponseFraming(*reply, head.first);
+  CopyHeaders(*reply, response);
+  response.setStatus(reply->second);
+  response.setReason(reply->third);
+  if (framing.kind == BodyFraming::Kind::kLength) {
+    response.setContentLength64(static_cast<Poco::Int64>(framing.length));
+  } else if (framing.kind != BodyFraming::Kind::kNone) {
+    if (request.getVersion() == Poco::Net::HTTPMessage::HTTP_1_1) {
+      response.setChunkedTransferEncoding(true);
+    } else {
+      response.setKeepAlive(false);
+    }
+  } else if (std::optional<std::string> length = reply->Get("Content-Length")) {
+    response.set("Content-Length", *length);  // a HEAD answer's
+  }
+  std::ostream& out = response.send();
+  // Piece by piece, flushed: logs, events and build output must reach the step as they come.
+  answer.Body(framing, [&](std::string_view piece) {
+    out.write(piece.data(), static_cast<std::streamsize>(piece.size()));
+    out.flush();
+  });
+  if (!out) throw ConnectionEnded("the step went away");
 }
 
-void DockerProxy::CopyRaw(Connection& connection, MessageReader& client_side,
-                          MessageReader& daemon_side) {
-  Poco::Net::StreamSocket& client = connection.client;
-  Poco::Net::StreamSocket& upstream = *connection.upstream;
-  SendAll(client, daemon_side.TakePending());
-  SendAll(upstream, client_side.TakePending());
+void DockerProxy::CopyRaw(Poco::Net::StreamSocket& client, Poco::Net::StreamSocket& upstream) {
   std::thread up([&client, &upstream] {
     char chunk[kCopyBuffer];
     try {
@@ -689,7 +747,23 @@ void DockerProxy::CopyRaw(Connection& connection, MessageReader& client_side,
   } catch (const Poco::Exception&) {
   }
   up.join();
-  upstream.close();
+  client.close();
 }
 
-}  // namespace pipeline::exec
+DockerProxy::UpstreamGuard::UpstreamGuard(DockerProxy& proxy, Poco::Net::StreamSocket& socket)
+    : proxy_(proxy), socket_(socket) {
+  std::lock_guard<std::mutex> lock(proxy_.mutex_);
+  if (proxy_.stopping_) throw ConnectionEnded("the proxy is stopping");
+  proxy_.upstreams_.insert(&socket_);
+}
+
+DockerProxy::UpstreamGuard::~UpstreamGuard() {
+  std::lock_guard<std::mutex> lock(proxy_.mutex_);
+  proxy_.upstreams_.erase(&socket_);
+  try {
+    socket_.close();
+  } catch (const Poco::Exception&) {
+  }
+}
+
+}  // namespace pipeline::stepdocker

@@ -1,4 +1,4 @@
-#include "exec/docker_service.h"
+#include "stepdocker/docker_service.h"
 
 #include <elf.h>
 #include <limits.h>
@@ -6,21 +6,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <Poco/JSON/Array.h>
-#include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
-
 #include <algorithm>
 #include <cstring>
 #include <fstream>
 
 #include "cleanup/sweep.h"
-#include "docker/http_transport.h"
-#include "exec/http_head.h"
 #include "model/shell_quote.h"
 #include "pipeline/errors.h"
 
-namespace pipeline::exec {
+namespace pipeline::stepdocker {
 namespace {
 
 constexpr size_t kMaxSocketPath = 100;  // sun_path holds 108 bytes with the NUL
@@ -87,7 +81,7 @@ std::string DockerCliPrelude(const HostDockerCli& cli) {
   return out + "fi\n";
 }
 
-DockerService::DockerService(const JobLaunch& launch, docker::EngineApi& engine,
+DockerService::DockerService(const exec::JobLaunch& launch, docker::EngineApi& engine,
                              std::shared_ptr<spdlog::logger> log)
     : engine_(engine), log_(std::move(log)) {
   const std::string& run_id = launch.labels.at(docker::kLabelRun);
@@ -145,39 +139,21 @@ void DockerService::Apply(docker::ContainerSpec& spec) const {
 }
 
 void DockerService::RemoveLeftovers() noexcept {
+  // Containers, networks, volumes and the images it built: the cloud's docker service takes them
+  // with it. Should the run be killed first, they carry the run's labels for its sweep and the
+  // reaper.
   try {
-    SweepLabelled(engine_, step_label_, *log_);
+    exec::SweepLabelled(engine_, step_label_, *log_);
   } catch (const std::exception& error) {
     log_->warn("docker service: could not list the step's objects: {}", error.what());
   }
-  // Images the step built: the cloud's docker service takes them with it.
-  try {
-    docker::HttpTransport daemon(engine_.endpoint());
-    std::string filters = "{\"label\":[\"" + step_label_ + "\"]}";
-    docker::HttpResponse list =
-        daemon.Request("GET", "/images/json?filters=" + PercentEncode(filters));
-    Poco::JSON::Parser parser;
-    auto images = parser.parse(list.body).extract<Poco::JSON::Array::Ptr>();
-    for (size_t i = 0; images && i < images->size(); ++i) {
-      std::string id = images->getObject(i)->optValue<std::string>("Id", "");
-      if (id.empty()) continue;
-      docker::HttpResponse removed =
-          daemon.Request("DELETE", "/images/" + PercentEncode(id) + "?force=1");
-      if (removed.status >= 300 && removed.status != 404) {
-        log_->warn("docker service: could not remove image {}: {}", id.substr(0, 19),
-                   docker::ErrorMessage(removed));
-      }
-    }
-  } catch (const std::exception& error) {
-    log_->warn("docker service: could not remove the step's images: {}", error.what());
-  }
 }
 
-std::unique_ptr<DockerService> StartDockerService(const JobLaunch& launch,
+std::unique_ptr<DockerService> StartDockerService(const exec::JobLaunch& launch,
                                                   docker::EngineApi& engine,
                                                   std::shared_ptr<spdlog::logger> log) {
   if (!HasDockerService(launch.job)) return nullptr;
   return std::make_unique<DockerService>(launch, engine, std::move(log));
 }
 
-}  // namespace pipeline::exec
+}  // namespace pipeline::stepdocker

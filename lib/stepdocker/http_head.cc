@@ -1,9 +1,9 @@
-#include "exec/http_head.h"
+#include "stepdocker/http_head.h"
 
 #include <algorithm>
 #include <cctype>
 
-namespace pipeline::exec {
+namespace pipeline::stepdocker {
 namespace {
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
@@ -116,51 +116,6 @@ bool IsChunked(const HttpHead& head) {
   return EqualsIgnoreCase(value, "chunked");
 }
 
-bool ChunkedDecoder::Feed(std::string_view data) {
-  if (done_) {
-    excess_ += data.size();
-    return true;
-  }
-  pending_.append(data);
-  while (true) {
-    size_t line_end = pending_.find("\r\n");
-    if (line_end == std::string::npos) return false;
-    std::string_view size_line = std::string_view(pending_).substr(0, line_end);
-    size_line = size_line.substr(0, size_line.find(';'));  // chunk extensions are ignored
-    size_line = Trim(size_line);
-    if (size_line.empty() || size_line.size() > 15) {
-      throw HttpSyntaxError("malformed chunk size '" + std::string(size_line) + "'");
-    }
-    size_t size = 0;
-    for (char c : size_line) {
-      int digit = HexValue(c);
-      if (digit < 0) throw HttpSyntaxError("malformed chunk size '" + std::string(size_line) + "'");
-      size = size * 16 + static_cast<size_t>(digit);
-    }
-    if (size == 0) {
-      // The last chunk: trailers (ignored) up to an empty line.
-      size_t trailers_end = pending_.find("\r\n\r\n", line_end);
-      if (trailers_end == std::string::npos) {
-        if (pending_.size() >= line_end + 4 && pending_.compare(line_end, 4, "\r\n\r\n") == 0) {
-          trailers_end = line_end;
-        } else {
-          return false;
-        }
-      }
-      excess_ = pending_.size() - (trailers_end + 4);
-      pending_.clear();
-      done_ = true;
-      return true;
-    }
-    if (pending_.size() < line_end + 2 + size + 2) return false;
-    body_.append(pending_, line_end + 2, size);
-    if (pending_.compare(line_end + 2 + size, 2, "\r\n") != 0) {
-      throw HttpSyntaxError("chunk of " + std::to_string(size) + " bytes not followed by CRLF");
-    }
-    pending_.erase(0, line_end + 2 + size + 2);
-  }
-}
-
 Target SplitTarget(const std::string& target) {
   size_t question = target.find('?');
   if (question == std::string::npos) return {target, ""};
@@ -238,4 +193,4 @@ std::string WithQueryParam(const std::string& query, const std::string& name,
   return out + PercentEncode(name) + "=" + PercentEncode(value);
 }
 
-}  // namespace pipeline::exec
+}  // namespace pipeline::stepdocker

@@ -1,5 +1,5 @@
 // The proxy against a fake daemon on TCP: what reaches the daemon, and what the step gets back.
-#include "exec/docker_proxy.h"
+#include "stepdocker/docker_proxy.h"
 
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
@@ -9,10 +9,10 @@
 #include <gtest/gtest.h>
 #include <spdlog/sinks/null_sink.h>
 
-#include "exec/http_head.h"
+#include "stepdocker/http_head.h"
 #include "unit/docker/fake_daemon.h"
 
-namespace pipeline::exec {
+namespace pipeline::stepdocker {
 namespace {
 
 using docker::FakeDaemon;
@@ -88,7 +88,7 @@ class DockerProxyTest : public ::testing::Test {
 TEST_F(DockerProxyTest, ForwardsWithConnectionCloseUpstreamAndKeepsTheStepsConnection) {
   std::string answer = Send("GET /v1.41/version HTTP/1.1\r\nHost: docker\r\n\r\n");
   EXPECT_THAT(answer, StartsWith("HTTP/1.1 200"));
-  EXPECT_THAT(answer, HasSubstr("Connection: keep-alive\r\n"));
+  EXPECT_THAT(answer, Not(HasSubstr("Connection: close")));
   EXPECT_THAT(answer, HasSubstr(R"({"ok":true})"));
   ASSERT_EQ(daemon_.requests().size(), 1u);
   EXPECT_THAT(daemon_.requests()[0].head, HasSubstr("Connection: close"));
@@ -150,6 +150,10 @@ TEST_F(DockerProxyTest, ListsCarryTheOwnershipFilter) {
 
 TEST_F(DockerProxyTest, GarbageGetsA400) {
   EXPECT_THAT(Send("NONSENSE\r\n\r\n"), StartsWith("HTTP/1.1 400"));
+  // Found by the fuzzer: Poco accepts any 8 bytes as the version.
+  EXPECT_THAT(Send(std::string("GET /v1.41/version HT\xf0\0/1.1\r\nHost: d\r\n\r\n", 40)),
+              StartsWith("HTTP/1.1 400"));
+  EXPECT_TRUE(daemon_.requests().empty());
 }
 
 TEST_F(DockerProxyTest, PipelinedRequestsAreEachCheckedAndAnUpgradeIsDroppedOffHijackRoutes) {
@@ -192,11 +196,14 @@ TEST_F(DockerProxyTest, AmbiguousFramingIsA400AndNothingReachesTheDaemon) {
   for (const char* framing :
        {"Content-Length: 2\r\nTransfer-Encoding: chunked\r\n",
         "Content-Length: 2\r\nContent-Length: 3\r\n", "Content-Length: -1\r\n",
-        "Transfer-Encoding: gzip\r\n", "Content-Length: 0x2\r\n"}) {
+        "Transfer-Encoding: gzip, chunked\r\n", "Transfer-Encoding: gzip\r\n"}) {
     std::string answer = Send(std::string("POST /v1.41/auth HTTP/1.1\r\nHost: d\r\n") + framing +
                               "\r\n{}\r\n0\r\n\r\n");
     EXPECT_THAT(answer, StartsWith("HTTP/1.1 400")) << framing;
   }
+  // Poco's server cannot read this length: it closes the connection without an answer.
+  EXPECT_THAT(Send("POST /v1.41/auth HTTP/1.1\r\nHost: d\r\nContent-Length: 0x2\r\n\r\n{}"),
+              Not(StartsWith("HTTP/1.1 2")));
   EXPECT_TRUE(daemon_.requests().empty());
 }
 
@@ -211,4 +218,4 @@ TEST(DockerProxyLifetimeTest, StopRemovesTheSocketAndIsIdempotent) {
 }
 
 }  // namespace
-}  // namespace pipeline::exec
+}  // namespace pipeline::stepdocker

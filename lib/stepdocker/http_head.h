@@ -1,5 +1,5 @@
-#ifndef PIPELINE_EXEC_HTTP_HEAD_H_
-#define PIPELINE_EXEC_HTTP_HEAD_H_
+#ifndef PIPELINE_STEPDOCKER_HTTP_HEAD_H_
+#define PIPELINE_STEPDOCKER_HTTP_HEAD_H_
 
 #include <cstddef>
 #include <optional>
@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-namespace pipeline::exec {
+namespace pipeline::stepdocker {
 
 /// A malformed HTTP message from the step or the daemon; the proxy answers 400 or drops it.
 class HttpSyntaxError : public std::runtime_error {
@@ -44,22 +44,6 @@ HttpHead ParseHead(std::string_view text);
 /// True for "chunked" as the last transfer coding, whatever the case.
 bool IsChunked(const HttpHead& head);
 
-/// Decodes a chunked body incrementally: Feed() returns true once the last chunk (and trailers)
-/// arrived; `body()` is the payload so far. Throws HttpSyntaxError on a malformed chunk.
-class ChunkedDecoder {
- public:
-  bool Feed(std::string_view data);
-  const std::string& body() const { return body_; }
-  /// Bytes fed after the end of the message (should be none: one request per connection).
-  size_t excess() const { return excess_; }
-
- private:
-  std::string pending_;
-  std::string body_;
-  bool done_ = false;
-  size_t excess_ = 0;
-};
-
 /// A request target split at '?'; the query is kept encoded.
 struct Target {
   std::string path;
@@ -76,6 +60,6 @@ std::string WithQueryParam(const std::string& query, const std::string& name,
 std::string PercentDecode(std::string_view text);
 std::string PercentEncode(std::string_view text);
 
-}  // namespace pipeline::exec
+}  // namespace pipeline::stepdocker
 
-#endif  // PIPELINE_EXEC_HTTP_HEAD_H_
+#endif  // PIPELINE_STEPDOCKER_HTTP_HEAD_H_

@@ -1,9 +1,9 @@
-#include "exec/http_head.h"
+#include "stepdocker/http_head.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-namespace pipeline::exec {
+namespace pipeline::stepdocker {
 namespace {
 
 using ::testing::HasSubstr;
@@ -60,34 +60,6 @@ TEST(HttpHeadTest, ChunkedIsTheLastTransferCoding) {
   EXPECT_FALSE(IsChunked(ParseHead("POST / HTTP/1.1\r\nContent-Length: 3\r\n")));
 }
 
-TEST(ChunkedDecoderTest, DecodesAcrossArbitrarySplits) {
-  std::string wire = "5\r\nhello\r\n7;ext=1\r\n, world\r\n0\r\nTrailer: x\r\n\r\n";
-  for (size_t split = 0; split <= wire.size(); ++split) {
-    ChunkedDecoder decoder;
-    bool done = decoder.Feed(wire.substr(0, split));
-    if (split < wire.size()) {
-      EXPECT_FALSE(done) << split;
-      done = decoder.Feed(wire.substr(split));
-    }
-    EXPECT_TRUE(done) << split;
-    EXPECT_EQ(decoder.body(), "hello, world") << split;
-    EXPECT_EQ(decoder.excess(), 0u);
-  }
-}
-
-TEST(ChunkedDecoderTest, AnEmptyBodyIsJustTheLastChunk) {
-  ChunkedDecoder decoder;
-  EXPECT_TRUE(decoder.Feed("0\r\n\r\n"));
-  EXPECT_EQ(decoder.body(), "");
-}
-
-TEST(ChunkedDecoderTest, MalformedChunksThrow) {
-  ChunkedDecoder bad_size;
-  EXPECT_THROW(bad_size.Feed("zz\r\nab\r\n"), HttpSyntaxError);
-  ChunkedDecoder no_crlf;
-  EXPECT_THROW(no_crlf.Feed("2\r\nabXY0\r\n\r\n"), HttpSyntaxError);
-}
-
 TEST(TargetTest, SplitsAndJoinsAtTheQuestionMark) {
   Target target = SplitTarget("/v1.41/containers/json?all=1&filters=%7B%7D");
   EXPECT_EQ(target.path, "/v1.41/containers/json");
@@ -110,4 +82,4 @@ TEST(TargetTest, QueryParametersAreDecodedAndReplaced) {
 }
 
 }  // namespace
-}  // namespace pipeline::exec
+}  // namespace pipeline::stepdocker

@@ -1,16 +1,16 @@
-#ifndef PIPELINE_EXEC_DOCKER_SERVICE_H_
-#define PIPELINE_EXEC_DOCKER_SERVICE_H_
+#ifndef PIPELINE_STEPDOCKER_DOCKER_SERVICE_H_
+#define PIPELINE_STEPDOCKER_DOCKER_SERVICE_H_
 
 #include <memory>
 #include <string>
 
 #include <spdlog/logger.h>
 
-#include "exec/docker_proxy.h"
 #include "job/launch.h"
 #include "pipeline/docker.h"
+#include "stepdocker/docker_proxy.h"
 
-namespace pipeline::exec {
+namespace pipeline::stepdocker {
 
 /// Where the step finds its daemon and, when its image has none, a docker CLI.
 inline constexpr const char* kDockerSocketInContainer = "/var/run/docker.sock";
@@ -38,7 +38,7 @@ std::string DockerCliPrelude(const HostDockerCli& cli);
 class DockerService {
  public:
   /// Starts the proxy for `launch`; its socket goes beside the job's workspace directory.
-  DockerService(const JobLaunch& launch, docker::EngineApi& engine,
+  DockerService(const exec::JobLaunch& launch, docker::EngineApi& engine,
                 std::shared_ptr<spdlog::logger> log);
   /// Stops the proxy, then removes the containers, networks, volumes and images the step made.
   ~DockerService() noexcept;
@@ -61,10 +61,10 @@ class DockerService {
 };
 
 /// The step's docker service, or nullptr when the job does not ask for one.
-std::unique_ptr<DockerService> StartDockerService(const JobLaunch& launch,
+std::unique_ptr<DockerService> StartDockerService(const exec::JobLaunch& launch,
                                                   docker::EngineApi& engine,
                                                   std::shared_ptr<spdlog::logger> log);
 
-}  // namespace pipeline::exec
+}  // namespace pipeline::stepdocker
 
-#endif  // PIPELINE_EXEC_DOCKER_SERVICE_H_
+#endif  // PIPELINE_STEPDOCKER_DOCKER_SERVICE_H_

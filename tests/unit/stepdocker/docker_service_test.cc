@@ -1,4 +1,4 @@
-#include "exec/docker_service.h"
+#include "stepdocker/docker_service.h"
 
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -10,7 +10,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-namespace pipeline::exec {
+namespace pipeline::stepdocker {
 namespace {
 
 using ::testing::HasSubstr;
@@ -86,4 +86,4 @@ TEST(DockerServiceTest, ThePreludeWorksInAShell) {
 }
 
 }  // namespace
-}  // namespace pipeline::exec
+}  // namespace pipeline::stepdocker

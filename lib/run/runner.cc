@@ -15,24 +15,24 @@
 #include <thread>
 #include <vector>
 
+#include "cleanup/owner.h"
+#include "cleanup/reaper.h"
+#include "cleanup/scoped_container.h"
 #include "exec/docker_service.h"
-#include "storage/artifacts.h"
-#include "storage/cache_volumes.h"
 #include "job/images.h"
 #include "job/job_env.h"
 #include "job/job_executor.h"
-#include "run/job_retry.h"
-#include "cleanup/owner.h"
-#include "cleanup/reaper.h"
-#include "storage/run_files.h"
-#include "cleanup/scoped_container.h"
 #include "job/secret_masker.h"
 #include "job/secrets_file.h"
-#include "storage/workspace_owner.h"
 #include "model/glob.h"
+#include "pipeline/backend.h"
 #include "pipeline/errors.h"
 #include "pipeline/run.h"
 #include "pipeline/workspace.h"
+#include "run/retry.h"
+#include "storage/artifacts.h"
+#include "storage/cache_volumes.h"
+#include "storage/run_files.h"
 
 namespace pipeline {
 namespace {
@@ -92,7 +92,7 @@ class Scheduler {
  public:
   Scheduler(const Plan& plan, const Source& source, const RunOptions& options, RunContext& context,
             RunResult& result, const std::string& source_dir, const std::string& run_dir,
-            Clock::time_point images_ready)
+            Clock::time_point images_ready, Backend& backend)
       : plan_(plan),
         source_(source),
         options_(options),
@@ -101,6 +101,7 @@ class Scheduler {
         source_dir_(source_dir),
         run_dir_(run_dir),
         images_ready_(images_ready),
+        backend_(backend),
         states_(plan.jobs.size(), State::kPending),
         owner_(exec::CurrentOwner()) {}
 
@@ -246,48 +247,26 @@ class Scheduler {
 
   /// The job's own copy of the snapshot, with the artifacts of the jobs before it.
   void PrepareWorkspace(size_t index, const exec::JobLaunch& launch) {
-    workspace::CopyTree(source_dir_, launch.workspace_host_dir);
+    std::vector<std::string> sources = {source_dir_};
     if (launch.job.download_artifacts) {
-      for (size_t earlier : Ancestors(index)) {
-        exec::RestoreArtifacts(ArtifactDir(earlier), launch.workspace_host_dir);
-      }
+      for (size_t earlier : Ancestors(index)) sources.push_back(ArtifactDir(earlier));
     }
-    if (!launch.job.user.empty()) exec::GiveWorkspaceTo(launch.workspace_host_dir, launch.job.user);
+    backend_.PrepareWorkspace(sources, launch.workspace_host_dir, launch.workspace_target,
+                              launch.job.user);
   }
 
-  /// Runs the job, and again after a failure its `retry` covers, each time in a fresh copy of the
-  /// workspace (as GitLab starts a retried job from a fresh clone). The last attempt's daemon
-  /// failure is thrown like any other.
+  /// Runs the job with its `retry` policy (run/retry.h), each attempt in a fresh workspace.
   JobResult RunAttempts(const PlannedJob& planned, size_t index, const exec::JobLaunch& launch) {
-    const RetryPolicy& retry = planned.job.retry;
-    for (int attempt = 1;; ++attempt) {
-      if (attempt > 1) {
-        workspace::RemoveTree(launch.workspace_host_dir);
-        PrepareWorkspace(index, launch);
-      }
-      exec::JobServices services{context_.engine, tracker_, context_.observer, context_.log,
-                                 jobs_cancel_, DockerServiceAddOn(context_.engine, context_.log)};
-      std::string failure;
-      try {
-        JobResult result = exec::RunJob(launch, services);
-        result.attempts = attempt;
-        if (jobs_cancel_.cancelled() ||
-            !exec::ShouldRetry(retry, attempt, exec::KindOf(result), result.exit_code)) {
-          return result;
-        }
-        failure = result.reason;
-      } catch (const ImageNotFoundError&) {
-        throw;  // no attempt can change that
-      } catch (const DockerError& error) {
-        if (jobs_cancel_.cancelled() ||
-            !exec::ShouldRetry(retry, attempt, exec::FailureKind::kInfrastructure, -1)) {
-          throw;
-        }
-        failure = error.what();
-      }
-      context_.log->warn("job '{}' failed ({}); retrying it, attempt {} of {}", planned.job.name,
-                         failure, attempt + 1, retry.max + 1);
-    }
+    exec::JobServices services{
+        context_.engine, tracker_,     context_.observer,
+        context_.log,    jobs_cancel_, DockerServiceAddOn(context_.engine, context_.log)};
+    return exec::RunWithRetries(
+        planned.job.retry, planned.job.name, jobs_cancel_, *context_.log,
+        [&] {
+          backend_.DiscardWorkspace({launch.workspace_host_dir, launch.workspace_target, ""});
+          PrepareWorkspace(index, launch);
+        },
+        [&] { return exec::RunJob(launch, services); });
   }
 
   std::string ArtifactDir(size_t index) const {
@@ -390,6 +369,7 @@ class Scheduler {
   const Source& source_;
   const RunOptions& options_;
   RunContext& context_;
+  Backend& backend_;
   RunResult& result_;
   std::string source_dir_;
   std::string run_dir_;
@@ -432,7 +412,10 @@ RunResult RunPlan(const Plan& plan, const Source& source, const RunOptions& opti
     result.jobs.push_back(pending);
   }
 
-  context.engine.Ping();
+  // The backend the scheduler runs on. Only the local engine exists yet; a --backend choice
+  // (Swarm, a remote daemon) would be made here.
+  std::unique_ptr<Backend> backend = MakeLocalEngineBackend(context.engine);
+  backend->Ping();
   try {
     Sweep(context.engine, "", log);  // leftovers of runs whose process died
   } catch (const DockerError& error) {
@@ -479,7 +462,7 @@ RunResult RunPlan(const Plan& plan, const Source& source, const RunOptions& opti
 
   context.observer.OnRunStarted(result);
   Scheduler scheduler(plan, source, options, context, result, source_dir, run_dir.path(),
-                      images_ready);
+                      images_ready, *backend);
   if (!git_objects.empty()) scheduler.set_git_objects(git_objects);
   scheduler.set_build_number(exec::NextBuildNumber(source.repo_root, log));
   if (!secrets_file.empty()) scheduler.set_secrets_file(secrets_file);

@@ -10,6 +10,7 @@
 #include "job/output_pipeline.h"
 #include "job/pipe_runner.h"
 #include "job/spec.h"
+#include "model/format_bytes.h"
 #include "pipeline/errors.h"
 #include "pipeline/run.h"
 #include "storage/cache_transfer.h"

@@ -3,6 +3,7 @@
 #include <exception>
 
 #include "job/secret_masker.h"
+#include "model/format_bytes.h"
 
 namespace pipeline::exec {
 
@@ -73,12 +74,6 @@ OutputPump::~OutputPump() { Join(); }
 
 void OutputPump::Join() {
   if (thread_.joinable()) thread_.join();
-}
-
-std::string FormatBytes(int64_t bytes) {
-  if (bytes % (int64_t{1} << 30) == 0) return std::to_string(bytes >> 30) + " GiB";
-  if (bytes % (int64_t{1} << 20) == 0) return std::to_string(bytes >> 20) + " MiB";
-  return std::to_string(bytes) + " bytes";
 }
 
 }  // namespace pipeline::exec

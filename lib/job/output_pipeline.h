@@ -63,9 +63,6 @@ class OutputPump {
   std::thread thread_;
 };
 
-/// "4 GiB", "64 MiB", or "1000 bytes": the largest unit that divides `bytes` exactly.
-std::string FormatBytes(int64_t bytes);
-
 }  // namespace pipeline::exec
 
 #endif  // PIPELINE_JOB_OUTPUT_PIPELINE_H_

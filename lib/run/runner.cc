@@ -395,9 +395,10 @@ class Scheduler {
 
 }  // namespace
 
-RunResult RunPlan(const Plan& plan, const Source& source, const RunOptions& options,
-                  RunContext& context) {
-  spdlog::logger& log = *context.log;
+namespace {
+
+/// The run's result before anything ran: every job pending, in plan order.
+RunResult PendingResult(const Plan& plan, const Source& source, const RunOptions& options) {
   RunResult result;
   result.run_id = options.run_id.empty() ? exec::MakeRunId() : options.run_id;
   result.pipeline_file = plan.pipeline_file;
@@ -411,6 +412,52 @@ RunResult RunPlan(const Plan& plan, const Source& source, const RunOptions& opti
     pending.runner_labels = planned.job.runner_labels;
     result.jobs.push_back(pending);
   }
+  return result;
+}
+
+/// Creates the run's directory, owned by this process (so a later sweep knows when it is dead).
+void MakeRunDirectory(const std::string& path) {
+  if (mkdir(path.c_str(), 0700) != 0) {
+    throw EnvironmentError("cannot create the run's workspace " + path + ": " +
+                           std::strerror(errno));
+  }
+  std::ofstream(path + exec::kOwnerFile) << exec::CurrentOwner() << "\n";
+}
+
+/// Bitbucket's clone dir is a git repository at the run's commit, borrowing the user's objects:
+/// their directory, or "" when no job wants a clone.
+std::string CloneObjects(const Plan& plan, const Source& source, const std::string& commit,
+                         const std::string& source_dir) {
+  bool wants_clone = std::any_of(plan.jobs.begin(), plan.jobs.end(), [](const PlannedJob& p) {
+    return p.job.script_style == ScriptStyle::kBitbucket;
+  });
+  if (!wants_clone || commit.empty()) return "";
+  return workspace::MakeCloneRepository(source.repo_root, commit, source.branch, source_dir,
+                                        kGitObjectsInContainer);
+}
+
+/// Belt and braces: anything a handle could not remove is found again by its run label; when
+/// the daemon does not answer, the reaper takes over.
+void FinalSweep(docker::EngineApi& engine, const std::string& run_id,
+                std::optional<exec::DeadManReaper>& reaper, spdlog::logger& log) {
+  try {
+    Sweep(engine, run_id, log);
+  } catch (const DockerError& error) {
+    log.warn("final sweep of run {} failed: {}", run_id, error.what());
+    if (reaper) {
+      log.warn("the cleanup reaper removes run {}'s objects once the Docker daemon answers again",
+               run_id);
+      reaper->HandOver();
+    }
+  }
+}
+
+}  // namespace
+
+RunResult RunPlan(const Plan& plan, const Source& source, const RunOptions& options,
+                  RunContext& context) {
+  spdlog::logger& log = *context.log;
+  RunResult result = PendingResult(plan, source, options);
 
   // The backend the scheduler runs on. Only the local engine exists yet; a --backend choice
   // (Swarm, a remote daemon) would be made here.
@@ -429,11 +476,7 @@ RunResult RunPlan(const Plan& plan, const Source& source, const RunOptions& opti
   exec::ExpireArtifacts(options.artifact_store, options.artifact_retention, log);
   workspace::ScopedDirectory run_dir(work_root + "/" + exec::kRunDirPrefix + result.run_id);
   std::string source_dir = run_dir.path() + "/source";
-  if (mkdir(run_dir.path().c_str(), 0700) != 0) {
-    throw EnvironmentError("cannot create the run's workspace " + run_dir.path() + ": " +
-                           std::strerror(errno));
-  }
-  std::ofstream(run_dir.path() + exec::kOwnerFile) << exec::CurrentOwner() << "\n";
+  MakeRunDirectory(run_dir.path());
   std::string secrets_file;
   if (!options.secret_env.empty()) {
     secrets_file = run_dir.path() + "/secrets.env";
@@ -450,15 +493,7 @@ RunResult RunPlan(const Plan& plan, const Source& source, const RunOptions& opti
           ? workspace::SnapshotWorkTree(source.repo_root, source_dir)
           : workspace::SnapshotCommit(source.repo_root, source.commit, source_dir);
   log.debug("snapshot: {} files, {} bytes in {}", stats.files, stats.bytes, source_dir);
-  // Bitbucket's clone dir is a git repository at the run's commit; borrow the user's objects.
-  std::string git_objects;
-  bool wants_clone = std::any_of(plan.jobs.begin(), plan.jobs.end(), [](const PlannedJob& p) {
-    return p.job.script_style == ScriptStyle::kBitbucket;
-  });
-  if (wants_clone && !result.commit.empty()) {
-    git_objects = workspace::MakeCloneRepository(source.repo_root, result.commit, source.branch,
-                                                 source_dir, kGitObjectsInContainer);
-  }
+  std::string git_objects = CloneObjects(plan, source, result.commit, source_dir);
 
   context.observer.OnRunStarted(result);
   Scheduler scheduler(plan, source, options, context, result, source_dir, run_dir.path(),
@@ -473,17 +508,7 @@ RunResult RunPlan(const Plan& plan, const Source& source, const RunOptions& opti
     scheduler.set_changed_files(workspace::ChangedFiles(source.repo_root, source.commit));
   scheduler.Run();
 
-  // Belt and braces: anything a handle could not remove is found again by its run label.
-  try {
-    Sweep(context.engine, result.run_id, log);
-  } catch (const DockerError& error) {
-    log.warn("final sweep of run {} failed: {}", result.run_id, error.what());
-    if (reaper) {
-      log.warn("the cleanup reaper removes run {}'s objects once the Docker daemon answers again",
-               result.run_id);
-      reaper->HandOver();
-    }
-  }
+  FinalSweep(context.engine, result.run_id, reaper, log);
   result.finished = Clock::now();
   context.observer.OnRunFinished(result);
   return result;

@@ -166,22 +166,6 @@ class EngineClient : public EngineApi {
     return ParseContainerState(response.body, what);
   }
 
-  std::optional<std::map<std::string, std::string>> InspectLabels(ObjectKind kind,
-                                                                  const std::string& id) override {
-    std::string what = "inspect " + Short(id);
-    std::string path = kind == ObjectKind::kContainer ? ContainerPath(id, "/json")
-                       : kind == ObjectKind::kNetwork ? "/networks/" + UrlEncode(id)
-                       : kind == ObjectKind::kVolume  ? "/volumes/" + UrlEncode(id)
-                                                      : "/exec/" + UrlEncode(id) + "/json";
-    HttpResponse response = http_.Request("GET", path);
-    if (response.status == 404) return std::nullopt;
-    Expect(response, 200, what);
-    if (kind != ObjectKind::kExec) return ParseLabels(response.body, kind, what);
-    std::string container = ParseExecContainer(response.body, what);
-    if (container.empty()) return std::nullopt;
-    return InspectLabels(ObjectKind::kContainer, container);
-  }
-
   void StopContainer(const std::string& id, int grace_seconds) override {
     HttpResponse response =
         http_.Request("POST", ContainerPath(id, "/stop?t=") + std::to_string(grace_seconds), "",

@@ -115,23 +115,4 @@ std::vector<ObjectRef> ParseListResponse(const std::string& body, const std::str
   }
 }
 
-std::map<std::string, std::string> ParseLabels(const std::string& body, ObjectKind kind,
-                                               const std::string& operation) {
-  auto object = ParseObject(body, operation);
-  return Reading(operation, [&] {
-    Poco::JSON::Object::Ptr holder = object;
-    if (kind == ObjectKind::kContainer) holder = object->getObject("Config");
-    Poco::JSON::Object::Ptr labels = holder ? holder->getObject("Labels") : nullptr;
-    std::map<std::string, std::string> out;
-    if (!labels) return out;
-    for (const auto& [key, value] : *labels) out[key] = value.convert<std::string>();
-    return out;
-  });
-}
-
-std::string ParseExecContainer(const std::string& body, const std::string& operation) {
-  auto object = ParseObject(body, operation);
-  return Reading(operation, [&] { return object->optValue<std::string>("ContainerID", ""); });
-}
-
 }  // namespace pipeline::docker

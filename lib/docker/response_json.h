@@ -1,7 +1,6 @@
 #ifndef PIPELINE_DOCKER_RESPONSE_JSON_H_
 #define PIPELINE_DOCKER_RESPONSE_JSON_H_
 
-#include <map>
 #include <string>
 #include <vector>
 
@@ -37,13 +36,6 @@ bool AddStatsSample(const std::string& line, ResourceUsage& usage);
 /// when it is not the whole answer ("Volumes").
 std::vector<ObjectRef> ParseListResponse(const std::string& body, const std::string& list_key,
                                          const std::string& operation);
-
-/// The labels in an inspect answer of `kind` (a container's are under Config); empty when none.
-std::map<std::string, std::string> ParseLabels(const std::string& body, ObjectKind kind,
-                                               const std::string& operation);
-
-/// `ContainerID` of GET /exec/{id}/json; empty when none.
-std::string ParseExecContainer(const std::string& body, const std::string& operation);
 
 }  // namespace pipeline::docker
 

@@ -6,7 +6,6 @@
 #include <istream>
 #include <map>
 #include <memory>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -119,9 +118,6 @@ class ArchiveReader {
   virtual std::istream& stream() = 0;
 };
 
-/// The kinds of object whose labels InspectLabels reads.
-enum class ObjectKind { kContainer, kNetwork, kVolume, kExec };
-
 /// An object found by label.
 struct ObjectRef {
   std::string id;
@@ -178,13 +174,6 @@ class EngineApi {
   /// chunks as it is read, so a large tar never sits in memory.
   virtual void PutArchive(const std::string& id, const std::string& dir, std::istream& tar) {
     throw DockerError("this engine cannot copy into containers");
-  }
-
-  /// The labels of an object (of an exec instance: its container's), or nullopt when the daemon
-  /// does not know it: how the step's proxy checks that an object is the step's own.
-  virtual std::optional<std::map<std::string, std::string>> InspectLabels(ObjectKind kind,
-                                                                          const std::string& id) {
-    throw DockerError("this engine cannot inspect labels");
   }
 
   /// Streams resource use of a running container; nullptr when the engine cannot.

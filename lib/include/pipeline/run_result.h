@@ -77,7 +77,8 @@ class RunObserver {
   virtual void OnRunStarted(const RunResult& run) {}
   virtual void OnJobStarted(const JobResult& job) {}
   /// One line of output, without its newline (a last unterminated line is flushed at job end).
-  virtual void OnJobOutput(const JobResult& job, StreamKind stream, std::string_view line) {}
+  virtual void OnJobOutput(const JobResult& job, StreamKind stream, std::string_view line) {
+  }
   virtual void OnJobFinished(const JobResult& job) {}
   virtual void OnRunFinished(const RunResult& run) {}
 };

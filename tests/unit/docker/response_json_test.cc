@@ -96,25 +96,3 @@ TEST(ResponseJsonTest, ListAnswersOfTheWrongShapeAreDockerErrors) {
 
 }  // namespace
 }  // namespace pipeline::docker
-
-namespace pipeline::docker {
-namespace {
-
-TEST(ResponseJsonLabelsTest, ContainerLabelsAreUnderConfigOthersAtTheTop) {
-  EXPECT_EQ(ParseLabels(R"({"Labels":{"x":"top"},"Config":{"Labels":{"a":"1","b":"2"}}})",
-                        ObjectKind::kContainer, "inspect"),
-            (std::map<std::string, std::string>{{"a", "1"}, {"b", "2"}}));
-  EXPECT_EQ(ParseLabels(R"({"Labels":{"run":"r1"}})", ObjectKind::kNetwork, "inspect"),
-            (std::map<std::string, std::string>{{"run", "r1"}}));
-  EXPECT_TRUE(ParseLabels(R"({"Labels":null})", ObjectKind::kVolume, "inspect").empty());
-  EXPECT_TRUE(ParseLabels(R"({"Config":{}})", ObjectKind::kContainer, "inspect").empty());
-}
-
-TEST(ResponseJsonLabelsTest, AnExecNamesItsContainer) {
-  EXPECT_EQ(ParseExecContainer(R"({"ID":"e1","ContainerID":"c1"})", "inspect"), "c1");
-  EXPECT_EQ(ParseExecContainer(R"({"ID":"e1"})", "inspect"), "");
-  EXPECT_THROW(ParseExecContainer("not json", "inspect"), DockerError);
-}
-
-}  // namespace
-}  // namespace pipeline::docker

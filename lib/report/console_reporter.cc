@@ -75,7 +75,7 @@ class ConsoleReporter : public RunObserver {
       counts[verdict]++;
       std::string exit_code = job.exit_code >= 0 ? std::to_string(job.exit_code) : "-";
       std::string duration = job.outcome == JobOutcome::kSkipped ? "-" : Seconds(job.seconds());
-      std::string memory = job.peak_memory_bytes > 0 ? FormatBytes(job.peak_memory_bytes) : "-";
+      std::string memory = job.peak_memory_bytes > 0 ? FormatMeasuredBytes(job.peak_memory_bytes) : "-";
       std::snprintf(row, sizeof(row), "%-*s  %-*s  %-16s  %4s  %9s  %9s",
                     static_cast<int>(name_width), job.name.c_str(), static_cast<int>(stage_width),
                     job.stage.c_str(), verdict.c_str(), exit_code.c_str(), duration.c_str(),

@@ -29,6 +29,7 @@
 #include "pipeline/errors.h"
 #include "pipeline/run.h"
 #include "pipeline/workspace.h"
+#include "run/launch.h"
 #include "run/retry.h"
 #include "storage/artifacts.h"
 #include "storage/cache_volumes.h"
@@ -39,31 +40,11 @@ namespace {
 
 using SteadyClock = std::chrono::steady_clock;
 
-constexpr const char* kGitObjectsInContainer = "/opt/docker-pipeline/git-objects";
-
-/// `labels` with `separator` between them.
-std::string JoinLabels(const std::vector<std::string>& labels, const char* separator) {
-  std::string joined;
-  for (const std::string& label : labels) joined += (joined.empty() ? "" : separator) + label;
-  return joined;
-}
-
 /// The values of `secrets`, for the masker.
 std::vector<std::string> SecretValues(const EnvVars& secrets) {
   std::vector<std::string> values;
   for (const auto& [name, value] : secrets) values.push_back(value);
   return values;
-}
-
-/// A job's directory name: its index and a file-name-safe form of its name.
-std::string JobDirName(size_t index, const std::string& name) {
-  std::string safe;
-  for (char c : name) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '-' || c == '_' || c == '.';
-    safe.push_back(ok ? c : '_');
-  }
-  return std::to_string(index + 1) + "-" + safe;
 }
 
 /// The step's `docker` service as the job's container add-on.
@@ -211,7 +192,8 @@ class Scheduler {
                               stored.files, stored.bytes);
           if (!options_.artifact_store.empty() && stored.files > 0) {
             workspace::CopyTree(ArtifactDir(index), options_.artifact_store + "/" + result_.run_id +
-                                                        "/" + JobDirName(index, planned.job.name));
+                                                        "/" +
+                                                        exec::JobDirName(index, planned.job.name));
           }
         }
       }
@@ -308,61 +290,17 @@ class Scheduler {
   }
 
   exec::JobLaunch MakeLaunch(const PlannedJob& planned, size_t index) const {
-    exec::JobLaunch launch;
-    launch.job = planned.job;
-    if (!options_.user.empty()) launch.job.user = options_.user;
-    launch.index = index;
-    launch.workspace_host_dir = run_dir_ + "/jobs/" + JobDirName(index, planned.job.name);
-    launch.workspace_target =
-        !planned.job.workdir.empty()
-            ? planned.job.workdir
-            : "/builds/" + (source_.repo_name.empty() ? "project" : source_.repo_name);
-    exec::JobEnvInput env_input;
-    env_input.run_id = result_.run_id;
-    env_input.job_index = index;
-    env_input.project_dir = launch.workspace_target;
-    env_input.repo_name = source_.repo_name;
-    env_input.commit = result_.commit;
-    env_input.branch = source_.branch;
-    env_input.tag = source_.tag;
-    env_input.pr_id = source_.pr_id;
-    env_input.pr_destination = source_.pr_destination;
-    env_input.pr_destination_commit = source_.pr_destination_commit;
-    env_input.build_number = build_number_;
-    env_input.pipeline_uuid = pipeline_uuid_;
-    env_input.step_uuid = exec::MakeBracedUuid();
-    // Repository variables, then the job's deployment's, then -e: each layer wins over the last.
-    EnvVars given;
-    auto add_file_layer = [&](const std::string& key) {
-      auto layer = options_.file_env.find(key);
-      if (layer != options_.file_env.end()) given = MergeEnv({&given, &layer->second});
-    };
-    add_file_layer("");
-    if (!planned.job.deployment.empty()) add_file_layer(planned.job.deployment);
-    given = MergeEnv({&given, &options_.cli_env});
-    launch.env = exec::JobEnvironment(planned.job, given, env_input);
-    launch.labels = {{docker::kLabelTool, docker::kToolName},
-                     {docker::kLabelRun, result_.run_id},
-                     {docker::kLabelJob, planned.job.name},
-                     {docker::kLabelOwner, owner_}};
-    if (!planned.job.runner_labels.empty()) {
-      launch.labels[docker::kLabelRunsOn] = JoinLabels(planned.job.runner_labels, ",");
-    }
-    launch.resources =
-        options_.defaults.OverriddenBy(planned.job.resources).OverriddenBy(options_.overrides);
-    launch.timeout = planned.job.timeout.value_or(options_.default_job_timeout);
-    launch.stop_grace_seconds = options_.stop_grace_seconds;
-    launch.output_cap_bytes = options_.output_cap_bytes;
-    launch.print_cap_bytes = options_.print_cap_bytes;
-    launch.test_pause = options_.test_pause;
-    launch.masker = &masker_;
-    if (!secrets_file_.empty()) {
-      launch.extra_mounts.push_back({secrets_file_, exec::kSecretsFileInContainer, true});
-    }
-    if (!git_objects_.empty() && planned.job.script_style == ScriptStyle::kBitbucket) {
-      launch.extra_mounts.push_back({git_objects_, kGitObjectsInContainer, true});
-    }
-    return launch;
+    exec::RunLaunchContext run{options_, source_};
+    run.run_id = result_.run_id;
+    run.commit = result_.commit;
+    run.run_dir = run_dir_;
+    run.owner = owner_;
+    run.pipeline_uuid = pipeline_uuid_;
+    run.build_number = build_number_;
+    run.secrets_file = secrets_file_;
+    run.git_objects = git_objects_;
+    run.masker = &masker_;
+    return exec::MakeJobLaunch(run, planned, index);
   }
 
   const Plan& plan_;
@@ -433,7 +371,7 @@ std::string CloneObjects(const Plan& plan, const Source& source, const std::stri
   });
   if (!wants_clone || commit.empty()) return "";
   return workspace::MakeCloneRepository(source.repo_root, commit, source.branch, source_dir,
-                                        kGitObjectsInContainer);
+                                        exec::kGitObjectsInContainer);
 }
 
 /// Belt and braces: anything a handle could not remove is found again by its run label; when

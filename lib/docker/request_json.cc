@@ -96,23 +96,6 @@ std::string LabelFilterQuery(const std::string& label) {
   return "filters=" + UrlEncode(Stringify(filters));
 }
 
-std::string UrlEncode(const std::string& text) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                      c == '-' || c == '_' || c == '.' || c == '~';
-    if (unreserved) {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
-}
-
 std::pair<std::string, std::string> SplitImageReference(const std::string& image) {
   size_t at = image.find('@');
   if (at != std::string::npos) return {image.substr(0, at), image.substr(at + 1)};

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "docker/text_encoding.h"
 #include "pipeline/docker.h"
 
 namespace pipeline::docker {
@@ -23,8 +24,6 @@ std::string VolumeCreateBody(const std::string& name,
 /// `filters={"label":["key=value"]}` for the list endpoints, URL-encoded.
 std::string LabelFilterQuery(const std::string& label);
 
-/// Percent-encodes everything but unreserved characters (RFC 3986).
-std::string UrlEncode(const std::string& text);
 
 /// Splits "name:tag" / "name@digest" for /images/create (a registry's ":port" is not a tag);
 /// returns {name, tag-or-digest}, the tag "latest" when none is given.

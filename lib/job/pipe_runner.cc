@@ -10,10 +10,11 @@
 #include <fstream>
 #include <sstream>
 
+#include "cleanup/scoped_container.h"
 #include "job/line_splitter.h"
 #include "job/pipe_script.h"
-#include "cleanup/scoped_container.h"
 #include "job/secrets_file.h"
+#include "job/spec.h"
 #include "pipeline/errors.h"
 #include "pipeline/workspace.h"
 
@@ -135,22 +136,9 @@ void PipeRunner::Serve() {
 
 int PipeRunner::RunPipe(size_t index, const std::string& shell_environ) {
   const PipeCall& pipe = launch_.job.pipes[index];
-  docker::ContainerSpec spec;
-  spec.name = ContainerName(launch_.labels.at(docker::kLabelRun), launch_.index) + "-pipe-" +
-              std::to_string(index + 1);
-  spec.image = pipe.image;  // with its own entrypoint and command
-  spec.env = PipeEnvironment(pipe, launch_.env, ParseEnvironBlock(shell_environ));
-  spec.working_dir = launch_.workspace_target;
-  spec.labels = launch_.labels;
-  spec.labels["io.docker-pipeline.pipe"] = pipe.ref;
-  spec.mounts.push_back({launch_.workspace_host_dir, launch_.workspace_target, false});
-  for (const docker::Mount& mount : launch_.extra_mounts) {
-    // A pipe is someone else's code: it gets the secrets the step passes in its variables, as
-    // in the cloud, not the file with all of them.
-    if (mount.target != kSecretsFileInContainer) spec.mounts.push_back(mount);
-  }
-  ApplyJobLimits(launch_, spec);
-  spec.network_mode = network_mode_;
+  docker::ContainerSpec spec = PipeContainerSpec(
+      launch_, index, PipeEnvironment(pipe, launch_.env, ParseEnvironBlock(shell_environ)),
+      network_mode_);
 
   docker::EngineApi& engine = services_.engine;
   ScopedContainer container(engine, services_.tracker, *services_.log,

@@ -4,24 +4,10 @@
 #include <cctype>
 #include <cstdint>
 
+#include "docker/text_encoding.h"
+
 namespace pipeline::exec {
 namespace {
-
-std::string UrlEncoded(std::string_view text) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    bool plain = std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~';
-    if (plain) {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
 
 void AddNeedle(std::vector<std::string>& needles, std::string needle) {
   if (needle.size() < SecretMasker::kMinimumLength) return;
@@ -32,33 +18,11 @@ void AddNeedle(std::vector<std::string>& needles, std::string needle) {
 
 }  // namespace
 
-std::string Base64(std::string_view data) {
-  static const char* kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  size_t i = 0;
-  for (; i + 2 < data.size(); i += 3) {
-    uint32_t n = (uint32_t{static_cast<unsigned char>(data[i])} << 16) |
-                 (uint32_t{static_cast<unsigned char>(data[i + 1])} << 8) |
-                 uint32_t{static_cast<unsigned char>(data[i + 2])};
-    for (int shift : {18, 12, 6, 0}) out += kAlphabet[(n >> shift) & 63];
-  }
-  size_t rest = data.size() - i;
-  if (rest > 0) {
-    uint32_t n = uint32_t{static_cast<unsigned char>(data[i])} << 16;
-    if (rest == 2) n |= uint32_t{static_cast<unsigned char>(data[i + 1])} << 8;
-    out += kAlphabet[(n >> 18) & 63];
-    out += kAlphabet[(n >> 12) & 63];
-    out += rest == 2 ? kAlphabet[(n >> 6) & 63] : '=';
-    out += '=';
-  }
-  return out;
-}
-
 SecretMasker::SecretMasker(const std::vector<std::string>& secrets) {
   for (const std::string& secret : secrets) {
     AddNeedle(needles_, secret);
-    AddNeedle(needles_, UrlEncoded(secret));
-    std::string encoded = Base64(secret);
+    AddNeedle(needles_, docker::UrlEncode(secret));
+    std::string encoded = docker::Base64Encode(secret);
     // Base64 of a value inside a longer text starts on any of three alignments; the unpadded
     // core is what appears whatever follows it.
     while (!encoded.empty() && encoded.back() == '=') encoded.pop_back();

@@ -4,6 +4,7 @@
 #include <mutex>
 #include <string>
 
+#include "model/format_bytes.h"
 #include "pipeline/report.h"
 
 namespace pipeline {
@@ -20,12 +21,6 @@ constexpr const char* kJobColors[] = {"\033[36m", "\033[35m", "\033[34m", "\033[
 std::string Seconds(double seconds) {
   char text[32];
   std::snprintf(text, sizeof(text), "%.2fs", seconds);
-  return text;
-}
-
-std::string Mebibytes(int64_t bytes) {
-  char text[32];
-  std::snprintf(text, sizeof(text), "%.1f MiB", static_cast<double>(bytes) / (1 << 20));
   return text;
 }
 
@@ -48,8 +43,7 @@ class ConsoleReporter : public RunObserver {
     Print(Prefix(job.name) + Paint(kDim, "started in " + job.image));
   }
 
-  void OnJobOutput(const JobResult& job, StreamKind stream,
-                   std::string_view line) override {
+  void OnJobOutput(const JobResult& job, StreamKind stream, std::string_view line) override {
     if (options_.quiet) return;
     std::lock_guard<std::mutex> lock(mutex_);
     Print(Prefix(job.name) + std::string(line));
@@ -81,7 +75,7 @@ class ConsoleReporter : public RunObserver {
       counts[verdict]++;
       std::string exit_code = job.exit_code >= 0 ? std::to_string(job.exit_code) : "-";
       std::string duration = job.outcome == JobOutcome::kSkipped ? "-" : Seconds(job.seconds());
-      std::string memory = job.peak_memory_bytes > 0 ? Mebibytes(job.peak_memory_bytes) : "-";
+      std::string memory = job.peak_memory_bytes > 0 ? FormatMeasuredBytes(job.peak_memory_bytes) : "-";
       std::snprintf(row, sizeof(row), "%-*s  %-*s  %-16s  %4s  %9s  %9s",
                     static_cast<int>(name_width), job.name.c_str(), static_cast<int>(stage_width),
                     job.stage.c_str(), verdict.c_str(), exit_code.c_str(), duration.c_str(),

@@ -15,55 +15,36 @@
 #include <thread>
 #include <vector>
 
+#include "cleanup/owner.h"
+#include "cleanup/reaper.h"
+#include "cleanup/scoped_container.h"
 #include "stepdocker/docker_service.h"
-#include "storage/artifacts.h"
-#include "storage/cache_volumes.h"
 #include "job/images.h"
 #include "job/job_env.h"
 #include "job/job_executor.h"
-#include "run/job_retry.h"
-#include "cleanup/owner.h"
-#include "cleanup/reaper.h"
-#include "storage/run_files.h"
-#include "cleanup/scoped_container.h"
 #include "job/secret_masker.h"
 #include "job/secrets_file.h"
-#include "storage/workspace_owner.h"
 #include "model/glob.h"
+#include "pipeline/backend.h"
 #include "pipeline/errors.h"
 #include "pipeline/run.h"
 #include "pipeline/workspace.h"
+#include "run/launch.h"
+#include "run/retry.h"
+#include "storage/artifacts.h"
+#include "storage/cache_volumes.h"
+#include "storage/run_files.h"
 
 namespace pipeline {
 namespace {
 
 using SteadyClock = std::chrono::steady_clock;
 
-constexpr const char* kGitObjectsInContainer = "/opt/docker-pipeline/git-objects";
-
-/// `labels` with `separator` between them.
-std::string JoinLabels(const std::vector<std::string>& labels, const char* separator) {
-  std::string joined;
-  for (const std::string& label : labels) joined += (joined.empty() ? "" : separator) + label;
-  return joined;
-}
-
 /// The values of `secrets`, for the masker.
 std::vector<std::string> SecretValues(const EnvVars& secrets) {
   std::vector<std::string> values;
   for (const auto& [name, value] : secrets) values.push_back(value);
   return values;
-}
-
-/// A job's directory name: its index and a file-name-safe form of its name.
-std::string JobDirName(size_t index, const std::string& name) {
-  std::string safe;
-  for (char c : name) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '-' || c == '_' || c == '.';
-    safe.push_back(ok ? c : '_');
-  }
-  return std::to_string(index + 1) + "-" + safe;
 }
 
 /// The step's `docker` service as the job's container add-on.
@@ -92,7 +73,7 @@ class Scheduler {
  public:
   Scheduler(const Plan& plan, const Source& source, const RunOptions& options, RunContext& context,
             RunResult& result, const std::string& source_dir, const std::string& run_dir,
-            Clock::time_point images_ready)
+            Clock::time_point images_ready, Backend& backend)
       : plan_(plan),
         source_(source),
         options_(options),
@@ -101,6 +82,7 @@ class Scheduler {
         source_dir_(source_dir),
         run_dir_(run_dir),
         images_ready_(images_ready),
+        backend_(backend),
         states_(plan.jobs.size(), State::kPending),
         owner_(exec::CurrentOwner()) {}
 
@@ -210,7 +192,8 @@ class Scheduler {
                               stored.files, stored.bytes);
           if (!options_.artifact_store.empty() && stored.files > 0) {
             workspace::CopyTree(ArtifactDir(index), options_.artifact_store + "/" + result_.run_id +
-                                                        "/" + JobDirName(index, planned.job.name));
+                                                        "/" +
+                                                        exec::JobDirName(index, planned.job.name));
           }
         }
       }
@@ -246,48 +229,26 @@ class Scheduler {
 
   /// The job's own copy of the snapshot, with the artifacts of the jobs before it.
   void PrepareWorkspace(size_t index, const exec::JobLaunch& launch) {
-    workspace::CopyTree(source_dir_, launch.workspace_host_dir);
+    std::vector<std::string> sources = {source_dir_};
     if (launch.job.download_artifacts) {
-      for (size_t earlier : Ancestors(index)) {
-        exec::RestoreArtifacts(ArtifactDir(earlier), launch.workspace_host_dir);
-      }
+      for (size_t earlier : Ancestors(index)) sources.push_back(ArtifactDir(earlier));
     }
-    if (!launch.job.user.empty()) exec::GiveWorkspaceTo(launch.workspace_host_dir, launch.job.user);
+    backend_.PrepareWorkspace(sources, launch.workspace_host_dir, launch.workspace_target,
+                              launch.job.user);
   }
 
-  /// Runs the job, and again after a failure its `retry` covers, each time in a fresh copy of the
-  /// workspace (as GitLab starts a retried job from a fresh clone). The last attempt's daemon
-  /// failure is thrown like any other.
+  /// Runs the job with its `retry` policy (run/retry.h), each attempt in a fresh workspace.
   JobResult RunAttempts(const PlannedJob& planned, size_t index, const exec::JobLaunch& launch) {
-    const RetryPolicy& retry = planned.job.retry;
-    for (int attempt = 1;; ++attempt) {
-      if (attempt > 1) {
-        workspace::RemoveTree(launch.workspace_host_dir);
-        PrepareWorkspace(index, launch);
-      }
-      exec::JobServices services{context_.engine, tracker_, context_.observer, context_.log,
-                                 jobs_cancel_, DockerServiceAddOn(context_.engine, context_.log)};
-      std::string failure;
-      try {
-        JobResult result = exec::RunJob(launch, services);
-        result.attempts = attempt;
-        if (jobs_cancel_.cancelled() ||
-            !exec::ShouldRetry(retry, attempt, exec::KindOf(result), result.exit_code)) {
-          return result;
-        }
-        failure = result.reason;
-      } catch (const ImageNotFoundError&) {
-        throw;  // no attempt can change that
-      } catch (const DockerError& error) {
-        if (jobs_cancel_.cancelled() ||
-            !exec::ShouldRetry(retry, attempt, exec::FailureKind::kInfrastructure, -1)) {
-          throw;
-        }
-        failure = error.what();
-      }
-      context_.log->warn("job '{}' failed ({}); retrying it, attempt {} of {}", planned.job.name,
-                         failure, attempt + 1, retry.max + 1);
-    }
+    exec::JobServices services{
+        context_.engine, tracker_,     context_.observer,
+        context_.log,    jobs_cancel_, DockerServiceAddOn(context_.engine, context_.log)};
+    return exec::RunWithRetries(
+        planned.job.retry, planned.job.name, jobs_cancel_, *context_.log,
+        [&] {
+          backend_.DiscardWorkspace({launch.workspace_host_dir, launch.workspace_target, ""});
+          PrepareWorkspace(index, launch);
+        },
+        [&] { return exec::RunJob(launch, services); });
   }
 
   std::string ArtifactDir(size_t index) const {
@@ -329,67 +290,24 @@ class Scheduler {
   }
 
   exec::JobLaunch MakeLaunch(const PlannedJob& planned, size_t index) const {
-    exec::JobLaunch launch;
-    launch.job = planned.job;
-    if (!options_.user.empty()) launch.job.user = options_.user;
-    launch.index = index;
-    launch.workspace_host_dir = run_dir_ + "/jobs/" + JobDirName(index, planned.job.name);
-    launch.workspace_target =
-        !planned.job.workdir.empty()
-            ? planned.job.workdir
-            : "/builds/" + (source_.repo_name.empty() ? "project" : source_.repo_name);
-    exec::JobEnvInput env_input;
-    env_input.run_id = result_.run_id;
-    env_input.job_index = index;
-    env_input.project_dir = launch.workspace_target;
-    env_input.repo_name = source_.repo_name;
-    env_input.commit = result_.commit;
-    env_input.branch = source_.branch;
-    env_input.tag = source_.tag;
-    env_input.pr_id = source_.pr_id;
-    env_input.pr_destination = source_.pr_destination;
-    env_input.pr_destination_commit = source_.pr_destination_commit;
-    env_input.build_number = build_number_;
-    env_input.pipeline_uuid = pipeline_uuid_;
-    env_input.step_uuid = exec::MakeBracedUuid();
-    // Repository variables, then the job's deployment's, then -e: each layer wins over the last.
-    EnvVars given;
-    auto add_file_layer = [&](const std::string& key) {
-      auto layer = options_.file_env.find(key);
-      if (layer != options_.file_env.end()) given = MergeEnv({&given, &layer->second});
-    };
-    add_file_layer("");
-    if (!planned.job.deployment.empty()) add_file_layer(planned.job.deployment);
-    given = MergeEnv({&given, &options_.cli_env});
-    launch.env = exec::JobEnvironment(planned.job, given, env_input);
-    launch.labels = {{docker::kLabelTool, docker::kToolName},
-                     {docker::kLabelRun, result_.run_id},
-                     {docker::kLabelJob, planned.job.name},
-                     {docker::kLabelOwner, owner_}};
-    if (!planned.job.runner_labels.empty()) {
-      launch.labels[docker::kLabelRunsOn] = JoinLabels(planned.job.runner_labels, ",");
-    }
-    launch.resources =
-        options_.defaults.OverriddenBy(planned.job.resources).OverriddenBy(options_.overrides);
-    launch.timeout = planned.job.timeout.value_or(options_.default_job_timeout);
-    launch.stop_grace_seconds = options_.stop_grace_seconds;
-    launch.output_cap_bytes = options_.output_cap_bytes;
-    launch.print_cap_bytes = options_.print_cap_bytes;
-    launch.test_pause = options_.test_pause;
-    launch.masker = &masker_;
-    if (!secrets_file_.empty()) {
-      launch.extra_mounts.push_back({secrets_file_, exec::kSecretsFileInContainer, true});
-    }
-    if (!git_objects_.empty() && planned.job.script_style == ScriptStyle::kBitbucket) {
-      launch.extra_mounts.push_back({git_objects_, kGitObjectsInContainer, true});
-    }
-    return launch;
+    exec::RunLaunchContext run{options_, source_};
+    run.run_id = result_.run_id;
+    run.commit = result_.commit;
+    run.run_dir = run_dir_;
+    run.owner = owner_;
+    run.pipeline_uuid = pipeline_uuid_;
+    run.build_number = build_number_;
+    run.secrets_file = secrets_file_;
+    run.git_objects = git_objects_;
+    run.masker = &masker_;
+    return exec::MakeJobLaunch(run, planned, index);
   }
 
   const Plan& plan_;
   const Source& source_;
   const RunOptions& options_;
   RunContext& context_;
+  Backend& backend_;
   RunResult& result_;
   std::string source_dir_;
   std::string run_dir_;
@@ -415,9 +333,10 @@ class Scheduler {
 
 }  // namespace
 
-RunResult RunPlan(const Plan& plan, const Source& source, const RunOptions& options,
-                  RunContext& context) {
-  spdlog::logger& log = *context.log;
+namespace {
+
+/// The run's result before anything ran: every job pending, in plan order.
+RunResult PendingResult(const Plan& plan, const Source& source, const RunOptions& options) {
   RunResult result;
   result.run_id = options.run_id.empty() ? exec::MakeRunId() : options.run_id;
   result.pipeline_file = plan.pipeline_file;
@@ -431,8 +350,57 @@ RunResult RunPlan(const Plan& plan, const Source& source, const RunOptions& opti
     pending.runner_labels = planned.job.runner_labels;
     result.jobs.push_back(pending);
   }
+  return result;
+}
 
-  context.engine.Ping();
+/// Creates the run's directory, owned by this process (so a later sweep knows when it is dead).
+void MakeRunDirectory(const std::string& path) {
+  if (mkdir(path.c_str(), 0700) != 0) {
+    throw EnvironmentError("cannot create the run's workspace " + path + ": " +
+                           std::strerror(errno));
+  }
+  std::ofstream(path + exec::kOwnerFile) << exec::CurrentOwner() << "\n";
+}
+
+/// Bitbucket's clone dir is a git repository at the run's commit, borrowing the user's objects:
+/// their directory, or "" when no job wants a clone.
+std::string CloneObjects(const Plan& plan, const Source& source, const std::string& commit,
+                         const std::string& source_dir) {
+  bool wants_clone = std::any_of(plan.jobs.begin(), plan.jobs.end(), [](const PlannedJob& p) {
+    return p.job.script_style == ScriptStyle::kBitbucket;
+  });
+  if (!wants_clone || commit.empty()) return "";
+  return workspace::MakeCloneRepository(source.repo_root, commit, source.branch, source_dir,
+                                        exec::kGitObjectsInContainer);
+}
+
+/// Belt and braces: anything a handle could not remove is found again by its run label; when
+/// the daemon does not answer, the reaper takes over.
+void FinalSweep(docker::EngineApi& engine, const std::string& run_id,
+                std::optional<exec::DeadManReaper>& reaper, spdlog::logger& log) {
+  try {
+    Sweep(engine, run_id, log);
+  } catch (const DockerError& error) {
+    log.warn("final sweep of run {} failed: {}", run_id, error.what());
+    if (reaper) {
+      log.warn("the cleanup reaper removes run {}'s objects once the Docker daemon answers again",
+               run_id);
+      reaper->HandOver();
+    }
+  }
+}
+
+}  // namespace
+
+RunResult RunPlan(const Plan& plan, const Source& source, const RunOptions& options,
+                  RunContext& context) {
+  spdlog::logger& log = *context.log;
+  RunResult result = PendingResult(plan, source, options);
+
+  // The backend the scheduler runs on. Only the local engine exists yet; a --backend choice
+  // (Swarm, a remote daemon) would be made here.
+  std::unique_ptr<Backend> backend = MakeLocalEngineBackend(context.engine);
+  backend->Ping();
   try {
     Sweep(context.engine, "", log);  // leftovers of runs whose process died
   } catch (const DockerError& error) {
@@ -446,11 +414,7 @@ RunResult RunPlan(const Plan& plan, const Source& source, const RunOptions& opti
   exec::ExpireArtifacts(options.artifact_store, options.artifact_retention, log);
   workspace::ScopedDirectory run_dir(work_root + "/" + exec::kRunDirPrefix + result.run_id);
   std::string source_dir = run_dir.path() + "/source";
-  if (mkdir(run_dir.path().c_str(), 0700) != 0) {
-    throw EnvironmentError("cannot create the run's workspace " + run_dir.path() + ": " +
-                           std::strerror(errno));
-  }
-  std::ofstream(run_dir.path() + exec::kOwnerFile) << exec::CurrentOwner() << "\n";
+  MakeRunDirectory(run_dir.path());
   std::string secrets_file;
   if (!options.secret_env.empty()) {
     secrets_file = run_dir.path() + "/secrets.env";
@@ -467,19 +431,11 @@ RunResult RunPlan(const Plan& plan, const Source& source, const RunOptions& opti
           ? workspace::SnapshotWorkTree(source.repo_root, source_dir)
           : workspace::SnapshotCommit(source.repo_root, source.commit, source_dir);
   log.debug("snapshot: {} files, {} bytes in {}", stats.files, stats.bytes, source_dir);
-  // Bitbucket's clone dir is a git repository at the run's commit; borrow the user's objects.
-  std::string git_objects;
-  bool wants_clone = std::any_of(plan.jobs.begin(), plan.jobs.end(), [](const PlannedJob& p) {
-    return p.job.script_style == ScriptStyle::kBitbucket;
-  });
-  if (wants_clone && !result.commit.empty()) {
-    git_objects = workspace::MakeCloneRepository(source.repo_root, result.commit, source.branch,
-                                                 source_dir, kGitObjectsInContainer);
-  }
+  std::string git_objects = CloneObjects(plan, source, result.commit, source_dir);
 
   context.observer.OnRunStarted(result);
   Scheduler scheduler(plan, source, options, context, result, source_dir, run_dir.path(),
-                      images_ready);
+                      images_ready, *backend);
   if (!git_objects.empty()) scheduler.set_git_objects(git_objects);
   scheduler.set_build_number(exec::NextBuildNumber(source.repo_root, log));
   if (!secrets_file.empty()) scheduler.set_secrets_file(secrets_file);
@@ -490,17 +446,7 @@ RunResult RunPlan(const Plan& plan, const Source& source, const RunOptions& opti
     scheduler.set_changed_files(workspace::ChangedFiles(source.repo_root, source.commit));
   scheduler.Run();
 
-  // Belt and braces: anything a handle could not remove is found again by its run label.
-  try {
-    Sweep(context.engine, result.run_id, log);
-  } catch (const DockerError& error) {
-    log.warn("final sweep of run {} failed: {}", result.run_id, error.what());
-    if (reaper) {
-      log.warn("the cleanup reaper removes run {}'s objects once the Docker daemon answers again",
-               result.run_id);
-      reaper->HandOver();
-    }
-  }
+  FinalSweep(context.engine, result.run_id, reaper, log);
   result.finished = Clock::now();
   context.observer.OnRunFinished(result);
   return result;

@@ -1,5 +1,4 @@
 // A job's own copy of the run's snapshot, so one job's writes never reach another's workspace.
-#include <dirent.h>
 #include <sys/stat.h>
 
 #include <string>
@@ -13,7 +12,6 @@
 
 namespace pipeline::workspace {
 namespace {
-
 
 void CopyDirectory(const std::string& from, const std::string& relative, DestinationTree& out,
                    SnapshotStats& stats) {
@@ -51,18 +49,6 @@ SnapshotStats CopyTree(const std::string& from, const std::string& to) {
   }
   CopyDirectory(from, "", out, stats);
   return stats;
-}
-
-std::vector<std::string> ListDirectory(const std::string& path) {
-  DIR* dir = opendir(path.c_str());
-  if (dir == nullptr) ThrowErrno("cannot read directory", path);
-  std::vector<std::string> names;
-  while (const dirent* entry = readdir(dir)) {
-    std::string name = entry->d_name;
-    if (name != "." && name != "..") names.push_back(std::move(name));
-  }
-  closedir(dir);
-  return names;
 }
 
 }  // namespace pipeline::workspace

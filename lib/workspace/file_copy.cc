@@ -10,33 +10,13 @@
 
 #include "pipeline/errors.h"
 #include "workspace/errno_error.h"
+#include "workspace/unique_fd.h"
 
 namespace pipeline::workspace {
 namespace {
 
 constexpr size_t kChunk = size_t{1} << 30;
 constexpr mode_t kPermissionBits = 0777;  // set-id and sticky bits are not the job's business
-
-/// A file descriptor closed on scope exit; Close() reports what a destructor cannot.
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  /// Closes now; a write error can surface only here on some file systems (NFS, quotas).
-  bool Close() {
-    int fd = fd_;
-    fd_ = -1;
-    return close(fd) == 0;
-  }
-
- private:
-  int fd_;
-};
 
 void WriteAll(int fd, const char* data, size_t size, const std::string& path) {
   for (size_t written = 0; written < size;) {
@@ -65,7 +45,7 @@ uint64_t CopyWithReadWrite(int in, int out, const std::string& from, const std::
   }
 }
 
-void FinishWrite(Fd& out, mode_t mode, const std::string& path) {
+void FinishWrite(UniqueFd& out, mode_t mode, const std::string& path) {
   // open() applied the umask; the copy must carry the original's bits exactly.
   if (fchmod(out.get(), mode) != 0) ThrowErrno("cannot set the mode of", path);
   if (!out.Close()) ThrowErrno("cannot write", path);
@@ -76,7 +56,7 @@ void FinishWrite(Fd& out, mode_t mode, const std::string& path) {
 uint64_t CopyRegularFile(const std::string& from, const std::string& to) {
   // O_NONBLOCK: should a fifo have replaced the file since it was listed, opening it must not
   // hang; it is then refused below as not a regular file.
-  Fd in(open(from.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
+  UniqueFd in(open(from.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
   if (in.get() < 0) ThrowErrno("cannot read", from);
   struct stat info {};
   if (fstat(in.get(), &info) != 0) ThrowErrno("cannot read", from);
@@ -84,7 +64,7 @@ uint64_t CopyRegularFile(const std::string& from, const std::string& to) {
     throw EnvironmentError("cannot copy " + from + ": not a regular file");
   mode_t mode = info.st_mode & kPermissionBits;
 
-  Fd out(open(to.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode));
+  UniqueFd out(open(to.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode));
   if (out.get() < 0 && errno == ELOOP) {
     throw EnvironmentError("cannot write " + to +
                            ": a symlink is in its place, and nothing is written through one");
@@ -136,7 +116,7 @@ void CopySymlink(const std::string& from, const std::string& to) {
 }
 
 void WriteNewFile(const std::string& path, std::string_view content, mode_t mode) {
-  Fd out(open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode));
+  UniqueFd out(open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode));
   if (out.get() < 0) ThrowErrno("cannot write", path);
   WriteAll(out.get(), content.data(), content.size(), path);
   FinishWrite(out, mode & kPermissionBits, path);

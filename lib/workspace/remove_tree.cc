@@ -1,7 +1,6 @@
 // Removal through directory file descriptors (openat/unlinkat with O_NOFOLLOW): a symlink is
 // removed as a link, and a directory swapped for a symlink mid-way is never entered, so nothing
 // outside `path` can be touched. It also sidesteps PATH_MAX in deeply nested trees.
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -11,43 +10,14 @@
 #include <vector>
 
 #include "pipeline/workspace.h"
+#include "workspace/directory_listing.h"
 #include "workspace/errno_error.h"
+#include "workspace/unique_fd.h"
 
 namespace pipeline::workspace {
 namespace {
 
 constexpr int kDirectoryFlags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
-
-/// A directory file descriptor closed on scope exit.
-class DirFd {
- public:
-  explicit DirFd(int fd) : fd_(fd) {}
-  ~DirFd() {
-    if (fd_ >= 0) close(fd_);
-  }
-  DirFd(const DirFd&) = delete;
-  DirFd& operator=(const DirFd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
-
-std::vector<std::string> ListEntries(int dir_fd, const std::string& path) {
-  int listing_fd = dup(dir_fd);  // closedir closes the descriptor it was given
-  DIR* dir = listing_fd < 0 ? nullptr : fdopendir(listing_fd);
-  if (dir == nullptr) {
-    if (listing_fd >= 0) close(listing_fd);
-    ThrowErrno("cannot read directory", path);
-  }
-  std::vector<std::string> names;
-  while (const dirent* entry = readdir(dir)) {
-    std::string name = entry->d_name;
-    if (name != "." && name != "..") names.push_back(std::move(name));
-  }
-  closedir(dir);
-  return names;
-}
 
 /// Opens the directory `name` in `parent_fd`. A job may leave a directory its owner cannot read
 /// or write (chmod 0500, say); the owner may give those rights back, so we do.
@@ -65,7 +35,7 @@ int OpenDirectoryForRemoval(int parent_fd, const std::string& name, const struct
 }
 
 void RemoveContents(int dir_fd, const std::string& path) {
-  for (const std::string& name : ListEntries(dir_fd, path)) {
+  for (const std::string& name : ListDirectoryAt(dir_fd, path)) {
     std::string child = path + "/" + name;
     struct stat info {};
     if (fstatat(dir_fd, name.c_str(), &info, AT_SYMLINK_NOFOLLOW) != 0) {
@@ -73,7 +43,7 @@ void RemoveContents(int dir_fd, const std::string& path) {
       ThrowErrno("cannot remove", child);
     }
     if (S_ISDIR(info.st_mode)) {
-      DirFd child_fd(OpenDirectoryForRemoval(dir_fd, name, info, child));
+      UniqueFd child_fd(OpenDirectoryForRemoval(dir_fd, name, info, child));
       RemoveContents(child_fd.get(), child);
     }
     if (unlinkat(dir_fd, name.c_str(), S_ISDIR(info.st_mode) ? AT_REMOVEDIR : 0) != 0 &&
@@ -99,7 +69,7 @@ void RemoveTree(const std::string& given) {
     return;
   }
   {
-    DirFd dir(OpenDirectoryForRemoval(AT_FDCWD, path, info, path));
+    UniqueFd dir(OpenDirectoryForRemoval(AT_FDCWD, path, info, path));
     RemoveContents(dir.get(), path);
   }
   if (rmdir(path.c_str()) != 0 && errno != ENOENT) ThrowErrno("cannot remove", path);

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "job/line_splitter.h"
+#include "docker/text_encoding.h"
 #include "job/secret_masker.h"
 #include "fuzz_chunks.h"
 
@@ -50,7 +51,7 @@ std::string UrlEncodedForm(std::string_view text) {
 
 /// The forms of `secret` that must never reach the output.
 std::vector<std::string> PromisedForms(const std::string& secret) {
-  std::vector<std::string> forms = {secret, UrlEncodedForm(secret), pipeline::exec::Base64(secret)};
+  std::vector<std::string> forms = {secret, UrlEncodedForm(secret), pipeline::docker::Base64Encode(secret)};
   for (size_t start = 0; start <= secret.size();) {
     size_t end = secret.find('\n', start);
     if (end == std::string::npos) end = secret.size();

@@ -42,10 +42,6 @@ struct JobServices {
   AddOnFactory add_on = nullptr;
 };
 
-/// The limits every container running a job's code gets (its own and its pipes'): the job's
-/// resources, no-new-privileges, and an init process.
-void ApplyJobLimits(const JobLaunch& launch, docker::ContainerSpec& spec);
-
 /// Runs one job in one container: create, attach, start, stream, wait (with its timeout and
 /// cancellation), inspect, remove. The container is removed on every path. Never throws for
 /// problems of the job itself (they become the result); throws only for daemon failures before

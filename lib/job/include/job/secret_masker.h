@@ -28,8 +28,6 @@ class SecretMasker {
   std::vector<std::string> needles_;
 };
 
-/// Standard base64 (with padding) of `data`.
-std::string Base64(std::string_view data);
 
 }  // namespace pipeline::exec
 

@@ -1,8 +1,11 @@
-#include "run/job_retry.h"
+#include "run/retry.h"
 
 #include <algorithm>
+#include <exception>
 #include <string>
 #include <vector>
+
+#include "pipeline/errors.h"
 
 namespace pipeline::exec {
 namespace {
@@ -54,6 +57,33 @@ bool ShouldRetry(const RetryPolicy& policy, int attempt, FailureKind kind, int e
   return kind == FailureKind::kScript &&
          std::find(policy.exit_codes.begin(), policy.exit_codes.end(), exit_code) !=
              policy.exit_codes.end();
+}
+
+JobResult RunWithRetries(const RetryPolicy& policy, const std::string& job_name,
+                         const CancelToken& cancel, spdlog::logger& log,
+                         const std::function<void()>& prepare,
+                         const std::function<JobResult()>& attempt) {
+  for (int number = 1;; ++number) {
+    if (number > 1) prepare();
+    std::string failure;
+    try {
+      JobResult result = attempt();
+      result.attempts = number;
+      if (cancel.cancelled() || !ShouldRetry(policy, number, KindOf(result), result.exit_code)) {
+        return result;
+      }
+      failure = result.reason;
+    } catch (const ImageNotFoundError&) {
+      throw;  // no attempt can change that
+    } catch (const DockerError& error) {
+      if (cancel.cancelled() || !ShouldRetry(policy, number, FailureKind::kInfrastructure, -1)) {
+        throw;
+      }
+      failure = error.what();
+    }
+    log.warn("job '{}' failed ({}); retrying it, attempt {} of {}", job_name, failure, number + 1,
+             policy.max + 1);
+  }
 }
 
 }  // namespace pipeline::exec

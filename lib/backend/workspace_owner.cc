@@ -1,4 +1,4 @@
-#include "storage/workspace_owner.h"
+#include "backend/workspace_owner.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -9,7 +9,7 @@
 #include "pipeline/errors.h"
 #include "pipeline/workspace.h"
 
-namespace pipeline::exec {
+namespace pipeline::backend {
 namespace {
 
 void Fail(const std::string& path) {
@@ -40,4 +40,4 @@ void GiveWorkspaceTo(const std::string& root, const std::string& uid) {
   GiveEntry(root, id, geteuid() == 0);
 }
 
-}  // namespace pipeline::exec
+}  // namespace pipeline::backend

@@ -1,4 +1,4 @@
-#include "run/job_retry.h"
+#include "run/retry.h"
 
 #include <gtest/gtest.h>
 

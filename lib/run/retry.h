@@ -1,6 +1,12 @@
-#ifndef PIPELINE_RUN_JOB_RETRY_H_
-#define PIPELINE_RUN_JOB_RETRY_H_
+#ifndef PIPELINE_RUN_RETRY_H_
+#define PIPELINE_RUN_RETRY_H_
 
+#include <functional>
+#include <string>
+
+#include <spdlog/logger.h>
+
+#include "pipeline/cancel.h"
 #include "pipeline/model.h"
 #include "pipeline/run.h"
 
@@ -21,6 +27,16 @@ FailureKind KindOf(const JobResult& result);
 /// `kind`, exiting with `exit_code` (-1 when it never exited by itself).
 bool ShouldRetry(const RetryPolicy& policy, int attempt, FailureKind kind, int exit_code);
 
+/// Runs a job through `attempt` (given the attempt number, from 1), and again after each failure
+/// `policy` covers, calling `prepare` before every attempt after the first (a fresh workspace, as
+/// GitLab starts a retried job from a fresh clone). A daemon failure (DockerError) counts as an
+/// infrastructure failure; the last attempt's is thrown, and a missing image is never retried.
+/// Nothing is retried once `cancel` is tripped.
+JobResult RunWithRetries(const RetryPolicy& policy, const std::string& job_name,
+                         const CancelToken& cancel, spdlog::logger& log,
+                         const std::function<void()>& prepare,
+                         const std::function<JobResult()>& attempt);
+
 }  // namespace pipeline::exec
 
-#endif  // PIPELINE_RUN_JOB_RETRY_H_
+#endif  // PIPELINE_RUN_RETRY_H_

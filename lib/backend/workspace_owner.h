@@ -1,9 +1,9 @@
-#ifndef PIPELINE_STORAGE_WORKSPACE_OWNER_H_
-#define PIPELINE_STORAGE_WORKSPACE_OWNER_H_
+#ifndef PIPELINE_BACKEND_WORKSPACE_OWNER_H_
+#define PIPELINE_BACKEND_WORKSPACE_OWNER_H_
 
 #include <string>
 
-namespace pipeline::exec {
+namespace pipeline::backend {
 
 /// Lets the user `uid` (a job's run-as-user) write everywhere below `root`, a job's own copy of
 /// the snapshot: when we run as root the tree is handed to that uid, as the cloud's clone dir
@@ -12,6 +12,6 @@ namespace pipeline::exec {
 /// Symlinks are never followed. Throws EnvironmentError naming the path it could not change.
 void GiveWorkspaceTo(const std::string& root, const std::string& uid);
 
-}  // namespace pipeline::exec
+}  // namespace pipeline::backend
 
-#endif  // PIPELINE_STORAGE_WORKSPACE_OWNER_H_
+#endif  // PIPELINE_BACKEND_WORKSPACE_OWNER_H_

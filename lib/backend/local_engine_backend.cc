@@ -1,0 +1,127 @@
+// The local Docker engine as a Backend: jobs are containers, workspaces are host directories
+// bind-mounted into them.
+
+#include <sys/stat.h>
+
+#include <future>
+#include <map>
+#include <mutex>
+
+#include "backend/workspace_owner.h"
+#include "pipeline/backend.h"
+#include "pipeline/errors.h"
+#include "pipeline/workspace.h"
+
+namespace pipeline::backend {
+namespace {
+
+class LocalEngineBackend : public Backend {
+ public:
+  explicit LocalEngineBackend(docker::EngineApi& engine) : engine_(engine) {}
+
+  std::string name() const override { return "local"; }
+  void Ping() override { engine_.Ping(); }
+  bool HasImage(const std::string& image) override { return engine_.ImageExists(image); }
+  void Pull(const std::string& image) override { engine_.PullImage(image); }
+
+  JobWorkspace PrepareWorkspace(const std::vector<std::string>& sources, const std::string& job_dir,
+                                const std::string& target, const std::string& user) override {
+    for (size_t i = 0; i < sources.size(); ++i) {
+      struct stat info {};
+      if (i > 0 && stat(sources[i].c_str(), &info) != 0) continue;  // that job left nothing
+      workspace::CopyTree(sources[i], job_dir);
+    }
+    if (!user.empty()) GiveWorkspaceTo(job_dir, user);
+    return {job_dir, target, ""};
+  }
+
+  void DiscardWorkspace(const JobWorkspace& workspace) override {
+    workspace::RemoveTree(workspace.host_dir);
+  }
+
+  std::string Create(const docker::ContainerSpec& spec) override {
+    return engine_.CreateContainer(spec);
+  }
+  std::unique_ptr<docker::OutputStream> StreamOutput(const std::string& id) override {
+    return engine_.AttachContainer(id);
+  }
+  void Start(const std::string& id) override { engine_.StartContainer(id); }
+
+  std::optional<int> Wait(const std::string& id,
+                          std::chrono::steady_clock::time_point deadline) override {
+    std::shared_future<int> exit = Waiter(id);
+    if (exit.wait_until(deadline) != std::future_status::ready) return std::nullopt;
+    return exit.get();  // rethrows the daemon's failure
+  }
+
+  docker::ContainerState Inspect(const std::string& id) override {
+    return engine_.InspectContainer(id);
+  }
+  void Stop(const std::string& id, int grace_seconds) override {
+    if (grace_seconds <= 0) {
+      engine_.KillContainer(id);
+    } else {
+      engine_.StopContainer(id, grace_seconds);
+    }
+  }
+  void Remove(const std::string& id) override {
+    engine_.RemoveContainer(id);
+    std::lock_guard<std::mutex> lock(mutex_);
+    waiters_.erase(id);  // its wait has returned: the container is gone
+  }
+
+  std::vector<docker::ObjectRef> ListByLabel(const std::string& label) override {
+    std::vector<docker::ObjectRef> found = engine_.ListContainers(label);
+    for (auto list : {&docker::EngineApi::ListNetworks, &docker::EngineApi::ListVolumes}) {
+      std::vector<docker::ObjectRef> more = (engine_.*list)(label);
+      found.insert(found.end(), more.begin(), more.end());
+    }
+    return found;
+  }
+
+  size_t RemoveByLabel(const std::string& label) override {
+    // Containers first: networks and volumes in use cannot go.
+    size_t removed = 0;
+    for (const docker::ObjectRef& object : engine_.ListContainers(label)) {
+      Remove(object.id);
+      ++removed;
+    }
+    for (const docker::ObjectRef& object : engine_.ListNetworks(label)) {
+      engine_.RemoveNetwork(object.id);
+      ++removed;
+    }
+    for (const docker::ObjectRef& object : engine_.ListVolumes(label)) {
+      engine_.RemoveVolume(object.name);
+      ++removed;
+    }
+    return removed;
+  }
+
+ private:
+  /// The daemon's wait has no deadline, so one thread per job blocks on it and every Wait
+  /// shares its answer; the thread ends when the job exits or is removed.
+  std::shared_future<int> Waiter(const std::string& id) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto found = waiters_.find(id);
+    if (found != waiters_.end()) return found->second;
+    std::shared_future<int> exit =
+        std::async(std::launch::async, [this, id] { return engine_.WaitContainer(id); }).share();
+    waiters_.emplace(id, exit);
+    return exit;
+  }
+
+  docker::EngineApi& engine_;
+  std::mutex mutex_;
+  std::map<std::string, std::shared_future<int>> waiters_;
+};
+
+}  // namespace
+}  // namespace pipeline::backend
+
+namespace pipeline {
+
+std::unique_ptr<Backend> MakeLocalEngineBackend(docker::EngineApi& engine) {
+  return std::make_unique<backend::LocalEngineBackend>(engine);
+}
+
+}  // namespace pipeline

@@ -1,0 +1,100 @@
+#ifndef PIPELINE_BACKEND_H_
+#define PIPELINE_BACKEND_H_
+
+#include <chrono>
+#include <cstddef>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "pipeline/docker.h"
+
+namespace pipeline {
+
+/// Where a job's files are, as the backend that runs it sees them.
+///
+/// On the local engine the daemon sees our disk: the workspace is a host directory, bind-mounted
+/// at `target`, and artifacts are read back from it directly. A remote daemon (DOCKER_HOST=tcp://
+/// on another machine) or a Swarm node does not: its backend ships the snapshot as a tar stream
+/// (PUT /containers/{id}/archive into a volume or the created container, as caches already are)
+/// and reads artifacts back the same way (GET .../archive). Such a workspace has no `host_dir`;
+/// `volume` names what carries it.
+struct JobWorkspace {
+  std::string host_dir;  ///< the job's own copy on this machine; empty when not a host path
+  std::string target;    ///< where the job sees it; also its working directory
+  std::string volume;    ///< the volume carrying it when it is not a host path; else empty
+};
+
+/// What a run needs from the place its jobs execute: the local Docker engine today, a Swarm
+/// (`replicated-job` services, restart none) or a remote daemon later, a Kubernetes Job after.
+/// The scheduler and the job module hold a Backend, never an EngineApi, so a backend plugs in
+/// without them changing.
+///
+/// A job is one process tree with an id the backend chose. The spec is the Engine API's
+/// ContainerSpec (image, command, env, working directory, user, limits, mounts, network,
+/// labels), the common language of the engine and of Swarm's service TaskTemplate; a backend
+/// maps what it cannot honour to an error naming the field, never silently drops it:
+///   - mounts: host paths only on the local engine; a remote backend turns the workspace mount
+///     into its volume and refuses other host paths;
+///   - network_mode "container:ID" (services on localhost): Swarm runs a job and its services in
+///     one task's network instead;
+///   - labels: every object carries them, so ListByLabel / RemoveByLabel find a run's leftovers
+///     on every backend (Swarm: service labels, which its tasks' containers inherit).
+///
+/// Every method is safe to call from several threads at once. Failures throw DockerError (or
+/// ImageNotFoundError) naming the operation and the object.
+class Backend {
+ public:
+  virtual ~Backend() = default;
+
+  /// "local", "swarm", "remote": for messages and the run's record.
+  virtual std::string name() const = 0;
+  /// Throws when the backend cannot be reached, saying how to fix it.
+  virtual void Ping() = 0;
+
+  /// Whether `image` is where jobs run (on Swarm: resolvable by every node that may run it).
+  virtual bool HasImage(const std::string& image) = 0;
+  /// Makes `image` available; throws ImageNotFoundError when no registry has it.
+  virtual void Pull(const std::string& image) = 0;
+
+  /// Gives a job its own workspace: `sources` copied in order (the snapshot, then the artifacts
+  /// of the jobs before it; a later file wins; a missing source after the first is skipped).
+  /// Locally that is a copy in `job_dir`, handed to `user` when it is a numeric uid so a job
+  /// running as that user can write; a remote backend fills a volume from a tar of them instead.
+  /// `target` is where the job sees it. Throws EnvironmentError.
+  virtual JobWorkspace PrepareWorkspace(const std::vector<std::string>& sources,
+                                        const std::string& job_dir, const std::string& target,
+                                        const std::string& user) = 0;
+  /// Removes what PrepareWorkspace made (before a retry, which starts from a fresh copy).
+  virtual void DiscardWorkspace(const JobWorkspace& workspace) = 0;
+
+  /// Creates the job (not started) and returns its id.
+  virtual std::string Create(const docker::ContainerSpec& spec) = 0;
+  /// Its stdout and stderr, demultiplexed; call before Start so no early output is lost.
+  virtual std::unique_ptr<docker::OutputStream> StreamOutput(const std::string& id) = 0;
+  virtual void Start(const std::string& id) = 0;
+  /// Blocks until the job exits or `deadline` passes: its exit code, or nothing at the deadline
+  /// (the job still runs; call again, or Stop it).
+  virtual std::optional<int> Wait(const std::string& id,
+                                  std::chrono::steady_clock::time_point deadline) = 0;
+  /// Its state now (exit code, out of memory), also after it exited.
+  virtual docker::ContainerState Inspect(const std::string& id) = 0;
+  /// SIGTERM, then SIGKILL after `grace_seconds`; 0 kills at once. Not running is no error.
+  virtual void Stop(const std::string& id, int grace_seconds) = 0;
+  /// Removes it and what only it used. Already gone is no error.
+  virtual void Remove(const std::string& id) = 0;
+
+  /// Every object (jobs, networks, volumes) carrying `label` ("key" or "key=value").
+  virtual std::vector<docker::ObjectRef> ListByLabel(const std::string& label) = 0;
+  /// Removes every object carrying `label`; returns how many went.
+  virtual size_t RemoveByLabel(const std::string& label) = 0;
+};
+
+/// The local Docker engine behind `engine` (owned by the caller), workspaces as host paths.
+std::unique_ptr<Backend> MakeLocalEngineBackend(docker::EngineApi& engine);
+
+}  // namespace pipeline
+
+#endif  // PIPELINE_BACKEND_H_

@@ -38,6 +38,10 @@ YAML::Node KeyOf(const YAML::Node& map, const std::string& key) {
   return map;
 }
 
+void AddOnce(std::vector<std::string>& lines, const std::string& line) {
+  if (std::find(lines.begin(), lines.end(), line) == lines.end()) lines.push_back(line);
+}
+
 /// "custom/deploy" -> "deploy".
 std::string Short(const std::string& name) { return name.substr(name.find('/') + 1); }
 
@@ -55,30 +59,34 @@ class BitbucketReader {
     ReadTopLevel();
     ReadPipelines();
 
-    std::vector<std::string> available;
-    for (const FilePipeline& candidate : pipelines_) available.push_back(candidate.name);
-    std::string where = file_.Where(KeyOf(root_, "pipelines")).ToString();
-    std::string selected = SelectBitbucketPipeline(available, choice, where);
-    const FilePipeline& chosen =
-        *std::find_if(pipelines_.begin(), pipelines_.end(),
-                      [&](const FilePipeline& candidate) { return candidate.name == selected; });
-    if (!chosen.unsupported.empty()) throw ParseError(chosen.unsupported);
-
     Pipeline pipeline;
     pipeline.file = file_.path();
     pipeline.format = Format::kBitbucket;
-    pipeline.available = available;
-    pipeline.selected = selected;
+    for (const FilePipeline& candidate : pipelines_) {
+      pipeline.available.push_back(candidate.name);
+      pipeline.entries.push_back({candidate.name, candidate.body.jobs, candidate.unsupported});
+    }
+    pipeline.warnings = warnings_.lines();
+    std::string where = file_.Where(KeyOf(root_, "pipelines")).ToString();
+    BitbucketSelection selection = SelectBitbucketPipeline(pipeline.available, choice, where);
+    // The chosen pipeline's warnings; every pipeline's when none runs (validate judges them all).
+    for (const FilePipeline& candidate : pipelines_) {
+      if (!selection.name.empty() && candidate.name != selection.name) continue;
+      for (const std::string& line : candidate.warnings) AddOnce(pipeline.warnings, line);
+    }
+    if (selection.name.empty()) {
+      pipeline.nothing_to_run = selection.nothing_runs;
+      return pipeline;
+    }
+    const FilePipeline& chosen = *std::find_if(
+        pipelines_.begin(), pipelines_.end(),
+        [&](const FilePipeline& candidate) { return candidate.name == selection.name; });
+    if (!chosen.unsupported.empty()) throw ParseError(chosen.unsupported);
+
+    pipeline.selected = selection.name;
     pipeline.stages = chosen.body.stages;
     pipeline.jobs = chosen.body.jobs;
     pipeline.variables = CustomValues(chosen, choice);
-    pipeline.warnings = warnings_.lines();
-    for (const std::string& line : chosen.warnings) {
-      if (std::find(pipeline.warnings.begin(), pipeline.warnings.end(), line) ==
-          pipeline.warnings.end()) {
-        pipeline.warnings.push_back(line);
-      }
-    }
     for (const std::string& line : unused_variable_warnings_) pipeline.warnings.push_back(line);
     return pipeline;
   }

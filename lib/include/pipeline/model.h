@@ -123,6 +123,13 @@ struct Job {
   size_t parallel_count = 0;  ///< 0: not in a parallel group
 };
 
+/// One pipeline of a file that has several (Bitbucket), with its own jobs (for `list`).
+struct PipelineEntry {
+  std::string name;  ///< "default", "branches/<pattern>", "custom/<name>", ...
+  std::vector<Job> jobs;
+  std::string unsupported;  ///< non-empty: why it cannot run locally (an import)
+};
+
 /// A parsed pipeline file: plain data, no I/O.
 struct Pipeline {
   static constexpr const char* kDefaultImage = "debian:bookworm-slim";
@@ -137,6 +144,11 @@ struct Pipeline {
   std::string selected;
   /// Every pipeline the file defines, in file order (for `docker pipeline list`).
   std::vector<std::string> available;
+  /// Each of `available` with its jobs, in file order (Bitbucket).
+  std::vector<PipelineEntry> entries;
+  /// Non-empty when none of the file's pipelines runs for the ref (then `selected` and `jobs`
+  /// are empty): why, and how to pick one. Not an error: the cloud runs nothing either.
+  std::string nothing_to_run;
   /// Keys accepted but not honoured locally: one line each, "file:line: ..."; printed once.
   std::vector<std::string> warnings;
 

@@ -131,12 +131,32 @@ TEST(BitbucketReaderTest, AnUnknownPipelineNameSaysWhichThereAre) {
   EXPECT_THAT(error, HasSubstr("(the file has: default, branches/feature/*"));
 }
 
-TEST(BitbucketReaderTest, NoPipelineForTheBranch) {
-  EXPECT_THAT(ErrorOf("pipelines:\n  branches:\n    main:\n      - step: {script: [x]}\n",
-                      Branch("develop")),
-              HasSubstr("bitbucket-pipelines.yml:1:1: no pipeline runs for branch 'develop': no "
-                        "'branches' pattern matches it and there is no default pipeline (the file "
-                        "has: branches/main)"));
+// The verdict on a file does not flip with the branch: a file whose pipelines are all for other
+// refs is valid, nothing runs, and the reason says how to pick one.
+TEST(BitbucketReaderTest, NoPipelineForTheBranchIsNotAnError) {
+  const std::string yaml = R"(pipelines:
+  branches:
+    main:
+      - step: {name: Main, oidc: true, script: [x]}
+  custom:
+    deploy:
+      - step: {name: Deploy, script: [y]}
+)";
+  Pipeline pipeline = Parse(yaml, Branch("develop"));
+  EXPECT_EQ(pipeline.selected, "");
+  EXPECT_THAT(pipeline.jobs, IsEmpty());
+  EXPECT_EQ(pipeline.nothing_to_run,
+            "bitbucket-pipelines.yml:1:1: no pipeline runs for branch 'develop': no 'branches' "
+            "pattern matches it and there is no default pipeline (the file has: branches/main, "
+            "custom/deploy); pick one with --pipeline NAME, --tag TAG or --pr-id ID");
+  // Every pipeline with its own steps, and every pipeline's warnings: validate judges them all.
+  ASSERT_EQ(pipeline.entries.size(), 2u);
+  EXPECT_EQ(pipeline.entries[0].name, "branches/main");
+  EXPECT_EQ(pipeline.entries[0].jobs.at(0).name, "Main");
+  EXPECT_EQ(pipeline.entries[1].name, "custom/deploy");
+  EXPECT_EQ(pipeline.entries[1].jobs.at(0).name, "Deploy");
+  EXPECT_THAT(pipeline.warnings, ElementsAre(HasSubstr(":4: 'oidc' is not honoured locally")));
+  EXPECT_EQ(Parse(yaml, Branch("main")).nothing_to_run, "");
 }
 
 TEST(BitbucketReaderTest, EveryPipelineIsCheckedNotOnlyTheChosenOne) {

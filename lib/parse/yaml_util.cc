@@ -9,6 +9,7 @@
 #include <yaml-cpp/eventhandler.h>
 
 #include "model/spellcheck.h"
+#include "parse/yaml_properties_prepass.h"
 #include "pipeline/errors.h"
 
 namespace pipeline::parse {
@@ -210,8 +211,16 @@ YAML::Node YamlFile::Load(const std::string& text) const {
   YAML::Node root;
   std::optional<YAML::Mark> second;
   try {
-    root = YAML::Load(text);
-    second = SecondDocument(text);
+    try {
+      root = YAML::Load(text);
+      second = SecondDocument(text);
+    } catch (const YAML::ParserException&) {
+      // Only when yaml-cpp refuses the text: the rewrite keeps every line and column in place.
+      std::optional<std::string> joined = JoinPropertyPlainScalars(text);
+      if (!joined) throw;
+      root = YAML::Load(*joined);
+      second = SecondDocument(*joined);
+    }
   } catch (const YAML::ParserException& error) {
     SourceLocation where{path_, error.mark.line + 1, error.mark.column + 1};
     throw ParseError(where.ToString() + ": invalid YAML: " + error.msg);

@@ -159,6 +159,28 @@ TEST(BitbucketReaderTest, NoPipelineForTheBranchIsNotAnError) {
   EXPECT_EQ(Parse(yaml, Branch("main")).nothing_to_run, "");
 }
 
+// Anchored multi-line script items as real files write them (yaml-cpp alone refuses them), with
+// an error after them still at its own line.
+TEST(BitbucketReaderTest, AnchoredMultiLineScriptItems) {
+  Pipeline pipeline = Parse(R"(pipelines:
+  default:
+    - step:
+        script:
+          - &install apt-get update &&
+            apt-get install -y make
+          - make
+    - step:
+        script:
+          - *install
+)");
+  EXPECT_THAT(pipeline.jobs.at(0).script,
+              ElementsAre("apt-get update && apt-get install -y make", "make"));
+  EXPECT_THAT(pipeline.jobs.at(1).script, ElementsAre("apt-get update && apt-get install -y make"));
+  EXPECT_THAT(ErrorOf("pipelines:\n  default:\n    - step:\n        script:\n"
+                      "          - &i a\n            b\n        scirpt: [x]\n"),
+              HasSubstr("bitbucket-pipelines.yml:7:9: step: unknown key 'scirpt'"));
+}
+
 TEST(BitbucketReaderTest, EveryPipelineIsCheckedNotOnlyTheChosenOne) {
   EXPECT_THAT(ErrorOf(R"(pipelines:
   default:

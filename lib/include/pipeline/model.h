@@ -115,6 +115,9 @@ struct Job {
   std::vector<std::string> runner_labels;
   /// Non-empty: the job runs only when a changed file matches one of these globs.
   std::vector<std::string> changeset_includes;
+  /// A changed file matching one of these globs does not count for `changeset_includes` (all
+  /// changed files matching them: the job is skipped). Bitbucket's `excludePaths`.
+  std::vector<std::string> changeset_excludes;
   /// A manual job that is not run also keeps everything after it from running (Bitbucket).
   bool manual_blocks = false;
   /// When this job fails, jobs still running are stopped (else they may finish first).

@@ -550,6 +550,45 @@ TEST(BitbucketStepTest, TriggerDeploymentConditionErrors) {
                         "patterns"));
 }
 
+// Atlassian's schema: `excludePaths` beside (or instead of) `includePaths`, and `state`.
+TEST(BitbucketStepTest, ConditionExcludePathsAndState) {
+  Job job = OneStep(
+      "        condition:\n          changesets:\n            includePaths: ['src/**']\n"
+      "            excludePaths: ['src/docs/**', '**/*.md']\n        script: [x]\n");
+  EXPECT_THAT(job.changeset_includes, ElementsAre("src/**"));
+  EXPECT_THAT(job.changeset_excludes, ElementsAre("src/docs/**", "**/*.md"));
+  job = OneStep(
+      "        condition:\n          changesets:\n            excludePaths: [docs/**]\n"
+      "        script: [x]\n");
+  EXPECT_THAT(job.changeset_includes, IsEmpty());
+  EXPECT_THAT(job.changeset_excludes, ElementsAre("docs/**"));
+
+  Pipeline pipeline = Parse(
+      "pipelines:\n  default:\n    - step:\n        condition:\n"
+      "          state: DEPLOY_ENABLED == true\n        script: [x]\n");
+  EXPECT_THAT(pipeline.jobs.at(0).changeset_includes, IsEmpty());
+  EXPECT_THAT(pipeline.warnings,
+              ElementsAre("bitbucket-pipelines.yml:5: 'condition: state' is not evaluated "
+                          "locally: the step runs as if it held"));
+  EXPECT_THAT(StepError("        condition:\n          changesets: {}\n        script: [x]\n"),
+              HasSubstr("bitbucket-pipelines.yml:5:23: step: 'changesets' needs 'includePaths' or "
+                        "'excludePaths'"));
+}
+
+TEST(BitbucketStepTest, OptionsRunsOnIsEveryStepsDefault) {
+  Pipeline pipeline = Parse(
+      "options:\n  runs-on: [self.hosted, linux]\n  runtime: {cloud: {arch: arm}}\n"
+      "pipelines:\n  default:\n    - step: {script: [x]}\n"
+      "    - step: {runs-on: [other], script: [y]}\n");
+  EXPECT_THAT(pipeline.jobs.at(0).runner_labels, ElementsAre("self.hosted", "linux"));
+  EXPECT_THAT(pipeline.jobs.at(1).runner_labels, ElementsAre("other"));
+  EXPECT_THAT(pipeline.warnings,
+              ElementsAre("bitbucket-pipelines.yml:3: 'runtime: cloud: arch' is not honoured "
+                          "locally: steps run on your docker daemon's architecture",
+                          HasSubstr(":2: 'runs-on' labels are only shown"),
+                          HasSubstr(":7: 'runs-on' labels are only shown")));
+}
+
 TEST(BitbucketStepTest, RunsOnBecomesTheJobsRunnerLabels) {
   EXPECT_THAT(OneStep("        runs-on: [self.hosted, linux]\n        script: [x]\n").runner_labels,
               ElementsAre("self.hosted", "linux"));
@@ -564,9 +603,12 @@ TEST(BitbucketStepTest, AcceptedKeysErrors) {
   EXPECT_THAT(StepError("        fail-fast: maybe\n        script: [x]\n"),
               HasSubstr("bitbucket-pipelines.yml:4:20: step: 'fail-fast' must be true or false"));
   EXPECT_THAT(
-      StepError("        runtime: {cloud: {version: '3', arch: arm}}\n        script: [x]\n"),
-      HasSubstr("bitbucket-pipelines.yml:4:41: step: 'runtime': 'cloud': unknown key "
-                "'arch'"));
+      StepError("        runtime: {cloud: {version: '3', arch: mips}}\n        script: [x]\n"),
+      HasSubstr("bitbucket-pipelines.yml:4:47: step: 'runtime': 'arch' must be x86 or arm, not "
+                "'mips'"));
+  EXPECT_THAT(
+      StepError("        runtime: {cloud: {version: '3', archs: arm}}\n        script: [x]\n"),
+      HasSubstr("step: 'runtime': 'cloud': unknown key 'archs', did you mean 'arch'?"));
   EXPECT_THAT(StepError("        runs-on: []\n        script: [x]\n"),
               HasSubstr("bitbucket-pipelines.yml:4:18: step: 'runs-on' is empty"));
 }

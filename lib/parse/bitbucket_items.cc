@@ -5,6 +5,7 @@
 #include <set>
 
 #include "model/spellcheck.h"
+#include "pipeline/errors.h"
 
 namespace pipeline::parse {
 namespace {
@@ -38,6 +39,13 @@ class ItemsReader {
       first = false;
     }
     if (jobs_.empty()) file_.Fail(items, what_ + " has no steps");
+    for (size_t index : groups_.front()) {
+      if (jobs_[index].manual) {
+        throw ParseError(jobs_[index].location.ToString() + ": " + what_ +
+                         ": the first step cannot be manual, as in the cloud: make it automatic, "
+                         "or put a step before it");
+      }
+    }
     if (jobs_.size() > kMaxSteps) {
       file_.Fail(items, what_ + " has " + std::to_string(jobs_.size()) +
                             " steps; the cloud allows at most " + std::to_string(kMaxSteps));

@@ -54,6 +54,7 @@ TEST(BitbucketStepTest, EveryStepKey) {
       path: node_modules
 pipelines:
   default:
+    - step: {name: Lint, script: [npm run lint]}
     - step:
         name: Build and test
         image: node:20
@@ -78,7 +79,7 @@ pipelines:
           - echo "exit $BITBUCKET_EXIT_CODE"
 )");
   EXPECT_THAT(pipeline.warnings, IsEmpty());
-  const Job& job = pipeline.jobs.at(0);
+  const Job& job = pipeline.jobs.at(1);
   EXPECT_EQ(job.name, "Build and test");
   EXPECT_EQ(job.image, "node:20");
   EXPECT_EQ(job.timeout, std::chrono::minutes(15));
@@ -105,7 +106,7 @@ pipelines:
   EXPECT_EQ(job.parallel_count, 0u);
   EXPECT_THAT(job.script, ElementsAre("npm ci", "npm test"));
   EXPECT_THAT(job.after_script, ElementsAre("echo \"exit $BITBUCKET_EXIT_CODE\""));
-  EXPECT_EQ(job.location.line, 16);
+  EXPECT_EQ(job.location.line, 17);
 }
 
 TEST(BitbucketStepTest, UnknownStepKeysSuggestTheRightOne) {
@@ -126,8 +127,19 @@ TEST(BitbucketStepTest, ScriptErrors) {
   EXPECT_THAT(StepError("        script: npm test\n"),
               HasSubstr("bitbucket-pipelines.yml:4:17: step: 'script' must be a list of commands: "
                         "put '- ' before the command"));
+  // The cloud's "Missing or empty command string", at the item's own dash.
   EXPECT_THAT(StepError("        script:\n          - # nothing yet\n"),
-              HasSubstr("bitbucket-pipelines.yml:5:11: step: 'script' is empty"));
+              HasSubstr("bitbucket-pipelines.yml:5:11: step: 'script': missing or empty command "
+                        "string"));
+  EXPECT_THAT(StepError("        script:\n          - echo a\n          -\n          - echo b\n"),
+              HasSubstr("bitbucket-pipelines.yml:6:11: step: 'script': missing or empty command "
+                        "string"));
+  EXPECT_THAT(StepError("        script: [echo a, '  ']\n"),
+              HasSubstr("bitbucket-pipelines.yml:4:26: step: 'script': missing or empty command "
+                        "string"));
+  EXPECT_THAT(StepError("        script: [x]\n        after-script:\n          - ''\n"),
+              HasSubstr("bitbucket-pipelines.yml:6:13: step: 'after-script': missing or empty "
+                        "command string"));
   EXPECT_THAT(
       StepError("        script:\n          - echo a: b\n"),
       HasSubstr("bitbucket-pipelines.yml:5:13: step: 'script': an item must be a command or "
@@ -137,9 +149,9 @@ TEST(BitbucketStepTest, ScriptErrors) {
                         "commands, not a map"));
 }
 
-TEST(BitbucketStepTest, NullScriptItemsAreSkippedAndAnchoredListsFlattened) {
+TEST(BitbucketStepTest, AnchoredListsAreFlattened) {
   Job job = OneStep(
-      "        script:\n          - echo one\n          - # later\n"
+      "        script:\n          - echo one\n          # later\n"
       "          - [echo two, echo three]\n          - |\n            if true; then\n"
       "              echo four\n            fi\n");
   EXPECT_THAT(job.script, ElementsAre("echo one", "echo two", "echo three",
@@ -353,6 +365,24 @@ TEST(BitbucketStepTest, TooLittleMemoryLeftIsAnError) {
   EXPECT_EQ(
       OneStep("        services: [big]\n        script: [x]\n", kServices).resources.memory_bytes,
       1024 * kMb);
+}
+
+// Found by the fuzzer: the megabytes were shifted into bytes before any bound (UBSan: left shift
+// of 499989999999999999 cannot be represented in int64_t). No step size gives a service more
+// than 32 × 4096 - 1024 MB.
+TEST(BitbucketStepTest, AServiceMemoryNoStepCanGiveIsAnError) {
+  EXPECT_THAT(ErrorOf("definitions:\n  services:\n    docker:\n      memory: 499989999999999999\n"
+                      "pipelines:\n  default:\n    - step: {script: [x]}\n"),
+              HasSubstr("bitbucket-pipelines.yml:4:15: service 'docker': 'memory' is "
+                        "499989999999999999 MB, more than any step can give a service (at most "
+                        "130048 MB, in a 'size: 32x' step)"));
+  EXPECT_THAT(ErrorOf("definitions:\n  services:\n    db:\n      image: postgres\n"
+                      "      memory: 130049\npipelines:\n  default:\n    - step: {script: [x]}\n"),
+              HasSubstr("more than any step can give a service"));
+  Pipeline pipeline = Parse(
+      "definitions:\n  services:\n    db:\n      image: postgres\n      memory: 130048\n"
+      "pipelines:\n  default:\n    - step: {size: 32x, services: [db], script: [x]}\n");
+  EXPECT_EQ(pipeline.jobs.at(0).resources.memory_bytes, 1024 * kMb);
 }
 
 TEST(BitbucketStepTest, TheDockerServiceHasNoImage) {

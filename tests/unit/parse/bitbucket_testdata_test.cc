@@ -149,7 +149,7 @@ TEST(BitbucketTestdataTest, DeploymentsWithAManualProduction) {
               ElementsAre(Pair("ENVIRONMENT", "staging"), Pair("RELEASE", "41")));
   EXPECT_THAT(pipeline.stages, ElementsAre("Roll back"));
   EXPECT_THAT(Names(pipeline), ElementsAre("Roll back", "Check"));
-  EXPECT_TRUE(pipeline.jobs[0].manual);
+  EXPECT_FALSE(pipeline.jobs[0].manual);  // the cloud refuses a manual first step
   EXPECT_EQ(pipeline.jobs[1].deployment, "production");
 }
 

@@ -267,7 +267,9 @@ int RunCommand(const Options& options, const Logging& logging) {
   }
 
   std::unique_ptr<docker::EngineApi> engine = ConnectEngine(options);
-  RunContext context{*engine, cancel, observers, logging.log};
+  std::shared_ptr<RunObserver> reported =
+      WithNotPlannedJobs(loaded.plan, loaded.pipeline, observers);
+  RunContext context{*engine, cancel, *reported, logging.log};
   RunResult result = RunPlan(loaded.plan, source, run_options, context);
   return static_cast<int>(result.exit_code());
 }

@@ -183,6 +183,9 @@ std::string ChangesetsNote(const Job& job) {
   for (const std::string& glob : job.changeset_includes) {
     note += (note.empty() ? "  if changed: " : ", ") + glob;
   }
+  for (const std::string& glob : job.changeset_excludes) {
+    note += std::string(note.empty() ? "  if changed: " : ", ") + "!" + glob;
+  }
   return note;
 }
 
@@ -195,7 +198,7 @@ std::string DescribeJob(const Job& job) {
   std::string pipes;
   for (const PipeCall& pipe : job.pipes) pipes += (pipes.empty() ? "" : ", ") + pipe.ref;
   return job.name + (job.manual ? " (manual)" : "") +
-         (job.changeset_includes.empty() ? "" : " (if changed)") +
+         (ChangesetsNote(job).empty() ? "" : " (if changed)") +
          (pipes.empty() ? "" : " (pipes: " + pipes + ")") + RunsOnNote(job);
 }
 

@@ -25,8 +25,7 @@ class NotPlannedObserver : public RunObserver {
 
   void OnRunStarted(const RunResult& run) override { inner_.OnRunStarted(WithSkipped(run)); }
   void OnJobStarted(const JobResult& job) override { inner_.OnJobStarted(job); }
-  void OnJobOutput(const JobResult& job, docker::StreamKind stream,
-                   std::string_view line) override {
+  void OnJobOutput(const JobResult& job, StreamKind stream, std::string_view line) override {
     inner_.OnJobOutput(job, stream, line);
   }
   void OnJobFinished(const JobResult& job) override { inner_.OnJobFinished(job); }

@@ -15,24 +15,24 @@
 #include <thread>
 #include <vector>
 
+#include "cleanup/owner.h"
+#include "cleanup/reaper.h"
+#include "cleanup/scoped_container.h"
 #include "exec/docker_service.h"
-#include "storage/artifacts.h"
-#include "storage/cache_volumes.h"
 #include "job/images.h"
 #include "job/job_env.h"
 #include "job/job_executor.h"
-#include "run/job_retry.h"
-#include "cleanup/owner.h"
-#include "cleanup/reaper.h"
-#include "storage/run_files.h"
-#include "cleanup/scoped_container.h"
 #include "job/secret_masker.h"
 #include "job/secrets_file.h"
-#include "storage/workspace_owner.h"
-#include "model/glob.h"
+#include "model/changesets.h"
 #include "pipeline/errors.h"
 #include "pipeline/run.h"
 #include "pipeline/workspace.h"
+#include "run/job_retry.h"
+#include "storage/artifacts.h"
+#include "storage/cache_volumes.h"
+#include "storage/run_files.h"
+#include "storage/workspace_owner.h"
 
 namespace pipeline {
 namespace {
@@ -265,8 +265,9 @@ class Scheduler {
         workspace::RemoveTree(launch.workspace_host_dir);
         PrepareWorkspace(index, launch);
       }
-      exec::JobServices services{context_.engine, tracker_, context_.observer, context_.log,
-                                 jobs_cancel_, DockerServiceAddOn(context_.engine, context_.log)};
+      exec::JobServices services{
+          context_.engine, tracker_,     context_.observer,
+          context_.log,    jobs_cancel_, DockerServiceAddOn(context_.engine, context_.log)};
       std::string failure;
       try {
         JobResult result = exec::RunJob(launch, services);
@@ -308,15 +309,7 @@ class Scheduler {
     return {seen.begin(), seen.end()};
   }
 
-  bool MatchesChangesets(const Job& job) const {
-    if (job.changeset_includes.empty()) return true;
-    for (const std::string& path : changed_files_) {
-      for (const std::string& pattern : job.changeset_includes) {
-        if (GlobMatch(pattern, path)) return true;
-      }
-    }
-    return false;
-  }
+  bool MatchesChangesets(const Job& job) const { return ChangesetsMatch(job, changed_files_); }
 
   static JobResult SkippedByCondition(const Job& job) {
     JobResult skipped;
@@ -484,7 +477,7 @@ RunResult RunPlan(const Plan& plan, const Source& source, const RunOptions& opti
   scheduler.set_build_number(exec::NextBuildNumber(source.repo_root, log));
   if (!secrets_file.empty()) scheduler.set_secrets_file(secrets_file);
   bool any_changesets = std::any_of(plan.jobs.begin(), plan.jobs.end(), [](const PlannedJob& p) {
-    return !p.job.changeset_includes.empty();
+    return HasChangesetCondition(p.job);
   });
   if (any_changesets)
     scheduler.set_changed_files(workspace::ChangedFiles(source.repo_root, source.commit));

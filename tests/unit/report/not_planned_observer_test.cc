@@ -23,16 +23,16 @@ class Recorder : public RunObserver {
 
 TEST(NotPlannedObserverTest, LeftOutManualJobsAreReportedAsSkippedWithTheirReason) {
   Pipeline pipeline;
-  pipeline.stages = {"steps"};
   pipeline.jobs.resize(3);
-  for (Job& job : pipeline.jobs) job.stage = "steps";
   pipeline.jobs[0].name = "Build";
   pipeline.jobs[1].name = "Release";
-  pipeline.jobs[1].manual = pipeline.jobs[1].manual_blocks = true;
-  pipeline.jobs[1].needs = std::vector<std::string>{"Build"};
+  pipeline.jobs[1].stage = "steps";
   pipeline.jobs[2].name = "After";
-  pipeline.jobs[2].needs = std::vector<std::string>{"Release"};
-  Plan plan = MakePlan(pipeline);
+  Plan plan;  // as MakePlan leaves it (its reasons are tested with it)
+  plan.not_planned = {{"Release", "'Release' is manual: not run; `--manual` runs it"},
+                      {"After",
+                       "'After' comes after manual 'Release': not run; `--manual` runs "
+                       "both"}};
 
   Recorder recorder;
   std::shared_ptr<RunObserver> observer = WithNotPlannedJobs(plan, pipeline, recorder);

@@ -178,6 +178,31 @@ std::string RunsOnNote(const Job& job) {
   return note;
 }
 
+/// "  if changed: src/**, !docs/**" for a step with `condition: changesets`; empty otherwise.
+std::string ChangesetsNote(const Job& job) {
+  std::string note;
+  for (const std::string& glob : job.changeset_includes) {
+    note += (note.empty() ? "  if changed: " : ", ") + glob;
+  }
+  for (const std::string& glob : job.changeset_excludes) {
+    note += std::string(note.empty() ? "  if changed: " : ", ") + "!" + glob;
+  }
+  return note;
+}
+
+std::string PadRight(const std::string& text, size_t width) {
+  return text.size() >= width ? text : text + std::string(width - text.size(), ' ');
+}
+
+/// "Build (manual) (pipes: a/b:1)  runs-on x": one step for `list`.
+std::string DescribeJob(const Job& job) {
+  std::string pipes;
+  for (const PipeCall& pipe : job.pipes) pipes += (pipes.empty() ? "" : ", ") + pipe.ref;
+  return job.name + (job.manual ? " (manual)" : "") +
+         (ChangesetsNote(job).empty() ? "" : " (if changed)") +
+         (pipes.empty() ? "" : " (pipes: " + pipes + ")") + RunsOnNote(job);
+}
+
 bool UseColor(const Options& options) {
   return !options.no_color && GetEnv("NO_COLOR").empty() && isatty(STDOUT_FILENO) != 0;
 }
@@ -198,6 +223,11 @@ int RunCommand(const Options& options, const Logging& logging) {
   PluginSocketWatcher plugin_socket(GetEnv("DOCKER_CLI_PLUGIN_SOCKET"), cancel);
 
   Loaded loaded = Load(options, logging);
+  if (!loaded.pipeline.nothing_to_run.empty()) {
+    // Nothing to run is a pass, as the cloud runs nothing for such a push (the pre-push hook too).
+    std::printf("%s\n", loaded.pipeline.nothing_to_run.c_str());
+    return 0;
+  }
   RunOptions run_options;
   run_options.cli_env = ResolveEnvArgs(options.env_args, GetEnv);
   AddSecrets(options, run_options);
@@ -243,9 +273,12 @@ int RunCommand(const Options& options, const Logging& logging) {
   // The run's row exists before anything else happens; the recorder is the last observer.
   RunHistory history(options, logging);
   history.Begin(source, loaded.pipeline, run_options, observers);
+  // Manual steps left out reach every report (the history too) as skipped, with the reason.
+  std::shared_ptr<RunObserver> reported =
+      WithNotPlannedJobs(loaded.plan, loaded.pipeline, observers);
   try {
     std::unique_ptr<docker::EngineApi> engine = ConnectEngine(options);
-    RunContext context{*engine, cancel, observers, logging.log};
+    RunContext context{*engine, cancel, *reported, logging.log};
     RunResult result = RunPlan(loaded.plan, source, run_options, context);
     return static_cast<int>(result.exit_code());
   } catch (const Error& error) {
@@ -256,6 +289,11 @@ int RunCommand(const Options& options, const Logging& logging) {
 
 int ValidateCommand(const Options& options, const Logging& logging) {
   Loaded loaded = Load(options, logging);
+  if (!loaded.pipeline.nothing_to_run.empty()) {
+    std::printf("%s: ok (%zu pipelines)\nnote: %s\n", loaded.pipeline.file.c_str(),
+                loaded.pipeline.available.size(), loaded.pipeline.nothing_to_run.c_str());
+    return 0;
+  }
   std::printf("%s: ok (%zu jobs, %zu levels)\n", loaded.pipeline.file.c_str(),
               loaded.plan.jobs.size(), loaded.plan.levels.size());
   return 0;
@@ -273,9 +311,13 @@ int PlanCommand(const Options& options, const Logging& logging) {
       for (size_t dep : planned.deps) {
         needs += (needs.empty() ? "" : ", ") + plan.jobs[dep].job.name;
       }
-      std::printf("  %-20s stage %-10s image %s%s%s%s\n", planned.job.name.c_str(),
-                  planned.job.stage.c_str(), planned.job.image.c_str(),
-                  needs.empty() ? "" : "  after ", needs.c_str(), RunsOnNote(planned.job).c_str());
+      // Bitbucket has no stages: its steps' order is the levels'.
+      std::string stage = loaded.pipeline.format == Format::kBitbucket
+                              ? ""
+                              : "stage " + PadRight(planned.job.stage, 10) + " ";
+      std::printf("  %-20s %simage %s%s%s%s%s\n", planned.job.name.c_str(), stage.c_str(),
+                  planned.job.image.c_str(), needs.empty() ? "" : "  after ", needs.c_str(),
+                  RunsOnNote(planned.job).c_str(), ChangesetsNote(planned.job).c_str());
       // Numbered as the script's items, pipes included, so the line points at the file.
       for (size_t i = 0; i < planned.job.pipes.size(); ++i) {
         const PipeCall& pipe = planned.job.pipes[i];
@@ -284,6 +326,10 @@ int PlanCommand(const Options& options, const Logging& logging) {
       }
     }
   }
+  for (const NotPlanned& left : plan.not_planned) std::printf("%s\n", left.reason.c_str());
+  if (!loaded.pipeline.nothing_to_run.empty()) {
+    std::printf("%s\n", loaded.pipeline.nothing_to_run.c_str());
+  }
   return 0;
 }
 
@@ -291,21 +337,22 @@ int ListCommand(const Options& options, const Logging& logging) {
   Loaded loaded = Load(options, logging);
   const Pipeline& pipeline = loaded.pipeline;
   std::printf("%s\n", pipeline.file.c_str());
-  if (pipeline.available.empty()) {
+  if (pipeline.entries.empty()) {
     std::printf("* (the only pipeline): %zu jobs\n", pipeline.jobs.size());
+    for (const PlannedJob& planned : loaded.plan.jobs) {
+      std::printf("    %s\n", DescribeJob(planned.job).c_str());
+    }
+    return 0;
   }
-  for (const std::string& name : pipeline.available) {
-    bool chosen = name == pipeline.selected;
-    std::printf("%s %s%s\n", chosen ? "*" : " ", name.c_str(),
+  for (const PipelineEntry& entry : pipeline.entries) {
+    bool chosen = entry.name == pipeline.selected;
+    std::printf("%s %s%s\n", chosen ? "*" : " ", entry.name.c_str(),
                 chosen ? "   (run would pick this one)" : "");
+    if (!entry.unsupported.empty()) std::printf("    (cannot run locally: an import)\n");
+    for (const Job& job : entry.jobs) std::printf("    %s\n", DescribeJob(job).c_str());
   }
-  for (const PlannedJob& planned : loaded.plan.jobs) {
-    std::string pipes;
-    for (const PipeCall& pipe : planned.job.pipes) pipes += (pipes.empty() ? "" : ", ") + pipe.ref;
-    std::printf("    %s%s%s%s%s%s\n", planned.job.name.c_str(),
-                planned.job.manual ? " (manual)" : "",
-                pipes.empty() ? "" : " (pipes: ", pipes.c_str(), pipes.empty() ? "" : ")",
-                RunsOnNote(planned.job).c_str());
+  if (!pipeline.nothing_to_run.empty()) {
+    std::printf("note: %s\n", pipeline.nothing_to_run.c_str());
   }
   return 0;
 }

@@ -53,12 +53,24 @@ void ReadClone(const YAML::Node& node, const std::string& what, const YamlFile& 
   }
 }
 
-void ReadRuntime(const YAML::Node& node, const std::string& what, const YamlFile& file) {
+void ReadRuntime(const YAML::Node& node, const std::string& what, const YamlFile& file,
+                 WarningList& warnings) {
   if (!node.IsMap()) file.Fail(node, what + " must be a map with 'cloud'");
   file.CheckKeys(node, {"cloud"}, what);
   if (YAML::Node cloud = node["cloud"]) {
     if (!cloud.IsMap()) file.Fail(cloud, what + ": 'cloud' must be a map");
-    file.CheckKeys(cloud, {"atlassian-ip-ranges", "version"}, what + ": 'cloud'");
+    file.CheckKeys(cloud, {"atlassian-ip-ranges", "version", "arch"}, what + ": 'cloud'");
+    if (YAML::Node arch = cloud["arch"]) {
+      std::string name = file.Scalar(arch, what + ": 'arch'");
+      if (name != "x86" && name != "arm") {
+        file.Fail(arch, what + ": 'arch' must be x86 or arm, not '" + name + "'");
+      }
+      // The step's image runs for the daemon's platform; an arm step on an x86 daemon (or the
+      // reverse) would need emulation, which is the daemon's business.
+      warnings.Add(arch,
+                   "'runtime: cloud: arch' is not honoured locally: steps run on your "
+                   "docker daemon's architecture");
+    }
     if (cloud["atlassian-ip-ranges"]) {
       file.Bool(cloud["atlassian-ip-ranges"], what + ": 'atlassian-ip-ranges'");
     }

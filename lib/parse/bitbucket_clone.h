@@ -16,7 +16,8 @@ void ReadClone(const YAML::Node& node, const std::string& what, const YamlFile& 
                WarningList& warnings);
 
 /// `runtime` (cloud runtime settings): checked, without local meaning.
-void ReadRuntime(const YAML::Node& node, const std::string& what, const YamlFile& file);
+void ReadRuntime(const YAML::Node& node, const std::string& what, const YamlFile& file,
+                 WarningList& warnings);
 
 }  // namespace pipeline::parse
 

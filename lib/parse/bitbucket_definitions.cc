@@ -7,6 +7,8 @@ namespace pipeline::parse {
 namespace {
 
 constexpr long kMinServiceMemoryMb = 128;  // the cloud's floor for a service's `memory`
+// A 32x step has 32 × 4096 MB for its build and services, and leaves the build at least 1024.
+constexpr long kMaxServiceMemoryMb = 32 * 4096 - 1024;
 
 const std::vector<std::string> kDefinitionKeys = {"services", "caches", "pipelines"};
 
@@ -53,6 +55,13 @@ Service ReadService(const std::string& name, const YAML::Node& node, const YamlF
     if (megabytes < kMinServiceMemoryMb) {
       file.Fail(memory, what + ": 'memory' is in megabytes and must be at least " +
                             std::to_string(kMinServiceMemoryMb));
+    }
+    // Checked before the shift, which would overflow for a huge value: no step size gives a
+    // service more than the largest step's memory less what its build needs.
+    if (megabytes > kMaxServiceMemoryMb) {
+      file.Fail(memory, what + ": 'memory' is " + std::to_string(megabytes) +
+                            " MB, more than any step can give a service (at most " +
+                            std::to_string(kMaxServiceMemoryMb) + " MB, in a 'size: 32x' step)");
     }
     service.memory_bytes = int64_t{megabytes} << 20;
   }

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "model/spellcheck.h"
+#include "pipeline/errors.h"
 
 namespace pipeline::parse {
 namespace {
@@ -38,6 +39,13 @@ class ItemsReader {
       first = false;
     }
     if (jobs_.empty()) file_.Fail(items, what_ + " has no steps");
+    for (size_t index : groups_.front()) {
+      if (jobs_[index].manual) {
+        throw ParseError(jobs_[index].location.ToString() + ": " + what_ +
+                         ": the first step cannot be manual, as in the cloud: make it automatic, "
+                         "or put a step before it");
+      }
+    }
     if (jobs_.size() > kMaxSteps) {
       file_.Fail(items, what_ + " has " + std::to_string(jobs_.size()) +
                             " steps; the cloud allows at most " + std::to_string(kMaxSteps));
@@ -148,8 +156,10 @@ class ItemsReader {
       if (deployment.empty()) file_.Fail(value["deployment"], what + ": 'deployment' is empty");
     }
     bool manual = value["trigger"] && ReadStepTrigger(value["trigger"], what, file_);
-    std::vector<std::string> changesets;
-    if (value["condition"]) changesets = ReadChangesetCondition(value["condition"], what, file_);
+    StepCondition condition;
+    if (value["condition"]) {
+      condition = ReadStepCondition(value["condition"], what, file_, context_.warnings);
+    }
     YAML::Node steps = value["steps"];
     if (!steps || steps.IsNull()) file_.Fail(key, what + " has no 'steps'");
     if (!steps.IsSequence())
@@ -172,7 +182,10 @@ class ItemsReader {
         }
         step.job.deployment = deployment;
       }
-      if (!changesets.empty()) step.job.changeset_includes = changesets;
+      if (value["condition"]) {
+        step.job.changeset_includes = condition.includes;
+        step.job.changeset_excludes = condition.excludes;
+      }
       // The cloud asks once for the whole stage; the later steps wait for the first anyway.
       if (manual && first) step.job.manual = step.job.manual_blocks = true;
       AddGroup({std::move(step)}, slot);

@@ -38,6 +38,10 @@ YAML::Node KeyOf(const YAML::Node& map, const std::string& key) {
   return map;
 }
 
+void AddOnce(std::vector<std::string>& lines, const std::string& line) {
+  if (std::find(lines.begin(), lines.end(), line) == lines.end()) lines.push_back(line);
+}
+
 /// "custom/deploy" -> "deploy".
 std::string Short(const std::string& name) { return name.substr(name.find('/') + 1); }
 
@@ -51,39 +55,69 @@ class BitbucketReader {
       throw ParseError(file_.path() + ": the file is empty; it needs 'pipelines'");
     }
     if (!root_.IsMap()) file_.Fail(root_, "the top level must be a map with 'pipelines'");
-    file_.CheckKeys(root_, kTopLevelKeys, "the top level");
+    CheckTopLevelKeys();
     ReadTopLevel();
     ReadPipelines();
-
-    std::vector<std::string> available;
-    for (const FilePipeline& candidate : pipelines_) available.push_back(candidate.name);
-    std::string where = file_.Where(KeyOf(root_, "pipelines")).ToString();
-    std::string selected = SelectBitbucketPipeline(available, choice, where);
-    const FilePipeline& chosen =
-        *std::find_if(pipelines_.begin(), pipelines_.end(),
-                      [&](const FilePipeline& candidate) { return candidate.name == selected; });
-    if (!chosen.unsupported.empty()) throw ParseError(chosen.unsupported);
 
     Pipeline pipeline;
     pipeline.file = file_.path();
     pipeline.format = Format::kBitbucket;
-    pipeline.available = available;
-    pipeline.selected = selected;
+    for (const FilePipeline& candidate : pipelines_) {
+      pipeline.available.push_back(candidate.name);
+      pipeline.entries.push_back({candidate.name, candidate.body.jobs, candidate.unsupported});
+    }
+    pipeline.warnings = warnings_.lines();
+    std::string where = file_.Where(KeyOf(root_, "pipelines")).ToString();
+    BitbucketSelection selection = SelectBitbucketPipeline(pipeline.available, choice, where);
+    // The chosen pipeline's warnings; every pipeline's when none runs (validate judges them all).
+    for (const FilePipeline& candidate : pipelines_) {
+      if (!selection.name.empty() && candidate.name != selection.name) continue;
+      for (const std::string& line : candidate.warnings) AddOnce(pipeline.warnings, line);
+    }
+    if (selection.name.empty()) {
+      pipeline.nothing_to_run = selection.nothing_runs;
+      return pipeline;
+    }
+    const FilePipeline& chosen = *std::find_if(
+        pipelines_.begin(), pipelines_.end(),
+        [&](const FilePipeline& candidate) { return candidate.name == selection.name; });
+    if (!chosen.unsupported.empty()) throw ParseError(chosen.unsupported);
+
+    pipeline.selected = selection.name;
     pipeline.stages = chosen.body.stages;
     pipeline.jobs = chosen.body.jobs;
     pipeline.variables = CustomValues(chosen, choice);
-    pipeline.warnings = warnings_.lines();
-    for (const std::string& line : chosen.warnings) {
-      if (std::find(pipeline.warnings.begin(), pipeline.warnings.end(), line) ==
-          pipeline.warnings.end()) {
-        pipeline.warnings.push_back(line);
-      }
-    }
     for (const std::string& line : unused_variable_warnings_) pipeline.warnings.push_back(line);
     return pipeline;
   }
 
  private:
+  /// Any other top-level key is accepted, as Atlassian's schema does: files keep their anchors
+  /// there (`x-common: &c`, `stepdefinitions:`). Warned about only when it looks like a mistake:
+  /// a pipeline kind outside `pipelines`, or a near miss of a key that means something.
+  void CheckTopLevelKeys() {
+    std::vector<std::string> keys = kTopLevelKeys;
+    for (auto it = root_.begin(); it != root_.end(); ++it) {
+      std::string key = file_.Scalar(it->first, "a top-level key");
+      if (std::find(kTopLevelKeys.begin(), kTopLevelKeys.end(), key) != kTopLevelKeys.end()) {
+        continue;
+      }
+      keys.push_back(key);
+      if (std::find(kPipelineKinds.begin(), kPipelineKinds.end(), key) != kPipelineKinds.end()) {
+        warnings_.Add(it->first, "'" + key +
+                                     "' at the top level is not a pipeline, only a holder of "
+                                     "YAML anchors: pipelines go under 'pipelines:'");
+        continue;
+      }
+      std::string near = DidYouMean(key, kTopLevelKeys);
+      if (!near.empty() && key != "pipeline") {
+        warnings_.Add(it->first, "the top-level key '" + key +
+                                     "' means nothing to Bitbucket and is ignored" + near);
+      }
+    }
+    file_.CheckKeys(root_, keys, "the top level");  // duplicates only
+  }
+
   void ReadTopLevel() {
     if (YAML::Node image = root_["image"]) {
       defaults_.image = ReadBitbucketImage(image, "'image'", file_, warnings_);
@@ -92,13 +126,18 @@ class BitbucketReader {
     if (YAML::Node clone = root_["clone"]) ReadClone(clone, "'clone'", file_, warnings_);
     if (YAML::Node options = root_["options"]) {
       if (!options.IsMap()) file_.Fail(options, "'options' must be a map");
-      file_.CheckKeys(options, {"max-time", "size", "docker", "runtime"}, "'options'");
+      file_.CheckKeys(options, {"max-time", "size", "docker", "runtime", "runs-on"}, "'options'");
       if (options["max-time"]) {
         defaults_.max_time_minutes = ReadMaxTime(options["max-time"], "'options: max-time'", file_);
       }
       if (options["size"]) defaults_.size = ReadStepSize(options["size"], "'options: size'", file_);
       if (options["docker"]) defaults_.docker = file_.Bool(options["docker"], "'options: docker'");
-      if (options["runtime"]) ReadRuntime(options["runtime"], "'options: runtime'", file_);
+      if (options["runtime"]) {
+        ReadRuntime(options["runtime"], "'options: runtime'", file_, warnings_);
+      }
+      if (options["runs-on"]) {
+        defaults_.runner_labels = ReadRunsOn(options["runs-on"], "'options'", file_, warnings_);
+      }
     }
     if (YAML::Node labels = root_["labels"]) {
       if (!labels.IsMap() && !labels.IsNull()) file_.Fail(labels, "'labels' must be a map");
@@ -109,7 +148,16 @@ class BitbucketReader {
 
   void ReadPipelines() {
     YAML::Node pipelines = root_["pipelines"];
-    if (!pipelines) file_.Fail(root_, "no 'pipelines': the file needs at least one pipeline");
+    if (!pipelines) {
+      for (auto it = root_.begin(); it != root_.end(); ++it) {
+        std::string near = DidYouMean(it->first.Scalar(), {"pipelines"});
+        if (!near.empty()) {
+          file_.Fail(it->first, "no 'pipelines': the file needs at least one pipeline; '" +
+                                    it->first.Scalar() + "' is not it" + near);
+        }
+      }
+      file_.Fail(root_, "no 'pipelines': the file needs at least one pipeline");
+    }
     YAML::Node key = KeyOf(root_, "pipelines");
     if (pipelines.IsNull() || (pipelines.IsMap() && pipelines.size() == 0)) {
       file_.Fail(key,
@@ -156,9 +204,17 @@ class BitbucketReader {
     if (items.IsMap() && items["import"]) {
       file_.CheckKeys(items, {"import"}, "pipeline '" + name + "'");
       std::string source = file_.Scalar(items["import"], "pipeline '" + name + "': 'import'");
+      if (std::count(source.begin(), source.end(), ':') != 2) {
+        file_.Fail(items["import"], "pipeline '" + name + "': 'import' must be " +
+                                        "REPOSITORY:BRANCH-OR-TAG:PIPELINE, not '" + source + "'");
+      }
       pipeline.unsupported = file_.Where(items["import"]).ToString() + ": pipeline '" + name +
                              "' imports '" + source +
-                             "' from another repository, which cannot be run locally";
+                             "' from another repository, which cannot be run locally: run it in "
+                             "that repository, or copy its steps here";
+      warnings_.Add(items["import"], "pipeline '" + name + "' imports '" + source +
+                                         "' from another repository: listed, but it cannot be "
+                                         "run locally");
     } else if (items.IsMap() && items["destinations"] && name.rfind("pull-requests/", 0) == 0) {
       file_.CheckKeys(items, {"destinations"}, "pipeline '" + name + "'");
       pipeline.unsupported = file_.Where(items["destinations"]).ToString() + ": pipeline '" + name +

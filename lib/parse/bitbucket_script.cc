@@ -1,6 +1,7 @@
 #include "parse/bitbucket_script.h"
 
 #include "parse/bitbucket_pipes.h"
+#include "pipeline/errors.h"
 
 namespace pipeline::parse {
 namespace {
@@ -40,7 +41,13 @@ void ReadItems(const YAML::Node& node, const std::string& what, const YamlFile& 
                WarningList& warnings, std::vector<std::string>& lines,
                std::vector<PipeCall>* pipes) {
   for (const YAML::Node& item : node) {
-    if (item.IsNull()) continue;  // "- # comment" leaves a null item
+    // The cloud refuses "- " alone and "- # comment" (a null item) as "Missing or empty
+    // command string"; so does a command of only blanks.
+    if (item.IsNull() ||
+        (item.IsScalar() && item.Scalar().find_first_not_of(" \t\r\n") == std::string::npos)) {
+      throw ParseError(file.WhereItem(item).ToString() + ": " + what +
+                       ": missing or empty command string (a '- ' with no command after it)");
+    }
     if (item.IsScalar()) {
       lines.push_back(item.Scalar());
     } else if (item.IsSequence()) {

@@ -51,46 +51,46 @@ std::optional<std::string> MatchRefPattern(const std::vector<std::string>& patte
   return best;
 }
 
-std::string SelectBitbucketPipeline(const std::vector<std::string>& available,
-                                    const PipelineChoice& choice, const std::string& where) {
+BitbucketSelection SelectBitbucketPipeline(const std::vector<std::string>& available,
+                                           const PipelineChoice& choice, const std::string& where) {
   if (!choice.pipeline.empty()) {
-    if (Has(available, choice.pipeline)) return choice.pipeline;
+    if (Has(available, choice.pipeline)) return {choice.pipeline, ""};
     throw ParseError(where + ": no pipeline '" + choice.pipeline + "'" +
                      DidYouMean(choice.pipeline, available) + " (" + Listing(available) + ")");
   }
+  // Nothing to run is not an error: the cloud starts no pipeline for such a push either.
+  const std::string how = "; pick one with --pipeline NAME, --tag TAG or --pr-id ID";
   if (choice.pull_request) {
     if (auto pattern =
             MatchRefPattern(PatternsOfKind(available, "pull-requests/"), choice.branch)) {
-      return "pull-requests/" + *pattern;
+      return {"pull-requests/" + *pattern, ""};
     }
-    throw ParseError(where + ": no pipeline runs for a pull request from '" + choice.branch +
-                     "': no 'pull-requests' pattern matches the branch (" + Listing(available) +
-                     ")");
+    return {"", where + ": no pipeline runs for a pull request from '" + choice.branch +
+                    "': no 'pull-requests' pattern matches the branch (" + Listing(available) +
+                    ")" + how};
   }
   if (!choice.tag.empty()) {
     if (auto pattern = MatchRefPattern(PatternsOfKind(available, "tags/"), choice.tag)) {
-      return "tags/" + *pattern;
+      return {"tags/" + *pattern, ""};
     }
-    throw ParseError(where + ": no pipeline runs for tag '" + choice.tag +
-                     "': no 'tags' pattern matches it and the default pipeline is for branches "
-                     "only; name one with --pipeline (" +
-                     Listing(available) + ")");
+    return {"", where + ": no pipeline runs for tag '" + choice.tag +
+                    "': no 'tags' pattern matches it and the default pipeline is for branches "
+                    "only (" +
+                    Listing(available) + ")" + how};
   }
   if (!choice.branch.empty()) {
     if (auto pattern = MatchRefPattern(PatternsOfKind(available, "branches/"), choice.branch)) {
-      return "branches/" + *pattern;
+      return {"branches/" + *pattern, ""};
     }
   }
-  if (Has(available, "default")) return "default";
+  if (Has(available, "default")) return {"default", ""};
   if (choice.branch.empty()) {
-    throw ParseError(where +
-                     ": no branch to pick a pipeline for and no default pipeline; name "
-                     "one with --pipeline (" +
-                     Listing(available) + ")");
+    return {"", where + ": no branch to pick a pipeline for and no default pipeline (" +
+                    Listing(available) + ")" + how};
   }
-  throw ParseError(where + ": no pipeline runs for branch '" + choice.branch +
-                   "': no 'branches' pattern matches it and there is no default pipeline (" +
-                   Listing(available) + ")");
+  return {"", where + ": no pipeline runs for branch '" + choice.branch +
+                  "': no 'branches' pattern matches it and there is no default pipeline (" +
+                  Listing(available) + ")" + how};
 }
 
 }  // namespace pipeline::parse

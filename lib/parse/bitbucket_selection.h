@@ -16,13 +16,21 @@ namespace pipeline::parse {
 std::optional<std::string> MatchRefPattern(const std::vector<std::string>& patterns,
                                            const std::string& ref);
 
-/// The name of the pipeline in `available` ("default", "branches/<pattern>", ...) to read for
-/// `choice`: the one it names, else the cloud's pick for its pull request (the `pull-requests`
-/// pattern matching the source branch), tag or branch. A tag without a
-/// matching `tags` pipeline runs nothing, as in the cloud (its default pipeline is for branches).
-/// Throws ParseError "`where`: ..." when there is none.
-std::string SelectBitbucketPipeline(const std::vector<std::string>& available,
-                                    const PipelineChoice& choice, const std::string& where);
+/// What runs for a choice: one pipeline, or none, as when the cloud gets a push it has no
+/// pipeline for.
+struct BitbucketSelection {
+  std::string name;  ///< "default", "branches/<pattern>", ...; empty: none runs
+  /// When none runs: why, what the file has and how to pick one (--pipeline, --tag, --pr-id).
+  std::string nothing_runs;
+};
+
+/// The pipeline in `available` ("default", "branches/<pattern>", ...) to read for `choice`: the
+/// one it names, else the cloud's pick for its pull request (the `pull-requests` pattern matching
+/// the source branch), tag or branch. A tag without a matching `tags` pipeline runs nothing, as in
+/// the cloud (its default pipeline is for branches). Throws ParseError "`where`: ..." only when
+/// `choice` names a pipeline the file does not have.
+BitbucketSelection SelectBitbucketPipeline(const std::vector<std::string>& available,
+                                           const PipelineChoice& choice, const std::string& where);
 
 }  // namespace pipeline::parse
 

@@ -127,24 +127,45 @@ void ReadArtifacts(const YAML::Node& node, const std::string& what, const YamlFi
 
 }  // namespace
 
-std::vector<std::string> ReadChangesetCondition(const YAML::Node& node, const std::string& what,
-                                                const YamlFile& file) {
+namespace {
+
+std::vector<std::string> ReadPathList(const YAML::Node& changesets, const std::string& key,
+                                      const std::string& what, const YamlFile& file) {
+  YAML::Node paths = changesets[key];
+  if (!paths) return {};
+  if (!paths.IsSequence())
+    file.Fail(paths, what + ": '" + key + "' must be a list of glob patterns");
+  std::vector<std::string> patterns = file.StringList(paths, what + ": '" + key + "'");
+  if (patterns.empty()) file.Fail(paths, what + ": '" + key + "' is empty");
+  return patterns;
+}
+
+}  // namespace
+
+StepCondition ReadStepCondition(const YAML::Node& node, const std::string& what,
+                                const YamlFile& file, WarningList& warnings) {
   if (!node.IsMap()) file.Fail(node, what + ": 'condition' must be a map with 'changesets'");
-  file.CheckKeys(node, {"changesets"}, what + ": 'condition'");
+  file.CheckKeys(node, {"changesets", "state"}, what + ": 'condition'");
+  StepCondition condition;
+  if (YAML::Node state = node["state"]) {
+    if (file.Scalar(state, what + ": 'state'").empty()) {
+      file.Fail(state, what + ": 'condition: state' is empty");
+    }
+    warnings.Add(state, "'condition: state' is not evaluated locally: the step runs as if it held");
+  }
   YAML::Node changesets = node["changesets"];
-  if (!changesets) file.Fail(node, what + ": 'condition' needs 'changesets'");
+  if (!changesets && node["state"]) return condition;
+  if (!changesets) file.Fail(node, what + ": 'condition' needs 'changesets' or 'state'");
   if (!changesets.IsMap()) {
     file.Fail(changesets, what + ": 'changesets' must be a map with 'includePaths'");
   }
-  file.CheckKeys(changesets, {"includePaths"}, what + ": 'changesets'");
-  YAML::Node paths = changesets["includePaths"];
-  if (!paths) file.Fail(changesets, what + ": 'changesets' needs 'includePaths'");
-  if (!paths.IsSequence()) {
-    file.Fail(paths, what + ": 'includePaths' must be a list of glob patterns");
+  file.CheckKeys(changesets, {"includePaths", "excludePaths"}, what + ": 'changesets'");
+  condition.includes = ReadPathList(changesets, "includePaths", what, file);
+  condition.excludes = ReadPathList(changesets, "excludePaths", what, file);
+  if (condition.includes.empty() && condition.excludes.empty()) {
+    file.Fail(changesets, what + ": 'changesets' needs 'includePaths' or 'excludePaths'");
   }
-  std::vector<std::string> patterns = file.StringList(paths, what + ": 'includePaths'");
-  if (patterns.empty()) file.Fail(paths, what + ": 'includePaths' is empty");
-  return patterns;
+  return condition;
 }
 
 bool ReadStepTrigger(const YAML::Node& node, const std::string& what, const YamlFile& file) {
@@ -157,19 +178,15 @@ bool ReadStepTrigger(const YAML::Node& node, const std::string& what, const Yaml
   return text == "manual";
 }
 
-namespace {
-
 std::vector<std::string> ReadRunsOn(const YAML::Node& node, const std::string& what,
-                                    const StepContext& context) {
-  std::vector<std::string> labels = context.file.StringList(node, what + ": 'runs-on'");
-  if (labels.empty()) context.file.Fail(node, what + ": 'runs-on' is empty");
-  context.warnings.Add(node,
-                       "'runs-on' labels are only shown and put on the step's container: steps "
-                       "run on your docker daemon, not on a runner with those labels");
+                                    const YamlFile& file, WarningList& warnings) {
+  std::vector<std::string> labels = file.StringList(node, what + ": 'runs-on'");
+  if (labels.empty()) file.Fail(node, what + ": 'runs-on' is empty");
+  warnings.Add(node,
+               "'runs-on' labels are only shown and put on the step's container: steps "
+               "run on your docker daemon, not on a runner with those labels");
   return labels;
 }
-
-}  // namespace
 
 int64_t BuildContainerMemory(int size, const std::vector<Service>& services) {
   int64_t memory = kMemoryPerSizeMb * size * kMegabyte;
@@ -253,7 +270,9 @@ BitbucketStep ReadBitbucketStep(const YAML::Node& key, const YAML::Node& step,
     if (job.deployment.empty()) file.Fail(deployment, what + ": 'deployment' is empty");
   }
   if (YAML::Node condition = step["condition"]) {
-    job.changeset_includes = ReadChangesetCondition(condition, what, file);
+    StepCondition read = ReadStepCondition(condition, what, file, context.warnings);
+    job.changeset_includes = read.includes;
+    job.changeset_excludes = read.excludes;
     result.has_condition = true;
   }
   if (YAML::Node clone = step["clone"])
@@ -265,8 +284,13 @@ BitbucketStep ReadBitbucketStep(const YAML::Node& key, const YAML::Node& step,
                            "token (BITBUCKET_STEP_OIDC_TOKEN)");
     }
   }
-  if (YAML::Node runs_on = step["runs-on"]) job.runner_labels = ReadRunsOn(runs_on, what, context);
-  if (YAML::Node runtime = step["runtime"]) ReadRuntime(runtime, what + ": 'runtime'", file);
+  job.runner_labels = context.defaults.runner_labels;
+  if (YAML::Node runs_on = step["runs-on"]) {
+    job.runner_labels = ReadRunsOn(runs_on, what, file, context.warnings);
+  }
+  if (YAML::Node runtime = step["runtime"]) {
+    ReadRuntime(runtime, what + ": 'runtime'", file, context.warnings);
+  }
   if (YAML::Node fail_fast = step["fail-fast"]) {
     result.fail_fast = file.Bool(fail_fast, what + ": 'fail-fast'");
   }

@@ -26,6 +26,7 @@ struct StepDefaults {
   long max_time_minutes = 120;  ///< the cloud's default
   int size = 1;                 ///< 1x
   bool docker = false;          ///< options.docker: every step gets the docker service
+  std::vector<std::string> runner_labels;  ///< options.runs-on: for steps without their own
 };
 
 /// What reading a step needs besides the step itself.
@@ -57,9 +58,21 @@ int ReadStepSize(const YAML::Node& node, const std::string& what, const YamlFile
 /// `max-time`: whole minutes, more than 0.
 long ReadMaxTime(const YAML::Node& node, const std::string& what, const YamlFile& file);
 
-/// `condition: {changesets: {includePaths: [...]}}`: the glob patterns.
-std::vector<std::string> ReadChangesetCondition(const YAML::Node& node, const std::string& what,
-                                                const YamlFile& file);
+/// A step's or stage's `condition`, as read.
+struct StepCondition {
+  std::vector<std::string> includes;  ///< changesets: includePaths
+  std::vector<std::string> excludes;  ///< changesets: excludePaths
+};
+
+/// `condition: {changesets: {includePaths: [...], excludePaths: [...]}, state: EXPR}`. `state`
+/// (evaluated by the cloud against variables steps output) is checked and warned about: the step
+/// runs as if it held.
+StepCondition ReadStepCondition(const YAML::Node& node, const std::string& what,
+                                const YamlFile& file, WarningList& warnings);
+
+/// `runs-on`: a label or a list of them; warns once that they only label the container.
+std::vector<std::string> ReadRunsOn(const YAML::Node& node, const std::string& what,
+                                    const YamlFile& file, WarningList& warnings);
 
 /// `trigger`: automatic or manual; true for manual.
 bool ReadStepTrigger(const YAML::Node& node, const std::string& what, const YamlFile& file);

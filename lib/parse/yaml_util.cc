@@ -9,6 +9,7 @@
 #include <yaml-cpp/eventhandler.h>
 
 #include "model/spellcheck.h"
+#include "parse/yaml_properties_prepass.h"
 #include "pipeline/errors.h"
 
 namespace pipeline::parse {
@@ -207,11 +208,20 @@ KeyValue FindKey(const YAML::Node& map, const std::string& name) {
 }
 
 YAML::Node YamlFile::Load(const std::string& text) const {
+  text_ = text;
   YAML::Node root;
   std::optional<YAML::Mark> second;
   try {
-    root = YAML::Load(text);
-    second = SecondDocument(text);
+    try {
+      root = YAML::Load(text);
+      second = SecondDocument(text);
+    } catch (const YAML::ParserException&) {
+      // Only when yaml-cpp refuses the text: the rewrite keeps every line and column in place.
+      std::optional<std::string> joined = JoinPropertyPlainScalars(text);
+      if (!joined) throw;
+      root = YAML::Load(*joined);
+      second = SecondDocument(*joined);
+    }
   } catch (const YAML::ParserException& error) {
     SourceLocation where{path_, error.mark.line + 1, error.mark.column + 1};
     throw ParseError(where.ToString() + ": invalid YAML: " + error.msg);
@@ -231,6 +241,35 @@ YAML::Node YamlFile::Load(const std::string& text) const {
 void YamlFile::RejectDuplicateKeys(const YAML::Node& root) const {
   WalkGuard guard(*this);
   RejectDuplicates(root, *this, guard, 0);
+}
+
+SourceLocation YamlFile::WhereItem(const YAML::Node& item) const {
+  SourceLocation where = Where(item);
+  if (!item.IsNull() || where.line == 0) return where;
+  // Walk back from the next token over blanks and comments to the indicator before it.
+  std::vector<std::string> lines;
+  std::istringstream in(text_);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  int line = where.line - 1;
+  size_t end = static_cast<size_t>(where.column - 1);
+  if (line >= static_cast<int>(lines.size())) {  // the next token is the end of the text
+    line = static_cast<int>(lines.size()) - 1;
+    end = std::string::npos;
+  }
+  while (line >= 0 && line < static_cast<int>(lines.size())) {
+    std::string text = lines[line].substr(0, std::min(end, lines[line].size()));
+    size_t comment = text.find(" #");
+    if (text.rfind('#', 0) == 0) comment = 0;
+    if (comment != std::string::npos) text.resize(comment);
+    size_t last = text.find_last_not_of(" \t\r");
+    if (last != std::string::npos) {
+      if (text[last] != '-' && text[last] != ',') return where;
+      return {path_, line + 1, static_cast<int>(last) + 1};
+    }
+    --line;
+    end = std::string::npos;
+  }
+  return where;
 }
 
 SourceLocation YamlFile::Where(const YAML::Node& node) const {

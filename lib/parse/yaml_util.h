@@ -29,6 +29,9 @@ class YamlFile {
 
   /// Where `node` is in the file (1-based); the file alone for nodes built in memory.
   SourceLocation Where(const YAML::Node& node) const;
+  /// Where a list item is: as Where, but an empty (null) item, which yaml-cpp marks at the token
+  /// after it, is placed at the `-` (or `,`) that started it.
+  SourceLocation WhereItem(const YAML::Node& item) const;
 
   /// Throws ParseError "file:line:col: message".
   [[noreturn]] void Fail(const YAML::Node& node, const std::string& message) const;
@@ -51,6 +54,8 @@ class YamlFile {
 
  private:
   std::string path_;
+  /// The text Load read, for WhereItem; kept by Load, hence mutable.
+  mutable std::string text_;
 };
 
 /// "a map", "a list", "'text'", "empty": for messages.

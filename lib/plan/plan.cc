@@ -18,18 +18,33 @@ std::vector<std::string> JobNames(const Pipeline& pipeline) {
   return names;
 }
 
-/// The jobs to keep: every job, or the selected ones and what they need, transitively.
-std::vector<const Job*> SelectJobs(const Pipeline& pipeline, const Selection& selection) {
+/// The jobs to keep: every job, or the selected ones and what they need, transitively. The
+/// manual jobs left out, and those they hold back, go to `not_planned`.
+std::vector<const Job*> SelectJobs(const Pipeline& pipeline, const Selection& selection,
+                                   std::vector<NotPlanned>& not_planned) {
   std::vector<const Job*> all;
-  std::set<std::string> blocked;  // after a blocking manual job that is not run
+  // After a blocking manual job that is not run: each held-back job and the manual one.
+  std::map<std::string, std::string> blocked;
   for (const Job& job : pipeline.jobs) {
-    bool needs_blocked =
-        job.needs && std::any_of(job.needs->begin(), job.needs->end(),
-                                 [&](const std::string& need) { return blocked.count(need) != 0; });
+    std::string held_by;
+    if (job.needs) {
+      for (const std::string& need : *job.needs) {
+        auto it = blocked.find(need);
+        if (it != blocked.end()) held_by = it->second;
+      }
+    }
     bool asked = selection.run_manual || !selection.only_jobs.empty();
     // Manual jobs run only when asked for, as a click in the CI's web page would.
-    if ((job.manual && !asked) || needs_blocked) {
-      if (job.manual_blocks || needs_blocked) blocked.insert(job.name);
+    if ((job.manual && !asked) || !held_by.empty()) {
+      if (job.manual && !asked) {
+        not_planned.push_back(
+            {job.name, "'" + job.name + "' is manual: not run; `--manual` runs it"});
+        if (job.manual_blocks) blocked[job.name] = job.name;
+      } else {
+        not_planned.push_back({job.name, "'" + job.name + "' comes after manual '" + held_by +
+                                             "': not run; `--manual` runs both"});
+        blocked[job.name] = held_by;
+      }
       continue;
     }
     all.push_back(&job);
@@ -113,7 +128,8 @@ Plan MakePlan(const Pipeline& pipeline, const Selection& selection) {
                       DidYouMean(job.stage, pipeline.stages));
     }
   }
-  std::vector<const Job*> jobs = SelectJobs(pipeline, selection);
+  Plan plan;
+  std::vector<const Job*> jobs = SelectJobs(pipeline, selection, plan.not_planned);
   std::map<std::string, size_t> index_of;
   for (size_t i = 0; i < jobs.size(); ++i) index_of[jobs[i]->name] = i;
 
@@ -173,7 +189,6 @@ Plan MakePlan(const Pipeline& pipeline, const Selection& selection) {
                     ": the jobs' needs form a cycle: " + DescribeCycle(jobs, deps, stuck));
   }
 
-  Plan plan;
   plan.pipeline_file = pipeline.file;
   std::vector<size_t> planned_index(jobs.size());
   for (size_t position = 0; position < order.size(); ++position) {

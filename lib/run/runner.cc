@@ -24,6 +24,7 @@
 #include "job/job_executor.h"
 #include "job/secret_masker.h"
 #include "job/secrets_file.h"
+#include "model/changesets.h"
 #include "model/glob.h"
 #include "pipeline/backend.h"
 #include "pipeline/errors.h"
@@ -269,15 +270,7 @@ class Scheduler {
     return {seen.begin(), seen.end()};
   }
 
-  bool MatchesChangesets(const Job& job) const {
-    if (job.changeset_includes.empty()) return true;
-    for (const std::string& path : changed_files_) {
-      for (const std::string& pattern : job.changeset_includes) {
-        if (GlobMatch(pattern, path)) return true;
-      }
-    }
-    return false;
-  }
+  bool MatchesChangesets(const Job& job) const { return ChangesetsMatch(job, changed_files_); }
 
   static JobResult SkippedByCondition(const Job& job) {
     JobResult skipped;
@@ -440,7 +433,7 @@ RunResult RunPlan(const Plan& plan, const Source& source, const RunOptions& opti
   scheduler.set_build_number(exec::NextBuildNumber(source.repo_root, log));
   if (!secrets_file.empty()) scheduler.set_secrets_file(secrets_file);
   bool any_changesets = std::any_of(plan.jobs.begin(), plan.jobs.end(), [](const PlannedJob& p) {
-    return !p.job.changeset_includes.empty();
+    return HasChangesetCondition(p.job);
   });
   if (any_changesets)
     scheduler.set_changed_files(workspace::ChangedFiles(source.repo_root, source.commit));

@@ -261,3 +261,58 @@ TEST_F(BitbucketRunsOnTest, LabelsAreShownAndPutOnTheContainer) {
 
 }  // namespace
 }  // namespace pipeline::testing
+
+namespace pipeline::testing {
+namespace {
+
+class BitbucketWholeFileTest : public CliTest {};
+
+// validate and list judge the whole file whatever the branch; run on a branch with no pipeline
+// says what the file has and how to pick one, and passes (nothing to run, as in the cloud).
+TEST_F(BitbucketWholeFileTest, ABranchWithoutAPipelineIsValidAndRunsNothing) {
+  TempRepo repo({{"bitbucket-pipelines.yml",
+                  std::string("image: ") + kBusybox +
+                      "\npipelines:\n  branches:\n    release/*:\n"
+                      "      - step: {name: Build, script: [echo built]}\n"
+                      "      - step: {name: Release, trigger: manual, script: [echo released]}\n"
+                      "  custom:\n    deploy:\n      - step: {name: Deploy, script: [echo d]}\n"}});
+  ProcessResult validate = RunCli(repo.path(), {"validate"});
+  EXPECT_EQ(validate.exit_code, 0) << validate.all();
+  EXPECT_THAT(validate.out, HasSubstr("ok (2 pipelines)"));
+
+  ProcessResult list = RunCli(repo.path(), {"list"});
+  EXPECT_EQ(list.exit_code, 0) << list.all();
+  // Each pipeline with its own steps, the manual one marked.
+  EXPECT_THAT(list.out, HasSubstr("  branches/release/*\n    Build\n    Release (manual)\n"
+                                  "  custom/deploy\n    Deploy\n"));
+
+  ProcessResult run = RunCli(repo.path(), {"run", "--no-color"});
+  EXPECT_EQ(run.exit_code, 0) << run.all();
+  EXPECT_THAT(run.out, HasSubstr("no pipeline runs for branch 'main'"));
+  EXPECT_THAT(run.out, HasSubstr("(the file has: branches/release/*, custom/deploy); pick one "
+                                 "with --pipeline NAME, --tag TAG or --pr-id ID"));
+  EXPECT_THAT(run.out, Not(HasSubstr("built")));
+
+  ProcessResult picked = RunCli(repo.path(), {"run", "--no-color", "--pipeline", "custom/deploy"});
+  EXPECT_EQ(picked.exit_code, 0) << picked.all();
+  EXPECT_THAT(picked.out, HasSubstr("Deploy | d"));
+}
+
+// plan: no stage column for Bitbucket, the changesets condition shown, the manual step named.
+TEST_F(BitbucketWholeFileTest, PlanShowsConditionsAndManualSteps) {
+  TempRepo repo(
+      {{"bitbucket-pipelines.yml",
+        std::string("image: ") + kBusybox +
+            "\npipelines:\n  default:\n"
+            "      - step:\n          name: Build\n          script: [echo built]\n"
+            "          condition: {changesets: {includePaths: ['src/**']}}\n"
+            "      - step: {name: Release, trigger: manual, script: [echo released]}\n"}});
+  ProcessResult plan = RunCli(repo.path(), {"plan"});
+  EXPECT_EQ(plan.exit_code, 0) << plan.all();
+  EXPECT_THAT(plan.out, Not(HasSubstr("stage")));
+  EXPECT_THAT(plan.out, HasSubstr("if changed: src/**"));
+  EXPECT_THAT(plan.out, HasSubstr("'Release' is manual: not run; `--manual` runs it"));
+}
+
+}  // namespace
+}  // namespace pipeline::testing

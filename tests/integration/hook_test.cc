@@ -121,6 +121,19 @@ TEST_F(HookTest, TwoRefsInOnePushAndABranchDeletion) {
   EXPECT_TRUE(RemoteHead("feature").empty());
 }
 
+// A Bitbucket file with no pipeline for the pushed branch runs nothing, as the cloud would, and
+// the push goes through.
+TEST_F(HookTest, ABranchWithNoBitbucketPipelineIsPushed) {
+  TempRepo repo({{"bitbucket-pipelines.yml",
+                  std::string("image: ") + kBusybox +
+                      "\npipelines:\n  branches:\n    'release/*':\n      - step: {script: "
+                      "['exit 3']}\n"}});
+  InstallHook(repo);
+  ProcessResult push = Git(repo.path(), {"push", "-q", "origin", "main"});
+  EXPECT_EQ(push.exit_code, 0) << push.all();
+  EXPECT_FALSE(RemoteHead("main").empty());
+}
+
 TEST_F(HookTest, AnExistingHookIsChainedAndRestoredOnUninstall) {
   TempRepo repo({{".pipeline.yml", Passing()}, {"ok.txt", "fine\n"}});
   std::string hook = repo.path() + "/.git/hooks/pre-push";

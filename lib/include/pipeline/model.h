@@ -115,12 +115,22 @@ struct Job {
   std::vector<std::string> runner_labels;
   /// Non-empty: the job runs only when a changed file matches one of these globs.
   std::vector<std::string> changeset_includes;
+  /// A changed file matching one of these globs does not count for `changeset_includes` (all
+  /// changed files matching them: the job is skipped). Bitbucket's `excludePaths`.
+  std::vector<std::string> changeset_excludes;
   /// A manual job that is not run also keeps everything after it from running (Bitbucket).
   bool manual_blocks = false;
   /// When this job fails, jobs still running are stopped (else they may finish first).
   bool stop_running_on_failure = true;
   size_t parallel_index = 0;  ///< its place in a parallel group (BITBUCKET_PARALLEL_STEP)
   size_t parallel_count = 0;  ///< 0: not in a parallel group
+};
+
+/// One pipeline of a file that has several (Bitbucket), with its own jobs (for `list`).
+struct PipelineEntry {
+  std::string name;  ///< "default", "branches/<pattern>", "custom/<name>", ...
+  std::vector<Job> jobs;
+  std::string unsupported;  ///< non-empty: why it cannot run locally (an import)
 };
 
 /// A parsed pipeline file: plain data, no I/O.
@@ -137,6 +147,11 @@ struct Pipeline {
   std::string selected;
   /// Every pipeline the file defines, in file order (for `docker pipeline list`).
   std::vector<std::string> available;
+  /// Each of `available` with its jobs, in file order (Bitbucket).
+  std::vector<PipelineEntry> entries;
+  /// Non-empty when none of the file's pipelines runs for the ref (then `selected` and `jobs`
+  /// are empty): why, and how to pick one. Not an error: the cloud runs nothing either.
+  std::string nothing_to_run;
   /// Keys accepted but not honoured locally: one line each, "file:line: ..."; printed once.
   std::vector<std::string> warnings;
 

@@ -16,11 +16,20 @@ struct PlannedJob {
   size_t level = 0;          ///< longest chain of deps before it; same level = may run together
 };
 
+/// A job of the pipeline that the plan leaves out for a reason the user should see.
+struct NotPlanned {
+  std::string name;
+  /// "'Release' is manual: not run; `--manual` runs it", "'After' follows manual 'Release': ..."
+  std::string reason;
+};
+
 /// The jobs of a pipeline as a DAG, in a topological order (Kahn's algorithm, ties in file order).
 struct Plan {
   std::string pipeline_file;
   std::vector<PlannedJob> jobs;
   std::vector<std::vector<size_t>> levels;  ///< job indices grouped by PlannedJob::level
+  /// Manual jobs not run, and the jobs they keep from running, in file order.
+  std::vector<NotPlanned> not_planned;
 
   /// Index of the job called `name` in jobs, or jobs.size().
   size_t IndexOf(const std::string& name) const;

@@ -7,6 +7,7 @@
 
 #include <spdlog/logger.h>
 
+#include "pipeline/plan.h"
 #include "pipeline/run_result.h"
 
 namespace pipeline {
@@ -34,6 +35,13 @@ std::shared_ptr<RunObserver> MakeJUnitDirectoryReporter(const std::string& dir);
 
 /// Writes the run as one JSON document to `path` when it finishes (atomically, as above).
 std::shared_ptr<RunObserver> MakeJsonReportWriter(const std::string& path);
+
+/// Forwards every event to `inner`, with the jobs `plan` leaves out (a manual job not run, and
+/// the jobs it holds back: Plan::not_planned) added to the run as skipped with their reason
+/// ("'Release' is manual: not run; `--manual` runs it"), so the console summary, the JSON report
+/// and JUnit name them. `inner` must outlive the result.
+std::shared_ptr<RunObserver> WithNotPlannedJobs(const Plan& plan, const Pipeline& pipeline,
+                                                RunObserver& inner);
 
 /// The JUnit XML for `run` (what MakeJUnitReporter writes).
 std::string RenderJUnit(const RunResult& run);

@@ -28,6 +28,28 @@ std::vector<std::string> NeedsOf(const Pipeline& pipeline, const std::string& jo
   return *found->needs;
 }
 
+// The cloud refuses a pipeline that starts with a manual step (or a manual stage, or a manual
+// step in the first parallel group): nothing would ever start it.
+TEST(BitbucketItemsTest, AManualFirstStepIsAnError) {
+  EXPECT_THAT(ErrorOf("pipelines:\n  default:\n    - step:\n        trigger: manual\n"
+                      "        script: [x]\n    - step: {script: [y]}\n"),
+              HasSubstr("bitbucket-pipelines.yml:3:7: pipeline 'default': the first step cannot "
+                        "be manual, as in the cloud: make it automatic, or put a step before it"));
+  EXPECT_THAT(
+      ErrorOf("pipelines:\n  custom:\n    deploy:\n      - stage:\n          trigger: manual\n"
+              "          steps:\n            - step: {script: [x]}\n"),
+      HasSubstr("bitbucket-pipelines.yml:7:15: pipeline 'custom/deploy': the first step "
+                "cannot be manual"));
+  EXPECT_THAT(ErrorOf("pipelines:\n  default:\n    - parallel:\n        - step: {script: [x]}\n"
+                      "        - step: {trigger: manual, script: [y]}\n"),
+              HasSubstr("bitbucket-pipelines.yml:5:11: pipeline 'default': the first step cannot "
+                        "be manual"));
+  // After a variables item, the first step is still the first.
+  EXPECT_THAT(ErrorOf("pipelines:\n  custom:\n    d:\n      - variables: [{name: A}]\n"
+                      "      - step: {trigger: manual, script: [x]}\n"),
+              HasSubstr("the first step cannot be manual"));
+}
+
 TEST(BitbucketItemsTest, SequentialStepsEachNeedTheOneBefore) {
   Pipeline pipeline = Parse(R"(pipelines:
   default:
@@ -322,14 +344,15 @@ pipelines:
 pipelines:
   branches:
     main:
+      - step: {name: Build, script: [make]}
       - step:
           <<: *deploy
           deployment: production
           name: Deploy to production
 )",
                            "bitbucket-pipelines.yml", {"", "main", "", {}});
-  ASSERT_EQ(pipeline.jobs.size(), 1u);
-  const Job& deploy = pipeline.jobs[0];
+  ASSERT_EQ(pipeline.jobs.size(), 2u);
+  const Job& deploy = pipeline.jobs[1];
   EXPECT_EQ(deploy.name, "Deploy to production");
   EXPECT_EQ(deploy.deployment, "production");
   EXPECT_TRUE(deploy.manual);

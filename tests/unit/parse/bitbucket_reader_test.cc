@@ -131,12 +131,54 @@ TEST(BitbucketReaderTest, AnUnknownPipelineNameSaysWhichThereAre) {
   EXPECT_THAT(error, HasSubstr("(the file has: default, branches/feature/*"));
 }
 
-TEST(BitbucketReaderTest, NoPipelineForTheBranch) {
-  EXPECT_THAT(ErrorOf("pipelines:\n  branches:\n    main:\n      - step: {script: [x]}\n",
-                      Branch("develop")),
-              HasSubstr("bitbucket-pipelines.yml:1:1: no pipeline runs for branch 'develop': no "
-                        "'branches' pattern matches it and there is no default pipeline (the file "
-                        "has: branches/main)"));
+// The verdict on a file does not flip with the branch: a file whose pipelines are all for other
+// refs is valid, nothing runs, and the reason says how to pick one.
+TEST(BitbucketReaderTest, NoPipelineForTheBranchIsNotAnError) {
+  const std::string yaml = R"(pipelines:
+  branches:
+    main:
+      - step: {name: Main, oidc: true, script: [x]}
+  custom:
+    deploy:
+      - step: {name: Deploy, script: [y]}
+)";
+  Pipeline pipeline = Parse(yaml, Branch("develop"));
+  EXPECT_EQ(pipeline.selected, "");
+  EXPECT_THAT(pipeline.jobs, IsEmpty());
+  EXPECT_EQ(pipeline.nothing_to_run,
+            "bitbucket-pipelines.yml:1:1: no pipeline runs for branch 'develop': no 'branches' "
+            "pattern matches it and there is no default pipeline (the file has: branches/main, "
+            "custom/deploy); pick one with --pipeline NAME, --tag TAG or --pr-id ID");
+  // Every pipeline with its own steps, and every pipeline's warnings: validate judges them all.
+  ASSERT_EQ(pipeline.entries.size(), 2u);
+  EXPECT_EQ(pipeline.entries[0].name, "branches/main");
+  EXPECT_EQ(pipeline.entries[0].jobs.at(0).name, "Main");
+  EXPECT_EQ(pipeline.entries[1].name, "custom/deploy");
+  EXPECT_EQ(pipeline.entries[1].jobs.at(0).name, "Deploy");
+  EXPECT_THAT(pipeline.warnings, ElementsAre(HasSubstr(":4: 'oidc' is not honoured locally")));
+  EXPECT_EQ(Parse(yaml, Branch("main")).nothing_to_run, "");
+}
+
+// Anchored multi-line script items as real files write them (yaml-cpp alone refuses them), with
+// an error after them still at its own line.
+TEST(BitbucketReaderTest, AnchoredMultiLineScriptItems) {
+  Pipeline pipeline = Parse(R"(pipelines:
+  default:
+    - step:
+        script:
+          - &install apt-get update &&
+            apt-get install -y make
+          - make
+    - step:
+        script:
+          - *install
+)");
+  EXPECT_THAT(pipeline.jobs.at(0).script,
+              ElementsAre("apt-get update && apt-get install -y make", "make"));
+  EXPECT_THAT(pipeline.jobs.at(1).script, ElementsAre("apt-get update && apt-get install -y make"));
+  EXPECT_THAT(ErrorOf("pipelines:\n  default:\n    - step:\n        script:\n"
+                      "          - &i a\n            b\n        scirpt: [x]\n"),
+              HasSubstr("bitbucket-pipelines.yml:7:9: step: unknown key 'scirpt'"));
 }
 
 TEST(BitbucketReaderTest, EveryPipelineIsCheckedNotOnlyTheChosenOne) {
@@ -177,12 +219,11 @@ pipelines:
 }
 
 TEST(BitbucketReaderTest, TopLevelErrors) {
-  EXPECT_THAT(ErrorOf("imgae: node\npipelines:\n  default:\n    - step: {script: [x]}\n"),
-              HasSubstr("bitbucket-pipelines.yml:1:1: the top level: unknown key 'imgae', did you "
-                        "mean 'image'?"));
   EXPECT_THAT(ErrorOf("pipeline:\n  default:\n    - step: {script: [x]}\n"),
-              HasSubstr("bitbucket-pipelines.yml:1:1: the top level: unknown key 'pipeline', did "
-                        "you mean 'pipelines'?"));
+              HasSubstr("bitbucket-pipelines.yml:1:1: no 'pipelines': the file needs at least one "
+                        "pipeline; 'pipeline' is not it, did you mean 'pipelines'?"));
+  EXPECT_THAT(ErrorOf("x: 1\nx: 2\npipelines:\n  default:\n    - step: {script: [x]}\n"),
+              HasSubstr("bitbucket-pipelines.yml:2:1: the top level: key 'x' appears twice"));
   EXPECT_THAT(
       ErrorOf("options:\n  max_time: 5\npipelines:\n  default:\n    - step: {script: [x]}\n"),
       HasSubstr("bitbucket-pipelines.yml:2:3: 'options': unknown key 'max_time', did you "
@@ -201,6 +242,76 @@ TEST(BitbucketReaderTest, TopLevelErrors) {
       HasSubstr("bitbucket-pipelines.yml:1:1: the top level must be a map with 'pipelines'"));
 }
 
+// Atlassian's schema accepts any other top-level key, and real files keep their anchors there.
+TEST(BitbucketReaderTest, OtherTopLevelKeysHoldAnchors) {
+  Pipeline pipeline = Parse(R"(x-common: &common
+  image: node:20
+  caches: [node]
+stepdefinitions:
+  - step: &test
+      <<: *common
+      name: Test
+      script: [npm test]
+setup: &deploy-script
+  - ./deploy.sh
+pipelines:
+  default:
+    - step: *test
+    - step:
+        name: Deploy
+        script: *deploy-script
+)");
+  ASSERT_EQ(pipeline.jobs.size(), 2u);
+  EXPECT_EQ(pipeline.jobs[0].image, "node:20");
+  EXPECT_THAT(pipeline.jobs[1].script, ElementsAre("./deploy.sh"));
+  EXPECT_THAT(pipeline.warnings, IsEmpty());
+}
+
+// ... but a pipeline kind outside `pipelines`, or a near miss of a real key, is likely a mistake.
+TEST(BitbucketReaderTest, MisplacedPipelinesAndNearMissesAreWarnedAbout) {
+  Pipeline pipeline = Parse(R"(imgae: node:20
+pipelines:
+  default:
+    - step: {script: [x]}
+custom:
+  deploy:
+    - step: {script: [y]}
+)");
+  EXPECT_EQ(pipeline.jobs.at(0).image, "atlassian/default-image:latest");
+  EXPECT_THAT(pipeline.warnings,
+              ElementsAre("bitbucket-pipelines.yml:1: the top-level key 'imgae' means nothing to "
+                          "Bitbucket and is ignored, did you mean 'image'?",
+                          "bitbucket-pipelines.yml:5: 'custom' at the top level is not a pipeline, "
+                          "only a holder of YAML anchors: pipelines go under 'pipelines:'"));
+}
+
+// A shared pipeline from another repository is listed with a warning; only running it is an
+// error.
+TEST(BitbucketReaderTest, ImportedPipelinesWarnAndFailOnlyWhenChosen) {
+  const std::string yaml = R"(pipelines:
+  default:
+    - step: {script: [x]}
+  custom:
+    shared:
+      import: shared-pipelines:master:deploy
+)";
+  Pipeline pipeline = Parse(yaml);
+  EXPECT_EQ(pipeline.selected, "default");
+  EXPECT_THAT(pipeline.warnings,
+              ElementsAre("bitbucket-pipelines.yml:6: pipeline 'custom/shared' imports "
+                          "'shared-pipelines:master:deploy' from another repository: listed, but "
+                          "it cannot be run locally"));
+  ASSERT_EQ(pipeline.entries.size(), 2u);
+  EXPECT_THAT(pipeline.entries[1].unsupported, HasSubstr("cannot be run locally"));
+  EXPECT_THAT(ErrorOf(yaml, {"custom/shared", "", "", {}}),
+              HasSubstr("bitbucket-pipelines.yml:6:15: pipeline 'custom/shared' imports "
+                        "'shared-pipelines:master:deploy' from another repository, which cannot be "
+                        "run locally"));
+  EXPECT_THAT(ErrorOf("pipelines:\n  custom:\n    s:\n      import: deploy\n"),
+              HasSubstr("bitbucket-pipelines.yml:4:15: pipeline 'custom/s': 'import' must be "
+                        "REPOSITORY:BRANCH-OR-TAG:PIPELINE, not 'deploy'"));
+}
+
 TEST(BitbucketReaderTest, AnEmptyFileOrMissingPipelines) {
   EXPECT_THAT(ErrorOf(""), HasSubstr("bitbucket-pipelines.yml: the file is empty"));
   EXPECT_THAT(ErrorOf("image: node\n"),
@@ -210,7 +321,8 @@ TEST(BitbucketReaderTest, AnEmptyFileOrMissingPipelines) {
 
 TEST(BitbucketReaderTest, AnEmptyPipelinesSaysWhere) {
   EXPECT_THAT(ErrorOf("image: node\npipelines:\ndefault:\n  - step: {script: [x]}\n"),
-              HasSubstr("bitbucket-pipelines.yml:3:1: the top level: unknown key 'default'"));
+              HasSubstr("bitbucket-pipelines.yml:2:1: 'pipelines' is empty: it needs 'default', "
+                        "'branches', 'tags', 'pull-requests' or 'custom' (check the indentation)"));
   EXPECT_THAT(ErrorOf("image: node\npipelines:\n"),
               HasSubstr("bitbucket-pipelines.yml:2:1: 'pipelines' is empty: it needs 'default', "
                         "'branches', 'tags', 'pull-requests' or 'custom'"));

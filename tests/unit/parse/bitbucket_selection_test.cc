@@ -59,7 +59,13 @@ const std::vector<std::string> kAvailable = {
 
 std::string Select(const PipelineChoice& choice,
                    const std::vector<std::string>& available = kAvailable) {
-  return SelectBitbucketPipeline(available, choice, "bitbucket-pipelines.yml:3:1");
+  return SelectBitbucketPipeline(available, choice, "bitbucket-pipelines.yml:3:1").name;
+}
+
+/// Why nothing runs for `choice`; empty when something does.
+std::string NothingRuns(const PipelineChoice& choice,
+                        const std::vector<std::string>& available = kAvailable) {
+  return SelectBitbucketPipeline(available, choice, "bitbucket-pipelines.yml:3:1").nothing_runs;
 }
 
 std::string SelectionError(const PipelineChoice& choice,
@@ -83,7 +89,8 @@ TEST(SelectBitbucketPipelineTest, WithoutABranchTheDefaultRuns) {
 TEST(SelectBitbucketPipelineTest, ByTag) { EXPECT_EQ(Select({"", "main", "v1.2", {}}), "tags/v*"); }
 
 TEST(SelectBitbucketPipelineTest, ATagWithoutATagsPipelineRunsNothing) {
-  EXPECT_THAT(SelectionError({"", "", "release-1", {}}),
+  EXPECT_EQ(Select({"", "", "release-1", {}}), "");
+  EXPECT_THAT(NothingRuns({"", "", "release-1", {}}),
               HasSubstr("bitbucket-pipelines.yml:3:1: no pipeline runs for tag 'release-1'"));
 }
 
@@ -94,7 +101,7 @@ TEST(SelectBitbucketPipelineTest, APullRequestRunsThePatternMatchingItsSourceBra
   EXPECT_EQ(Select(choice, {"default", "pull-requests/feature/*", "pull-requests/**"}),
             "pull-requests/feature/*");
   // The cloud runs no pull-request pipeline when no pattern matches; the branch's is not one.
-  EXPECT_THAT(SelectionError(choice, {"default", "branches/feature/*", "pull-requests/fix/*"}),
+  EXPECT_THAT(NothingRuns(choice, {"default", "branches/feature/*", "pull-requests/fix/*"}),
               HasSubstr("no pipeline runs for a pull request from 'feature/login'"));
   choice.pipeline = "custom/deploy";  // a name still wins
   EXPECT_EQ(Select(choice), "custom/deploy");
@@ -112,13 +119,17 @@ TEST(SelectBitbucketPipelineTest, AnUnknownNameListsTheOnesThereAre) {
   EXPECT_THAT(error, HasSubstr("the file has: default, branches/main"));
 }
 
-TEST(SelectBitbucketPipelineTest, NoMatchAndNoDefault) {
+// Nothing to run is not an error (the cloud starts nothing for such a push): the reason says
+// what the file has and how to pick one.
+TEST(SelectBitbucketPipelineTest, NoMatchAndNoDefaultRunsNothing) {
   std::vector<std::string> available = {"branches/main", "custom/x"};
-  EXPECT_THAT(
-      SelectionError({"", "develop", "", {}}, available),
-      HasSubstr("no pipeline runs for branch 'develop': no 'branches' pattern matches it "
-                "and there is no default pipeline (the file has: branches/main, custom/x)"));
-  EXPECT_THAT(SelectionError({}, available), HasSubstr("no branch to pick a pipeline for"));
+  EXPECT_EQ(Select({"", "develop", "", {}}, available), "");
+  EXPECT_EQ(NothingRuns({"", "develop", "", {}}, available),
+            "bitbucket-pipelines.yml:3:1: no pipeline runs for branch 'develop': no 'branches' "
+            "pattern matches it and there is no default pipeline (the file has: branches/main, "
+            "custom/x); pick one with --pipeline NAME, --tag TAG or --pr-id ID");
+  EXPECT_THAT(NothingRuns({}, available), HasSubstr("no branch to pick a pipeline for"));
+  EXPECT_EQ(NothingRuns({"", "main", "", {}}, available), "");
 }
 
 }  // namespace

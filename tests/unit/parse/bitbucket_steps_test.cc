@@ -54,6 +54,7 @@ TEST(BitbucketStepTest, EveryStepKey) {
       path: node_modules
 pipelines:
   default:
+    - step: {name: Lint, script: [npm run lint]}
     - step:
         name: Build and test
         image: node:20
@@ -78,7 +79,7 @@ pipelines:
           - echo "exit $BITBUCKET_EXIT_CODE"
 )");
   EXPECT_THAT(pipeline.warnings, IsEmpty());
-  const Job& job = pipeline.jobs.at(0);
+  const Job& job = pipeline.jobs.at(1);
   EXPECT_EQ(job.name, "Build and test");
   EXPECT_EQ(job.image, "node:20");
   EXPECT_EQ(job.timeout, std::chrono::minutes(15));
@@ -105,7 +106,7 @@ pipelines:
   EXPECT_EQ(job.parallel_count, 0u);
   EXPECT_THAT(job.script, ElementsAre("npm ci", "npm test"));
   EXPECT_THAT(job.after_script, ElementsAre("echo \"exit $BITBUCKET_EXIT_CODE\""));
-  EXPECT_EQ(job.location.line, 16);
+  EXPECT_EQ(job.location.line, 17);
 }
 
 TEST(BitbucketStepTest, UnknownStepKeysSuggestTheRightOne) {
@@ -126,8 +127,19 @@ TEST(BitbucketStepTest, ScriptErrors) {
   EXPECT_THAT(StepError("        script: npm test\n"),
               HasSubstr("bitbucket-pipelines.yml:4:17: step: 'script' must be a list of commands: "
                         "put '- ' before the command"));
+  // The cloud's "Missing or empty command string", at the item's own dash.
   EXPECT_THAT(StepError("        script:\n          - # nothing yet\n"),
-              HasSubstr("bitbucket-pipelines.yml:5:11: step: 'script' is empty"));
+              HasSubstr("bitbucket-pipelines.yml:5:11: step: 'script': missing or empty command "
+                        "string"));
+  EXPECT_THAT(StepError("        script:\n          - echo a\n          -\n          - echo b\n"),
+              HasSubstr("bitbucket-pipelines.yml:6:11: step: 'script': missing or empty command "
+                        "string"));
+  EXPECT_THAT(StepError("        script: [echo a, '  ']\n"),
+              HasSubstr("bitbucket-pipelines.yml:4:26: step: 'script': missing or empty command "
+                        "string"));
+  EXPECT_THAT(StepError("        script: [x]\n        after-script:\n          - ''\n"),
+              HasSubstr("bitbucket-pipelines.yml:6:13: step: 'after-script': missing or empty "
+                        "command string"));
   EXPECT_THAT(
       StepError("        script:\n          - echo a: b\n"),
       HasSubstr("bitbucket-pipelines.yml:5:13: step: 'script': an item must be a command or "
@@ -137,9 +149,9 @@ TEST(BitbucketStepTest, ScriptErrors) {
                         "commands, not a map"));
 }
 
-TEST(BitbucketStepTest, NullScriptItemsAreSkippedAndAnchoredListsFlattened) {
+TEST(BitbucketStepTest, AnchoredListsAreFlattened) {
   Job job = OneStep(
-      "        script:\n          - echo one\n          - # later\n"
+      "        script:\n          - echo one\n          # later\n"
       "          - [echo two, echo three]\n          - |\n            if true; then\n"
       "              echo four\n            fi\n");
   EXPECT_THAT(job.script, ElementsAre("echo one", "echo two", "echo three",
@@ -355,6 +367,24 @@ TEST(BitbucketStepTest, TooLittleMemoryLeftIsAnError) {
       1024 * kMb);
 }
 
+// Found by the fuzzer: the megabytes were shifted into bytes before any bound (UBSan: left shift
+// of 499989999999999999 cannot be represented in int64_t). No step size gives a service more
+// than 32 × 4096 - 1024 MB.
+TEST(BitbucketStepTest, AServiceMemoryNoStepCanGiveIsAnError) {
+  EXPECT_THAT(ErrorOf("definitions:\n  services:\n    docker:\n      memory: 499989999999999999\n"
+                      "pipelines:\n  default:\n    - step: {script: [x]}\n"),
+              HasSubstr("bitbucket-pipelines.yml:4:15: service 'docker': 'memory' is "
+                        "499989999999999999 MB, more than any step can give a service (at most "
+                        "130048 MB, in a 'size: 32x' step)"));
+  EXPECT_THAT(ErrorOf("definitions:\n  services:\n    db:\n      image: postgres\n"
+                      "      memory: 130049\npipelines:\n  default:\n    - step: {script: [x]}\n"),
+              HasSubstr("more than any step can give a service"));
+  Pipeline pipeline = Parse(
+      "definitions:\n  services:\n    db:\n      image: postgres\n      memory: 130048\n"
+      "pipelines:\n  default:\n    - step: {size: 32x, services: [db], script: [x]}\n");
+  EXPECT_EQ(pipeline.jobs.at(0).resources.memory_bytes, 1024 * kMb);
+}
+
 TEST(BitbucketStepTest, TheDockerServiceHasNoImage) {
   Pipeline pipeline = Parse(std::string(kServices) +
                             "pipelines:\n  default:\n    - step:\n        services: [docker]\n"
@@ -550,6 +580,45 @@ TEST(BitbucketStepTest, TriggerDeploymentConditionErrors) {
                         "patterns"));
 }
 
+// Atlassian's schema: `excludePaths` beside (or instead of) `includePaths`, and `state`.
+TEST(BitbucketStepTest, ConditionExcludePathsAndState) {
+  Job job = OneStep(
+      "        condition:\n          changesets:\n            includePaths: ['src/**']\n"
+      "            excludePaths: ['src/docs/**', '**/*.md']\n        script: [x]\n");
+  EXPECT_THAT(job.changeset_includes, ElementsAre("src/**"));
+  EXPECT_THAT(job.changeset_excludes, ElementsAre("src/docs/**", "**/*.md"));
+  job = OneStep(
+      "        condition:\n          changesets:\n            excludePaths: [docs/**]\n"
+      "        script: [x]\n");
+  EXPECT_THAT(job.changeset_includes, IsEmpty());
+  EXPECT_THAT(job.changeset_excludes, ElementsAre("docs/**"));
+
+  Pipeline pipeline = Parse(
+      "pipelines:\n  default:\n    - step:\n        condition:\n"
+      "          state: DEPLOY_ENABLED == true\n        script: [x]\n");
+  EXPECT_THAT(pipeline.jobs.at(0).changeset_includes, IsEmpty());
+  EXPECT_THAT(pipeline.warnings,
+              ElementsAre("bitbucket-pipelines.yml:5: 'condition: state' is not evaluated "
+                          "locally: the step runs as if it held"));
+  EXPECT_THAT(StepError("        condition:\n          changesets: {}\n        script: [x]\n"),
+              HasSubstr("bitbucket-pipelines.yml:5:23: step: 'changesets' needs 'includePaths' or "
+                        "'excludePaths'"));
+}
+
+TEST(BitbucketStepTest, OptionsRunsOnIsEveryStepsDefault) {
+  Pipeline pipeline = Parse(
+      "options:\n  runs-on: [self.hosted, linux]\n  runtime: {cloud: {arch: arm}}\n"
+      "pipelines:\n  default:\n    - step: {script: [x]}\n"
+      "    - step: {runs-on: [other], script: [y]}\n");
+  EXPECT_THAT(pipeline.jobs.at(0).runner_labels, ElementsAre("self.hosted", "linux"));
+  EXPECT_THAT(pipeline.jobs.at(1).runner_labels, ElementsAre("other"));
+  EXPECT_THAT(pipeline.warnings,
+              ElementsAre("bitbucket-pipelines.yml:3: 'runtime: cloud: arch' is not honoured "
+                          "locally: steps run on your docker daemon's architecture",
+                          HasSubstr(":2: 'runs-on' labels are only shown"),
+                          HasSubstr(":7: 'runs-on' labels are only shown")));
+}
+
 TEST(BitbucketStepTest, RunsOnBecomesTheJobsRunnerLabels) {
   EXPECT_THAT(OneStep("        runs-on: [self.hosted, linux]\n        script: [x]\n").runner_labels,
               ElementsAre("self.hosted", "linux"));
@@ -564,9 +633,12 @@ TEST(BitbucketStepTest, AcceptedKeysErrors) {
   EXPECT_THAT(StepError("        fail-fast: maybe\n        script: [x]\n"),
               HasSubstr("bitbucket-pipelines.yml:4:20: step: 'fail-fast' must be true or false"));
   EXPECT_THAT(
-      StepError("        runtime: {cloud: {version: '3', arch: arm}}\n        script: [x]\n"),
-      HasSubstr("bitbucket-pipelines.yml:4:41: step: 'runtime': 'cloud': unknown key "
-                "'arch'"));
+      StepError("        runtime: {cloud: {version: '3', arch: mips}}\n        script: [x]\n"),
+      HasSubstr("bitbucket-pipelines.yml:4:47: step: 'runtime': 'arch' must be x86 or arm, not "
+                "'mips'"));
+  EXPECT_THAT(
+      StepError("        runtime: {cloud: {version: '3', archs: arm}}\n        script: [x]\n"),
+      HasSubstr("step: 'runtime': 'cloud': unknown key 'archs', did you mean 'arch'?"));
   EXPECT_THAT(StepError("        runs-on: []\n        script: [x]\n"),
               HasSubstr("bitbucket-pipelines.yml:4:18: step: 'runs-on' is empty"));
 }

@@ -424,6 +424,28 @@ TEST_F(PlanTest, ManualJobIsLeftOutUnlessSelected) {
   EXPECT_THAT(Order(MakePlan(pipeline_, selection)), ElementsAre("release"));
 }
 
+// What a run leaves out says so, as the cloud's paused pipeline does: the manual job and those
+// it holds back, with how to run them.
+TEST_F(PlanTest, LeftOutManualJobsAndWhatTheyHoldBackAreNamed) {
+  AddJob("compile", "build");
+  Job& release = AddJobNeeding("Release", "deploy", {"compile"});
+  release.manual = true;
+  release.manual_blocks = true;
+  AddJobNeeding("After", "deploy", {"Release"});
+
+  Plan plan = MakePlan(pipeline_);
+  EXPECT_THAT(Order(plan), ElementsAre("compile"));
+  ASSERT_EQ(plan.not_planned.size(), 2u);
+  EXPECT_EQ(plan.not_planned[0].name, "Release");
+  EXPECT_EQ(plan.not_planned[0].reason, "'Release' is manual: not run; `--manual` runs it");
+  EXPECT_EQ(plan.not_planned[1].reason,
+            "'After' comes after manual 'Release': not run; `--manual` runs both");
+
+  Selection selection;
+  selection.run_manual = true;
+  EXPECT_THAT(MakePlan(pipeline_, selection).not_planned, IsEmpty());
+}
+
 TEST_F(PlanTest, NeedOnALeftOutManualJobIsDropped) {
   AddJobNeeding("approve", "build", {}).manual = true;
   AddJobNeeding("ship", "deploy", {"approve"});

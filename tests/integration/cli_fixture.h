@@ -12,10 +12,14 @@
 
 namespace pipeline::testing {
 
-/// Every CLI test needs the daemon, and after every test no object with our labels may remain.
+/// Every CLI test needs the daemon, and after every test no object of the runs it started may
+/// remain (objects of other tests sharing the daemon, and cache volumes, are not its leaks).
 class CliTest : public ::testing::Test {
  protected:
-  void SetUp() override { RequireDaemon(); }
+  void SetUp() override {
+    ForgetRecordedRuns();
+    RequireDaemon();
+  }
   void TearDown() override {
     if (IsSkipped()) return;
     std::vector<std::string> left = LeftoverObjects();

@@ -62,14 +62,28 @@ ProcessResult RunCli(const std::string& cwd, const std::vector<std::string>& arg
 bool WaitForOutput(const std::function<std::string()>& output_so_far, const std::string& needle,
                    std::chrono::seconds limit = std::chrono::seconds(30));
 
-/// Names of containers, networks and volumes carrying our tool label (all runs).
+/// Names of the containers, networks and volumes of the runs this test started: those labelled
+/// with a run id recorded since ForgetRecordedRuns(), or owned by a process RunProcess started
+/// (which catches a runner killed before it printed its run id). Objects of other tests running
+/// on the same daemon at the same time, and cache volumes (kept on purpose, no run label), are
+/// not counted.
 std::vector<std::string> LeftoverObjects();
 
 /// Polls until LeftoverObjects() is empty; returns how long that took, or `limit` + 1 s.
 std::chrono::milliseconds WaitForNoLeftovers(std::chrono::seconds limit);
 
+/// Starts a new test's record: LeftoverObjects() forgets the runs and processes seen so far.
+void ForgetRecordedRuns();
+
+/// Counts objects labelled with `run_id` as this test's (RunProcess records every run id its
+/// processes print; call this for objects a test makes itself).
+void RecordRun(const std::string& run_id);
+
 /// The run id the console printed ("(run ID, N jobs)"), or "" before it did.
 std::string RunIdIn(const std::string& output);
+
+/// Every run id the output names, in order (a hook or a retried command prints several).
+std::vector<std::string> RunIdsIn(const std::string& output);
 
 /// The peak resident memory (VmHWM) of process `pid`, polled until it exits (call it from
 /// RunSpec::during; it returns once the process is a zombie, which the harness then reaps).

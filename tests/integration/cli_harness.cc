@@ -270,6 +270,49 @@ std::vector<std::string> RunIdsIn(const std::string& output) {
   return ids;
 }
 
+namespace {
+
+/// The running containers of run `run_id`; "" or what went wrong in `error`.
+std::vector<docker::ObjectRef> RunningContainersOf(const std::string& run_id, std::string& error) {
+  std::vector<docker::ObjectRef> running;
+  try {
+    auto engine = docker::MakeEngineClient(docker::Endpoint{});
+    for (const auto& container :
+         engine->ListContainers(std::string(docker::kLabelRun) + "=" + run_id)) {
+      if (engine->InspectContainer(container.id).running) running.push_back(container);
+    }
+  } catch (const std::exception& failure) {
+    error = failure.what();
+  }
+  return running;
+}
+
+}  // namespace
+
+std::string ReleaseJobs(const std::string& run_id) {
+  std::string error;
+  for (const auto& container : RunningContainersOf(run_id, error)) {
+    ProcessResult exec = RunProcess({{"exec", container.id, "touch", "/tmp/go"}, "", {}, "docker"});
+    if (exec.exit_code != 0) error += "docker exec " + container.name + ": " + exec.all();
+  }
+  return error;
+}
+
+std::string MakeDeafToSigterm(const std::string& run_id) {
+  std::string error;
+  std::vector<docker::ObjectRef> containers = RunningContainersOf(run_id, error);
+  if (containers.empty()) error += "no running container of run '" + run_id + "'";
+  for (const auto& container : containers) {
+    ProcessResult pid =
+        RunProcess({{"inspect", "--format", "{{.State.Pid}}", container.id}, "", {}, "docker"});
+    int init = pid.exit_code == 0 ? std::atoi(pid.out.c_str()) : 0;
+    if (init <= 0 || kill(init, SIGSTOP) != 0) {
+      error += "cannot stop the init of " + container.name + ": " + pid.all();
+    }
+  }
+  return error;
+}
+
 int64_t PeakMemoryUntilExit(int pid) {
   int64_t peak = 0;
   std::string path = "/proc/" + std::to_string(pid) + "/status";

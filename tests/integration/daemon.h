@@ -35,7 +35,8 @@ inline bool InCi() {
       why_ = error_.what();                                                                \
     }                                                                                      \
     if (!why_.empty()) {                                                                   \
-      if (::pipeline::testing::InCi()) FAIL() << "no Docker daemon (PIPELINE_ALLOW_NO_DAEMON=1 skips instead): " << why_; \
+      if (::pipeline::testing::InCi())                                                     \
+        FAIL() << "no Docker daemon (PIPELINE_ALLOW_NO_DAEMON=1 skips instead): " << why_; \
       GTEST_SKIP() << "no Docker daemon: " << why_;                                        \
     }                                                                                      \
   } while (false)

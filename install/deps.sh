@@ -7,6 +7,8 @@ PIPELINE_BUILD_DEPS=(cmake ninja-build g++ pkg-config libgit2-dev libyaml-cpp-de
 # ant + ant-optional: Ant's <junitreport>, one of the real JUnit consumers the tests run.
 # clang + its runtime (only recommended by clang, so named): libFuzzer for tests/fuzz.
 PIPELINE_TEST_DEPS=(libgtest-dev libgmock-dev ant ant-optional clang libclang-rt-14-dev)
+# pre-commit: install/test-install.sh tries .pre-commit-hooks.yaml with it.
+PIPELINE_TEST_DEPS+=(pre-commit)
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 

@@ -34,6 +34,12 @@ for arg in "$@"; do
   esac
 done
 export PIPELINE_TEST_STRICT=1
+# Every build through ccache when there is one; paths are hashed relative to the checkout, so the
+# mutation check's copy of the tree reuses the first build's objects.
+if command -v ccache >/dev/null; then
+  export CMAKE_CXX_COMPILER_LAUNCHER=${CMAKE_CXX_COMPILER_LAUNCHER:-ccache}
+  export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$top} CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
+fi
 
 times=""
 step() {  # step NAME COMMAND...: runs it and notes how long it took

@@ -7,7 +7,7 @@
 
 #include <spdlog/logger.h>
 
-#include "pipeline/run.h"
+#include "pipeline/run_result.h"
 
 namespace pipeline {
 

@@ -149,7 +149,9 @@ TEST_F(DockerClientTest, ALineArrivesBeforeTheContainerExits) {
   auto first = first_seen.get_future();
   bool arrived = first.wait_for(std::chrono::seconds(60)) == std::future_status::ready;
   EXPECT_TRUE(arrived);
-  if (arrived) EXPECT_TRUE(client_->InspectContainer(id).running);
+  if (arrived) {
+    EXPECT_TRUE(client_->InspectContainer(id).running);
+  }
   client_->KillContainer(id);
   EXPECT_NE(client_->WaitContainer(id), 0);
   pump.join();

@@ -111,7 +111,9 @@ TEST_F(FaultParallelTest, TwoRunsOfOneRepositoryAtOnceBothPassEachInItsOwnWorksp
   }
   std::string ids[2] = {wrote[0].get_future().get(), wrote[1].get_future().get()};
   for (const std::string& id : ids) {
-    if (!id.empty()) EXPECT_EQ(ReleaseJobs(id), "");
+    if (!id.empty()) {
+      EXPECT_EQ(ReleaseJobs(id), "");
+    }
   }
   for (std::thread& thread : threads) thread.join();
   EXPECT_NE(ids[0], ids[1]);

@@ -58,6 +58,9 @@ grep -q "build | hello from build on commit" "$work/install.log" ||
 
 echo "-- pre-commit try-repo (pre-push stage)"
 export PATH=$HOME/.docker/cli-plugins:$PATH  # the hook's entry is `docker-pipeline run ...`
+# pre-commit 3.2 renamed the stages (push -> pre-push); Debian 12 has 3.0.
+stage=push
+pre-commit try-repo --help 2>&1 | grep -q "'pre-push'" && stage=pre-push
 try_repo() {  # try_repo DIR SCRIPT_LINE: pre-commit try-repo in a new repository; its exit code
   local dir=$1 line=$2
   mkdir -p "$dir"
@@ -65,7 +68,7 @@ try_repo() {  # try_repo DIR SCRIPT_LINE: pre-commit try-repo in a new repositor
   git -C "$dir" init -q -b main
   git -C "$dir" add -A
   git -C "$dir" -c user.name=t -c user.email=t@localhost commit -qm "pipeline"
-  (cd "$dir" && pre-commit try-repo "$work/clone" docker-pipeline --hook-stage pre-push \
+  (cd "$dir" && pre-commit try-repo "$work/clone" docker-pipeline --hook-stage "$stage" \
     --all-files >"$dir.log" 2>&1)
 }
 try_repo "$work/passing" "'echo hook ran'" || { cat "$work/passing.log" >&2; fail "the hook failed on a passing pipeline"; }

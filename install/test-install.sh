@@ -60,7 +60,8 @@ echo "-- pre-commit try-repo (pre-push stage)"
 export PATH=$HOME/.docker/cli-plugins:$PATH  # the hook's entry is `docker-pipeline run ...`
 # pre-commit 3.2 renamed the stages (push -> pre-push); Debian 12 has 3.0.
 stage=push
-pre-commit try-repo --help 2>&1 | grep -q "'pre-push'" && stage=pre-push
+version=$(pre-commit --version | awk '{print $2}')
+[ "$(printf '3.2\n%s\n' "$version" | sort -V | head -1)" = 3.2 ] && stage=pre-push
 try_repo() {  # try_repo DIR SCRIPT_LINE: pre-commit try-repo in a new repository; its exit code
   local dir=$1 line=$2
   mkdir -p "$dir"

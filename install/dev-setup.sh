@@ -14,5 +14,9 @@ install_packages "${PIPELINE_BUILD_DEPS[@]}" "${PIPELINE_TEST_DEPS[@]}" busybox-
 # npm, for the JUnit consumers from the npm registry (tests/consumers); Node may come from elsewhere.
 command -v npm >/dev/null || install_packages nodejs npm
 
-"$here/docker-engine.sh"
-"$here/build-images.sh" "$@"
+# PIPELINE_ALLOW_NO_DAEMON=1 (tests/run.sh --allow-no-daemon): a machine without a usable daemon
+# still builds and runs the tests that need none; the daemon's tests then skip.
+if ! { "$here/docker-engine.sh" && "$here/build-images.sh" "$@"; }; then
+  [ "${PIPELINE_ALLOW_NO_DAEMON:-}" = 1 ] || exit 1
+  echo "dev-setup: no usable Docker daemon; its tests will skip (PIPELINE_ALLOW_NO_DAEMON=1)" >&2
+fi

@@ -3,27 +3,55 @@
 #   1. install/dev-setup.sh: build deps, a Docker engine when none answers, the test images;
 #   2. an optimised build (-O1: half the compile time of -O2 -g, still optimised): unit tests
 #      (parallel), then integration tests against the real daemon;
-#   3. an AddressSanitizer + UndefinedBehaviorSanitizer build: the unit tests and the integration
-#      tests but for the slowest daemon suites (Bitbucket, kill loop, parallel runs, output flood, JUnit
-#      consumers, git hook, docker CLI), which exercise little code of ours beyond what the rest
-#      does;
-#   4. bounded fuzzing: each libFuzzer target for FUZZ_SECONDS (tests/fuzz/run.sh, clang).
-# With CI=true, tests that need the daemon fail instead of skipping when it is missing.
-# Options: --no-sanitizers skips step 3, --no-fuzz step 4 (quicker local runs).
+#   3. as root, the unit tests and the workspace and cleanup integration tests again as an
+#      unprivileged user (tests/nonroot.sh), so permission paths are really exercised;
+#   4. the mutation check of the critical paths (tests/mutation/run.py): each one-line bug of
+#      tests/mutation/mutations.txt must fail its unit tests;
+#   5. the README's first command in a fresh clone, and pre-commit's try-repo of
+#      .pre-commit-hooks.yaml (install/test-install.sh);
+#   6. an AddressSanitizer + UndefinedBehaviorSanitizer build: the unit tests and the integration
+#      tests but for the slowest daemon suites (Bitbucket, kill loop, parallel runs, output flood,
+#      JUnit consumers, git hook, docker CLI), which exercise little code of ours beyond what the
+#      rest does;
+#   7. bounded fuzzing: each libFuzzer target for FUZZ_SECONDS (tests/fuzz/run.sh, clang).
+# Strict: a test that needs the Docker daemon fails when none answers (PIPELINE_TEST_STRICT=1), as
+# with CI=true; --allow-no-daemon (or PIPELINE_ALLOW_NO_DAEMON=1) lets those tests skip instead.
+# Options: --no-sanitizers skips step 6, --no-fuzz step 7, --quick steps 3 to 7 (quicker local
+# runs). Prints how long each step took.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 sanitizers=1
 fuzz=1
+extra=1
 for arg in "$@"; do
   case "$arg" in
     --no-sanitizers) sanitizers=0 ;;
     --no-fuzz) fuzz=0 ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    --quick) sanitizers=0 fuzz=0 extra=0 ;;
+    --allow-no-daemon) export PIPELINE_ALLOW_NO_DAEMON=1 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option '$arg'" >&2; exit 2 ;;
   esac
 done
+export PIPELINE_TEST_STRICT=1
+# Every build through ccache when there is one; paths are hashed relative to the checkout, so the
+# mutation check's copy of the tree reuses the first build's objects.
+if command -v ccache >/dev/null; then
+  export CMAKE_CXX_COMPILER_LAUNCHER=${CMAKE_CXX_COMPILER_LAUNCHER:-ccache}
+  export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$top} CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
+fi
 
-"$top/install/dev-setup.sh"
+times=""
+step() {  # step NAME COMMAND...: runs it and notes how long it took
+  local name=$1 start=$SECONDS
+  shift
+  echo "==== $name"
+  "$@"
+  times+=$(printf '%-28s %5d s' "$name" $((SECONDS - start)))$'\n'
+}
+trap 'printf "run.sh: time per step\n%s" "$times"' EXIT
+
+step "setup" "$top/install/dev-setup.sh"
 
 run_suite() {  # run_suite BUILD_DIR EXCLUDED_DOCKER_TESTS [CMAKE_ARGS...]
   local dir=$1 exclude=$2; shift 2
@@ -33,14 +61,20 @@ run_suite() {  # run_suite BUILD_DIR EXCLUDED_DOCKER_TESTS [CMAKE_ARGS...]
   ctest --test-dir "$dir" -L docker ${exclude:+-E "$exclude"} --output-on-failure --timeout 300
 }
 
-run_suite "$top/build-ci" "" -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE="-O1 -DNDEBUG"
+step "build, unit, integration" run_suite "$top/build-ci" "" \
+  -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE="-O1 -DNDEBUG"
+if [ "$extra" = 1 ]; then
+  step "unprivileged user" "$top/tests/nonroot.sh" "$top/build-ci"
+  step "mutation check" "$top/tests/mutation/run.py"
+  step "installer, pre-commit" "$top/install/test-install.sh"
+fi
 if [ "$sanitizers" = 1 ]; then
   # Under the sanitizers the slowest daemon suites (which exercise the same code paths as the rest
   # with more containers) are left to the first pass, to keep CI well inside its time.
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    run_suite "$top/build-asan" "BitbucketC|BitbucketRunsOn|CleanupTest.Killing|FaultParallel|FaultOutputTest.AFlood|JUnitConsumers|HookTest|DockerCliPlugin" \
+    step "sanitizers" run_suite "$top/build-asan" "BitbucketC|BitbucketRunsOn|CleanupTest.Killing|FaultParallel|FaultOutputTest.AFlood|JUnitConsumers|HookTest|DockerCliPlugin" \
     -DCMAKE_BUILD_TYPE=Debug -DPIPELINE_SANITIZE=ON
 fi
 if [ "$fuzz" = 1 ]; then
-  "$top/tests/fuzz/run.sh"
+  step "fuzzing" "$top/tests/fuzz/run.sh"
 fi

@@ -9,8 +9,13 @@
 #   FUZZ_TARGETS   which targets, space separated (default all: parse_native parse_bitbucket
 #                  frame_demuxer engine_response secret_masker docker_proxy)
 #   FUZZ_BUILD_DIR the build directory (default <repo>/build-fuzz)
+#   FUZZ_JOBS      parallel fuzzing processes per target (default 1; a campaign uses the cores)
+#   FUZZ_MAX_LEN   the longest input in bytes (default: libFuzzer's guess from the seeds)
 # New interesting inputs collect in build-fuzz/corpus/<target>, so a later run on the same
-# machine starts where this one stopped; the seeds in tests/fuzz/corpus are only read.
+# machine starts where this one stopped; the seeds in tests/fuzz/corpus are only read. The
+# readers' targets are also seeded, at run time, with every real-world file of the repository
+# (tests/conformance/*, tests/testdata/pipelines/*: new conformance cases count at once) and get
+# the dictionary of both formats' keys, tests/fuzz/pipeline_yaml.dict.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 seconds=${FUZZ_SECONDS:-10}
@@ -19,7 +24,7 @@ read -r -a targets <<<"${FUZZ_TARGETS:-parse_native parse_bitbucket frame_demuxe
 
 if [ "$#" -gt 0 ]; then
   case "$1" in
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "fuzz/run.sh: unknown option '$1'" >&2; exit 2 ;;
   esac
 fi
@@ -43,6 +48,20 @@ echo "fuzz: built in $((SECONDS - start)) s"
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:suppressions=$top/tests/fuzz/ubsan.supp}
+jobs=${FUZZ_JOBS:-1}
+# seeds_of TARGET: the extra seed directories of a target that exist, one a line.
+seeds_of() {
+  local dirs=()
+  case "$1" in
+    parse_native) dirs=("$top"/tests/testdata/pipelines/native "$top"/tests/conformance/gitlab
+                        "$top"/tests/conformance/native) ;;
+    parse_bitbucket) dirs=("$top"/tests/testdata/pipelines/bitbucket
+                           "$top"/tests/conformance/bitbucket) ;;
+  esac
+  local dir
+  for dir in "${dirs[@]}"; do [ -d "$dir" ] && echo "$dir"; done
+  return 0
+}
 failed=()
 summary=""
 for target in "${targets[@]}"; do
@@ -54,9 +73,15 @@ for target in "${targets[@]}"; do
   status=0
   # The first directory receives new inputs; the seeds are read only. -timeout: one input taking
   # more than 10 s counts as a hang (each takes well under a millisecond).
-  "$dir/tests/fuzz/${target}_fuzzer" "$corpus" "$top/tests/fuzz/corpus/$target" \
-    -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-    -artifact_prefix="$crashes/" >"$log" 2>&1 || status=$?
+  mapfile -t seeds < <(seeds_of "$target")
+  options=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
+           -artifact_prefix="$crashes/")
+  case "$target" in parse_*) options+=(-dict="$top/tests/fuzz/pipeline_yaml.dict") ;; esac
+  [ -n "${FUZZ_MAX_LEN:-}" ] && options+=(-max_len="$FUZZ_MAX_LEN")
+  # -jobs runs that many fuzzing processes (one per worker); their logs go to fuzz-<n>.log.
+  [ "$jobs" -gt 1 ] && options+=(-jobs="$jobs" -workers="$jobs")
+  (cd "$dir" && "$dir/tests/fuzz/${target}_fuzzer" "$corpus" "$top/tests/fuzz/corpus/$target" \
+    ${seeds[@]+"${seeds[@]}"} "${options[@]}") >"$log" 2>&1 || status=$?
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   if [ "$status" = 0 ]; then
     result=ok

@@ -4,6 +4,7 @@
 
 #include <signal.h>
 
+#include <chrono>
 #include <thread>
 
 #include "integration/cli_fixture.h"
@@ -49,11 +50,76 @@ TEST_F(CancelTest, SigtermBehavesLikeCtrlC) {
   EXPECT_EQ(run.exit_code, 130) << run.all();
 }
 
-TEST_F(CancelTest, ASecondCtrlCStopsAtOnceEvenIfTheJobIgnoresSigterm) {
-  // The job traps TERM, so only the second Ctrl-C (SIGKILL) ends it before the 10 s grace period.
-  ProcessResult run =
-      RunAndSignal({SIGINT, SIGINT}, std::chrono::milliseconds(300), "trap \"\" TERM; sleep 60");
-  EXPECT_EQ(run.exit_code, 130) << run.all();
+/// A job that keeps printing ticks; the test makes its container deaf to SIGTERM once it runs,
+/// so only SIGKILL (the stop's grace period running out, or a second Ctrl-C) ends it.
+constexpr const char* kTickingJob =
+    "stubborn:\n  script:\n    - echo ready\n"
+    "    - 'i=0; while true; do i=$((i+1)); echo \"tick $i\"; sleep 1; done'\n";
+
+/// How a run of kTickingJob ended after Ctrl-C once, or twice (the second once the job had
+/// shown it outlived the graceful stop of the first).
+struct StubbornStop {
+  ProcessResult run;
+  bool outlived_sigterm = false;             ///< two ticks came after the first Ctrl-C
+  std::chrono::milliseconds after_first{0};  ///< from the first Ctrl-C to the runner's exit
+};
+
+StubbornStop StopStubbornJob(int ctrl_cs) {
+  TempRepo repo({{".pipeline.yml", std::string("image: ") + kBusybox + "\n" + kTickingJob}});
+  StubbornStop stop;
+  std::chrono::steady_clock::time_point first = std::chrono::steady_clock::now();
+  RunSpec spec;
+  spec.cwd = repo.path();
+  spec.args = {"run"};
+  spec.limit = std::chrono::seconds(90);
+  spec.during = [&](int pid, const std::function<std::string()>& output) {
+    ASSERT_TRUE(WaitForOutput(output, "stubborn | ready\n")) << output();
+    ASSERT_EQ(MakeDeafToSigterm(RunIdIn(output())), "");
+    size_t seen = output().size();
+    auto ticks_since_signal = [&] {
+      std::string later = output().substr(seen);
+      size_t ticks = 0;
+      for (size_t at = later.find("stubborn | tick"); at != std::string::npos;
+           at = later.find("stubborn | tick", at + 1)) {
+        ++ticks;
+      }
+      return ticks;
+    };
+    first = std::chrono::steady_clock::now();
+    kill(pid, SIGINT);
+    // The graceful path was taken and did not end the job: it goes on ticking.
+    auto deadline = first + std::chrono::seconds(8);
+    while (ticks_since_signal() < 2 && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    stop.outlived_sigterm = ticks_since_signal() >= 2;
+    if (ctrl_cs > 1) kill(pid, SIGINT);
+  };
+  stop.run = RunProcess(spec);
+  stop.after_first = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - first);
+  return stop;
+}
+
+// The grace period a graceful stop gives a job (RunOptions::stop_grace_seconds): the daemon
+// sends SIGKILL no earlier than that after SIGTERM.
+constexpr std::chrono::seconds kGrace{10};
+
+TEST_F(CancelTest, OneCtrlCWaitsOutTheGracePeriodOfAJobDeafToSigterm) {
+  // The control for the test below: this job is not ended by SIGTERM.
+  StubbornStop stop = StopStubbornJob(1);
+  EXPECT_EQ(stop.run.exit_code, 130) << stop.run.all();
+  EXPECT_TRUE(stop.outlived_sigterm) << stop.run.all();
+  EXPECT_GE(stop.after_first, kGrace - std::chrono::seconds(1)) << stop.run.all();
+}
+
+TEST_F(CancelTest, ASecondCtrlCKillsAJobDeafToSigtermBeforeTheGracePeriodEnds) {
+  StubbornStop stop = StopStubbornJob(2);
+  EXPECT_EQ(stop.run.exit_code, 130) << stop.run.all();
+  EXPECT_TRUE(stop.outlived_sigterm) << stop.run.all();
+  // Without the escalation the run lasts the whole grace period; with it, two ticks, a kill and
+  // a cleanup: a few seconds, and still under the grace period on a loaded machine.
+  EXPECT_LT(stop.after_first, kGrace - std::chrono::seconds(1)) << stop.run.all();
 }
 
 }  // namespace

@@ -28,6 +28,7 @@ std::string HostName() {
 /// A container labelled as ours whose owner is a process that does not exist: what a runner
 /// killed before its reaper could act (or with the reaper killed too) leaves behind.
 void PlantLeftover(const std::string& run_id) {
+  RecordRun(run_id);
   auto engine = docker::MakeEngineClient(docker::Endpoint{});
   docker::ContainerSpec spec;
   spec.image = kBusybox;

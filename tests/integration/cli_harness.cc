@@ -10,6 +10,8 @@
 #include <cstdlib>
 #include <fstream>
 #include <mutex>
+#include <set>
+#include <sstream>
 #include <stdexcept>
 #include <thread>
 
@@ -33,7 +35,61 @@ void RunGit(const std::string& repo, const std::vector<std::string>& args) {
   if (result.exit_code != 0) throw std::runtime_error("git failed: " + result.all());
 }
 
+/// What this test started: the run ids its processes printed and the owner labels ("host/pid/
+/// start-time") of the processes it forked. Tests of one binary run one at a time, but a test may
+/// start runs from several threads.
+struct Recorded {
+  std::mutex mutex;
+  std::set<std::string> runs;
+  std::set<std::string> owners;
+};
+
+Recorded& Record() {
+  static Recorded recorded;
+  return recorded;
+}
+
+std::string HostName() {
+  char name[256] = {};
+  gethostname(name, sizeof(name) - 1);
+  return name;
+}
+
+/// The owner label a runner with this pid puts on its objects (see exec::CurrentOwner): field 22
+/// of /proc/PID/stat is the start time, fixed at fork, so it is right before the child execs.
+std::string OwnerLabelOf(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  std::getline(stat, line);
+  size_t close = line.rfind(')');
+  if (close == std::string::npos) return "";
+  std::istringstream rest(line.substr(close + 2));
+  std::string field;
+  for (int i = 3; i <= 22 && rest >> field; ++i) {
+  }
+  return HostName() + "/" + std::to_string(pid) + "/" + field;
+}
+
+bool IsRecorded(const std::map<std::string, std::string>& labels) {
+  auto run = labels.find(docker::kLabelRun);
+  auto owner = labels.find(docker::kLabelOwner);
+  std::lock_guard<std::mutex> lock(Record().mutex);
+  return (run != labels.end() && Record().runs.count(run->second) > 0) ||
+         (owner != labels.end() && Record().owners.count(owner->second) > 0);
+}
+
 }  // namespace
+
+void ForgetRecordedRuns() {
+  std::lock_guard<std::mutex> lock(Record().mutex);
+  Record().runs.clear();
+  Record().owners.clear();
+}
+
+void RecordRun(const std::string& run_id) {
+  std::lock_guard<std::mutex> lock(Record().mutex);
+  Record().runs.insert(run_id);
+}
 
 TempRepo::TempRepo(const std::map<std::string, std::string>& files) {
   std::string base = Env("TMPDIR").empty() ? "/tmp" : Env("TMPDIR");
@@ -102,6 +158,11 @@ ProcessResult RunProcess(const RunSpec& spec) {
   }
   close(out_pipe[1]);
   close(err_pipe[1]);
+  {
+    std::string owner = OwnerLabelOf(pid);
+    std::lock_guard<std::mutex> lock(Record().mutex);
+    Record().owners.insert(owner);
+  }
 
   ProcessResult result;
   std::mutex output_mutex;
@@ -136,6 +197,8 @@ ProcessResult RunProcess(const RunSpec& spec) {
   out_reader.join();
   err_reader.join();
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  // Runs started through another program (git's hook, the docker CLI) are known by their ids.
+  for (const std::string& run_id : RunIdsIn(result.all())) RecordRun(run_id);
   return result;
 }
 
@@ -162,10 +225,14 @@ std::vector<std::string> LeftoverObjects() {
   auto engine = docker::MakeEngineClient(docker::Endpoint{});
   std::string label = std::string(docker::kLabelTool) + "=" + docker::kToolName;
   std::vector<std::string> names;
-  for (const auto& object : engine->ListContainers(label))
-    names.push_back("container " + object.name);
-  for (const auto& object : engine->ListNetworks(label)) names.push_back("network " + object.name);
-  for (const auto& object : engine->ListVolumes(label)) names.push_back("volume " + object.name);
+  auto add = [&](const std::string& kind, const std::vector<docker::ObjectRef>& objects) {
+    for (const docker::ObjectRef& object : objects) {
+      if (IsRecorded(object.labels)) names.push_back(kind + " " + object.name);
+    }
+  };
+  add("container", engine->ListContainers(label));
+  add("network", engine->ListNetworks(label));
+  add("volume", engine->ListVolumes(label));
   return names;
 }
 
@@ -182,11 +249,68 @@ std::chrono::milliseconds WaitForNoLeftovers(std::chrono::seconds limit) {
 }
 
 std::string RunIdIn(const std::string& output) {
-  size_t start = output.find("(run ");
-  if (start == std::string::npos) return "";
-  start += 5;
-  size_t end = output.find(',', start);
-  return end == std::string::npos ? "" : output.substr(start, end - start);
+  std::vector<std::string> ids = RunIdsIn(output);
+  return ids.empty() ? "" : ids.front();
+}
+
+std::vector<std::string> RunIdsIn(const std::string& output) {
+  std::vector<std::string> ids;
+  for (size_t start = output.find("(run "); start != std::string::npos;
+       start = output.find("(run ", start)) {
+    start += 5;
+    size_t end = output.find(',', start);
+    if (end == std::string::npos) break;
+    // Colour codes may follow; a run id is letters, digits and dashes.
+    std::string id = output.substr(start, end - start);
+    if (!id.empty() &&
+        id.find_first_not_of("0123456789abcdefghijklmnopqrstuvwxyz-") == std::string::npos) {
+      ids.push_back(id);
+    }
+  }
+  return ids;
+}
+
+namespace {
+
+/// The running containers of run `run_id`; "" or what went wrong in `error`.
+std::vector<docker::ObjectRef> RunningContainersOf(const std::string& run_id, std::string& error) {
+  std::vector<docker::ObjectRef> running;
+  try {
+    auto engine = docker::MakeEngineClient(docker::Endpoint{});
+    for (const auto& container :
+         engine->ListContainers(std::string(docker::kLabelRun) + "=" + run_id)) {
+      if (engine->InspectContainer(container.id).running) running.push_back(container);
+    }
+  } catch (const std::exception& failure) {
+    error = failure.what();
+  }
+  return running;
+}
+
+}  // namespace
+
+std::string ReleaseJobs(const std::string& run_id) {
+  std::string error;
+  for (const auto& container : RunningContainersOf(run_id, error)) {
+    ProcessResult exec = RunProcess({{"exec", container.id, "touch", "/tmp/go"}, "", {}, "docker"});
+    if (exec.exit_code != 0) error += "docker exec " + container.name + ": " + exec.all();
+  }
+  return error;
+}
+
+std::string MakeDeafToSigterm(const std::string& run_id) {
+  std::string error;
+  std::vector<docker::ObjectRef> containers = RunningContainersOf(run_id, error);
+  if (containers.empty()) error += "no running container of run '" + run_id + "'";
+  for (const auto& container : containers) {
+    ProcessResult pid =
+        RunProcess({{"inspect", "--format", "{{.State.Pid}}", container.id}, "", {}, "docker"});
+    int init = pid.exit_code == 0 ? std::atoi(pid.out.c_str()) : 0;
+    if (init <= 0 || kill(init, SIGSTOP) != 0) {
+      error += "cannot stop the init of " + container.name + ": " + pid.all();
+    }
+  }
+  return error;
 }
 
 int64_t PeakMemoryUntilExit(int pid) {

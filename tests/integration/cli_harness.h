@@ -62,14 +62,46 @@ ProcessResult RunCli(const std::string& cwd, const std::vector<std::string>& arg
 bool WaitForOutput(const std::function<std::string()>& output_so_far, const std::string& needle,
                    std::chrono::seconds limit = std::chrono::seconds(30));
 
-/// Names of containers, networks and volumes carrying our tool label (all runs).
+/// Names of the containers, networks and volumes of the runs this test started: those labelled
+/// with a run id recorded since ForgetRecordedRuns(), or owned by a process RunProcess started
+/// (which catches a runner killed before it printed its run id). Objects of other tests running
+/// on the same daemon at the same time, and cache volumes (kept on purpose, no run label), are
+/// not counted.
 std::vector<std::string> LeftoverObjects();
 
 /// Polls until LeftoverObjects() is empty; returns how long that took, or `limit` + 1 s.
 std::chrono::milliseconds WaitForNoLeftovers(std::chrono::seconds limit);
 
+/// Starts a new test's record: LeftoverObjects() forgets the runs and processes seen so far.
+void ForgetRecordedRuns();
+
+/// Counts objects labelled with `run_id` as this test's (RunProcess records every run id its
+/// processes print; call this for objects a test makes itself).
+void RecordRun(const std::string& run_id);
+
 /// The run id the console printed ("(run ID, N jobs)"), or "" before it did.
 std::string RunIdIn(const std::string& output);
+
+/// Every run id the output names, in order (a hook or a retried command prints several).
+std::vector<std::string> RunIdsIn(const std::string& output);
+
+/// A job's script line (a YAML single-quoted scalar) that waits until the test calls ReleaseJobs
+/// for its run (at most 2 minutes): tests synchronise on events, not on sleeps a loaded machine
+/// may outlast.
+inline constexpr const char* kWaitForRelease =
+    "'i=0; while [ ! -e /tmp/go ] && [ $i -lt 120 ]; do sleep 1; i=$((i+1)); done'";
+
+/// Lets the jobs of run `run_id` waiting in kWaitForRelease go on (through `docker exec`: a test
+/// fixture, not the engine under test). Returns what went wrong, or "" (never throws: it is
+/// called from RunSpec::during).
+std::string ReleaseJobs(const std::string& run_id);
+
+/// Makes the containers of run `run_id` deaf to SIGTERM: their init is stopped (SIGSTOP) from the
+/// host, so a SIGTERM stays pending and only SIGKILL ends them. No job can do this itself: its
+/// script runs in a subshell of a wrapper shell that dies of SIGTERM whatever the job traps.
+/// Needs the daemon on this host and the right to signal its processes (root). Returns what went
+/// wrong, or "".
+std::string MakeDeafToSigterm(const std::string& run_id);
 
 /// The peak resident memory (VmHWM) of process `pid`, polled until it exits (call it from
 /// RunSpec::during; it returns once the process is a zombie, which the harness then reaps).

@@ -17,16 +17,6 @@ using ::testing::Not;
 
 class RunTest : public CliTest {};
 
-/// Lines of `text` that contain `needle`, in order.
-std::vector<std::string> LinesWith(const std::string& text, const std::string& needle) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) {
-    if (line.find(needle) != std::string::npos) lines.push_back(line);
-  }
-  return lines;
-}
-
 size_t IndexOfLine(const std::string& text, const std::string& needle) {
   size_t index = 0;
   std::istringstream in(text);
@@ -94,30 +84,53 @@ TEST_F(RunTest, CommitModeRunsExactlyThatCommitIgnoringTheDirtyTree) {
 }
 
 TEST_F(RunTest, JobsOfOneStageRunInParallel) {
-  // In the event stream, both jobs must have started before either finished.
-  TempRepo repo(
-      {{".pipeline.yml", Pipeline("left:\n  script: ['sleep 2', 'echo left done']\n"
-                                  "right:\n  script: ['sleep 2', 'echo right done']\n")}});
-  ProcessResult run = RunCli(repo.path(), {"run", "--log-format", "json"});
-  ASSERT_EQ(run.exit_code, 0) << run.all();
-  size_t first_finished = IndexOfLine(run.out, "\"job_finished\"");
-  std::vector<std::string> starts = LinesWith(run.out, "\"event\":\"job_started\"");
-  ASSERT_EQ(starts.size(), 2u) << run.out;
-  EXPECT_LT(IndexOfLine(run.out, starts[1]), first_finished) << "second job started only after "
-                                                                "the first finished:\n"
-                                                             << run.out;
+  // Each job waits until the test releases it; the test releases them only once both are
+  // waiting, which they can only do at the same time (no sleep to outlast on a loaded machine).
+  // Names of one length: the console pads names to align the output.
+  TempRepo repo({{".pipeline.yml",
+                  Pipeline(std::string("one:\n  script: ['echo waiting', ") + kWaitForRelease +
+                           ", 'echo one done']\ntwo:\n  script: ['echo waiting', " +
+                           kWaitForRelease + ", 'echo two done']\n")}});
+  bool both_waiting = false;
+  RunSpec spec;
+  spec.cwd = repo.path();
+  spec.args = {"run"};
+  spec.limit = std::chrono::seconds(180);
+  spec.during = [&](int, const std::function<std::string()>& output) {
+    both_waiting = WaitForOutput(output, "one | waiting", std::chrono::seconds(60)) &&
+                   WaitForOutput(output, "two | waiting", std::chrono::seconds(60));
+    EXPECT_EQ(ReleaseJobs(RunIdIn(output())), "");
+  };
+  ProcessResult run = RunProcess(spec);
+  EXPECT_TRUE(both_waiting) << "the jobs did not run at the same time:\n" << run.all();
+  EXPECT_EQ(run.exit_code, 0) << run.all();
+  EXPECT_THAT(run.out, HasSubstr("one | one done"));
+  EXPECT_THAT(run.out, HasSubstr("two | two done"));
 }
 
 TEST_F(RunTest, NeedsLetsAJobStartBeforeItsStageWouldAllow) {
+  // `slowy` waits until the test has seen `check` run: only `needs` can let check start then.
   TempRepo repo(
       {{".pipeline.yml",
-        Pipeline("stages: [build, test]\n"
-                 "slow:\n  stage: build\n  script: ['sleep 3', 'echo slow done']\n"
-                 "fast:\n  stage: build\n  script: ['echo fast done']\n"
-                 "check:\n  stage: test\n  needs: [fast]\n  script: ['echo check ran']\n")}});
-  ProcessResult run = RunCli(repo.path(), {"run"});
-  ASSERT_EQ(run.exit_code, 0) << run.all();
-  EXPECT_LT(IndexOfLine(run.out, "check | check ran"), IndexOfLine(run.out, "slow | slow done"))
+        Pipeline(std::string("stages: [build, test]\n"
+                             "slowy:\n  stage: build\n  script: [") +
+                 kWaitForRelease +
+                 ", 'echo slowy done']\n"
+                 "quick:\n  stage: build\n  script: ['echo quick done']\n"
+                 "check:\n  stage: test\n  needs: [quick]\n  script: ['echo check ran']\n")}});
+  bool check_ran_first = false;
+  RunSpec spec;
+  spec.cwd = repo.path();
+  spec.args = {"run"};
+  spec.limit = std::chrono::seconds(180);
+  spec.during = [&](int, const std::function<std::string()>& output) {
+    check_ran_first = WaitForOutput(output, "check | check ran", std::chrono::seconds(60));
+    EXPECT_EQ(ReleaseJobs(RunIdIn(output())), "");
+  };
+  ProcessResult run = RunProcess(spec);
+  EXPECT_TRUE(check_ran_first) << run.all();
+  EXPECT_EQ(run.exit_code, 0) << run.all();
+  EXPECT_LT(IndexOfLine(run.out, "check | check ran"), IndexOfLine(run.out, "slowy | slowy done"))
       << run.out;
 }
 

@@ -11,13 +11,19 @@
 
 namespace pipeline::testing {
 
-/// True when CI=true: then a missing daemon fails the test instead of skipping it.
+/// True when a missing daemon must fail the test instead of skipping it: under tests/run.sh
+/// (which sets PIPELINE_TEST_STRICT=1) or CI=true, unless the developer asked to skip with
+/// PIPELINE_ALLOW_NO_DAEMON=1 (tests/run.sh --allow-no-daemon).
 inline bool InCi() {
-  const char* ci = std::getenv("CI");
-  return ci != nullptr && std::string(ci) == "true";
+  auto is = [](const char* name, const char* value) {
+    const char* set = std::getenv(name);
+    return set != nullptr && std::string(set) == value;
+  };
+  if (is("PIPELINE_ALLOW_NO_DAEMON", "1")) return false;
+  return is("CI", "true") || is("PIPELINE_TEST_STRICT", "1");
 }
 
-/// Skips the calling test when no daemon answers on the default socket; fails it under CI.
+/// Skips the calling test when no daemon answers on the default socket; fails it when InCi().
 /// A macro because GTEST_SKIP and FAIL return from the function they are written in: call it
 /// first in a test body or in a fixture's SetUp (then the body does not run, TearDown does).
 #define RequireDaemon()                                                                    \
@@ -29,7 +35,8 @@ inline bool InCi() {
       why_ = error_.what();                                                                \
     }                                                                                      \
     if (!why_.empty()) {                                                                   \
-      if (::pipeline::testing::InCi()) FAIL() << "CI=true and no Docker daemon: " << why_; \
+      if (::pipeline::testing::InCi())                                                     \
+        FAIL() << "no Docker daemon (PIPELINE_ALLOW_NO_DAEMON=1 skips instead): " << why_; \
       GTEST_SKIP() << "no Docker daemon: " << why_;                                        \
     }                                                                                      \
   } while (false)

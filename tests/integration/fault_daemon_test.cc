@@ -103,7 +103,7 @@ TEST_F(FaultDaemonTest, ARestartMidStepEndsTheRunWithExit3AndLeavesNothingOnceBa
   std::string why_not;
   pid_t daemon = OurDaemon(why_not);
   if (daemon == 0) {
-    if (InCi()) FAIL() << "CI=true, yet " << why_not;
+    if (InCi()) FAIL() << "a daemon is required, yet " << why_not;
     GTEST_SKIP() << why_not;
   }
   TempRepo repo({{".pipeline.yml", Pipeline("steady:\n  script: ['echo started', 'sleep 60']\n")}});

@@ -52,16 +52,29 @@ TEST_F(FaultOutputTest, AFloodOfOutputIsCappedAndTheRunnersMemoryStaysBounded) {
   EXPECT_THAT(json.str(), HasSubstr("\"output_truncated\": true"));
 }
 
-TEST_F(FaultOutputTest, AStepIgnoringSigtermIsKilledAtItsTimeout) {
-  TempRepo repo({{".pipeline.yml", Pipeline("stubborn:\n  timeout: 2s\n"
-                                            "  script: ['trap \"\" TERM', 'echo started', "
-                                            "'sleep 60']\n")}});
-  auto start = std::chrono::steady_clock::now();
-  ProcessResult run = RunCli(repo.path(), {"run"});
-  auto took = std::chrono::steady_clock::now() - start;
+TEST_F(FaultOutputTest, AStepDeafToSigtermIsKilledAtItsTimeout) {
+  // The step's container ignores SIGTERM (made deaf from the host: no job script can, see
+  // MakeDeafToSigterm): a timeout must kill it at once, not wait out a 10 s grace period.
+  TempRepo repo({{".pipeline.yml", Pipeline("stubborn:\n  timeout: 3s\n  script:\n"
+                                            "    - echo ready\n"
+                                            "    - 'while true; do sleep 1; done'\n")}});
+  std::chrono::steady_clock::time_point ready;
+  RunSpec spec;
+  spec.cwd = repo.path();
+  spec.args = {"run"};
+  spec.limit = std::chrono::seconds(90);
+  spec.during = [&](int, const std::function<std::string()>& output) {
+    ASSERT_TRUE(WaitForOutput(output, "stubborn | ready\n")) << output();
+    ready = std::chrono::steady_clock::now();
+    ASSERT_EQ(MakeDeafToSigterm(RunIdIn(output())), "");
+  };
+  ProcessResult run = RunProcess(spec);
+  auto took = std::chrono::steady_clock::now() - ready;
   EXPECT_EQ(run.exit_code, 1) << run.all();
-  EXPECT_THAT(run.out, HasSubstr("timed out after 2s"));
-  EXPECT_LT(took, std::chrono::seconds(30));
+  EXPECT_THAT(run.out, HasSubstr("timed out after 3s"));
+  // It ran until its time limit, and was not given a grace period after it.
+  EXPECT_GE(took, std::chrono::seconds(1)) << run.all();
+  EXPECT_LT(took, std::chrono::seconds(9)) << run.all();
 }
 
 TEST_F(FaultOutputTest, AStepThatPrintsAndExitsAtOnceKeepsAllItsOutput) {

@@ -6,6 +6,7 @@
 #include <signal.h>
 
 #include <chrono>
+#include <future>
 #include <string>
 #include <thread>
 
@@ -29,29 +30,31 @@ class FaultParallelTest : public CliTest {
     }
     return running;
   }
+
+  /// Starts the binary on `spec` in a thread; the future gives the run id once `ready` (a line of
+  /// output) appeared, or "" if the run ended first.
+  static std::thread Start(RunSpec& spec, ProcessResult& result, const std::string& ready,
+                           std::promise<std::string>& run_id) {
+    spec.during = [&run_id, ready](int, const std::function<std::string()>& output) {
+      run_id.set_value(WaitForOutput(output, ready) ? RunIdIn(output()) : "");
+    };
+    return std::thread([&spec, &result] { result = RunProcess(spec); });
+  }
 };
 
 TEST_F(FaultParallelTest, KillingOneRunLeavesAnotherRepositorysRunAlone) {
-  TempRepo long_repo(
-      {{".pipeline.yml",
-        Pipeline("long:\n  script: ['echo started', 'sleep 6', 'echo long done']\n")}});
+  TempRepo long_repo({{".pipeline.yml", Pipeline(std::string("long:\n  script: ['echo started', ") +
+                                                 kWaitForRelease + ", 'echo long done']\n")}});
   TempRepo killed_repo(
       {{".pipeline.yml", Pipeline("doomed:\n  script: ['echo started', 'sleep 60']\n")}});
-  std::string long_run_id;
   RunSpec long_spec;
   long_spec.cwd = long_repo.path();
   long_spec.args = {"run"};
-  long_spec.limit = std::chrono::seconds(60);
-  long_spec.during = [&](int, const std::function<std::string()>& output) {
-    ASSERT_TRUE(WaitForOutput(output, "long | started")) << output();
-    long_run_id = RunIdIn(output());
-  };
+  long_spec.limit = std::chrono::seconds(150);
   ProcessResult long_run;
-  std::thread first([&] { long_run = RunProcess(long_spec); });
-  auto wait_started = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (long_run_id.empty() && std::chrono::steady_clock::now() < wait_started) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  std::promise<std::string> long_started;
+  std::thread first = Start(long_spec, long_run, "long | started", long_started);
+  std::string long_run_id = long_started.get_future().get();
 
   RunSpec killed_spec;
   killed_spec.cwd = killed_repo.path();
@@ -64,36 +67,64 @@ TEST_F(FaultParallelTest, KillingOneRunLeavesAnotherRepositorysRunAlone) {
   };
   ProcessResult killed = RunProcess(killed_spec);
   EXPECT_EQ(killed.exit_code, 128 + SIGKILL) << killed.all();
-  ASSERT_FALSE(long_run_id.empty());
-  ASSERT_FALSE(killed_run_id.empty());
-  // The killed run's reaper cleans up by its own run label only.
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  auto engine = docker::MakeEngineClient(docker::Endpoint{});
-  std::string killed_label = std::string(docker::kLabelRun) + "=" + killed_run_id;
-  while (!engine->ListContainers(killed_label).empty() &&
-         std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_FALSE(long_run_id.empty());
+  EXPECT_FALSE(killed_run_id.empty());
+  if (!long_run_id.empty() && !killed_run_id.empty()) {
+    // The killed run's reaper cleans up by its own run label only.
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    auto engine = docker::MakeEngineClient(docker::Endpoint{});
+    std::string killed_label = std::string(docker::kLabelRun) + "=" + killed_run_id;
+    while (!engine->ListContainers(killed_label).empty() &&
+           std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    EXPECT_TRUE(engine->ListContainers(killed_label).empty());
+    // The long job is still waiting for its go: it cannot have finished in the meantime.
+    EXPECT_EQ(RunningContainersOf(long_run_id), 1u) << "the other run's container was touched";
+    EXPECT_EQ(ReleaseJobs(long_run_id), "");
   }
-  EXPECT_TRUE(engine->ListContainers(killed_label).empty());
-  EXPECT_EQ(RunningContainersOf(long_run_id), 1u) << "the other run's container was touched";
-
   first.join();
   EXPECT_EQ(long_run.exit_code, 0) << long_run.all();
   EXPECT_THAT(long_run.out, HasSubstr("long | long done"));
 }
 
-TEST_F(FaultParallelTest, TwoRunsOfOneRepositoryAtOnceBothPass) {
+TEST_F(FaultParallelTest, TwoRunsOfOneRepositoryAtOnceBothPassEachInItsOwnWorkspace) {
+  // Each job writes a random token into its workspace, both wait until both have written, then
+  // each reads its file back: a shared workspace would show one run the other's token.
   TempRepo repo(
-      {{".pipeline.yml", Pipeline("job:\n  script: ['echo $$ > mine', 'sleep 2', 'cat mine']\n")}});
-  ProcessResult one;
-  ProcessResult two;
-  std::thread first([&] { one = RunCli(repo.path(), {"run"}); });
-  std::thread second([&] { two = RunCli(repo.path(), {"run"}); });
-  first.join();
-  second.join();
-  EXPECT_EQ(one.exit_code, 0) << one.all();
-  EXPECT_EQ(two.exit_code, 0) << two.all();
-  EXPECT_NE(RunIdIn(one.out), RunIdIn(two.out));
+      {{".pipeline.yml", Pipeline(std::string("job:\n  script:\n") +
+                                  "    - T=$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \\n')\n"
+                                  "    - echo \"wrote $T\"; echo \"$T\" > mine\n"
+                                  "    - " +
+                                  kWaitForRelease +
+                                  "\n"
+                                  "    - echo \"read $(cat mine)\"\n")}});
+  RunSpec specs[2];
+  ProcessResult results[2];
+  std::promise<std::string> wrote[2];
+  std::thread threads[2];
+  for (int i = 0; i < 2; ++i) {
+    specs[i].cwd = repo.path();
+    specs[i].args = {"run"};
+    specs[i].limit = std::chrono::seconds(150);
+    threads[i] = Start(specs[i], results[i], "job | wrote ", wrote[i]);
+  }
+  std::string ids[2] = {wrote[0].get_future().get(), wrote[1].get_future().get()};
+  for (const std::string& id : ids) {
+    if (!id.empty()) {
+      EXPECT_EQ(ReleaseJobs(id), "");
+    }
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_NE(ids[0], ids[1]);
+  for (const ProcessResult& run : results) {
+    EXPECT_EQ(run.exit_code, 0) << run.all();
+    size_t at = run.out.find("job | wrote ");
+    ASSERT_NE(at, std::string::npos) << run.all();
+    std::string token = run.out.substr(at + 12, run.out.find('\n', at) - at - 12);
+    ASSERT_EQ(token.size(), 16u) << run.all();
+    EXPECT_THAT(run.out, HasSubstr("job | read " + token + "\n")) << run.all();
+  }
 }
 
 }  // namespace

@@ -33,6 +33,13 @@ TEST(SecretMaskerTest, EncodedFormsAndLinesOfMultiLineValues) {
   EXPECT_EQ(masker.Mask("first-line-xx"), "***");
 }
 
+TEST(SecretMaskerTest, LinesOfAWindowsLineEndedValueAreHiddenWithoutTheirCarriageReturn) {
+  // A value pasted from a CRLF file: a job printing one of its lines prints it without the "\r".
+  SecretMasker masker({"first-line-xx\r\nsecond-line-yy\r\n"});
+  EXPECT_EQ(masker.Mask("echo first-line-xx\n"), "echo ***\n");
+  EXPECT_EQ(masker.Mask("second-line-yy"), "***");
+}
+
 TEST(SecretMaskerTest, ShortValuesAreIgnored) {
   SecretMasker masker({"abc"});
   EXPECT_TRUE(masker.empty());

@@ -38,5 +38,23 @@ TEST(GlobMatchTest, BracesQuestionMarksAndClasses) {
   EXPECT_FALSE(GlobMatch("exact", "exactly"));
 }
 
+TEST(GlobMatchTest, AClassNeverMatchesASeparator) {
+  // Even a class that names '/' or a negated class stays inside one path segment.
+  EXPECT_FALSE(GlobMatch("a[!x]b", "a/b"));
+  EXPECT_FALSE(GlobMatch("a[/]b", "a/b"));
+  EXPECT_FALSE(GlobMatch("a[+-0]b", "a/b"));  // '/' lies between '+' and '0'
+  EXPECT_TRUE(GlobMatch("a[!x]b", "a-b"));
+}
+
+TEST(GlobMatchTest, NestedBracesExpandEveryAlternative) {
+  EXPECT_TRUE(GlobMatch("{release/{v1,v2},main}", "release/v1"));
+  EXPECT_TRUE(GlobMatch("{release/{v1,v2},main}", "release/v2"));
+  EXPECT_TRUE(GlobMatch("{release/{v1,v2},main}", "main"));
+  EXPECT_FALSE(GlobMatch("{release/{v1,v2},main}", "release/{v1"));
+  EXPECT_FALSE(GlobMatch("{release/{v1,v2},main}", "v2},main}"));
+  EXPECT_TRUE(GlobMatch("x{a,{b,c}d}y", "xcdy"));
+  EXPECT_FALSE(GlobMatch("x{a,{b,c}d}y", "xcy"));
+}
+
 }  // namespace
 }  // namespace pipeline

@@ -147,10 +147,21 @@ TEST(ObserverListTest, ForwardsEveryEventToEveryObserverInOrder) {
   }
 }
 
-TEST(ObserverListTest, EmptyListIsFine) {
-  ObserverList list;
-  list.OnRunStarted(MakeRun({}));
-  list.OnRunFinished(MakeRun({}));
+TEST(ObserverListTest, ListsNestAndAnObserverAddedLateSeesOnlyLaterEvents) {
+  auto early = std::make_shared<fakes::RecordingObserver>();
+  auto late = std::make_shared<fakes::RecordingObserver>();
+  auto inner = std::make_shared<ObserverList>();
+  ObserverList outer;
+  outer.OnRunStarted(MakeRun({}));  // with no observer yet: nobody hears it, nothing breaks
+  inner->Add(early);
+  outer.Add(inner);
+  RunResult run = MakeRun({MakeJob("a", JobOutcome::kPassed)});
+  outer.OnJobStarted(run.jobs[0]);
+  inner->Add(late);
+  outer.OnRunFinished(run);
+
+  EXPECT_THAT(early->events(), ElementsAre("job_started:a", "run_finished"));
+  EXPECT_THAT(late->events(), ElementsAre("run_finished"));
 }
 
 }  // namespace

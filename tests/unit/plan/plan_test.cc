@@ -282,6 +282,25 @@ TEST_F(PlanTest, CycleBehindAnInnocentJobNamesOnlyTheCycle) {
   EXPECT_THAT(message, ::testing::Not(HasSubstr("'free'")));
 }
 
+TEST_F(PlanTest, CycleAfterAChainOfWaitingJobsNamesOnlyTheCycle) {
+  // The walk starts wherever; jobs waiting on the cycle (declared before and after it) must not
+  // appear, nor must the path the walk took to reach it.
+  AddJobNeeding("first", "build", {"second"});
+  AddJobNeeding("second", "build", {"p"});
+  AddJobNeeding("p", "build", {"q"});
+  AddJobNeeding("q", "build", {"p"});
+  AddJobNeeding("last", "build", {"q"});
+
+  std::string message = PlanErrorOf();
+
+  EXPECT_TRUE(message.find("'p' -> 'q' -> 'p'") != std::string::npos ||
+              message.find("'q' -> 'p' -> 'q'") != std::string::npos)
+      << message;
+  for (const char* innocent : {"'first'", "'second'", "'last'"}) {
+    EXPECT_THAT(message, ::testing::Not(HasSubstr(innocent)));
+  }
+}
+
 TEST_F(PlanTest, CycleThroughStageOrder) {
   // `compile` needs `unit` explicitly; `unit` waits for `compile` through stage order.
   AddJobNeeding("compile", "build", {"unit"});

@@ -8,6 +8,9 @@
 #include "model/spellcheck.h"
 #include "parse/bitbucket_warnings.h"
 #include "parse/extends.h"
+#include "parse/gitlab_context.h"
+#include "parse/gitlab_only_except.h"
+#include "parse/gitlab_rules.h"
 #include "parse/native_defaults.h"
 #include "parse/native_fields.h"
 #include "parse/native_retry.h"
@@ -39,9 +42,6 @@ const std::vector<std::string> kAcceptedJobKeys = {
 
 /// Accepted keys whose absence changes what a job does, with what we do instead.
 const std::map<std::string, std::string> kUnhonouredJobKeys = {
-    {"rules", "'rules' are not evaluated here: the job runs as if they matched"},
-    {"only", "'only' is not evaluated here: the job runs as if it matched"},
-    {"except", "'except' is not evaluated here: the job runs as if it did not match"},
     {"services", kServicesWarning},
     {"parallel", "'parallel' is not honoured: the job runs once"},
     {"secrets", "'secrets' are not fetched: the job runs without them"},
@@ -58,9 +58,11 @@ const std::vector<std::string> kDefaultStages = {"build", "test", "deploy"};
 
 class NativeReader {
  public:
-  NativeReader(const YAML::Node& root, const YamlFile& file)
+  NativeReader(const YAML::Node& root, const YamlFile& file, const PipelineChoice& choice)
       : root_(root),
         file_(file),
+        choice_(choice),
+        context_(choice, file.path()),
         templates_(root, file, kTopLevelKeywords),
         references_(root, templates_, file),
         warnings_(file) {}
@@ -83,9 +85,15 @@ class NativeReader {
       if (IsKeyword(name) || name.rfind('.', 0) == 0) continue;
       ReadJob(name, key, it->second);
     }
-    DropOptionalNeeds();
-    if (pipeline_.jobs.empty()) {
+    if (pipeline_.not_run_reason.empty()) DropOptionalNeeds();
+    if (pipeline_.jobs.empty() && excluded_.empty()) {
       throw ParseError(file_.path() + ": no jobs; a job is a top-level key with a 'script'");
+    }
+    if (!pipeline_.not_run_reason.empty()) {
+      pipeline_.jobs.clear();
+    } else if (pipeline_.jobs.empty()) {
+      pipeline_.not_run_reason = "no job runs in " + PipelineDescription() +
+                                 ": every job's rules, only/except or 'when: never' leave it out";
     }
     pipeline_.warnings = warnings_.lines();
     return pipeline_;
@@ -112,12 +120,36 @@ class NativeReader {
       pipeline_.variables = ReadVariables(variables, file_, {"", "variables"});
     }
     defaults_ = ReadDefaults(root_, file_, references_, warnings_);
-    if (YAML::Node workflow = Keyword("workflow"); workflow && workflow.IsMap()) {
-      if (KeyValue rules = FindKey(workflow, "rules"); rules.key) {
-        warnings_.Add(rules.key,
-                      "'workflow:rules' are not evaluated here: the pipeline always runs");
-      }
+    if (YAML::Node workflow = Keyword("workflow")) ReadWorkflow(workflow);
+  }
+
+  /// "a push pipeline of branch 'main'", for messages.
+  std::string PipelineDescription() const {
+    std::string ref = context_.ref().empty() ? "no branch"
+                      : context_.is_tag()    ? "tag '" + context_.ref() + "'"
+                                             : "branch '" + context_.ref() + "'";
+    return "a " + context_.source() + " pipeline of " + ref;
+  }
+
+  /// `workflow:rules` decide whether there is a pipeline at all; a matching rule's variables
+  /// join the file's.
+  void ReadWorkflow(const YAML::Node& workflow) {
+    file_.ExpectMap(workflow, "'workflow'", "a map with 'rules'");
+    file_.CheckKeys(workflow, {"rules", "name", "auto_cancel"}, "'workflow'");
+    KeyValue rules = FindKey(workflow, "rules");
+    if (!rules.key) return;
+    EnvVars variables =
+        MergeEnv({&context_.variables(), &pipeline_.variables, &choice_.custom_variables});
+    RulesOutcome outcome =
+        EvaluateRules(rules.value, file_, {"", "workflow:rules"}, context_, variables, warnings_,
+                      {"if", "changes", "exists", "when", "variables", "auto_cancel"});
+    if (!outcome.included) {
+      pipeline_.not_run_reason = file_.Where(rules.key).ToString() + ": 'workflow:rules' run no " +
+                                 "pipeline for " + PipelineDescription().substr(2) + " (" +
+                                 outcome.why + ")";
+      return;
     }
+    pipeline_.variables = MergeEnv({&pipeline_.variables, &outcome.variables});
   }
 
   void ReadStages() {
@@ -215,8 +247,10 @@ class NativeReader {
       job.download_artifacts =
           !file_.StringList(dependencies, field("dependencies").Text()).empty();
     }
+    if (!Included(node, what, when, job)) return;
     switch (when) {
       case When::kNever:
+        excluded_[job.name] = "its 'when' is never";
         return;  // validated, never run
       case When::kOnFailure:
         warnings_.Add(node["when"],
@@ -243,6 +277,41 @@ class NativeReader {
       if (unhonoured != kUnhonouredJobKeys.end()) warnings_.Add(entry_key, unhonoured->second);
     }
     pipeline_.jobs.push_back(std::move(job));
+  }
+
+  /// Whether the job is in this pipeline after its `rules` or `only`/`except`; a matching rule's
+  /// `when`, `allow_failure`, `variables` and `needs` replace the job's own.
+  bool Included(const YAML::Node& node, const std::string& what, When& when, Job& job) {
+    EnvVars variables = MergeEnv(
+        {&context_.variables(), &pipeline_.variables, &job.variables, &choice_.custom_variables});
+    KeyValue rules = FindKey(node, "rules");
+    if (!rules.key) {
+      std::string why;
+      if (OnlyExceptInclude(node, file_, what, context_, variables, warnings_, &why)) return true;
+      excluded_[job.name] = why;
+      return false;
+    }
+    for (const char* older : {"only", "except"}) {
+      if (KeyValue key = FindKey(node, older); key.key) {
+        file_.Fail(key.key, what + ": '" + older + "' may not be used with 'rules'");
+      }
+    }
+    RulesOutcome outcome = EvaluateRules(rules.value, file_, {what, "rules"}, context_, variables,
+                                         warnings_, kJobRuleKeys);
+    if (!outcome.included) {
+      excluded_[job.name] = "its rules leave it out: " + outcome.why;
+      return false;
+    }
+    if (outcome.when) when = *outcome.when;
+    if (outcome.allow_failure) {
+      AllowFailure allow =
+          ReadAllowFailure(outcome.allow_failure, file_, {what, "rules:allow_failure"});
+      job.allow_failure = allow.allowed;
+      job.allow_failure_exit_codes = allow.exit_codes;
+    }
+    job.variables = MergeEnv({&job.variables, &outcome.variables});
+    if (outcome.needs) ReadJobNeeds(outcome.needs, {what, "rules:needs"}, job);
+    return true;
   }
 
   void ReadScripts(const YAML::Node& node, const Inherit& inherit, const std::string& what,
@@ -305,10 +374,19 @@ class NativeReader {
     job.needs = needs.jobs;
   }
 
-  /// An optional need that names no job is dropped, as GitLab does.
+  /// An optional need that names no job is dropped, as GitLab does; a need on a job that this
+  /// pipeline leaves out is GitLab's error, said with why the job is out.
   void DropOptionalNeeds() {
     for (Job& job : pipeline_.jobs) {
       auto optional = optional_needs_.find(job.name);
+      for (const std::string& need : job.needs ? *job.needs : std::vector<std::string>{}) {
+        auto out = excluded_.find(need);
+        if (out == excluded_.end() || pipeline_.FindJob(need) != nullptr) continue;
+        if (optional != optional_needs_.end() && optional->second.count(need) != 0) continue;
+        throw ParseError(job.location.ToString() + ": job '" + job.name + "' needs '" + need +
+                         "', which is not in " + PipelineDescription() + " (" + out->second +
+                         "); make the need optional or give both the same rules");
+      }
       if (optional == optional_needs_.end() || !job.needs) continue;
       auto& needs = *job.needs;
       needs.erase(std::remove_if(needs.begin(), needs.end(),
@@ -322,6 +400,10 @@ class NativeReader {
 
   YAML::Node root_;
   const YamlFile& file_;
+  const PipelineChoice& choice_;
+  GitLabContext context_;
+  /// Jobs this pipeline leaves out, with why.
+  std::map<std::string, std::string> excluded_;
   JobTemplates templates_;
   ReferenceResolver references_;
   WarningList warnings_;
@@ -332,8 +414,9 @@ class NativeReader {
 
 }  // namespace
 
-Pipeline ReadNativePipeline(const YAML::Node& root, const YamlFile& file) {
-  return NativeReader(root, file).Read();
+Pipeline ReadNativePipeline(const YAML::Node& root, const YamlFile& file,
+                            const PipelineChoice& choice) {
+  return NativeReader(root, file, choice).Read();
 }
 
 }  // namespace pipeline::parse

@@ -95,6 +95,10 @@ struct Job {
   bool allow_failure = false;
   std::vector<int> allow_failure_exit_codes;  ///< non-empty: only these codes are allowed to fail
   bool manual = false;  ///< `when: manual`: runs only when selected by name (--job)
+  /// GitLab's `when` for jobs that are not manual: after success (the default), only after a
+  /// failure of an earlier stage or need, or whatever happened.
+  enum class When { kOnSuccess, kOnFailure, kAlways };
+  When when = When::kOnSuccess;
   std::optional<std::chrono::seconds> timeout;
   RetryPolicy retry;
   Resources resources;
@@ -121,6 +125,9 @@ struct Job {
   bool stop_running_on_failure = true;
   size_t parallel_index = 0;  ///< its place in a parallel group (BITBUCKET_PARALLEL_STEP)
   size_t parallel_count = 0;  ///< 0: not in a parallel group
+  /// GitLab's `parallel`: the job as written, of which this is one instance ("test 1/3",
+  /// "test: [a, b]"); empty for a job that is not expanded.
+  std::string parallel_of;
 };
 
 /// A parsed pipeline file: plain data, no I/O.
@@ -137,6 +144,9 @@ struct Pipeline {
   std::string selected;
   /// Every pipeline the file defines, in file order (for `docker pipeline list`).
   std::vector<std::string> available;
+  /// Non-empty when nothing runs for the chosen branch or ref, and why ("workflow:rules exclude
+  /// ..."): not an error, as a CI service runs no pipeline then.
+  std::string not_run_reason;
   /// Keys accepted but not honoured locally: one line each, "file:line: ..."; printed once.
   std::vector<std::string> warnings;
 

@@ -76,6 +76,20 @@ std::string TagOfRef(const std::string& ref) {
   return ref.rfind(tags, 0) == 0 ? ref.substr(tags.size()) : "";
 }
 
+/// What a GitLab file's rules and includes look at: the commit, the default branch, the work
+/// tree, the changed files (read only if a `changes` asks), --include-dir.
+void AddGitLabChoice(const Options& options, const Loaded& loaded, PipelineChoice& choice) {
+  choice.commit_sha = loaded.commit.empty() ? loaded.repo.head_commit : loaded.commit;
+  choice.default_branch = workspace::DefaultBranch(loaded.repo.root);
+  choice.repo_root = loaded.repo.root;
+  std::string root = loaded.repo.root;
+  std::string commit = loaded.commit;
+  choice.changed_files = [root, commit] { return workspace::ChangedFiles(root, commit); };
+  for (const std::string& arg : options.include_dirs) {
+    choice.include_dirs[arg.substr(0, arg.find('='))] = arg.substr(arg.find('=') + 1);
+  }
+}
+
 Loaded Load(const Options& options, const Logging& logging) {
   Loaded loaded;
   loaded.repo = workspace::OpenRepository(options.directory);
@@ -101,6 +115,7 @@ Loaded Load(const Options& options, const Logging& logging) {
     choice.custom_variables.emplace_back(var.substr(0, var.find('=')),
                                          var.substr(var.find('=') + 1));
   }
+  AddGitLabChoice(options, loaded, choice);
   if (!options.commit.empty()) {
     loaded.commit = workspace::ResolveCommit(loaded.repo.root, options.commit);
     loaded.pipeline = LoadPipelineAtCommit(loaded.repo, loaded.commit, options.file, choice);
@@ -197,6 +212,11 @@ int RunCommand(const Options& options, const Logging& logging) {
   PluginSocketWatcher plugin_socket(GetEnv("DOCKER_CLI_PLUGIN_SOCKET"), cancel);
 
   Loaded loaded = Load(options, logging);
+  if (!loaded.pipeline.not_run_reason.empty()) {
+    // As GitLab creates no pipeline then: not a failure, and the pre-push hook lets the push go.
+    std::printf("nothing to run: %s\n", loaded.pipeline.not_run_reason.c_str());
+    return 0;
+  }
   RunOptions run_options;
   run_options.cli_env = ResolveEnvArgs(options.env_args, GetEnv);
   AddSecrets(options, run_options);
@@ -255,6 +275,15 @@ int ValidateCommand(const Options& options, const Logging& logging) {
 int PlanCommand(const Options& options, const Logging& logging) {
   Loaded loaded = Load(options, logging);
   const Plan& plan = loaded.plan;
+  if (options.format == "json") {
+    std::printf("%s\n", RenderPlanJson(loaded.pipeline, plan).c_str());
+    return 0;
+  }
+  if (!loaded.pipeline.not_run_reason.empty()) {
+    std::printf("%s: nothing to run: %s\n", loaded.pipeline.file.c_str(),
+                loaded.pipeline.not_run_reason.c_str());
+    return 0;
+  }
   std::printf("%s: %zu jobs\n", loaded.pipeline.file.c_str(), plan.jobs.size());
   for (size_t level = 0; level < plan.levels.size(); ++level) {
     std::printf("level %zu:\n", level + 1);

@@ -46,14 +46,19 @@ Options:
                            the branch or tag variables (default: the current branch)
       --job NAME           Run only this job and the jobs it needs (repeatable)
       --pipeline NAME      Bitbucket: run this pipeline (default, branches/main, tags/v*,
-                           custom/deploy) instead of the one the cloud would pick for the branch
+                           custom/deploy) instead of the one the cloud would pick for the branch;
+                           GitLab: the pipeline source rules see (push, web, schedule,
+                           merge_request_event, ...; default push)
       --tag TAG            Build as if TAG were pushed (selects a tags pipeline, sets the variables)
       --pr-id N            Bitbucket: build as pull request N from the current (or --ref) branch:
                            selects the pull-requests pipeline matching it, sets BITBUCKET_PR_ID
       --pr-destination BRANCH
                            That pull request's destination: BITBUCKET_PR_DESTINATION_BRANCH, and
                            _COMMIT when the branch exists locally
-      --var NAME=VALUE     A custom pipeline's variable (repeatable)
+      --var NAME=VALUE     A custom pipeline's variable; GitLab: a pipeline variable that rules
+                           see (repeatable)
+      --include-dir PROJECT=PATH
+                           GitLab: `include: project: PROJECT` reads its files from PATH
       --manual             Also run manual jobs and steps (else a manual Bitbucket step stops the
                            run there, as the cloud pauses)
   -e, --env NAME[=VALUE]   Set a variable in every job (NAME alone: from your environment);
@@ -93,9 +98,12 @@ jobs and stages, or the first error with file:line:column (exit 2).
 )";
 
 constexpr const char* kPlanHelp = R"(Usage: docker pipeline plan [-f FILE] [-C DIR] [--job NAME]
+                            [--format text|json]
 
 Print the jobs in the order they would start, with the jobs each one waits for. Jobs on the same
-level may run at the same time. Runs nothing.
+level may run at the same time. Runs nothing. The branch, --ref, --tag and --pipeline options of
+`run` choose what a GitLab file's rules see. --format json prints {"pipeline": ..., "jobs":
+[{"name", "stage", "needs", "when", "image", "allow_failure", "parallel_of"}]}.
 )";
 
 constexpr const char* kListHelp = R"(Usage: docker pipeline list [-f FILE] [-C DIR]

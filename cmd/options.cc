@@ -96,6 +96,17 @@ void ParseRunFlag(const std::string& flag, ArgReader& reader, Options& options) 
       throw UsageError("option '--var' wants NAME=VALUE, not '" + value + "'");
     }
     options.var_args.push_back(value);
+  } else if (flag == "--include-dir") {
+    std::string value = reader.Value(flag);
+    if (value.find('=') == std::string::npos || value.front() == '=') {
+      throw UsageError("option '--include-dir' wants PROJECT=PATH, not '" + value + "'");
+    }
+    options.include_dirs.push_back(value);
+  } else if (flag == "--format") {
+    options.format = reader.Value(flag);
+    if (options.format != "text" && options.format != "json") {
+      throw UsageError("option '--format' wants text or json, not '" + options.format + "'");
+    }
   } else if (flag == "--manual") {
     options.run_manual = true;
   } else if (flag == "--job") {

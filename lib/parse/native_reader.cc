@@ -10,6 +10,7 @@
 #include "parse/extends.h"
 #include "parse/gitlab_context.h"
 #include "parse/gitlab_only_except.h"
+#include "parse/gitlab_parallel.h"
 #include "parse/gitlab_rules.h"
 #include "parse/native_defaults.h"
 #include "parse/native_fields.h"
@@ -43,7 +44,6 @@ const std::vector<std::string> kAcceptedJobKeys = {
 /// Accepted keys whose absence changes what a job does, with what we do instead.
 const std::map<std::string, std::string> kUnhonouredJobKeys = {
     {"services", kServicesWarning},
-    {"parallel", "'parallel' is not honoured: the job runs once"},
     {"secrets", "'secrets' are not fetched: the job runs without them"},
 };
 
@@ -85,6 +85,7 @@ class NativeReader {
       if (IsKeyword(name) || name.rfind('.', 0) == 0) continue;
       ReadJob(name, key, it->second);
     }
+    ExpandParallelNeeds();
     if (pipeline_.not_run_reason.empty()) DropOptionalNeeds();
     if (pipeline_.jobs.empty() && excluded_.empty()) {
       throw ParseError(file_.path() + ": no jobs; a job is a top-level key with a 'script'");
@@ -258,6 +259,7 @@ class NativeReader {
                       "a local run before they could start");
         return;
       case When::kAlways:
+        job.when = Job::When::kAlways;
         warnings_.Add(node["when"],
                       "'when: always' runs like on_success: a failed job stops a "
                       "local run first");
@@ -276,7 +278,43 @@ class NativeReader {
       auto unhonoured = kUnhonouredJobKeys.find(entry_key.Scalar());
       if (unhonoured != kUnhonouredJobKeys.end()) warnings_.Add(entry_key, unhonoured->second);
     }
+    if (YAML::Node parallel = node["parallel"]) {
+      for (ParallelInstance& instance : ExpandParallel(parallel, file_, field("parallel"), name)) {
+        Job copy = job;
+        copy.name = instance.name;
+        copy.parallel_of = name;
+        copy.variables = MergeEnv({&job.variables, &instance.variables});
+        pipeline_.jobs.push_back(std::move(copy));
+      }
+      return;
+    }
     pipeline_.jobs.push_back(std::move(job));
+  }
+
+  /// A need on a job with `parallel` waits for all of its copies, as in GitLab.
+  void ExpandParallelNeeds() {
+    std::map<std::string, std::vector<std::string>> copies;
+    for (const Job& job : pipeline_.jobs) {
+      if (!job.parallel_of.empty()) copies[job.parallel_of].push_back(job.name);
+    }
+    if (copies.empty()) return;
+    for (Job& job : pipeline_.jobs) {
+      if (!job.needs) continue;
+      std::vector<std::string> expanded;
+      for (const std::string& need : *job.needs) {
+        auto found = copies.find(need);
+        if (found == copies.end() || pipeline_.FindJob(need) != nullptr) {
+          expanded.push_back(need);
+          continue;
+        }
+        expanded.insert(expanded.end(), found->second.begin(), found->second.end());
+        auto optional = optional_needs_.find(job.name);
+        if (optional != optional_needs_.end() && optional->second.count(need) != 0) {
+          optional->second.insert(found->second.begin(), found->second.end());
+        }
+      }
+      job.needs = expanded;
+    }
   }
 
   /// Whether the job is in this pipeline after its `rules` or `only`/`except`; a matching rule's

@@ -7,6 +7,7 @@
 
 #include <spdlog/logger.h>
 
+#include "pipeline/plan.h"
 #include "pipeline/run.h"
 
 namespace pipeline {
@@ -40,6 +41,11 @@ std::string RenderJUnit(const RunResult& run);
 
 /// The JSON report for `run` (what MakeJsonReportWriter writes).
 std::string RenderJsonReport(const RunResult& run);
+
+/// `plan --format json`: {"pipeline": {"file", "selected", "not_run_reason"}, "jobs": [{"name",
+/// "stage", "needs" (null: after the earlier stages), "when", "image", "allow_failure",
+/// "parallel_of"}]}, jobs in the plan's order, one per line so diffs of it read well.
+std::string RenderPlanJson(const Pipeline& pipeline, const Plan& plan);
 
 }  // namespace pipeline
 

@@ -9,6 +9,7 @@
 #include "parse/bitbucket_warnings.h"
 #include "parse/extends.h"
 #include "parse/gitlab_context.h"
+#include "parse/gitlab_include.h"
 #include "parse/gitlab_only_except.h"
 #include "parse/gitlab_parallel.h"
 #include "parse/gitlab_rules.h"
@@ -113,9 +114,6 @@ class NativeReader {
   }
 
   void ReadTopLevel() {
-    if (YAML::Node include = FindKey(root_, "include").value) {
-      file_.Fail(include, "'include' is not supported yet: inline the included jobs");
-    }
     ReadStages();
     if (YAML::Node variables = Keyword("variables")) {
       pipeline_.variables = ReadVariables(variables, file_, {"", "variables"});
@@ -454,7 +452,13 @@ class NativeReader {
 
 Pipeline ReadNativePipeline(const YAML::Node& root, const YamlFile& file,
                             const PipelineChoice& choice) {
-  return NativeReader(root, file, choice).Read();
+  GitLabContext context(choice, file.path());
+  WarningList include_warnings(file);
+  YAML::Node merged = ResolveIncludes(root, file, context, include_warnings);
+  Pipeline pipeline = NativeReader(merged, file, choice).Read();
+  pipeline.warnings.insert(pipeline.warnings.begin(), include_warnings.lines().begin(),
+                           include_warnings.lines().end());
+  return pipeline;
 }
 
 }  // namespace pipeline::parse

@@ -49,7 +49,7 @@ INSTANTIATE_TEST_SUITE_P(
                       BadInput{"a:\n  script: x\n---\nb:\n  script: y\n", ".pipeline.yml:4:1",
                                "a second YAML document starts here"},
                       BadInput{"include: other.yml\na:\n  script: [x]\n", ".pipeline.yml:1:10",
-                               "'include' is not supported yet"}));
+                               "'include:local' 'other.yml': no such file"}));
 
 INSTANTIATE_TEST_SUITE_P(
     TopLevel, NativeReaderErrorTest,

@@ -282,6 +282,9 @@ class NativeReader {
         copy.name = instance.name;
         copy.parallel_of = name;
         copy.variables = MergeEnv({&job.variables, &instance.variables});
+        // `image: python:$PYTHON` with PYTHON from the matrix.
+        copy.image =
+            ExpandVariables(job.image, MergeEnv({&pipeline_.variables, &copy.variables}), nullptr);
         pipeline_.jobs.push_back(std::move(copy));
       }
       return;
@@ -394,7 +397,9 @@ class NativeReader {
     std::vector<std::string> unknown;
     job.image =
         ExpandVariables(image->name, MergeEnv({&pipeline_.variables, &job.variables}), &unknown);
-    if (!unknown.empty()) {
+    // A matrix's variables are added to each copy, whose image is expanded again then.
+    bool matrix = node["parallel"] && node["parallel"].IsMap();
+    if (!unknown.empty() && !matrix) {
       YAML::Node where = node["image"] ? node["image"] : FindKey(root_, "image").value;
       warnings_.Add(where, "image '" + image->name + "' uses $" + unknown.front() +
                                ", which the file does not define: it is pulled as written");

@@ -47,10 +47,16 @@ std::string RenderPlanJson(const Pipeline& pipeline, const Plan& plan) {
                      ", \"selected\": " + OrNull(pipeline.selected) +
                      ", \"not_run_reason\": " + OrNull(pipeline.not_run_reason) + "},\n";
   text += " \"jobs\": [";
-  for (size_t i = 0; i < plan.jobs.size(); ++i) {
-    text += (i == 0 ? "\n  " : ",\n  ") + JobJson(plan.jobs[i].job);
+  // In file order; manual jobs the plan leaves out until asked for are listed too, as the
+  // pipeline GitLab creates shows them (waiting for a click).
+  size_t listed = 0;
+  for (const Job& job : pipeline.jobs) {
+    size_t index = plan.IndexOf(job.name);
+    if (index == plan.jobs.size() && !job.manual) continue;
+    text += (listed++ == 0 ? "\n  " : ",\n  ") +
+            JobJson(index == plan.jobs.size() ? job : plan.jobs[index].job);
   }
-  return text + (plan.jobs.empty() ? "]}" : "\n ]}");
+  return text + (listed == 0 ? "]}" : "\n ]}");
 }
 
 }  // namespace pipeline

@@ -44,7 +44,8 @@ std::string RenderJsonReport(const RunResult& run);
 
 /// `plan --format json`: {"pipeline": {"file", "selected", "not_run_reason"}, "jobs": [{"name",
 /// "stage", "needs" (null: after the earlier stages), "when", "image", "allow_failure",
-/// "parallel_of"}]}, jobs in the plan's order, one per line so diffs of it read well.
+/// "parallel_of"}]}: the plan's jobs and the manual ones it leaves out, in file order, one per
+/// line so diffs of it read well.
 std::string RenderPlanJson(const Pipeline& pipeline, const Plan& plan);
 
 }  // namespace pipeline

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "cli.h"
+#include "command_table.h"
 #include "commands.h"
 #include "options.h"
 #include "pipeline/errors.h"
@@ -22,7 +23,7 @@ void PrintError(const Logging* logging, const std::string& message) {
 
 }  // namespace
 
-int Main(const std::vector<std::string>& args) {
+int Main(const std::vector<std::string>& args, const std::vector<Command>& commands) {
   Options options;
   std::optional<Logging> logging;
   if (!args.empty() && args.front() == "__reaper") {
@@ -30,29 +31,19 @@ int Main(const std::vector<std::string>& args) {
     return RunReaperProcess(std::vector<std::string>(args.begin() + 1, args.end()));
   }
   try {
-    options = ParseOptions(args);
+    options = ParseOptions(args, commands);
     if (options.command == "metadata") {
       std::printf("%s\n", PluginMetadata().c_str());
       return 0;
     }
-    if (options.command == "help" || options.help) {
-      std::fputs(HelpText(options.command == "help" ? "" : options.command).c_str(), stdout);
+    if (options.help) {
+      std::fputs(HelpText(options.command, commands).c_str(), stdout);
       return 0;
     }
-    if (options.command == "version") {
-      std::printf("docker-pipeline %s\n", PIPELINE_VERSION);
-      return 0;
-    }
+    const Command* command = FindCommand(commands, options.command);
     bool color = !options.no_color && std::getenv("NO_COLOR") == nullptr;
     logging = MakeLogging(options.log_format, options.verbose, color);
-    if (options.command == "validate") return ValidateCommand(options, *logging);
-    if (options.command == "plan") return PlanCommand(options, *logging);
-    if (options.command == "list") return ListCommand(options, *logging);
-    if (options.command == "artifacts") return ArtifactsCommand(options, *logging);
-    if (options.command == "cache") return CacheCommand(options, *logging);
-    if (options.command == "prune") return PruneCommand(options, *logging);
-    if (options.command == "hook") return HookCommand(options, *logging);
-    return RunCommand(options, *logging);
+    return command->run(options, *logging);
   } catch (const Error& error) {
     PrintError(logging ? &*logging : nullptr, error.what());
     return static_cast<int>(error.code());
@@ -62,5 +53,7 @@ int Main(const std::vector<std::string>& args) {
     return static_cast<int>(ExitCode::kEnvironmentError);
   }
 }
+
+int Main(const std::vector<std::string>& args) { return Main(args, Commands()); }
 
 }  // namespace pipeline::cli

@@ -379,7 +379,7 @@ int CacheCommand(const Options& options, const Logging& logging) {
                                  }),
                   volumes.end());
   }
-  if (options.hook_action == "clear") {
+  if (options.cache_action == "clear") {
     for (const docker::ObjectRef& volume : volumes) engine->RemoveVolume(volume.name);
     std::printf("removed %zu cache volume%s\n", volumes.size(), volumes.size() == 1 ? "" : "s");
     return 0;

@@ -1,15 +1,19 @@
+// The command line: docker's prefix by hand, then the command's own arguments with CLI11, set up
+// from the command table (command_table.cc), so a command takes exactly the flags its entry lists.
 #include "options.h"
 
-#include <cmath>
+#include <algorithm>
+#include <optional>
 #include <set>
 
+#include <CLI/CLI.hpp>
+
+#include "command_table.h"
 #include "pipeline/errors.h"
+#include "pipeline/spellcheck.h"
 
 namespace pipeline::cli {
 namespace {
-
-const std::set<std::string> kCommands = {"run",  "validate", "plan", "list",      "prune",
-                                         "hook", "version",  "help", "artifacts", "cache"};
 
 /// Docker's global options that take a value; they may come before `pipeline` (facts.md).
 const std::set<std::string> kDockerValueFlags = {
@@ -17,287 +21,261 @@ const std::set<std::string> kDockerValueFlags = {
     "-l", "--log-level", "--tlscacert", "--tlscert", "--tlskey"};
 const std::set<std::string> kDockerBoolFlags = {"-D", "--debug", "--tls", "--tlsverify"};
 
-/// Walks the arguments, splitting "--name=value" and handing out values.
-class ArgReader {
- public:
-  explicit ArgReader(const std::vector<std::string>& args) : args_(args) {}
-  bool done() const { return index_ >= args_.size(); }
-  const std::string& peek() const { return args_[index_]; }
-
-  /// The next word; for "--flag=value" only "--flag" (the value waits for Value()).
-  std::string Next() {
-    std::string word = args_[index_++];
-    inline_value_.reset();
+/// Reads docker's global flags, which the docker CLI passes on to a plugin unchanged, and the
+/// plugin's name. Returns where our own arguments start, or nullopt when this alone settles
+/// the command (--help, --version). Any other flag ends the prefix: it is the (implied) run's.
+std::optional<size_t> ReadDockerPrefix(const std::vector<std::string>& args, Options& options) {
+  size_t next = 0;
+  while (next < args.size() && args[next].rfind("-", 0) == 0) {
+    const std::string& word = args[next];
     size_t equals = word.find('=');
+    std::string name = word.substr(0, equals);
+    if (name == "-h" || name == "--help") {
+      options.command = "help";
+      options.help = true;
+      return std::nullopt;
+    }
+    if (name == "--version") {
+      options.command = "version";
+      return std::nullopt;
+    }
+    if (kDockerBoolFlags.count(name) == 0 && kDockerValueFlags.count(name) == 0) break;
+    ++next;
+    if (kDockerBoolFlags.count(name) != 0) continue;
+    std::string value;
     if (word.rfind("--", 0) == 0 && equals != std::string::npos) {
-      inline_value_ = word.substr(equals + 1);
-      word = word.substr(0, equals);
+      value = word.substr(equals + 1);
+    } else if (next < args.size()) {
+      value = args[next++];
+    } else {
+      throw UsageError("option '" + name + "' needs a value");
     }
-    return word;
+    if (name == "-H" || name == "--host") options.endpoint.host = value;
+    if (name == "-c" || name == "--context") options.endpoint.context = value;
+    if (name == "--config") options.endpoint.config_dir = value;
   }
-
-  std::string Value(const std::string& flag) {
-    if (inline_value_) {
-      std::string value = *inline_value_;
-      inline_value_.reset();
-      return value;
+  if (next < args.size() && args[next] == "pipeline") {
+    ++next;
+    // `docker pipeline --help` asks for the overview, as `docker-pipeline --help` does.
+    if (next < args.size() && (args[next] == "-h" || args[next] == "--help")) {
+      options.command = "help";
+      options.help = true;
+      return std::nullopt;
     }
-    if (done()) throw UsageError("option '" + flag + "' needs a value");
-    return args_[index_++];
+    if (next < args.size() && args[next] == "--version") {
+      options.command = "version";
+      return std::nullopt;
+    }
   }
-
-  bool HasInlineValue() const { return inline_value_.has_value(); }
-
- private:
-  const std::vector<std::string>& args_;
-  size_t index_ = 0;
-  std::optional<std::string> inline_value_;
-};
-
-size_t ParseCount(const std::string& flag, const std::string& text) {
-  try {
-    size_t used = 0;
-    long value = std::stol(text, &used);
-    if (used == text.size() && value > 0) return static_cast<size_t>(value);
-  } catch (const std::exception&) {
-  }
-  throw UsageError("option '" + flag + "' wants a positive whole number, not '" + text + "'");
+  return next;
 }
 
-std::chrono::seconds ParseDurationFlag(const std::string& flag, const std::string& text) {
-  auto duration = ParseDuration(text);
-  if (!duration) {
-    throw UsageError("option '" + flag + "' wants a duration like 90, 30s, 10m or 1h 30m, not '" +
-                     text + "'");
-  }
-  return *duration;
+std::vector<std::string> CommandNames(const std::vector<Command>& commands) {
+  std::vector<std::string> names;
+  for (const Command& command : commands) names.emplace_back(command.name);
+  return names;
 }
 
-void ParseRunFlag(const std::string& flag, ArgReader& reader, Options& options) {
-  if (flag == "-f" || flag == "--file") {
-    options.file = reader.Value(flag);
-  } else if (flag == "-C" || flag == "--directory") {
-    options.directory = reader.Value(flag);
-  } else if (flag == "--commit") {
-    options.commit = reader.Value(flag);
-  } else if (flag == "--ref") {
-    options.ref = reader.Value(flag);
-  } else if (flag == "--pipeline") {
-    options.pipeline = reader.Value(flag);
-  } else if (flag == "--tag") {
-    options.tag = reader.Value(flag);
-  } else if (flag == "--pr-id") {
-    options.pr_id = std::to_string(ParseCount(flag, reader.Value(flag)));
-  } else if (flag == "--pr-destination") {
-    options.pr_destination = reader.Value(flag);
-  } else if (flag == "--var") {
-    std::string value = reader.Value(flag);
-    if (value.find('=') == std::string::npos || value.front() == '=') {
-      throw UsageError("option '--var' wants NAME=VALUE, not '" + value + "'");
+[[noreturn]] void RejectCommand(const std::string& name, const std::vector<Command>& commands) {
+  std::vector<std::string> names = CommandNames(commands);
+  std::string list;
+  for (size_t i = 0; i < names.size(); ++i) {
+    list += (i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + names[i];
+  }
+  throw UsageError("unknown command '" + name + "'" + DidYouMean(name, names) + "; commands are " +
+                   list);
+}
+
+/// Every flag name `command` takes, --help included.
+std::vector<std::string> FlagNamesOf(const Command& command) {
+  std::vector<std::string> names = {"--help"};
+  for (const FlagGroup* group : command.flag_groups) {
+    for (const Flag& flag : group->flags) {
+      for (const std::string& name : FlagNames(flag)) names.push_back(name);
     }
-    options.var_args.push_back(value);
-  } else if (flag == "--include-dir") {
-    std::string value = reader.Value(flag);
-    if (value.find('=') == std::string::npos || value.front() == '=') {
-      throw UsageError("option '--include-dir' wants PROJECT=PATH, not '" + value + "'");
+  }
+  return names;
+}
+
+/// The commands that take `flag`, in table order.
+std::vector<std::string> CommandsWithFlag(const std::vector<Command>& commands,
+                                          const std::string& flag) {
+  std::vector<std::string> owners;
+  for (const Command& command : commands) {
+    std::vector<std::string> names = FlagNamesOf(command);
+    if (std::find(names.begin(), names.end(), flag) != names.end()) {
+      owners.emplace_back(command.name);
     }
-    options.include_dirs.push_back(value);
-  } else if (flag == "--format") {
-    options.format = reader.Value(flag);
-    if (options.format != "text" && options.format != "json") {
-      throw UsageError("option '--format' wants text or json, not '" + options.format + "'");
+  }
+  return owners;
+}
+
+/// Why `flag` is not `command`'s, and what was likely meant: a near flag of the command, or the
+/// commands that do take it (`cache --junit`), or a near flag of another command.
+std::string UnknownFlagHint(const Command& command, const std::string& flag,
+                            const std::vector<Command>& commands) {
+  if (flag.size() == 2) return "";  // any "-x" is one edit from some other "-y": no guess
+  std::string hint = DidYouMean(flag, FlagNamesOf(command));
+  if (!hint.empty()) return hint;
+  auto quoted_list = [](const std::vector<std::string>& names) {
+    std::string list;
+    for (const std::string& name : names) list += (list.empty() ? "'" : ", '") + name + "'";
+    return list;
+  };
+  std::vector<std::string> owners = CommandsWithFlag(commands, flag);
+  if (!owners.empty()) return "; it is an option of " + quoted_list(owners);
+  std::vector<std::string> everywhere;
+  for (const Command& other : commands) {
+    for (const std::string& name : FlagNamesOf(other)) everywhere.push_back(name);
+  }
+  std::string near = ClosestMatch(flag, everywhere);
+  if (near.empty()) return "";
+  return ", did you mean '" + near + "' (an option of " +
+         quoted_list(CommandsWithFlag(commands, near)) + ")?";
+}
+
+/// A word the command's parser left over: a flag it does not take, or a stray argument.
+[[noreturn]] void RejectExtra(const Command& command, const std::string& word,
+                              const std::vector<Command>& commands) {
+  std::string see = " (see 'docker pipeline " + std::string(command.name) + " --help')";
+  if (word.size() < 2 || word[0] != '-') {
+    throw UsageError("unexpected argument '" + word + "' for '" + command.name + "'" + see);
+  }
+  std::string flag = word.substr(0, word.find('='));
+  throw UsageError("unknown option '" + flag + "' for '" + command.name + "'" +
+                   UnknownFlagHint(command, flag, commands) + see);
+}
+
+/// CLI11's words for a bad argument, in ours. `args` as given, not yet reversed.
+[[noreturn]] void RethrowParseError(const CLI::ParseError& error, const Command& command,
+                                    const std::vector<std::string>& args) {
+  std::string message = error.what();
+  if (dynamic_cast<const CLI::ArgumentMismatch*>(&error) != nullptr) {
+    // "NAME was given a disallowed flag override": a switch written --switch=value.
+    size_t override_at = message.find(" was given a disallowed flag override");
+    if (override_at != std::string::npos) {
+      std::string name = message.substr(0, override_at);
+      name.erase(0, name.find_first_not_of('-'));
+      throw UsageError("option '" + std::string(name.size() == 1 ? "-" : "--") + name +
+                       "' takes no value");
     }
-  } else if (flag == "--manual") {
-    options.run_manual = true;
-  } else if (flag == "--job") {
-    options.only_jobs.push_back(reader.Value(flag));
-  } else if (flag == "-e" || flag == "--env") {
-    options.env_args.push_back(reader.Value(flag));
-  } else if (flag == "--secret") {
-    options.secret_names.push_back(reader.Value(flag));
-  } else if (flag == "--variables-file") {
-    options.variables_files.push_back(reader.Value(flag));
-  } else if (flag == "--secrets-file") {
-    options.secrets_files.push_back(reader.Value(flag));
-  } else if (flag == "-j" || flag == "--jobs") {
-    options.max_parallel = ParseCount(flag, reader.Value(flag));
-  } else if (flag == "--memory") {
-    std::string text = reader.Value(flag);
-    options.overrides.memory_bytes = ParseByteSize(text);
-    if (!options.overrides.memory_bytes || *options.overrides.memory_bytes < (int64_t{6} << 20)) {
-      throw UsageError("option '--memory' wants a size of at least 6m, like 512m or 2g, not '" +
-                       text + "'");
+    // "--file: 1 required TEXT missing": only the last word can lack its value.
+    if (message.find(" missing") != std::string::npos && !args.empty()) {
+      throw UsageError("option '" + args.back() + "' needs a value");
     }
-  } else if (flag == "--cpus") {
-    std::string text = reader.Value(flag);
-    try {
-      size_t used = 0;
-      double cpus = std::stod(text, &used);
-      if (used != text.size() || !(cpus > 0) || !std::isfinite(cpus)) {
-        throw std::invalid_argument(text);
+  }
+  throw UsageError(message + " (see 'docker pipeline " + command.name + " --help')");
+}
+
+/// Sets up CLI11 for `command` from its table entry. Every flag calls its apply as soon as it is
+/// read, so errors come in command-line order; positional arguments only land in `positionals`
+/// (applied after the leftovers are checked, so `cache --junit x` is about --junit, not 'x').
+void AddToApp(CLI::App& app, const Command& command, Options& options,
+              std::vector<std::string>& positionals) {
+  app.set_help_flag();  // ours below: help is generated from the table, not by CLI11
+  app.allow_extras();   // left over = not this command's: RejectExtra explains
+  app.add_flag_callback("-h,--help", [&options] { options.help = true; })->trigger_on_parse();
+  positionals.resize(command.arguments.size());
+  for (size_t i = 0; i < command.arguments.size(); ++i) {
+    app.add_option(command.arguments[i].name, positionals[i]);
+  }
+  for (const FlagGroup* group : command.flag_groups) {
+    for (const Flag& flag : group->flags) {
+      std::string name = FlagNames(flag).back();  // the long name, in messages
+      if (flag.value_name == nullptr) {
+        app.add_flag_callback(flag.names,
+                              [&options, &flag, name] { flag.apply(options, name, ""); })
+            ->disable_flag_override()
+            ->trigger_on_parse();
+      } else {
+        app.add_option_function<std::string>(flag.names,
+                                             [&options, &flag, name](const std::string& value) {
+                                               flag.apply(options, name, value);
+                                             })
+            ->trigger_on_parse();
       }
-      options.overrides.cpus = cpus;
-    } catch (const std::exception&) {
-      throw UsageError("option '--cpus' wants a positive number like 1.5, not '" + text + "'");
     }
-  } else if (flag == "--pids") {
-    options.overrides.pids = static_cast<int64_t>(ParseCount(flag, reader.Value(flag)));
-  } else if (flag == "--user") {
-    options.user = reader.Value(flag);
-    size_t colon = options.user.find(':');
-    auto numeric = [](const std::string& text) {
-      return !text.empty() && text.size() <= 9 &&
-             text.find_first_not_of("0123456789") == std::string::npos;
-    };
-    if (!numeric(options.user.substr(0, colon)) ||
-        (colon != std::string::npos && !numeric(options.user.substr(colon + 1)))) {
-      throw UsageError(
-          "option '--user' wants UID or UID:GID as numbers, like \"$(id -u):$(id -g)\", "
-          "not '" +
-          options.user + "'");
-    }
-  } else if (flag == "--timeout") {
-    options.pipeline_timeout = ParseDurationFlag(flag, reader.Value(flag));
-  } else if (flag == "--job-timeout") {
-    options.job_timeout = ParseDurationFlag(flag, reader.Value(flag));
-  } else if (flag == "--pull") {
-    std::string policy = reader.Value(flag);
-    if (policy == "never") {
-      options.pull = PullPolicy::kNever;
-    } else if (policy == "missing") {
-      options.pull = PullPolicy::kMissing;
-    } else if (policy == "always") {
-      options.pull = PullPolicy::kAlways;
-    } else {
-      throw UsageError("option '--pull' wants never, missing or always, not '" + policy + "'");
-    }
-  } else if (flag == "--log-format") {
-    std::string format = reader.Value(flag);
-    if (format == "json") {
-      options.log_format = LogFormat::kJson;
-    } else if (format == "text") {
-      options.log_format = LogFormat::kText;
-    } else {
-      throw UsageError("option '--log-format' wants text or json, not '" + format + "'");
-    }
-  } else if (flag == "--junit") {
-    options.junit_path = reader.Value(flag);
-  } else if (flag == "--junit-dir") {
-    options.junit_dir = reader.Value(flag);
-  } else if (flag == "--report-json") {
-    options.report_json_path = reader.Value(flag);
-  } else if (flag == "-v" || flag == "--verbose") {
-    options.verbose = true;
-  } else if (flag == "-q" || flag == "--quiet") {
-    options.quiet = true;
-  } else if (flag == "--no-color") {
-    options.no_color = true;
-  } else if (flag == "--to" && options.command == "artifacts") {
-    options.artifacts_to = reader.Value(flag);
-  } else if (flag == "--all" && (options.command == "prune" || options.command == "cache")) {
-    options.prune_all = true;
-  } else {
-    throw UsageError("unknown option '" + flag + "' for '" + options.command +
-                     "' (see 'docker pipeline " + options.command + " --help')");
   }
+}
+
+/// CLI11 reads "--file=" as "--file" and takes the next word as its value; we mean an empty
+/// value, as "--file ''" does. A switch given "=" takes no value.
+void SplitEmptyInlineValues(const CLI::App& app, std::vector<std::string>& args) {
+  for (size_t i = 0; i < args.size() && args[i] != "--"; ++i) {
+    const std::string& word = args[i];
+    if (word.rfind("--", 0) != 0 || word.size() < 4 || word.find('=') != word.size() - 1) continue;
+    std::string name = word.substr(0, word.size() - 1);
+    const CLI::Option* option = app.get_option_no_throw(name);
+    if (option == nullptr) continue;
+    if (option->get_items_expected_max() == 0) {
+      throw UsageError("option '" + name + "' takes no value");
+    }
+    args[i] = name;
+    args.insert(args.begin() + static_cast<std::ptrdiff_t>(i) + 1, "");
+    ++i;
+  }
+}
+
+void ParseCommandArguments(const Command& command, std::vector<std::string> args, Options& options,
+                           const std::vector<Command>& commands) {
+  CLI::App app(command.summary, command.name);
+  std::vector<std::string> positionals;
+  AddToApp(app, command, options, positionals);
+  SplitEmptyInlineValues(app, args);
+  std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 pops from the back
+  try {
+    app.parse(reversed);
+  } catch (const CLI::ParseError& error) {
+    RethrowParseError(error, command, args);
+  }
+  for (const std::string& extra : app.remaining()) {
+    if (extra != "--") RejectExtra(command, extra, commands);  // CLI11 keeps a "--" it skipped
+  }
+  for (size_t i = 0; i < command.arguments.size(); ++i) {
+    const Argument& argument = command.arguments[i];
+    if (app.count(argument.name) != 0) argument.apply(options, argument.name, positionals[i]);
+  }
+}
+
+/// `help COMMAND`: that command's help; `help`, `help pipeline` (what `docker help pipeline`
+/// runs) and `help help`: the overview.
+void ResolveHelpTopic(Options& options, const std::vector<Command>& commands) {
+  options.help = true;
+  const std::string& topic = options.help_topic;
+  if (topic.empty() || topic == "pipeline" || topic == "help") return;
+  if (FindCommand(commands, topic) == nullptr) RejectCommand(topic, commands);
+  options.command = topic;
 }
 
 }  // namespace
 
-Options ParseOptions(const std::vector<std::string>& args) {
+Options ParseOptions(const std::vector<std::string>& args, const std::vector<Command>& commands) {
   Options options;
-  ArgReader reader(args);
-
-  // Docker's global flags, as the docker CLI passes them to a plugin, then the plugin's name.
-  // Any other flag ends this part: it belongs to the (implied) run command.
-  while (!reader.done() && reader.peek().rfind("-", 0) == 0) {
-    std::string name = reader.peek().substr(0, reader.peek().find('='));
-    if (name == "-h" || name == "--help") {
-      options.command = "help";
-      return options;
-    }
-    if (name == "--version") {
-      options.command = "version";
-      return options;
-    }
-    if (kDockerBoolFlags.count(name) == 0 && kDockerValueFlags.count(name) == 0) break;
-    std::string flag = reader.Next();
-    if (kDockerBoolFlags.count(flag) != 0) continue;
-    std::string value = reader.Value(flag);
-    if (flag == "-H" || flag == "--host") options.endpoint.host = value;
-    if (flag == "-c" || flag == "--context") options.endpoint.context = value;
-    if (flag == "--config") options.endpoint.config_dir = value;
-  }
-  if (!reader.done() && reader.peek() == "pipeline") {
-    reader.Next();
-    // `docker pipeline --help` asks for the overview, as `docker-pipeline --help` does.
-    if (!reader.done() && (reader.peek() == "-h" || reader.peek() == "--help")) {
-      options.command = "help";
-      return options;
-    }
-  }
-
-  if (!reader.done() && reader.peek().rfind("-", 0) != 0) {
-    std::string command = reader.Next();
-    if (command == "docker-cli-plugin-metadata") {
-      options.command = "metadata";
-      return options;
-    }
-    if (kCommands.count(command) == 0) {
-      throw UsageError(
-          "unknown command '" + command +
-          "'; commands are run, validate, plan, list, artifacts, cache, prune, hook and version");
-    }
-    options.command = command;
-  }
-  if (options.command == "help") {
-    if (!reader.done()) options.command = reader.Next();
-    options.help = true;
-    if (kCommands.count(options.command) == 0) options.command = "help";
+  std::optional<size_t> start = ReadDockerPrefix(args, options);
+  if (!start) return options;
+  std::vector<std::string> rest(args.begin() + static_cast<std::ptrdiff_t>(*start), args.end());
+  if (!rest.empty() && rest.front() == "docker-cli-plugin-metadata") {
+    // The docker CLI's question, answered whatever follows (docker/cli's plugin contract).
+    options.command = "metadata";
     return options;
   }
-  if (options.command == "hook" && !reader.done() && reader.peek().rfind("-", 0) != 0) {
-    options.hook_action = reader.Next();
-    if (options.hook_action != "install" && options.hook_action != "uninstall") {
-      throw UsageError("unknown hook action '" + options.hook_action +
-                       "'; use 'hook install' or 'hook uninstall'");
-    }
+  if (!rest.empty() && rest.front().rfind("-", 0) != 0) {
+    options.command = rest.front();
+    rest.erase(rest.begin());
   }
-  if (options.command == "cache") {
-    options.hook_action =
-        reader.done() || reader.peek().rfind("-", 0) == 0 ? "list" : reader.Next();
-    if (options.hook_action != "list" && options.hook_action != "clear") {
-      throw UsageError("unknown cache action '" + options.hook_action +
-                       "'; use 'cache list' or 'cache clear'");
-    }
-  }
-  if (options.command == "artifacts" && !reader.done() && reader.peek().rfind("-", 0) != 0) {
-    options.artifacts_run = reader.Next();
-  }
-  while (!reader.done()) {
-    std::string flag = reader.Next();
-    if (flag == "-h" || flag == "--help") {
-      options.help = true;
-      continue;
-    }
-    if (flag.rfind("-", 0) != 0) {
-      throw UsageError("unexpected argument '" + flag + "' for '" + options.command + "'");
-    }
-    ParseRunFlag(flag, reader, options);
-    if (reader.HasInlineValue()) {
-      throw UsageError("option '" + flag + "' takes no value");
-    }
-  }
-  if (!options.pr_destination.empty() && options.pr_id.empty()) {
-    throw UsageError("option '--pr-destination' needs '--pr-id N': it describes a pull request");
-  }
-  if (!options.pr_id.empty() && (!options.tag.empty() || options.ref.rfind("refs/tags/", 0) == 0)) {
-    throw UsageError("option '--pr-id' builds a pull request from a branch, not a tag");
-  }
-  if (options.command == "hook" && options.hook_action.empty() && !options.help) {
-    throw UsageError("'hook' wants an action: 'hook install' or 'hook uninstall'");
+  const Command* command = FindCommand(commands, options.command);
+  if (command == nullptr) RejectCommand(options.command, commands);
+  ParseCommandArguments(*command, rest, options, commands);
+  if (options.command == "help") {
+    ResolveHelpTopic(options, commands);
+  } else if (!options.help && command->check != nullptr) {
+    command->check(options);
   }
   return options;
+}
+
+Options ParseOptions(const std::vector<std::string>& args) {
+  return ParseOptions(args, Commands());
 }
 
 EnvVars ResolveEnvArgs(const std::vector<std::string>& args, const docker::EnvLookup& env) {

@@ -14,8 +14,9 @@ namespace pipeline::cli {
 
 /// Everything the command line says, already validated. Parsing does no I/O.
 struct Options {
-  std::string command = "run";  ///< run, validate, plan, prune, version, help, metadata
-  bool help = false;            ///< --help given: print the command's help and exit 0
+  std::string command = "run";  ///< a name from the command table, or "metadata"
+  bool help = false;            ///< --help or `help COMMAND`: print the command's help, exit 0
+  std::string help_topic;       ///< help COMMAND: the COMMAND as given
 
   docker::EndpointOptions endpoint;  ///< docker's global flags (-H, --context, --config)
 
@@ -23,9 +24,10 @@ struct Options {
   std::string directory = ".";  ///< -C: where the repository is
   std::string commit;           ///< --commit: run exactly this revision
   std::string ref;              ///< --ref: the git ref being tested (refs/heads/x, refs/tags/v1)
-  std::string hook_action;      ///< hook install | uninstall; cache list | clear
-  std::string artifacts_run;    ///< artifacts RUN: the run whose artifacts to extract
-  std::string artifacts_to;     ///< artifacts RUN --to DIR
+  std::string hook_action;      ///< hook install | uninstall
+  std::string cache_action = "list";   ///< cache list | clear
+  std::string artifacts_run;           ///< artifacts RUN: the run whose artifacts to extract
+  std::string artifacts_to;            ///< artifacts RUN --to DIR
   std::vector<std::string> only_jobs;  ///< --job (repeatable)
   std::string pipeline;                ///< --pipeline: which of a Bitbucket file's pipelines
   std::string tag;                     ///< --tag: build as if this tag were pushed
@@ -56,14 +58,16 @@ struct Options {
   bool prune_all = false;  ///< prune --all: every object of ours, live owners included
 };
 
-/// Parses argv (argv[0] excluded). Docker's global flags and the word `pipeline` that the docker
-/// CLI puts before our arguments when it runs us as a plugin are skipped. Throws UsageError.
+/// Parses argv (argv[0] excluded) with the command table (command_table.h). Docker's global
+/// flags and the word `pipeline` that the docker CLI puts before our arguments when it runs us
+/// as a plugin come first; no command means `run`. A flag the command does not take is a
+/// UsageError with a "did you mean".
 Options ParseOptions(const std::vector<std::string>& args);
 
 /// The `-e` arguments as variables; NAME alone takes the value from `env` (skipped when unset).
 EnvVars ResolveEnvArgs(const std::vector<std::string>& args, const docker::EnvLookup& env);
 
-/// Help for `command` ("" for the overview).
+/// Help for `command` ("" for the overview), generated from the command table.
 std::string HelpText(const std::string& command);
 
 }  // namespace pipeline::cli

@@ -3,7 +3,7 @@
 # Sourced by install.sh and dev-setup.sh; defines install_build_deps.
 
 PIPELINE_BUILD_DEPS=(cmake ninja-build g++ pkg-config libgit2-dev libyaml-cpp-dev libpoco-dev
-                     libspdlog-dev libfmt-dev)
+                     libspdlog-dev libfmt-dev libcli11-dev)
 # ant + ant-optional: Ant's <junitreport>, one of the real JUnit consumers the tests run.
 # clang + its runtime (only recommended by clang, so named): libFuzzer for tests/fuzz.
 PIPELINE_TEST_DEPS=(libgtest-dev libgmock-dev ant ant-optional clang libclang-rt-14-dev)

@@ -117,8 +117,13 @@ Route Classify(const std::string& method, const std::string& path) {
   if (parts.empty()) return Refuse("'/'");
   const std::string& top = parts[0];
   std::string second = parts.size() > 1 ? parts[1] : "";
+  if (top == "session" || top == "grpc") {
+    Route route = Make(Route::Action::kForward);
+    route.hijack = method == "POST" && parts.size() == 1;
+    return route;
+  }
   if (top == "_ping" || top == "version" || top == "info" || top == "auth" ||
-      top == "distribution" || top == "session" || top == "grpc") {
+      top == "distribution") {
     return Make(Route::Action::kForward);
   }
   if (top == "images") {
@@ -146,10 +151,15 @@ Route Classify(const std::string& method, const std::string& path) {
     Route route = Make(Route::Action::kObject, kind, second);
     route.body_names_container = kind == ObjectKind::kNetwork && parts.size() == 3 &&
                                  (parts[2] == "connect" || parts[2] == "disconnect");
+    route.hijack = kind == ObjectKind::kContainer && method == "POST" && parts.size() == 3 &&
+                   parts[2] == "attach";
     return route;
   }
-  if (top == "exec" && parts.size() >= 2)
-    return Make(Route::Action::kObject, ObjectKind::kExec, second);
+  if (top == "exec" && parts.size() >= 2) {
+    Route route = Make(Route::Action::kObject, ObjectKind::kExec, second);
+    route.hijack = method == "POST" && parts.size() == 3 && parts[2] == "start";
+    return route;
+  }
   if (top == "events") return Make(Route::Action::kList, ObjectKind::kNone);
   if (top == "commit") return Make(Route::Action::kObject, ObjectKind::kContainer);  // id: query
   if (top == "swarm" || top == "nodes" || top == "services" || top == "tasks" || top == "secrets" ||

@@ -52,6 +52,10 @@ struct Route {
   std::string reason;
   /// For network connect/disconnect: the body's "Container" must be the step's too.
   bool body_names_container = false;
+  /// A route the daemon may switch to a raw stream (attach, exec start, BuildKit's session and
+  /// gRPC): only on these does the proxy pass `Upgrade:` on, and only after the daemon's
+  /// `101 Switching Protocols` does it copy bytes without reading them as requests.
+  bool hijack = false;
 };
 
 /// Decides a request's route from its method and its path without the /vX.Y prefix.

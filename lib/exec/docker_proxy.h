@@ -5,6 +5,7 @@
 #include <list>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -13,13 +14,23 @@
 #include "exec/docker_api_rules.h"
 #include "pipeline/docker.h"
 
+namespace pipeline::docker {
+class HttpTransport;
+}
+
 namespace pipeline::exec {
 
+class MessageReader;
+struct HttpHead;
+struct Target;
+
 /// A Docker Engine API endpoint for one step, on a unix socket, that forwards to the run's daemon
-/// what the step may do (see docker_api_rules.h) and answers the rest itself. Each request gets
-/// its own upstream connection and `Connection: close` both ways, so no request slips past
-/// unread on a kept-alive connection; upgraded connections (attach, exec) are copied raw after
-/// their heads. One thread per connection.
+/// what the step may do (see docker_api_rules.h) and answers the rest itself. Every request on a
+/// connection (kept alive or not) is read whole by its own framing, checked and answered before
+/// the next is read; each forwarded request gets its own upstream connection with
+/// `Connection: close`, and carries exactly its own body. Only a hijacking route (attach, exec
+/// start, BuildKit's session) that the daemon answers with `101 Switching Protocols` turns into
+/// a raw byte copy. One thread per connection.
 class DockerProxy {
  public:
   /// Listens at `socket_path` (replacing a stale socket there) at once; throws EnvironmentError.
@@ -39,8 +50,19 @@ class DockerProxy {
 
  private:
   struct Connection;
+  struct RequestBody;
   void AcceptLoop();
   void Serve(Connection& connection);
+  /// Reads, checks and answers one request; false when the connection is to end.
+  bool ServeOne(Connection& connection, MessageReader& reader);
+  /// The rules for one request: rewrites `parts` and returns a rewritten body, or throws
+  /// ProxyRefusal.
+  std::optional<std::string> ApplyRules(const Route& route, Target& parts, RequestBody& body);
+  std::string CheckedContainerCreate(docker::HttpTransport& daemon, const std::string& original);
+  bool Forward(Connection& connection, MessageReader& reader, const HttpHead& head,
+               RequestBody& body, const std::optional<std::string>& rewritten, bool upgrade,
+               bool keep_alive);
+  void CopyRaw(Connection& connection, MessageReader& client_side, MessageReader& daemon_side);
 
   std::string socket_path_;
   docker::Endpoint upstream_;

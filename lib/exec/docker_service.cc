@@ -14,10 +14,10 @@
 #include <cstring>
 #include <fstream>
 
+#include "cleanup/sweep.h"
 #include "docker/http_transport.h"
 #include "exec/http_head.h"
-#include "exec/job_script.h"
-#include "exec/sweep.h"
+#include "model/shell_quote.h"
 #include "pipeline/errors.h"
 
 namespace pipeline::exec {

@@ -7,7 +7,7 @@
 #include <spdlog/logger.h>
 
 #include "exec/docker_proxy.h"
-#include "exec/job_executor.h"
+#include "job/launch.h"
 #include "pipeline/docker.h"
 
 namespace pipeline::exec {

@@ -28,6 +28,15 @@ int HexValue(char c) {
   return -1;
 }
 
+/// A bare CR, LF or other control byte inside a line: another parser could split the line there
+/// and see a header this one did not.
+bool HasControl(std::string_view line) {
+  return std::any_of(line.begin(), line.end(), [](char c) {
+    unsigned char u = static_cast<unsigned char>(c);
+    return (u < 0x20 && c != '\t') || u == 0x7f;
+  });
+}
+
 }  // namespace
 
 std::optional<std::string> HttpHead::Get(std::string_view name) const {
@@ -65,6 +74,7 @@ HttpHead ParseHead(std::string_view text) {
   HttpHead head;
   size_t line_end = text.find("\r\n");
   std::string_view start = text.substr(0, line_end);
+  if (HasControl(start)) throw HttpSyntaxError("control character in the start line");
   size_t space1 = start.find(' ');
   if (space1 == std::string_view::npos) {
     throw HttpSyntaxError("malformed start line '" + std::string(start) + "'");
@@ -87,7 +97,8 @@ HttpHead ParseHead(std::string_view text) {
         from, line_end == std::string_view::npos ? std::string_view::npos : line_end - from);
     if (line.empty()) continue;
     size_t colon = line.find(':');
-    if (colon == std::string_view::npos || colon == 0) {
+    if (colon == std::string_view::npos || colon == 0 || HasControl(line) ||
+        line.substr(0, colon).find_first_of(" \t") != std::string_view::npos) {
       throw HttpSyntaxError("malformed header line '" + std::string(line) + "'");
     }
     head.headers.emplace_back(std::string(Trim(line.substr(0, colon))),

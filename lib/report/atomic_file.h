@@ -5,7 +5,7 @@
 #include <memory>
 #include <string>
 
-#include "pipeline/run.h"
+#include "pipeline/run_result.h"
 
 namespace pipeline::report {
 

@@ -48,7 +48,7 @@ class ConsoleReporter : public RunObserver {
     Print(Prefix(job.name) + Paint(kDim, "started in " + job.image));
   }
 
-  void OnJobOutput(const JobResult& job, docker::StreamKind stream,
+  void OnJobOutput(const JobResult& job, StreamKind stream,
                    std::string_view line) override {
     if (options_.quiet) return;
     std::lock_guard<std::mutex> lock(mutex_);

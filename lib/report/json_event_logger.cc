@@ -26,11 +26,11 @@ class JsonEventLogger : public RunObserver {
          ",\"stage\":" + JsonString(job.stage) + ",\"image\":" + JsonString(job.image));
   }
 
-  void OnJobOutput(const JobResult& job, docker::StreamKind stream,
+  void OnJobOutput(const JobResult& job, StreamKind stream,
                    std::string_view line) override {
     Emit("job_output", job.name,
          std::string(",\"stream\":") +
-             (stream == docker::StreamKind::kStderr ? "\"stderr\"" : "\"stdout\"") +
+             (stream == StreamKind::kStderr ? "\"stderr\"" : "\"stdout\"") +
              ",\"message\":" + JsonString(line));
   }
 

@@ -19,8 +19,8 @@
 #include <string_view>
 #include <vector>
 
-#include "exec/line_splitter.h"
-#include "exec/secret_masker.h"
+#include "job/line_splitter.h"
+#include "job/secret_masker.h"
 #include "fuzz_chunks.h"
 
 namespace {

@@ -16,7 +16,7 @@
 #include <thread>
 #include <vector>
 
-#include "exec/small_tar.h"
+#include "storage/small_tar.h"
 #include "integration/daemon.h"
 #include "pipeline/docker.h"
 #include "pipeline/errors.h"

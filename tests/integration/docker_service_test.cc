@@ -106,6 +106,44 @@ TEST_F(DockerServiceTest, AStepBuildsAndRunsOnlyItsOwnContainersAndLeavesNothing
   EXPECT_FALSE(engine_->ImageExists(tag + ":default"));
 }
 
+TEST_F(DockerServiceTest, AStepCannotSmuggleAPrivilegedCreateBehindAnUpgrade) {
+  // The reported exploit, from inside a step: one write() of a ping asking for an upgrade and a
+  // privileged create binding the host's root. The create must be answered 403 and not exist.
+  std::string name = "dp-smuggled-" + std::to_string(getpid());
+  std::string yaml = R"yaml(pipelines:
+  default:
+    - step:
+        image: docker-pipeline/debian:bookworm
+        services: [docker]
+        script:
+          - |
+            perl -MIO::Socket::UNIX -e '
+              my $s = IO::Socket::UNIX->new(Peer => "/var/run/docker.sock") or die "connect: $!";
+              my $b = q({"Image":"docker-pipeline/busybox:latest","HostConfig":{"Privileged":true,"Binds":["/:/host"]}});
+              my $r = "GET /_ping HTTP/1.1\r\nHost: d\r\nUpgrade: tcp\r\nConnection: Upgrade\r\n\r\n"
+                    . "POST /containers/create?name=NAME HTTP/1.1\r\nHost: d\r\nContent-Type: application/json\r\n"
+                    . "Content-Length: " . length($b) . "\r\nConnection: close\r\n\r\n" . $b;
+              syswrite($s, $r) == length($r) or die "short write";
+              shutdown($s, 1);
+              while (sysread($s, my $buf, 65536)) { print $buf }
+              print "\n"'
+)yaml";
+  yaml = std::regex_replace(yaml, std::regex("NAME"), name);
+  TempRepo repo({{"bitbucket-pipelines.yml", yaml}});
+  ProcessResult run = RunCli(repo.path(), {"run", "--no-color"});
+  bool created = true;
+  try {
+    engine_->InspectContainer(name);
+    engine_->RemoveContainer(name);
+  } catch (const DockerError&) {
+    created = false;
+  }
+  ASSERT_EQ(run.exit_code, 0) << run.all();
+  EXPECT_THAT(run.out, HasSubstr("HTTP/1.1 403 Forbidden"));
+  EXPECT_THAT(run.out, HasSubstr("privileged containers are not allowed from a pipeline step"));
+  EXPECT_FALSE(created) << run.out;
+}
+
 TEST_F(DockerServiceTest, AStepWithoutTheServiceHasNoSocket) {
   TempRepo repo({{"bitbucket-pipelines.yml",
                   std::string("image: ") + kBusybox +

@@ -74,5 +74,24 @@ TEST_F(DockerCliPluginTest, RunsThroughEveryDockerClientWithGlobalFlags) {
   EXPECT_GT(clients, 0) << "no docker client found";
 }
 
+// Through the docker CLI as well: a command's help, and a flag of another command refused.
+TEST_F(DockerCliPluginTest, CommandHelpAndForeignFlagsThroughTheDockerClient) {
+  TempRepo repo({{".pipeline.yml", Pipeline("job:\n  script: [echo via the plugin]\n")}});
+  int clients = 0;
+  for (const char* client : {"/usr/local/bin/docker", "/usr/bin/docker"}) {
+    if (access(client, X_OK) != 0) continue;
+    ++clients;
+    ProcessResult help = Docker(client, repo.path(), {"pipeline", "validate", "--help"});
+    EXPECT_EQ(help.exit_code, 0) << client << ": " << help.all();
+    EXPECT_THAT(help.out, HasSubstr("Usage: docker pipeline validate [OPTIONS]")) << client;
+    EXPECT_THAT(help.out, HasSubstr("--pipeline NAME")) << client;
+    ProcessResult foreign =
+        Docker(client, repo.path(), {"--log-level", "warn", "pipeline", "cache", "--junit", "x"});
+    EXPECT_EQ(foreign.exit_code, 2) << client << ": " << foreign.all();
+    EXPECT_THAT(foreign.err, HasSubstr("it is an option of 'run'")) << client;
+  }
+  EXPECT_GT(clients, 0) << "no docker client found";
+}
+
 }  // namespace
 }  // namespace pipeline::testing

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "pipeline/errors.h"
+#include "pipeline/stream_kind.h"
 
 namespace pipeline::docker {
 
@@ -81,7 +82,7 @@ struct ContainerState {
   std::string error;
 };
 
-enum class StreamKind { kStdout = 1, kStderr = 2 };
+using StreamKind = ::pipeline::StreamKind;
 
 /// Receives demultiplexed output: a payload chunk of one stream (not necessarily a whole line).
 using OutputHandler = std::function<void(StreamKind, std::string_view)>;

@@ -8,7 +8,7 @@
 #include <spdlog/logger.h>
 
 #include "pipeline/plan.h"
-#include "pipeline/run.h"
+#include "pipeline/run_result.h"
 
 namespace pipeline {
 

@@ -142,9 +142,8 @@ TEST(ParseOptionsTest, HelpForms) {
   EXPECT_EQ(help_plan.command, "plan");
   EXPECT_TRUE(help_plan.help);
 
-  Options help_bogus = ParseOptions({"help", "bogus"});
-  EXPECT_EQ(help_bogus.command, "help");
-  EXPECT_TRUE(help_bogus.help);
+  EXPECT_THAT(UsageErrorOf({"help", "bogus"}), HasSubstr("unknown command 'bogus'"));
+  EXPECT_THAT(UsageErrorOf({"help", "valdiate"}), HasSubstr("did you mean 'validate'?"));
 
   // What `docker help pipeline` runs the plugin with.
   EXPECT_EQ(ParseOptions({"help", "pipeline"}).command, "help");
@@ -171,6 +170,7 @@ TEST(ParseOptionsTest, VersionForms) {
   EXPECT_EQ(ParseOptions({"--version"}).command, "version");
   EXPECT_EQ(ParseOptions({"version"}).command, "version");
   EXPECT_EQ(ParseOptions({"pipeline", "version"}).command, "version");
+  EXPECT_EQ(ParseOptions({"pipeline", "--version"}).command, "version");
 }
 
 // ---- Run flags ----

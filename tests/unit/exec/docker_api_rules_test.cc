@@ -67,6 +67,20 @@ TEST(DockerApiRulesTest, ClassifiesEveryKindOfEndpoint) {
   EXPECT_FALSE(Classify("DELETE", "/networks/n1").body_names_container);
 }
 
+TEST(DockerApiRulesTest, OnlyAttachExecStartAndBuildKitMayBecomeRawStreams) {
+  EXPECT_TRUE(Classify("POST", "/containers/abc/attach").hijack);
+  EXPECT_TRUE(Classify("POST", "/exec/e1/start").hijack);
+  EXPECT_TRUE(Classify("POST", "/session").hijack);
+  EXPECT_TRUE(Classify("POST", "/grpc").hijack);
+  EXPECT_FALSE(Classify("GET", "/_ping").hijack);
+  EXPECT_FALSE(Classify("POST", "/containers/create").hijack);
+  EXPECT_FALSE(Classify("GET", "/containers/abc/attach/ws").hijack);
+  EXPECT_FALSE(Classify("POST", "/containers/abc/start").hijack);
+  EXPECT_FALSE(Classify("GET", "/exec/e1/json").hijack);
+  EXPECT_FALSE(Classify("GET", "/session").hijack);
+  EXPECT_FALSE(Classify("POST", "/build").hijack);
+}
+
 TEST(DockerApiRulesTest, SwarmPluginsAndPrunesAreRefused) {
   for (const char* path :
        {"/swarm/init", "/nodes", "/services/create", "/secrets", "/configs", "/plugins", "/tasks",

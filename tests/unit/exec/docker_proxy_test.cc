@@ -32,6 +32,9 @@ ProxyScope Scope() {
 
 /// A daemon that knows container "mine" (the step's) and "other" (not the step's).
 std::string Answer(const FakeRequest& request) {
+  if (request.uri.find("/attach?switch=1") != std::string::npos) {
+    return "HTTP/1.1 101 UPGRADED\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\nraw output";
+  }
   if (request.uri == "/v1.41/containers/mine/json") {
     return docker::Reply(
         200,
@@ -66,6 +69,8 @@ class DockerProxyTest : public ::testing::Test {
       sent += static_cast<size_t>(
           socket.sendBytes(request.data() + sent, static_cast<int>(request.size() - sent)));
     }
+    // The proxy keeps a connection while the step does: end it from this side.
+    socket.shutdownSend();
     std::string answer;
     char buffer[4096];
     while (int got = socket.receiveBytes(buffer, sizeof buffer)) {
@@ -80,10 +85,10 @@ class DockerProxyTest : public ::testing::Test {
   DockerProxy proxy_;
 };
 
-TEST_F(DockerProxyTest, ForwardsOverTcpWithConnectionCloseBothWays) {
+TEST_F(DockerProxyTest, ForwardsWithConnectionCloseUpstreamAndKeepsTheStepsConnection) {
   std::string answer = Send("GET /v1.41/version HTTP/1.1\r\nHost: docker\r\n\r\n");
   EXPECT_THAT(answer, StartsWith("HTTP/1.1 200"));
-  EXPECT_THAT(answer, HasSubstr("Connection: close\r\n"));
+  EXPECT_THAT(answer, HasSubstr("Connection: keep-alive\r\n"));
   EXPECT_THAT(answer, HasSubstr(R"({"ok":true})"));
   ASSERT_EQ(daemon_.requests().size(), 1u);
   EXPECT_THAT(daemon_.requests()[0].head, HasSubstr("Connection: close"));
@@ -145,6 +150,54 @@ TEST_F(DockerProxyTest, ListsCarryTheOwnershipFilter) {
 
 TEST_F(DockerProxyTest, GarbageGetsA400) {
   EXPECT_THAT(Send("NONSENSE\r\n\r\n"), StartsWith("HTTP/1.1 400"));
+}
+
+TEST_F(DockerProxyTest, PipelinedRequestsAreEachCheckedAndAnUpgradeIsDroppedOffHijackRoutes) {
+  std::string answer = Send(
+      "GET /v1.41/_ping HTTP/1.1\r\nHost: d\r\nUpgrade: tcp\r\nConnection: Upgrade\r\n\r\n"
+      "POST /v1.41/swarm/init HTTP/1.1\r\nHost: d\r\nContent-Length: 2\r\n\r\n{}");
+  EXPECT_THAT(answer, StartsWith("HTTP/1.1 200"));
+  EXPECT_THAT(answer, HasSubstr("HTTP/1.1 403 Forbidden"));
+  ASSERT_EQ(daemon_.requests().size(), 1u);
+  FakeRequest seen = daemon_.requests()[0];
+  EXPECT_THAT(seen.head, HasSubstr("Connection: close"));
+  EXPECT_THAT(seen.head, Not(HasSubstr("Upgrade")));
+  EXPECT_EQ(seen.body, "");
+}
+
+TEST_F(DockerProxyTest, AHijackRouteTheDaemonDoesNotSwitchStaysParsed) {
+  std::string answer = Send(
+      "POST /v1.41/containers/mine/attach?stream=1 HTTP/1.1\r\nHost: d\r\nUpgrade: tcp\r\n"
+      "Connection: Upgrade\r\n\r\n"
+      "POST /v1.41/swarm/init HTTP/1.1\r\nHost: d\r\nContent-Length: 2\r\n\r\n{}");
+  EXPECT_THAT(answer, StartsWith("HTTP/1.1 200"));
+  EXPECT_THAT(answer, HasSubstr("HTTP/1.1 403 Forbidden"));
+  std::string attach;
+  for (const FakeRequest& request : daemon_.requests()) {
+    if (request.method == "POST") attach = request.head + "\r\n\r\n" + request.body;
+  }
+  EXPECT_THAT(attach, HasSubstr("Upgrade: tcp"));
+  EXPECT_THAT(attach, Not(HasSubstr("swarm")));
+}
+
+TEST_F(DockerProxyTest, AfterA101OnAHijackRouteTheStreamIsRaw) {
+  std::string answer = Send(
+      "POST /v1.41/containers/mine/attach?switch=1 HTTP/1.1\r\nHost: d\r\nUpgrade: tcp\r\n"
+      "Connection: Upgrade\r\n\r\n");
+  EXPECT_THAT(answer, StartsWith("HTTP/1.1 101 UPGRADED\r\n"));
+  EXPECT_THAT(answer, HasSubstr("\r\n\r\nraw output"));
+}
+
+TEST_F(DockerProxyTest, AmbiguousFramingIsA400AndNothingReachesTheDaemon) {
+  for (const char* framing :
+       {"Content-Length: 2\r\nTransfer-Encoding: chunked\r\n",
+        "Content-Length: 2\r\nContent-Length: 3\r\n", "Content-Length: -1\r\n",
+        "Transfer-Encoding: gzip\r\n", "Content-Length: 0x2\r\n"}) {
+    std::string answer = Send(std::string("POST /v1.41/auth HTTP/1.1\r\nHost: d\r\n") + framing +
+                              "\r\n{}\r\n0\r\n\r\n");
+    EXPECT_THAT(answer, StartsWith("HTTP/1.1 400")) << framing;
+  }
+  EXPECT_TRUE(daemon_.requests().empty());
 }
 
 TEST(DockerProxyLifetimeTest, StopRemovesTheSocketAndIsIdempotent) {

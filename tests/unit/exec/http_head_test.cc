@@ -46,6 +46,12 @@ TEST(HttpHeadTest, MalformedHeadsThrow) {
   EXPECT_THROW(ParseHead("GARBAGE\r\n"), HttpSyntaxError);
   EXPECT_THROW(ParseHead("GET / HTTP/1.1\r\nno colon here\r\n"), HttpSyntaxError);
   EXPECT_THROW(ParseHead("GET / HTTP/1.1\r\n: empty name\r\n"), HttpSyntaxError);
+  // Where another parser could see a header this one does not: a bare LF inside a line, a
+  // space before the colon, a folded line.
+  EXPECT_THROW(ParseHead("GET / HTTP/1.1\r\nX: a\nContent-Length: 5\r\n"), HttpSyntaxError);
+  EXPECT_THROW(ParseHead("GET / HTTP/1.1\r\nContent-Length : 5\r\n"), HttpSyntaxError);
+  EXPECT_THROW(ParseHead("GET / HTTP/1.1\r\nX: a\r\n folded\r\n"), HttpSyntaxError);
+  EXPECT_THROW(ParseHead("GET /\x01 HTTP/1.1\r\n"), HttpSyntaxError);
 }
 
 TEST(HttpHeadTest, ChunkedIsTheLastTransferCoding) {

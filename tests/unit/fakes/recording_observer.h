@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "pipeline/run.h"
+#include "pipeline/run_result.h"
 
 namespace pipeline::fakes {
 
@@ -26,11 +26,11 @@ class RecordingObserver : public RunObserver {
     std::lock_guard<std::mutex> lock(mutex_);
     events_.push_back("job_started:" + job.name);
   }
-  void OnJobOutput(const JobResult& job, docker::StreamKind stream,
+  void OnJobOutput(const JobResult& job, StreamKind stream,
                    std::string_view line) override {
     std::lock_guard<std::mutex> lock(mutex_);
     events_.push_back("output:" + job.name + ":" +
-                      (stream == docker::StreamKind::kStderr ? "err" : "out") + ":" +
+                      (stream == StreamKind::kStderr ? "err" : "out") + ":" +
                       std::string(line));
   }
   void OnJobFinished(const JobResult& job) override {

@@ -56,9 +56,9 @@ class ConsoleReporterTest : public ::testing::Test {
     for (const JobResult& job : run.jobs) {
       if (job.outcome == JobOutcome::kSkipped) continue;
       reporter->OnJobStarted(job);
-      reporter->OnJobOutput(job, docker::StreamKind::kStdout, "+ make " + job.name);
+      reporter->OnJobOutput(job, StreamKind::kStdout, "+ make " + job.name);
       if (job.outcome != JobOutcome::kPassed) {
-        reporter->OnJobOutput(job, docker::StreamKind::kStderr, "error: something broke");
+        reporter->OnJobOutput(job, StreamKind::kStderr, "error: something broke");
       }
       reporter->OnJobFinished(job);
     }
@@ -187,7 +187,7 @@ TEST_F(ConsoleReporterTest, ObserverCallsFromManyThreadsKeepLinesWhole) {
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 100; ++i) {
-        reporter->OnJobOutput(run.jobs[t], docker::StreamKind::kStdout, "line of output");
+        reporter->OnJobOutput(run.jobs[t], StreamKind::kStdout, "line of output");
       }
     });
   }

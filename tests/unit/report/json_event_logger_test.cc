@@ -67,7 +67,7 @@ class JsonEventLoggerTest : public ::testing::Test {
     JobResult job = run_.jobs[0];
     job.started = run_.started;
     observer_->OnJobStarted(job);
-    observer_->OnJobOutput(job, docker::StreamKind::kStderr, output);
+    observer_->OnJobOutput(job, StreamKind::kStderr, output);
     job.outcome = JobOutcome::kFailed;
     job.exit_code = 2;
     job.reason = "exit code 2";

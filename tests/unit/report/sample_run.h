@@ -7,7 +7,7 @@
 #include <chrono>
 #include <string>
 
-#include "pipeline/run.h"
+#include "pipeline/run_result.h"
 
 namespace pipeline {
 

@@ -1,0 +1,208 @@
+// The command table: every command of docker-pipeline with its arguments, flags, help and
+// function. The parser (options.cc), the help (help.cc) and Main (cli_main.cc) read only this.
+#include "command_table.h"
+
+#include <cstdio>
+
+#include "commands.h"
+#include "flags.h"
+
+namespace pipeline::cli {
+namespace {
+
+int VersionCommand(const Options&, const Logging&) {
+  std::printf("docker-pipeline %s\n", PIPELINE_VERSION);
+  return 0;
+}
+
+constexpr const char* kDockerFooter =
+    R"(Docker is found as the docker CLI finds it: -H/--context before 'pipeline', DOCKER_HOST,
+DOCKER_CONTEXT, the current context in ~/.docker/config.json, /var/run/docker.sock.
+)";
+
+constexpr const char* kRunFooter =
+    R"(Docker is found as the docker CLI finds it: -H/--context before 'pipeline', DOCKER_HOST,
+DOCKER_CONTEXT, the current context in ~/.docker/config.json, /var/run/docker.sock.
+
+Exit codes: 0 passed, 1 a job failed, 2 usage or pipeline-file error, 3 environment error
+(Docker unreachable, image missing, not a git repository), 124 the pipeline's time limit ran
+out, 130 interrupted.
+)";
+
+constexpr const char* kSelectionFooter =
+    R"(The pipeline and jobs are chosen as 'run' would choose them with the same flags.
+Exit codes: 0 ok, 2 usage or pipeline-file error, 3 environment error (not a git repository).
+)";
+
+}  // namespace
+
+// HOW TO ADD A COMMAND: write its function (int Name(const Options&, const Logging&), in
+// commands.cc or a file of its own, declared in commands.h), then add one entry below: name,
+// summary, positional arguments, flag groups (shared ones are in flags.h; new flags go there
+// with their check, and new fields into Options), description, examples, footer, function and
+// an optional check across flags. Parsing, `--help`, `help NAME`, the overview, "did you mean"
+// and the tests in tests/unit/cmd/command_table_test.cc pick it up from here.
+const std::vector<Command>& Commands() {
+  static const std::vector<Command> commands = {
+      {"run",
+       "Run the pipeline (the default command)",
+       {},
+       {&kSourceFlags, &kSelectionFlags, &kJobEnvironmentFlags, &kLimitFlags, &kReportFlags,
+        &kRunOutputFlags},
+       R"(Run the pipeline: parse, plan, snapshot the repository with libgit2, run each job in its own
+container, stream the output, print a summary. Ctrl-C once stops the jobs gracefully and cleans
+up (exit 130); a second Ctrl-C stops them at once and still cleans up. 'run' is the default
+command: 'docker pipeline -f ci.yml' is 'docker pipeline run -f ci.yml'.
+)",
+       R"(  docker pipeline run                      # the working tree, uncommitted edits included
+  docker pipeline run --commit HEAD~1      # exactly that commit's tree
+  docker pipeline run --job test           # only test and the jobs it needs
+  docker pipeline run --pipeline custom/deploy --var ENV=staging
+  docker pipeline run --pr-id 7 --pr-destination main
+  docker pipeline run -e CI_DEBUG=1 --secret NPM_TOKEN -j 2 --memory 2g
+  docker pipeline run --junit report.xml --report-json run.json -q
+)",
+       kRunFooter,
+       RunCommand,
+       CheckSelection},
+      {"validate",
+       "Check the pipeline file and its job graph; run nothing",
+       {},
+       {&kSourceFlags, &kSelectionFlags, &kOutputFlags},
+       R"(Parse the pipeline file and build the job graph of the pipeline 'run' would run, without running
+anything. Prints the number of jobs and levels, or the first error with file:line:column (exit 2).
+)",
+       R"(  docker pipeline validate
+  docker pipeline validate -f ci/other.yml
+  docker pipeline validate --pipeline custom/deploy --var ENV=staging
+)",
+       kSelectionFooter,
+       ValidateCommand,
+       CheckSelection},
+      {"plan",
+       "Print the order the jobs would run in; run nothing",
+       {},
+       {&kSourceFlags, &kSelectionFlags, &kPlanFormatFlags, &kOutputFlags},
+       R"(Print the jobs in the order they would start, with the jobs each one waits for, its stage, image,
+runner labels and pipes. Jobs on the same level may run at the same time. Runs nothing.
+)",
+       R"(  docker pipeline plan
+  docker pipeline plan --job deploy        # deploy and what it needs
+  docker pipeline plan --tag v1.2.0        # the tags pipeline v1.2.0 would run
+  docker pipeline plan --format json --pipeline merge_request_event   # GitLab MR pipeline
+)",
+       kSelectionFooter,
+       PlanCommand,
+       CheckSelection},
+      {"list",
+       "List the file's pipelines (Bitbucket: default, branches, tags, custom) and their jobs",
+       {},
+       {&kSourceFlags, &kSelectionFlags, &kOutputFlags},
+       R"(List the pipelines the file defines (a Bitbucket file has default, branches/..., tags/...,
+pull-requests/..., custom/...; a native file has one), mark the one 'run' would pick (for the
+current branch, or as the flags below choose), and list its jobs. Runs nothing.
+)",
+       R"(  docker pipeline list
+  docker pipeline list --ref refs/heads/release/2.0
+  docker pipeline list --pr-id 7
+)",
+       kSelectionFooter,
+       ListCommand,
+       CheckSelection},
+      {"artifacts",
+       "List the artifacts kept from earlier runs, or extract one run's",
+       {{"run", "[RUN]", ApplyArtifactsRun}},
+       {&kArtifactsFlags},
+       R"(Without RUN: list the runs whose jobs left artifacts (newest first), with each job's files.
+With RUN: copy that run's artifacts into DIR (default ./artifacts-RUN), one folder per job.
+Artifacts are kept in $XDG_STATE_HOME/docker-pipeline/artifacts (~/.local/state/...) for 14 days.
+Symlinks are extracted as links; nothing is written through a link already in DIR.
+)",
+       R"(  docker pipeline artifacts
+  docker pipeline artifacts 20261206-065512-3f2a9c --to out
+)",
+       nullptr,
+       ArtifactsCommand,
+       CheckArtifacts},
+      {"cache",
+       "List (cache list) or remove (cache clear) this repository's cache volumes (--all: every "
+       "repository's)",
+       {{"action", "[list|clear]", ApplyCacheAction}},
+       {&kCacheFlags},
+       R"(list   (the default) Print the cache volumes runs of this repository keep: the cache's name and
+       its volume.
+clear  Remove them; the next run saves each cache afresh.
+)",
+       R"(  docker pipeline cache
+  docker pipeline cache clear --all
+)",
+       kDockerFooter,
+       CacheCommand},
+      {"prune",
+       "Remove containers, networks and volumes left by runs that died",
+       {},
+       {&kPruneFlags, &kOutputFlags},
+       R"(Remove every container, network and volume carrying docker-pipeline's labels whose run's process
+is gone, and the workspaces such runs left on this host. Prints how many objects it removed.
+Cache volumes are kept ('cache clear' removes them).
+)",
+       nullptr,
+       kDockerFooter,
+       PruneCommand},
+      {"hook",
+       "Install or uninstall the git pre-push hook that runs the pipeline before a push",
+       {{"action", "install|uninstall", ApplyHookAction}},
+       {&kRepositoryFlags},
+       R"(install    Put a pre-push hook into the repository (core.hooksPath is respected). An existing
+           pre-push hook is kept as pre-push.docker-pipeline-previous and still runs first.
+           On `git push`, the hook runs the pipeline on exactly each pushed commit (not your
+           working tree) and refuses the push when it fails, printing the summary and the path
+           of the full log. Skip it with `git push --no-verify` or DOCKER_PIPELINE_SKIP=1.
+uninstall  Remove our hook and put back the one it replaced.
+)",
+       R"(  docker pipeline hook install
+  docker pipeline hook uninstall -C ~/src/app
+)",
+       nullptr,
+       HookCommand,
+       CheckHook},
+      {"version",
+       "Print the version",
+       {},
+       {},
+       "Print docker-pipeline's version.\n",
+       nullptr,
+       nullptr,
+       VersionCommand},
+      {"help",
+       "Print the help of a command, or this overview",
+       {{"command", "[COMMAND]", ApplyHelpTopic}},
+       {},
+       "Print COMMAND's help (as 'docker pipeline COMMAND --help' does), or the overview.\n",
+       nullptr,
+       nullptr,
+       nullptr},
+  };
+  return commands;
+}
+
+const Command* FindCommand(const std::vector<Command>& commands, const std::string& name) {
+  for (const Command& command : commands) {
+    if (name == command.name) return &command;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> FlagNames(const Flag& flag) {
+  std::vector<std::string> names;
+  std::string all = flag.names;
+  for (size_t start = 0; start <= all.size();) {
+    size_t comma = all.find(',', start);
+    if (comma == std::string::npos) comma = all.size();
+    names.push_back(all.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return names;
+}
+
+}  // namespace pipeline::cli

@@ -1,0 +1,37 @@
+#ifndef PIPELINE_CMD_FLAGS_H_
+#define PIPELINE_CMD_FLAGS_H_
+
+#include "command_table.h"
+
+namespace pipeline::cli {
+
+/// The flag groups commands share; each flag is defined once, in flags.cc, with its check.
+extern const FlagGroup kSourceFlags;     ///< -f, -C, --commit, --include-dir
+extern const FlagGroup kPlanFormatFlags;  ///< plan --format
+extern const FlagGroup kSelectionFlags;  ///< --ref, --tag, --pipeline, --pr-id, ..., --job
+extern const FlagGroup kJobEnvironmentFlags;
+extern const FlagGroup kLimitFlags;
+extern const FlagGroup kReportFlags;
+extern const FlagGroup kRunOutputFlags;   ///< -q, -v, --no-color, --log-format
+extern const FlagGroup kOutputFlags;      ///< -v, --no-color, --log-format
+extern const FlagGroup kRepositoryFlags;  ///< -C alone (hook, cache)
+extern const FlagGroup kArtifactsFlags;   ///< --to
+extern const FlagGroup kPruneFlags;       ///< --all
+extern const FlagGroup kCacheFlags;       ///< --all
+
+/// Positional arguments' checks.
+void ApplyHookAction(Options& options, const std::string& name, const std::string& value);
+void ApplyCacheAction(Options& options, const std::string& name, const std::string& value);
+void ApplyArtifactsRun(Options& options, const std::string& name, const std::string& value);
+void ApplyHelpTopic(Options& options, const std::string& name, const std::string& value);
+
+/// Checks across flags: --pr-destination needs --pr-id, --pr-id is not for a tag.
+void CheckSelection(const Options& options);
+/// `hook` needs its action (unless --help).
+void CheckHook(const Options& options);
+/// `artifacts --to` needs a RUN.
+void CheckArtifacts(const Options& options);
+
+}  // namespace pipeline::cli
+
+#endif  // PIPELINE_CMD_FLAGS_H_

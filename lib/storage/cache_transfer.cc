@@ -1,0 +1,180 @@
+#include "storage/cache_transfer.h"
+
+#include <algorithm>
+#include <cstring>
+#include <deque>
+#include <set>
+#include <sstream>
+
+#include "storage/small_tar.h"
+#include "pipeline/errors.h"
+
+namespace pipeline::exec {
+namespace {
+
+constexpr size_t kBlock = 512;
+
+std::string Parent(const std::string& path) {
+  size_t slash = path.rfind('/');
+  return slash == 0 || slash == std::string::npos ? "/" : path.substr(0, slash);
+}
+
+/// Size field of a tar header (octal; base-256 when the top bit is set, for huge entries).
+unsigned long long EntrySize(const char* header) {
+  const unsigned char* field = reinterpret_cast<const unsigned char*>(header + 124);
+  unsigned long long size = 0;
+  if (field[0] & 0x80) {
+    for (int i = 1; i < 12; ++i) size = (size << 8) | field[i];
+    return size;
+  }
+  for (int i = 0; i < 12 && field[i] >= '0' && field[i] <= '7'; ++i)
+    size = size * 8 + (field[i] - '0');
+  return size;
+}
+
+}  // namespace
+
+CacheTransfer::CacheTransfer(docker::EngineApi& engine, ObjectTracker& tracker, spdlog::logger& log,
+                             std::string image, std::map<std::string, std::string> labels,
+                             std::vector<CacheVolume> caches, unsigned directory_owner)
+    : engine_(engine),
+      tracker_(tracker),
+      log_(log),
+      image_(std::move(image)),
+      labels_(std::move(labels)),
+      caches_(std::move(caches)),
+      directory_owner_(directory_owner),
+      save_(caches_.size(), false),
+      replace_(caches_.size(), false) {}
+
+ScopedContainer CacheTransfer::NewCarrier(const CacheVolume& cache) {
+  docker::ContainerSpec spec;
+  spec.image = image_;
+  // Never started: the command only has to satisfy create for images that have none.
+  spec.cmd = {"docker-pipeline-cache-carrier"};
+  spec.labels = labels_;
+  spec.labels[kLabelCacheCarrier] = cache.cache;
+  spec.mounts.push_back({cache.volume, kCarrierMount, false});
+  spec.network_mode = "none";
+  spec.init = false;
+  return ScopedContainer(engine_, tracker_, log_, engine_.CreateContainer(spec));
+}
+
+void CacheTransfer::Restore(const std::string& build_id) {
+  if (caches_.empty()) return;
+  std::set<std::string> kept;
+  try {
+    for (const docker::ObjectRef& volume : engine_.ListVolumes(docker::kLabelCache)) {
+      kept.insert(volume.name);
+    }
+  } catch (const DockerError& error) {
+    log_.warn("caches not restored: {}", error.what());
+    return;
+  }
+  for (size_t i = 0; i < caches_.size(); ++i) {
+    try {
+      RestoreOne(caches_[i], build_id, kept.count(caches_[i].volume) != 0);
+      if (!save_[i]) restored_.push_back(caches_[i].cache);
+    } catch (const std::exception& error) {
+      save_[i] = false;  // the daemon misbehaves: leave the volume as it is
+      log_.warn("cache '{}' not restored: {}", caches_[i].cache, error.what());
+    }
+  }
+}
+
+void CacheTransfer::RestoreOne(const CacheVolume& cache, const std::string& build_id, bool exists) {
+  size_t index = static_cast<size_t>(&cache - caches_.data());
+  MakeDirectory(build_id, cache.target);
+  if (!exists) {
+    save_[index] = true;
+    log_.debug("cache '{}': none kept yet; saved if the step passes", cache.cache);
+    return;
+  }
+  ScopedContainer carrier = NewCarrier(cache);
+  if (!engine_.PathExists(carrier.id(), std::string(kCarrierMount) + "/complete")) {
+    save_[index] = true;
+    replace_[index] = true;
+    log_.info("cache '{}': an earlier save did not finish; saved again if the step passes",
+              cache.cache);
+    return;
+  }
+  std::unique_ptr<docker::ArchiveReader> data =
+      engine_.GetArchive(carrier.id(), std::string(kCarrierMount) + "/data/.");
+  engine_.PutArchive(build_id, cache.target, data->stream());
+  log_.info("cache '{}': restored into {}", cache.cache, cache.target);
+}
+
+void CacheTransfer::Save(const std::string& build_id) {
+  for (size_t i = 0; i < caches_.size(); ++i) {
+    if (!save_[i]) continue;
+    try {
+      SaveOne(caches_[i], build_id);
+    } catch (const std::exception& error) {
+      log_.warn("cache '{}' not saved: {}", caches_[i].cache, error.what());
+    }
+  }
+}
+
+void CacheTransfer::SaveOne(const CacheVolume& cache, const std::string& build_id) {
+  size_t index = static_cast<size_t>(&cache - caches_.data());
+  if (!engine_.PathExists(build_id, cache.target) || IsEmpty(build_id, cache.target)) {
+    log_.debug("cache '{}': {} is empty, nothing to save", cache.cache, cache.target);
+    return;
+  }
+  // An interrupted save's volume goes whole, so no file of it survives into the new one.
+  if (replace_[index]) engine_.RemoveVolume(cache.volume);
+  engine_.CreateVolume(
+      cache.volume, {{docker::kLabelTool, docker::kToolName}, {docker::kLabelCache, cache.cache}});
+  ScopedContainer carrier = NewCarrier(cache);
+  std::string complete = std::string(kCarrierMount) + "/complete";
+  if (!replace_[index] && engine_.PathExists(carrier.id(), complete)) {
+    log_.info("cache '{}': saved meanwhile by another step, kept as it is", cache.cache);
+    return;
+  }
+  std::istringstream data_dir(SmallTar({{"data/", ""}}));
+  engine_.PutArchive(carrier.id(), kCarrierMount, data_dir);
+  std::unique_ptr<docker::ArchiveReader> data = engine_.GetArchive(build_id, cache.target + "/.");
+  engine_.PutArchive(carrier.id(), std::string(kCarrierMount) + "/data", data->stream());
+  std::istringstream marker(SmallTar({{"complete", cache.target + "\n"}}));
+  engine_.PutArchive(carrier.id(), kCarrierMount, marker);
+  log_.info("cache '{}': saved from {}", cache.cache, cache.target);
+}
+
+void CacheTransfer::MakeDirectory(const std::string& container_id, const std::string& path) {
+  std::deque<std::string> missing;
+  std::string existing = path;
+  while (existing != "/" && !engine_.PathExists(container_id, existing)) {
+    missing.push_front(existing.substr(existing.rfind('/') + 1));
+    existing = Parent(existing);
+  }
+  if (missing.empty()) return;
+  std::vector<TarEntry> entries;
+  std::string name;
+  for (const std::string& part : missing) {
+    name += part + "/";
+    entries.push_back({name, "", directory_owner_});
+  }
+  std::istringstream tar(SmallTar(entries));
+  engine_.PutArchive(container_id, existing, tar);
+}
+
+bool CacheTransfer::IsEmpty(const std::string& container_id, const std::string& path) {
+  // The archive of "DIR/." starts with "./" itself; any other entry means content. Only the
+  // first headers are read: dropping the connection ends the daemon's tar early.
+  std::unique_ptr<docker::ArchiveReader> archive = engine_.GetArchive(container_id, path + "/.");
+  std::istream& in = archive->stream();
+  char header[kBlock];
+  for (int entries = 0; entries < 16; ++entries) {
+    if (!in.read(header, kBlock)) return true;
+    if (std::all_of(header, header + kBlock, [](char c) { return c == 0; })) return true;
+    char type = header[156];
+    std::string name(header, strnlen(header, 100));
+    bool meta = type == 'x' || type == 'g' || type == 'L' || type == 'K';
+    if (!meta && name != "./" && name != "." && !name.empty()) return false;
+    unsigned long long size = EntrySize(header);
+    in.ignore(static_cast<std::streamsize>((size + kBlock - 1) / kBlock * kBlock));
+  }
+  return false;
+}
+
+}  // namespace pipeline::exec

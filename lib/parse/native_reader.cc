@@ -77,6 +77,7 @@ class NativeReader {
       file_.Scalar(it->first, "a top-level key");
     }
     file_.RejectDuplicateKeys(root_);
+    RejectJobsNamedAsKeywords();
     pipeline_.file = file_.path();
     pipeline_.format = Format::kNative;
     ReadTopLevel();
@@ -87,6 +88,7 @@ class NativeReader {
       ReadJob(name, key, it->second);
     }
     ExpandParallelNeeds();
+    CheckStageOrder();
     if (pipeline_.not_run_reason.empty()) DropOptionalNeeds();
     if (pipeline_.jobs.empty() && excluded_.empty()) {
       throw ParseError(file_.path() + ": no jobs; a job is a top-level key with a 'script'");
@@ -210,6 +212,7 @@ class NativeReader {
 
     ReadScripts(node, inherit, what, job);
     ReadStage(node, key, what, job);
+    stage_of_[name] = job.stage;
     if (node["variables"]) {
       job.variables = ReadVariables(node["variables"], file_, field("variables"));
     }
@@ -243,8 +246,9 @@ class NativeReader {
       if (!dependencies.IsSequence() && !dependencies.IsNull()) {
         file_.Fail(dependencies, field("dependencies").Text() + " must be a list of job names");
       }
-      job.download_artifacts =
-          !file_.StringList(dependencies, field("dependencies").Text()).empty();
+      std::vector<std::string> names = file_.StringList(dependencies, field("dependencies").Text());
+      job.download_artifacts = !names.empty();
+      dependencies_[name] = {dependencies, names};
     }
     if (!Included(node, what, when, job)) return;
     switch (when) {
@@ -316,6 +320,59 @@ class NativeReader {
       }
       job.needs = expanded;
     }
+  }
+
+  /// `default:` or `variables:` holding a `script` is a job given a keyword's name: GitLab reads
+  /// the keyword, so say that rather than complain about its keys.
+  void RejectJobsNamedAsKeywords() {
+    for (auto it = root_.begin(); it != root_.end(); ++it) {
+      YAML::Node key = it->first;
+      YAML::Node value = it->second;
+      if (IsKeyword(key.Scalar()) && value.IsMap() && FindKey(value, "script").key) {
+        file_.Fail(key, "'" + key.Scalar() +
+                            "' is a reserved keyword, so it cannot name a job: rename the job");
+      }
+    }
+  }
+
+  size_t StageIndex(const std::string& stage) const {
+    return static_cast<size_t>(std::find(pipeline_.stages.begin(), pipeline_.stages.end(), stage) -
+                               pipeline_.stages.begin());
+  }
+
+  /// GitLab's checks of `dependencies` (a job of an earlier stage) and `needs` (not a later
+  /// stage), made over every job of the file, whatever the rules left in.
+  void CheckStageOrder() {
+    for (const auto& [name, entry] : dependencies_) {
+      for (const std::string& dependency : entry.names) {
+        auto found = stage_of_.find(dependency);
+        if (found == stage_of_.end()) {
+          file_.Fail(entry.node, "job '" + name + "': 'dependencies' names '" + dependency +
+                                     "', which is not a job" + DidYouMean(dependency, JobNames()));
+        }
+        if (StageIndex(found->second) >= StageIndex(stage_of_[name])) {
+          file_.Fail(entry.node, "job '" + name + "': 'dependencies' names '" + dependency +
+                                     "' of stage '" + found->second +
+                                     "', which does not come before the job's stage '" +
+                                     stage_of_[name] + "'");
+        }
+      }
+    }
+    for (const Job& job : pipeline_.jobs) {
+      for (const std::string& need : job.needs ? *job.needs : std::vector<std::string>{}) {
+        const Job* other = pipeline_.FindJob(need);
+        if (other == nullptr || StageIndex(other->stage) <= StageIndex(job.stage)) continue;
+        throw ParseError(job.location.ToString() + ": job '" + job.name + "' needs '" + need +
+                         "', which is in a later stage ('" + other->stage + "' comes after '" +
+                         job.stage + "'); a job can only need jobs of its own or earlier stages");
+      }
+    }
+  }
+
+  std::vector<std::string> JobNames() const {
+    std::vector<std::string> names;
+    for (const auto& [name, stage] : stage_of_) names.push_back(name);
+    return names;
   }
 
   /// Whether the job is in this pipeline after its `rules` or `only`/`except`; a matching rule's
@@ -445,6 +502,13 @@ class NativeReader {
   GitLabContext context_;
   /// Jobs this pipeline leaves out, with why.
   std::map<std::string, std::string> excluded_;
+  /// Every job of the file (left out or not) with its stage, and its `dependencies`.
+  std::map<std::string, std::string> stage_of_;
+  struct Dependencies {
+    YAML::Node node;
+    std::vector<std::string> names;
+  };
+  std::map<std::string, Dependencies> dependencies_;
   JobTemplates templates_;
   ReferenceResolver references_;
   WarningList warnings_;

@@ -125,6 +125,20 @@ TEST_P(GitLabConformanceTest, PlansWhatGitLabWouldRun) {
   }
 }
 
+// A push the workflow excludes runs nothing, says why, and is not a failure (the pre-push hook
+// lets it go), as GitLab creates no pipeline then.
+TEST(GitLabWorkflowTest, AnExcludedPushRunsNothingAndSaysWhy) {
+  TempRepo repo({{".gitlab-ci.yml",
+                  "workflow:\n  rules:\n    - if: $CI_COMMIT_TAG\nbuild:\n  script: [make]\n"}});
+  ProcessResult run = RunCli(repo.path(), {"run", "--no-color"});
+  EXPECT_EQ(run.exit_code, 0) << run.all();
+  EXPECT_NE(run.out.find("nothing to run: " + repo.path() +
+                         "/.gitlab-ci.yml:2:3: 'workflow:rules' run no pipeline for push pipeline "
+                         "of branch 'main' (no rule matches)"),
+            std::string::npos)
+      << run.all();
+}
+
 INSTANTIATE_TEST_SUITE_P(Files, GitLabConformanceTest, ::testing::ValuesIn(CaseFiles()),
                          [](const ::testing::TestParamInfo<std::string>& info) {
                            std::string name = info.param.substr(0, info.param.size() - 4);

@@ -128,8 +128,10 @@ TEST_P(GitLabConformanceTest, PlansWhatGitLabWouldRun) {
 // A push the workflow excludes runs nothing, says why, and is not a failure (the pre-push hook
 // lets it go), as GitLab creates no pipeline then.
 TEST(GitLabWorkflowTest, AnExcludedPushRunsNothingAndSaysWhy) {
-  TempRepo repo({{".gitlab-ci.yml",
-                  "workflow:\n  rules:\n    - if: $CI_COMMIT_TAG\nbuild:\n  script: [make]\n"}});
+  std::map<std::string, std::string> files = {
+      {".gitlab-ci.yml",
+       "workflow:\n  rules:\n    - if: $CI_COMMIT_TAG\nbuild:\n  script: [make]\n"}};
+  TempRepo repo(files);
   ProcessResult run = RunCli(repo.path(), {"run", "--no-color"});
   EXPECT_EQ(run.exit_code, 0) << run.all();
   EXPECT_NE(run.out.find("nothing to run: " + repo.path() +

@@ -6,6 +6,7 @@
 
 #include "commands.h"
 #include "flags.h"
+#include "runs_command.h"
 
 namespace pipeline::cli {
 namespace {
@@ -48,7 +49,7 @@ const std::vector<Command>& Commands() {
        "Run the pipeline (the default command)",
        {},
        {&kSourceFlags, &kSelectionFlags, &kJobEnvironmentFlags, &kLimitFlags, &kReportFlags,
-        &kRunOutputFlags},
+        &kHistoryFlags, &kRunOutputFlags},
        R"(Run the pipeline: parse, plan, snapshot the repository with libgit2, run each job in its own
 container, stream the output, print a summary. Ctrl-C once stops the jobs gracefully and cleans
 up (exit 130); a second Ctrl-C stops them at once and still cleans up. 'run' is the default
@@ -109,6 +110,33 @@ current branch, or as the flags below choose), and list its jobs. Runs nothing.
        kSelectionFooter,
        ListCommand,
        CheckSelection},
+      {"runs",
+       "The run history: list runs, show one, print or follow its logs, prune old ones",
+       {{"action", "[show|logs|prune]", ApplyRunsAction},
+        {"run", "[RUN]", ApplyRunsRun},
+        {"job", "[JOB]", ApplyRunsJob}},
+       {&kRunsFlags, &kOutputFlags},
+       R"(Every 'run' (and pre-push hook run) is recorded with its jobs and their masked output, in a
+SQLite file or a PostgreSQL database (docs/history.md).
+  runs             List runs, newest first: id, status, repository, ref, commit, trigger, start
+                   and duration
+  runs show RUN    One run: its status and reason, and each job's status, exit code, attempts,
+                   start, duration, peak memory and CPU time
+  runs logs RUN    The run's output, each line prefixed by its job; with JOB only that job's, as
+                   printed. -f follows a live run until it ends
+  runs prune       Remove finished runs beyond the retention now (each command also does it)
+RUN is a run id, a unique beginning of one, or 'last' (the newest, of --repo if given).
+A run whose runner died (killed, machine rebooted) shows as aborted from the next command on.
+)",
+       R"(  docker pipeline runs --status failed --limit 5
+  docker pipeline runs show last
+  docker pipeline runs logs 20261206-0713 test
+  docker pipeline runs logs last -f
+  docker pipeline runs prune --keep-runs 50
+)",
+       nullptr,
+       RunsCommand,
+       CheckRuns},
       {"artifacts",
        "List the artifacts kept from earlier runs, or extract one run's",
        {{"run", "[RUN]", ApplyArtifactsRun}},

@@ -21,6 +21,7 @@
 #include "pipeline/report.h"
 #include "pipeline/run.h"
 #include "pipeline/workspace.h"
+#include "run_history.h"
 #include "signals.h"
 
 namespace pipeline::cli {
@@ -259,10 +260,18 @@ int RunCommand(const Options& options, const Logging& logging) {
     observers.Add(MakeJsonReportWriter(options.report_json_path));
   }
 
-  std::unique_ptr<docker::EngineApi> engine = ConnectEngine(options);
-  RunContext context{*engine, cancel, observers, logging.log};
-  RunResult result = RunPlan(loaded.plan, source, run_options, context);
-  return static_cast<int>(result.exit_code());
+  // The run's row exists before anything else happens; the recorder is the last observer.
+  RunHistory history(options, logging);
+  history.Begin(source, loaded.pipeline, run_options, observers);
+  try {
+    std::unique_ptr<docker::EngineApi> engine = ConnectEngine(options);
+    RunContext context{*engine, cancel, observers, logging.log};
+    RunResult result = RunPlan(loaded.plan, source, run_options, context);
+    return static_cast<int>(result.exit_code());
+  } catch (const Error& error) {
+    history.Fail(error);
+    throw;
+  }
 }
 
 int ValidateCommand(const Options& options, const Logging& logging) {

@@ -18,17 +18,24 @@ extern const FlagGroup kRepositoryFlags;  ///< -C alone (hook, cache)
 extern const FlagGroup kArtifactsFlags;   ///< --to
 extern const FlagGroup kPruneFlags;       ///< --all
 extern const FlagGroup kCacheFlags;       ///< --all
+extern const FlagGroup kHistoryFlags;     ///< run: --no-history, --store, --keep-* (history_flags.cc)
+extern const FlagGroup kRunsFlags;        ///< runs: --repo, --status, --limit, --format, -f, ...
 
 /// Positional arguments' checks.
 void ApplyHookAction(Options& options, const std::string& name, const std::string& value);
 void ApplyCacheAction(Options& options, const std::string& name, const std::string& value);
 void ApplyArtifactsRun(Options& options, const std::string& name, const std::string& value);
 void ApplyHelpTopic(Options& options, const std::string& name, const std::string& value);
+void ApplyRunsAction(Options& options, const std::string& name, const std::string& value);
+void ApplyRunsRun(Options& options, const std::string& name, const std::string& value);
+void ApplyRunsJob(Options& options, const std::string& name, const std::string& value);
 
 /// Checks across flags: --pr-destination needs --pr-id, --pr-id is not for a tag.
 void CheckSelection(const Options& options);
 /// `hook` needs its action (unless --help).
 void CheckHook(const Options& options);
+/// `runs show|logs` need a RUN; only `logs` takes a JOB and --follow.
+void CheckRuns(const Options& options);
 /// `artifacts --to` needs a RUN.
 void CheckArtifacts(const Options& options);
 

@@ -56,6 +56,19 @@ struct Options {
   bool quiet = false;
   bool no_color = false;
   bool prune_all = false;  ///< prune --all: every object of ours, live owners included
+  // Run history (cmd/run_history.h, cmd/runs_command.cc).
+  std::string store_url;    ///< --store URL; empty: DOCKER_PIPELINE_STORE, then the default file
+  bool no_history = false;  ///< --no-history: `run` records nothing
+  std::optional<size_t> keep_runs;  ///< --keep-runs N (0: no limit)
+  std::optional<int> keep_days;     ///< --keep-days D (0: no limit)
+  std::string runs_action = "list";  ///< runs [show|logs|prune]
+  std::string runs_run;              ///< runs show|logs RUN
+  std::string runs_job;              ///< runs logs RUN JOB
+  std::string runs_repo;             ///< runs --repo
+  std::string runs_status;           ///< runs --status
+  size_t runs_limit = 20;            ///< runs --limit
+  bool runs_json = false;            ///< runs --format json
+  bool runs_follow = false;          ///< runs logs -f
 };
 
 /// Parses argv (argv[0] excluded) with the command table (command_table.h). Docker's global

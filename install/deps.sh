@@ -2,11 +2,15 @@
 # Installs what building docker-pipeline needs from Debian's packages, only what is missing.
 # Sourced by install.sh and dev-setup.sh; defines install_build_deps.
 
+# libpq-dev: Poco's PostgreSQL connector links libpq (the run history's PostgreSQL store).
 PIPELINE_BUILD_DEPS=(cmake ninja-build g++ pkg-config libgit2-dev libyaml-cpp-dev libpoco-dev
-                     libspdlog-dev libfmt-dev libcli11-dev)
+                     libpq-dev libspdlog-dev libfmt-dev libcli11-dev)
 # ant + ant-optional: Ant's <junitreport>, one of the real JUnit consumers the tests run.
 # clang + its runtime (only recommended by clang, so named): libFuzzer for tests/fuzz.
-PIPELINE_TEST_DEPS=(libgtest-dev libgmock-dev ant ant-optional clang libclang-rt-14-dev)
+# postgresql + sqlite3: the history store's tests run against a real server and read the file
+# with the sqlite3 client (install/test-postgres.sh).
+PIPELINE_TEST_DEPS=(libgtest-dev libgmock-dev ant ant-optional clang libclang-rt-14-dev
+                    postgresql sqlite3)
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 

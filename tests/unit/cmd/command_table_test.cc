@@ -189,11 +189,14 @@ TEST(CommandTableTest, EveryFlagIsParsedByItsCommand) {
           if (name == "--pull") value = "never";
           if (name == "--log-format") value = "json";
           if (name == "--memory") value = "1g";
+          if (name == "--status") value = "failed";
+          if (name == "--format") value = "json";
           args.push_back(value);
         }
         if (name == "--pr-destination") args.insert(args.end(), {"--pr-id", "1"});
         if (name == "--to") args.push_back("RUN");
         if (std::string(command.name) == "hook") args.push_back("install");
+        if (name == "--follow") args.insert(args.begin() + 1, {"logs", "RUN"});
         EXPECT_NO_THROW(ParseOptions(args)) << command.name << " " << name;
       }
     }

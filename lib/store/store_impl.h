@@ -1,0 +1,45 @@
+#ifndef PIPELINE_STORE_STORE_IMPL_H_
+#define PIPELINE_STORE_STORE_IMPL_H_
+
+#include <mutex>
+#include <string>
+
+#include <Poco/Data/Session.h>
+
+#include "pipeline/store.h"
+
+namespace pipeline::store {
+
+enum class Dialect { kSqlite, kPostgres };
+
+/// The one connection a RunStore owns; every call takes `mutex`.
+class RunStore::Impl {
+ public:
+  Impl(Dialect dialect, Poco::Data::Session session)
+      : dialect(dialect), session(std::move(session)) {}
+  Dialect dialect;
+  Poco::Data::Session session;
+  std::mutex mutex;
+  int version = 0;
+};
+
+/// Runs `body` in one transaction (rolled back when it throws).
+template <typename Body>
+void InTransaction(Poco::Data::Session& session, Body&& body) {
+  session.begin();
+  try {
+    body();
+  } catch (...) {
+    try {
+      session.rollback();
+    } catch (...) {
+      // The original failure is the one worth reporting.
+    }
+    throw;
+  }
+  session.commit();
+}
+
+}  // namespace pipeline::store
+
+#endif  // PIPELINE_STORE_STORE_IMPL_H_

@@ -83,13 +83,14 @@ anything. Prints the number of jobs and levels, or the first error with file:lin
       {"plan",
        "Print the order the jobs would run in; run nothing",
        {},
-       {&kSourceFlags, &kSelectionFlags, &kOutputFlags},
+       {&kSourceFlags, &kSelectionFlags, &kPlanFormatFlags, &kOutputFlags},
        R"(Print the jobs in the order they would start, with the jobs each one waits for, its stage, image,
 runner labels and pipes. Jobs on the same level may run at the same time. Runs nothing.
 )",
        R"(  docker pipeline plan
   docker pipeline plan --job deploy        # deploy and what it needs
   docker pipeline plan --tag v1.2.0        # the tags pipeline v1.2.0 would run
+  docker pipeline plan --format json --pipeline merge_request_event   # GitLab MR pipeline
 )",
        kSelectionFooter,
        PlanCommand,

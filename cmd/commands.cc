@@ -77,6 +77,20 @@ std::string TagOfRef(const std::string& ref) {
   return ref.rfind(tags, 0) == 0 ? ref.substr(tags.size()) : "";
 }
 
+/// What a GitLab file's rules and includes look at: the commit, the default branch, the work
+/// tree, the changed files (read only if a `changes` asks), --include-dir.
+void AddGitLabChoice(const Options& options, const Loaded& loaded, PipelineChoice& choice) {
+  choice.commit_sha = loaded.commit.empty() ? loaded.repo.head_commit : loaded.commit;
+  choice.default_branch = workspace::DefaultBranch(loaded.repo.root);
+  choice.repo_root = loaded.repo.root;
+  std::string root = loaded.repo.root;
+  std::string commit = loaded.commit;
+  choice.changed_files = [root, commit] { return workspace::ChangedFiles(root, commit); };
+  for (const std::string& arg : options.include_dirs) {
+    choice.include_dirs[arg.substr(0, arg.find('='))] = arg.substr(arg.find('=') + 1);
+  }
+}
+
 Loaded Load(const Options& options, const Logging& logging) {
   Loaded loaded;
   loaded.repo = workspace::OpenRepository(options.directory);
@@ -102,6 +116,7 @@ Loaded Load(const Options& options, const Logging& logging) {
     choice.custom_variables.emplace_back(var.substr(0, var.find('=')),
                                          var.substr(var.find('=') + 1));
   }
+  AddGitLabChoice(options, loaded, choice);
   if (!options.commit.empty()) {
     loaded.commit = workspace::ResolveCommit(loaded.repo.root, options.commit);
     loaded.pipeline = LoadPipelineAtCommit(loaded.repo, loaded.commit, options.file, choice);
@@ -224,8 +239,8 @@ int RunCommand(const Options& options, const Logging& logging) {
 
   Loaded loaded = Load(options, logging);
   if (!loaded.pipeline.nothing_to_run.empty()) {
-    // Nothing to run is a pass, as the cloud runs nothing for such a push (the pre-push hook too).
-    std::printf("%s\n", loaded.pipeline.nothing_to_run.c_str());
+    // Not a failure, as the cloud runs nothing for such a push; the pre-push hook lets it go.
+    std::printf("nothing to run: %s\n", loaded.pipeline.nothing_to_run.c_str());
     return 0;
   }
   RunOptions run_options;
@@ -290,8 +305,12 @@ int RunCommand(const Options& options, const Logging& logging) {
 int ValidateCommand(const Options& options, const Logging& logging) {
   Loaded loaded = Load(options, logging);
   if (!loaded.pipeline.nothing_to_run.empty()) {
-    std::printf("%s: ok (%zu pipelines)\nnote: %s\n", loaded.pipeline.file.c_str(),
-                loaded.pipeline.available.size(), loaded.pipeline.nothing_to_run.c_str());
+    std::string pipelines = loaded.pipeline.available.empty()
+                                ? ""
+                                : " (" + std::to_string(loaded.pipeline.available.size()) +
+                                      " pipelines)";
+    std::printf("%s: ok%s\nnote: %s\n", loaded.pipeline.file.c_str(), pipelines.c_str(),
+                loaded.pipeline.nothing_to_run.c_str());
     return 0;
   }
   std::printf("%s: ok (%zu jobs, %zu levels)\n", loaded.pipeline.file.c_str(),
@@ -302,6 +321,15 @@ int ValidateCommand(const Options& options, const Logging& logging) {
 int PlanCommand(const Options& options, const Logging& logging) {
   Loaded loaded = Load(options, logging);
   const Plan& plan = loaded.plan;
+  if (options.format == "json") {
+    std::printf("%s\n", RenderPlanJson(loaded.pipeline, plan).c_str());
+    return 0;
+  }
+  if (!loaded.pipeline.nothing_to_run.empty() && plan.jobs.empty()) {
+    std::printf("%s: nothing to run: %s\n", loaded.pipeline.file.c_str(),
+                loaded.pipeline.nothing_to_run.c_str());
+    return 0;
+  }
   std::printf("%s: %zu jobs\n", loaded.pipeline.file.c_str(), plan.jobs.size());
   for (size_t level = 0; level < plan.levels.size(); ++level) {
     std::printf("level %zu:\n", level + 1);
@@ -327,9 +355,6 @@ int PlanCommand(const Options& options, const Logging& logging) {
     }
   }
   for (const NotPlanned& left : plan.not_planned) std::printf("%s\n", left.reason.c_str());
-  if (!loaded.pipeline.nothing_to_run.empty()) {
-    std::printf("%s\n", loaded.pipeline.nothing_to_run.c_str());
-  }
   return 0;
 }
 

@@ -96,6 +96,13 @@ void ApplyVar(Options& options, const std::string& flag, const std::string& valu
   options.var_args.push_back(value);
 }
 
+void ApplyIncludeDir(Options& options, const std::string& flag, const std::string& value) {
+  if (value.find('=') == std::string::npos || value.front() == '=') {
+    throw UsageError("option '" + flag + "' wants PROJECT=PATH, not '" + value + "'");
+  }
+  options.include_dirs.push_back(value);
+}
+
 // Flags more than one group holds.
 const Flag kDirectoryFlag = {
     "-C,--directory", "DIR", "Repository to work in (default: the current directory)",
@@ -127,7 +134,20 @@ const FlagGroup kSourceFlags = {
      kDirectoryFlag,
      {"--commit", "REV",
       "Use exactly this commit's tree and its pipeline file instead of the working tree",
-      [](Options& o, const std::string&, const std::string& v) { o.commit = v; }}}};
+      [](Options& o, const std::string&, const std::string& v) { o.commit = v; }},
+     {"--include-dir", "PROJECT=PATH",
+      "GitLab: 'include: project: PROJECT' reads that project's files from PATH (repeatable)",
+      ApplyIncludeDir}}};
+
+const FlagGroup kPlanFormatFlags = {
+    "Plan output",
+    {{"--format", "FORMAT",
+      "text (default) or json: {\"pipeline\": ..., \"jobs\": [{\"name\", \"stage\", \"needs\", "
+      "\"when\", \"image\", \"allow_failure\", \"parallel_of\"}]}",
+      [](Options& o, const std::string& flag, const std::string& v) {
+        o.format =
+            Choose<std::string>(flag, v, {{"text", "text"}, {"json", "json"}}, "text or json");
+      }}}};
 
 const FlagGroup kSelectionFlags = {
     "Choosing the pipeline and its jobs",
@@ -139,7 +159,8 @@ const FlagGroup kSelectionFlags = {
       [](Options& o, const std::string&, const std::string& v) { o.tag = v; }},
      {"--pipeline", "NAME",
       "Bitbucket: this pipeline (default, branches/main, tags/v*, pull-requests/**, "
-      "custom/deploy) instead of the one the cloud would pick for the branch",
+      "custom/deploy) instead of the one the cloud would pick for the branch; GitLab: the "
+      "pipeline source the rules see (push by default, web, schedule, merge_request_event, ...)",
       [](Options& o, const std::string&, const std::string& v) { o.pipeline = v; }},
      {"--pr-id", "N",
       "Bitbucket: build as pull request N from the current (or --ref) branch: picks the "
@@ -151,7 +172,9 @@ const FlagGroup kSelectionFlags = {
       "That pull request's destination: BITBUCKET_PR_DESTINATION_BRANCH, and _COMMIT when the "
       "branch exists locally (needs --pr-id)",
       [](Options& o, const std::string&, const std::string& v) { o.pr_destination = v; }},
-     {"--var", "NAME=VALUE", "A custom pipeline's variable (repeatable)", ApplyVar},
+     {"--var", "NAME=VALUE",
+      "A custom pipeline's variable; GitLab: a pipeline variable the rules see (repeatable)",
+      ApplyVar},
      kJobFlag,
      {"--manual", nullptr,
       "Also the manual jobs and steps (else a manual Bitbucket step stops the run there, as the "

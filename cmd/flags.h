@@ -6,7 +6,8 @@
 namespace pipeline::cli {
 
 /// The flag groups commands share; each flag is defined once, in flags.cc, with its check.
-extern const FlagGroup kSourceFlags;     ///< -f, -C, --commit
+extern const FlagGroup kSourceFlags;     ///< -f, -C, --commit, --include-dir
+extern const FlagGroup kPlanFormatFlags;  ///< plan --format
 extern const FlagGroup kSelectionFlags;  ///< --ref, --tag, --pipeline, --pr-id, ..., --job
 extern const FlagGroup kJobEnvironmentFlags;
 extern const FlagGroup kLimitFlags;

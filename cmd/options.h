@@ -34,6 +34,8 @@ struct Options {
   std::string pr_id;                   ///< --pr-id: build as the pull request with this number
   std::string pr_destination;          ///< --pr-destination: that pull request's destination branch
   std::vector<std::string> var_args;   ///< --var NAME=VALUE: a custom pipeline's variables
+  std::vector<std::string> include_dirs;  ///< --include-dir PROJECT=PATH (GitLab include:project)
+  std::string format = "text";            ///< plan --format text|json
   bool run_manual = false;             ///< --manual: run manual jobs/steps too
   std::vector<std::string> env_args;   ///< -e as given: NAME=VALUE or NAME
   std::vector<std::string>

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "model/spellcheck.h"
+#include "parse/gitlab_parallel.h"
 
 namespace pipeline::parse {
 namespace {
@@ -169,10 +170,20 @@ Needs ReadNeeds(const YAML::Node& node, const YamlFile& file, const FieldName& f
     if (!item["job"]) file.Fail(item, field.Text() + ": an entry needs a 'job'");
     std::string job = file.Scalar(item["job"], field.Sub("job").Text());
     if (item["artifacts"]) file.Bool(item["artifacts"], field.Sub("artifacts").Text());
-    if (item["optional"] && file.Bool(item["optional"], field.Sub("optional").Text())) {
-      needs.optional.insert(job);
+    bool optional = item["optional"] && file.Bool(item["optional"], field.Sub("optional").Text());
+    std::vector<std::string> names = {job};
+    if (YAML::Node parallel = item["parallel"]) {
+      // Some instances of a matrix job: `parallel: {matrix: [{NAME: value}]}`.
+      file.ExpectMap(parallel, field.Sub("parallel").Text(), "a map with 'matrix'");
+      file.CheckKeys(parallel, {"matrix"}, field.Sub("parallel").Text());
+      if (!parallel["matrix"])
+        file.Fail(parallel, field.Sub("parallel").Text() + " needs 'matrix'");
+      names = MatrixInstanceNames(parallel["matrix"], file, field.Sub("parallel:matrix"), job);
     }
-    needs.jobs.push_back(job);
+    for (const std::string& name : names) {
+      if (optional) needs.optional.insert(name);
+      needs.jobs.push_back(name);
+    }
   }
   return needs;
 }

@@ -8,6 +8,11 @@
 #include "model/spellcheck.h"
 #include "parse/bitbucket_warnings.h"
 #include "parse/extends.h"
+#include "parse/gitlab_context.h"
+#include "parse/gitlab_include.h"
+#include "parse/gitlab_only_except.h"
+#include "parse/gitlab_parallel.h"
+#include "parse/gitlab_rules.h"
 #include "parse/native_defaults.h"
 #include "parse/native_fields.h"
 #include "parse/native_retry.h"
@@ -39,11 +44,7 @@ const std::vector<std::string> kAcceptedJobKeys = {
 
 /// Accepted keys whose absence changes what a job does, with what we do instead.
 const std::map<std::string, std::string> kUnhonouredJobKeys = {
-    {"rules", "'rules' are not evaluated here: the job runs as if they matched"},
-    {"only", "'only' is not evaluated here: the job runs as if it matched"},
-    {"except", "'except' is not evaluated here: the job runs as if it did not match"},
     {"services", kServicesWarning},
-    {"parallel", "'parallel' is not honoured: the job runs once"},
     {"secrets", "'secrets' are not fetched: the job runs without them"},
 };
 
@@ -58,9 +59,11 @@ const std::vector<std::string> kDefaultStages = {"build", "test", "deploy"};
 
 class NativeReader {
  public:
-  NativeReader(const YAML::Node& root, const YamlFile& file)
+  NativeReader(const YAML::Node& root, const YamlFile& file, const PipelineChoice& choice)
       : root_(root),
         file_(file),
+        choice_(choice),
+        context_(choice, file.path()),
         templates_(root, file, kTopLevelKeywords),
         references_(root, templates_, file),
         warnings_(file) {}
@@ -74,6 +77,7 @@ class NativeReader {
       file_.Scalar(it->first, "a top-level key");
     }
     file_.RejectDuplicateKeys(root_);
+    RejectJobsNamedAsKeywords();
     pipeline_.file = file_.path();
     pipeline_.format = Format::kNative;
     ReadTopLevel();
@@ -83,9 +87,17 @@ class NativeReader {
       if (IsKeyword(name) || name.rfind('.', 0) == 0) continue;
       ReadJob(name, key, it->second);
     }
-    DropOptionalNeeds();
-    if (pipeline_.jobs.empty()) {
+    ExpandParallelNeeds();
+    CheckStageOrder();
+    if (pipeline_.nothing_to_run.empty()) DropOptionalNeeds();
+    if (pipeline_.jobs.empty() && excluded_.empty()) {
       throw ParseError(file_.path() + ": no jobs; a job is a top-level key with a 'script'");
+    }
+    if (!pipeline_.nothing_to_run.empty()) {
+      pipeline_.jobs.clear();
+    } else if (pipeline_.jobs.empty()) {
+      pipeline_.nothing_to_run = "no job runs in " + PipelineDescription() +
+                                 ": every job's rules, only/except or 'when: never' leave it out";
     }
     pipeline_.warnings = warnings_.lines();
     return pipeline_;
@@ -104,20 +116,41 @@ class NativeReader {
   }
 
   void ReadTopLevel() {
-    if (YAML::Node include = FindKey(root_, "include").value) {
-      file_.Fail(include, "'include' is not supported yet: inline the included jobs");
-    }
     ReadStages();
     if (YAML::Node variables = Keyword("variables")) {
       pipeline_.variables = ReadVariables(variables, file_, {"", "variables"});
     }
     defaults_ = ReadDefaults(root_, file_, references_, warnings_);
-    if (YAML::Node workflow = Keyword("workflow"); workflow && workflow.IsMap()) {
-      if (KeyValue rules = FindKey(workflow, "rules"); rules.key) {
-        warnings_.Add(rules.key,
-                      "'workflow:rules' are not evaluated here: the pipeline always runs");
-      }
+    if (YAML::Node workflow = Keyword("workflow")) ReadWorkflow(workflow);
+  }
+
+  /// "a push pipeline of branch 'main'", for messages.
+  std::string PipelineDescription() const {
+    std::string ref = context_.ref().empty() ? "no branch"
+                      : context_.is_tag()    ? "tag '" + context_.ref() + "'"
+                                             : "branch '" + context_.ref() + "'";
+    return "a " + context_.source() + " pipeline of " + ref;
+  }
+
+  /// `workflow:rules` decide whether there is a pipeline at all; a matching rule's variables
+  /// join the file's.
+  void ReadWorkflow(const YAML::Node& workflow) {
+    file_.ExpectMap(workflow, "'workflow'", "a map with 'rules'");
+    file_.CheckKeys(workflow, {"rules", "name", "auto_cancel"}, "'workflow'");
+    KeyValue rules = FindKey(workflow, "rules");
+    if (!rules.key) return;
+    EnvVars variables =
+        MergeEnv({&context_.variables(), &pipeline_.variables, &choice_.custom_variables});
+    RulesOutcome outcome =
+        EvaluateRules(rules.value, file_, {"", "workflow:rules"}, context_, variables, warnings_,
+                      {"if", "changes", "exists", "when", "variables", "auto_cancel"});
+    if (!outcome.included) {
+      pipeline_.nothing_to_run = file_.Where(rules.key).ToString() + ": 'workflow:rules' run no " +
+                                 "pipeline for " + PipelineDescription().substr(2) + " (" +
+                                 outcome.why + ")";
+      return;
     }
+    pipeline_.variables = MergeEnv({&pipeline_.variables, &outcome.variables});
   }
 
   void ReadStages() {
@@ -179,6 +212,7 @@ class NativeReader {
 
     ReadScripts(node, inherit, what, job);
     ReadStage(node, key, what, job);
+    stage_of_[name] = job.stage;
     if (node["variables"]) {
       job.variables = ReadVariables(node["variables"], file_, field("variables"));
     }
@@ -212,11 +246,14 @@ class NativeReader {
       if (!dependencies.IsSequence() && !dependencies.IsNull()) {
         file_.Fail(dependencies, field("dependencies").Text() + " must be a list of job names");
       }
-      job.download_artifacts =
-          !file_.StringList(dependencies, field("dependencies").Text()).empty();
+      std::vector<std::string> names = file_.StringList(dependencies, field("dependencies").Text());
+      job.download_artifacts = !names.empty();
+      dependencies_[name] = {dependencies, names};
     }
+    if (!Included(node, what, when, job)) return;
     switch (when) {
       case When::kNever:
+        excluded_[job.name] = "its 'when' is never";
         return;  // validated, never run
       case When::kOnFailure:
         warnings_.Add(node["when"],
@@ -224,6 +261,7 @@ class NativeReader {
                       "a local run before they could start");
         return;
       case When::kAlways:
+        job.when = Job::When::kAlways;
         warnings_.Add(node["when"],
                       "'when: always' runs like on_success: a failed job stops a "
                       "local run first");
@@ -242,7 +280,134 @@ class NativeReader {
       auto unhonoured = kUnhonouredJobKeys.find(entry_key.Scalar());
       if (unhonoured != kUnhonouredJobKeys.end()) warnings_.Add(entry_key, unhonoured->second);
     }
+    if (YAML::Node parallel = node["parallel"]) {
+      for (ParallelInstance& instance : ExpandParallel(parallel, file_, field("parallel"), name)) {
+        Job copy = job;
+        copy.name = instance.name;
+        copy.parallel_of = name;
+        copy.variables = MergeEnv({&job.variables, &instance.variables});
+        // `image: python:$PYTHON` with PYTHON from the matrix.
+        copy.image =
+            ExpandVariables(job.image, MergeEnv({&pipeline_.variables, &copy.variables}), nullptr);
+        pipeline_.jobs.push_back(std::move(copy));
+      }
+      return;
+    }
     pipeline_.jobs.push_back(std::move(job));
+  }
+
+  /// A need on a job with `parallel` waits for all of its copies, as in GitLab.
+  void ExpandParallelNeeds() {
+    std::map<std::string, std::vector<std::string>> copies;
+    for (const Job& job : pipeline_.jobs) {
+      if (!job.parallel_of.empty()) copies[job.parallel_of].push_back(job.name);
+    }
+    if (copies.empty()) return;
+    for (Job& job : pipeline_.jobs) {
+      if (!job.needs) continue;
+      std::vector<std::string> expanded;
+      for (const std::string& need : *job.needs) {
+        auto found = copies.find(need);
+        if (found == copies.end() || pipeline_.FindJob(need) != nullptr) {
+          expanded.push_back(need);
+          continue;
+        }
+        expanded.insert(expanded.end(), found->second.begin(), found->second.end());
+        auto optional = optional_needs_.find(job.name);
+        if (optional != optional_needs_.end() && optional->second.count(need) != 0) {
+          optional->second.insert(found->second.begin(), found->second.end());
+        }
+      }
+      job.needs = expanded;
+    }
+  }
+
+  /// `default:` or `variables:` holding a `script` is a job given a keyword's name: GitLab reads
+  /// the keyword, so say that rather than complain about its keys.
+  void RejectJobsNamedAsKeywords() {
+    for (auto it = root_.begin(); it != root_.end(); ++it) {
+      YAML::Node key = it->first;
+      YAML::Node value = it->second;
+      if (IsKeyword(key.Scalar()) && value.IsMap() && FindKey(value, "script").key) {
+        file_.Fail(key, "'" + key.Scalar() +
+                            "' is a reserved keyword, so it cannot name a job: rename the job");
+      }
+    }
+  }
+
+  size_t StageIndex(const std::string& stage) const {
+    return static_cast<size_t>(std::find(pipeline_.stages.begin(), pipeline_.stages.end(), stage) -
+                               pipeline_.stages.begin());
+  }
+
+  /// GitLab's checks of `dependencies` (a job of an earlier stage) and `needs` (not a later
+  /// stage), made over every job of the file, whatever the rules left in.
+  void CheckStageOrder() {
+    for (const auto& [name, entry] : dependencies_) {
+      for (const std::string& dependency : entry.names) {
+        auto found = stage_of_.find(dependency);
+        if (found == stage_of_.end()) {
+          file_.Fail(entry.node, "job '" + name + "': 'dependencies' names '" + dependency +
+                                     "', which is not a job" + DidYouMean(dependency, JobNames()));
+        }
+        if (StageIndex(found->second) >= StageIndex(stage_of_[name])) {
+          file_.Fail(entry.node, "job '" + name + "': 'dependencies' names '" + dependency +
+                                     "' of stage '" + found->second +
+                                     "', which does not come before the job's stage '" +
+                                     stage_of_[name] + "'");
+        }
+      }
+    }
+    for (const Job& job : pipeline_.jobs) {
+      for (const std::string& need : job.needs ? *job.needs : std::vector<std::string>{}) {
+        const Job* other = pipeline_.FindJob(need);
+        if (other == nullptr || StageIndex(other->stage) <= StageIndex(job.stage)) continue;
+        throw ParseError(job.location.ToString() + ": job '" + job.name + "' needs '" + need +
+                         "', which is in a later stage ('" + other->stage + "' comes after '" +
+                         job.stage + "'); a job can only need jobs of its own or earlier stages");
+      }
+    }
+  }
+
+  std::vector<std::string> JobNames() const {
+    std::vector<std::string> names;
+    for (const auto& [name, stage] : stage_of_) names.push_back(name);
+    return names;
+  }
+
+  /// Whether the job is in this pipeline after its `rules` or `only`/`except`; a matching rule's
+  /// `when`, `allow_failure`, `variables` and `needs` replace the job's own.
+  bool Included(const YAML::Node& node, const std::string& what, When& when, Job& job) {
+    EnvVars variables = MergeEnv(
+        {&context_.variables(), &pipeline_.variables, &job.variables, &choice_.custom_variables});
+    KeyValue rules = FindKey(node, "rules");
+    if (!rules.key) {
+      std::string why;
+      if (OnlyExceptInclude(node, file_, what, context_, variables, warnings_, &why)) return true;
+      excluded_[job.name] = why;
+      return false;
+    }
+    for (const char* older : {"only", "except"}) {
+      if (KeyValue key = FindKey(node, older); key.key) {
+        file_.Fail(key.key, what + ": '" + older + "' may not be used with 'rules'");
+      }
+    }
+    RulesOutcome outcome = EvaluateRules(rules.value, file_, {what, "rules"}, context_, variables,
+                                         warnings_, kJobRuleKeys);
+    if (!outcome.included) {
+      excluded_[job.name] = "its rules leave it out: " + outcome.why;
+      return false;
+    }
+    if (outcome.when) when = *outcome.when;
+    if (outcome.allow_failure) {
+      AllowFailure allow =
+          ReadAllowFailure(outcome.allow_failure, file_, {what, "rules:allow_failure"});
+      job.allow_failure = allow.allowed;
+      job.allow_failure_exit_codes = allow.exit_codes;
+    }
+    job.variables = MergeEnv({&job.variables, &outcome.variables});
+    if (outcome.needs) ReadJobNeeds(outcome.needs, {what, "rules:needs"}, job);
+    return true;
   }
 
   void ReadScripts(const YAML::Node& node, const Inherit& inherit, const std::string& what,
@@ -289,7 +454,9 @@ class NativeReader {
     std::vector<std::string> unknown;
     job.image =
         ExpandVariables(image->name, MergeEnv({&pipeline_.variables, &job.variables}), &unknown);
-    if (!unknown.empty()) {
+    // A matrix's variables are added to each copy, whose image is expanded again then.
+    bool matrix = node["parallel"] && node["parallel"].IsMap();
+    if (!unknown.empty() && !matrix) {
       YAML::Node where = node["image"] ? node["image"] : FindKey(root_, "image").value;
       warnings_.Add(where, "image '" + image->name + "' uses $" + unknown.front() +
                                ", which the file does not define: it is pulled as written");
@@ -305,10 +472,19 @@ class NativeReader {
     job.needs = needs.jobs;
   }
 
-  /// An optional need that names no job is dropped, as GitLab does.
+  /// An optional need that names no job is dropped, as GitLab does; a need on a job that this
+  /// pipeline leaves out is GitLab's error, said with why the job is out.
   void DropOptionalNeeds() {
     for (Job& job : pipeline_.jobs) {
       auto optional = optional_needs_.find(job.name);
+      for (const std::string& need : job.needs ? *job.needs : std::vector<std::string>{}) {
+        auto out = excluded_.find(need);
+        if (out == excluded_.end() || pipeline_.FindJob(need) != nullptr) continue;
+        if (optional != optional_needs_.end() && optional->second.count(need) != 0) continue;
+        throw ParseError(job.location.ToString() + ": job '" + job.name + "' needs '" + need +
+                         "', which is not in " + PipelineDescription() + " (" + out->second +
+                         "); make the need optional or give both the same rules");
+      }
       if (optional == optional_needs_.end() || !job.needs) continue;
       auto& needs = *job.needs;
       needs.erase(std::remove_if(needs.begin(), needs.end(),
@@ -322,6 +498,17 @@ class NativeReader {
 
   YAML::Node root_;
   const YamlFile& file_;
+  const PipelineChoice& choice_;
+  GitLabContext context_;
+  /// Jobs this pipeline leaves out, with why.
+  std::map<std::string, std::string> excluded_;
+  /// Every job of the file (left out or not) with its stage, and its `dependencies`.
+  std::map<std::string, std::string> stage_of_;
+  struct Dependencies {
+    YAML::Node node;
+    std::vector<std::string> names;
+  };
+  std::map<std::string, Dependencies> dependencies_;
   JobTemplates templates_;
   ReferenceResolver references_;
   WarningList warnings_;
@@ -332,8 +519,15 @@ class NativeReader {
 
 }  // namespace
 
-Pipeline ReadNativePipeline(const YAML::Node& root, const YamlFile& file) {
-  return NativeReader(root, file).Read();
+Pipeline ReadNativePipeline(const YAML::Node& root, const YamlFile& file,
+                            const PipelineChoice& choice) {
+  GitLabContext context(choice, file.path());
+  WarningList include_warnings(file);
+  YAML::Node merged = ResolveIncludes(root, file, context, include_warnings);
+  Pipeline pipeline = NativeReader(merged, file, choice).Read();
+  pipeline.warnings.insert(pipeline.warnings.begin(), include_warnings.lines().begin(),
+                           include_warnings.lines().end());
+  return pipeline;
 }
 
 }  // namespace pipeline::parse

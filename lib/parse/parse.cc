@@ -59,7 +59,7 @@ Pipeline ParsePipeline(const std::string& yaml_text, const std::string& path,
   if (FormatForPath(path) == Format::kBitbucket) {
     return parse::ReadBitbucketPipeline(root, file, choice);
   }
-  return parse::ReadNativePipeline(root, file);
+  return parse::ReadNativePipeline(root, file, choice);
 }
 
 }  // namespace pipeline

@@ -95,6 +95,10 @@ struct Job {
   bool allow_failure = false;
   std::vector<int> allow_failure_exit_codes;  ///< non-empty: only these codes are allowed to fail
   bool manual = false;  ///< `when: manual`: runs only when selected by name (--job)
+  /// GitLab's `when` for jobs that are not manual: after success (the default), only after a
+  /// failure of an earlier stage or need, or whatever happened.
+  enum class When { kOnSuccess, kOnFailure, kAlways };
+  When when = When::kOnSuccess;
   std::optional<std::chrono::seconds> timeout;
   RetryPolicy retry;
   Resources resources;
@@ -124,6 +128,9 @@ struct Job {
   bool stop_running_on_failure = true;
   size_t parallel_index = 0;  ///< its place in a parallel group (BITBUCKET_PARALLEL_STEP)
   size_t parallel_count = 0;  ///< 0: not in a parallel group
+  /// GitLab's `parallel`: the job as written, of which this is one instance ("test 1/3",
+  /// "test: [a, b]"); empty for a job that is not expanded.
+  std::string parallel_of;
 };
 
 /// One pipeline of a file that has several (Bitbucket), with its own jobs (for `list`).
@@ -149,8 +156,9 @@ struct Pipeline {
   std::vector<std::string> available;
   /// Each of `available` with its jobs, in file order (Bitbucket).
   std::vector<PipelineEntry> entries;
-  /// Non-empty when none of the file's pipelines runs for the ref (then `selected` and `jobs`
-  /// are empty): why, and how to pick one. Not an error: the cloud runs nothing either.
+  /// Non-empty when nothing runs for the chosen branch or ref (then `jobs` is empty): why, and for
+  /// Bitbucket how to pick a pipeline ("no pipeline runs for branch ...", "file:line:
+  /// 'workflow:rules' run no ..."). Not an error: a CI service runs no pipeline then either.
   std::string nothing_to_run;
   /// Keys accepted but not honoured locally: one line each, "file:line: ..."; printed once.
   std::vector<std::string> warnings;

@@ -1,7 +1,10 @@
 #ifndef PIPELINE_PARSE_H_
 #define PIPELINE_PARSE_H_
 
+#include <functional>
+#include <map>
 #include <string>
+#include <vector>
 
 #include "pipeline/model.h"
 
@@ -22,6 +25,20 @@ struct PipelineChoice {
   EnvVars custom_variables;
   /// A pull request from `branch` is being built: the pull-requests pipeline matching the branch.
   bool pull_request = false;
+
+  // What a .gitlab-ci.yml's `rules`, `only`/`except`, `workflow` and `include` see. `pipeline`
+  // above names the pipeline source there (push by default, web, schedule, api, ...), and
+  // `custom_variables` are pipeline variables, as a run started by hand would set them.
+  std::string commit_sha{};      ///< CI_COMMIT_SHA; empty when unknown
+  std::string default_branch{};  ///< CI_DEFAULT_BRANCH; empty: "main"
+  /// The repository's work tree, where `exists` and `include:local` look; empty: the pipeline
+  /// file's directory.
+  std::string repo_root{};
+  /// The paths the push changed, for `changes`; unset: unknown, and `changes` holds (GitLab's
+  /// answer when it has nothing to compare with). Called at most once, and only when needed.
+  std::function<std::vector<std::string>()> changed_files{};
+  /// `--include-dir PROJECT=PATH`: where `include:project` finds PROJECT's files.
+  std::map<std::string, std::string> include_dirs{};
 };
 
 /// The format a file name implies: bitbucket-pipelines.yml is Bitbucket, anything else native.

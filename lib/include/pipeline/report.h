@@ -49,6 +49,12 @@ std::string RenderJUnit(const RunResult& run);
 /// The JSON report for `run` (what MakeJsonReportWriter writes).
 std::string RenderJsonReport(const RunResult& run);
 
+/// `plan --format json`: {"pipeline": {"file", "selected", "not_run_reason"}, "jobs": [{"name",
+/// "stage", "needs" (null: after the earlier stages), "when", "image", "allow_failure",
+/// "parallel_of"}]}: the plan's jobs and the manual ones it leaves out, in file order, one per
+/// line so diffs of it read well.
+std::string RenderPlanJson(const Pipeline& pipeline, const Plan& plan);
+
 }  // namespace pipeline
 
 #endif  // PIPELINE_REPORT_H_

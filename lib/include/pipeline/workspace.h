@@ -46,6 +46,10 @@ std::optional<std::string> ReadFileAtCommit(const std::string& repo_root, const 
 /// against its parent plus every uncommitted change and untracked file in the work tree.
 std::vector<std::string> ChangedFiles(const std::string& repo_root, const std::string& commit);
 
+/// The project's default branch as GitLab's CI_DEFAULT_BRANCH has it: what origin's HEAD points
+/// at in this clone, else `main` or, when only it exists, `master`.
+std::string DefaultBranch(const std::string& repo_root);
+
 /// Makes `dest` (a snapshot) a git repository at `commit`, as CI's clone would be, without
 /// copying history: `dest/.git` borrows the user's objects through an alternates file naming
 /// `objects_path_in_container` (where the job mounts the user's object directory, read-only).

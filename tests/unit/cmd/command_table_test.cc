@@ -183,7 +183,9 @@ TEST(CommandTableTest, EveryFlagIsParsedByItsCommand) {
         std::string name = FlagNames(flag).back();
         std::vector<std::string> args = {command.name, name};
         if (flag.value_name != nullptr) {
-          std::string value = name == "--var" || name == "--env" ? "A=1" : "1";
+          std::string value =
+              name == "--var" || name == "--env" || name == "--include-dir" ? "A=1" : "1";
+          if (name == "--format") value = "json";
           if (name == "--pull") value = "never";
           if (name == "--log-format") value = "json";
           if (name == "--memory") value = "1g";

@@ -288,7 +288,9 @@ TEST(NativeReaderTest, ResourcesAsNumbersAndStrings) {
 }
 
 TEST(NativeReaderTest, DependenciesWithNamesStillDownload) {
-  EXPECT_TRUE(OnlyJob("j:\n  dependencies: [a]\n  script: x\n").download_artifacts);
+  Pipeline pipeline =
+      Parse("a:\n  stage: build\n  script: x\nj:\n  dependencies: [a]\n  script: x\n");
+  EXPECT_TRUE(pipeline.jobs[1].download_artifacts);
   EXPECT_FALSE(OnlyJob("j:\n  dependencies: []\n  script: x\n").download_artifacts);
 }
 

@@ -28,7 +28,9 @@ std::vector<std::string> Names(const Pipeline& pipeline) {
 }
 
 TEST(NativeTestdataTest, ANodeProject) {
-  Pipeline pipeline = LoadPipeline(kNativeDir + "/full.yml");
+  PipelineChoice main;
+  main.branch = "main";
+  Pipeline pipeline = LoadPipeline(kNativeDir + "/full.yml", main);
   EXPECT_THAT(Names(pipeline), ElementsAre("install", "lint", "unit", "build", "deploy"));
   EXPECT_THAT(pipeline.stages, ElementsAre(".pre", "install", "test", "build", "deploy", ".post"));
   const Job& unit = pipeline.jobs[2];
@@ -37,13 +39,17 @@ TEST(NativeTestdataTest, ANodeProject) {
   EXPECT_EQ(unit.resources.memory_bytes, int64_t{2} << 30);
   EXPECT_THAT(pipeline.jobs[0].artifacts, ElementsAre("node_modules/"));
   EXPECT_TRUE(pipeline.jobs[4].manual);
-  EXPECT_THAT(pipeline.warnings, ElementsAre(StartsWith(kNativeDir + "/full.yml:36: 'rules'")));
+  EXPECT_THAT(pipeline.warnings, IsEmpty());
+  // `build` has rules for main only.
+  EXPECT_THAT(Names(LoadPipeline(kNativeDir + "/full.yml")),
+              ElementsAre("install", "lint", "unit", "deploy"));
 }
 
 TEST(NativeTestdataTest, APythonProjectWithTemplates) {
   std::string path = kNativeDir + "/python.yml";
   Pipeline pipeline = LoadPipeline(path);
-  EXPECT_THAT(Names(pipeline), ElementsAre("ruff", "unit", "integration", "wheel"));
+  // `integration` runs in merge request pipelines only.
+  EXPECT_THAT(Names(pipeline), ElementsAre("ruff", "unit", "wheel"));
   EXPECT_THAT(pipeline.variables, ElementsAre(Pair("PIP_CACHE_DIR", "$CI_PROJECT_DIR/.cache/pip"),
                                               Pair("PYTHON_VERSION", "3.12")));
 
@@ -63,7 +69,11 @@ TEST(NativeTestdataTest, APythonProjectWithTemplates) {
   EXPECT_THAT(*unit.needs, ElementsAre("ruff"));
   EXPECT_EQ(unit.resources.cpus, 2.0);
 
-  const Job& integration = pipeline.jobs[2];
+  PipelineChoice merge_request;
+  merge_request.pipeline = "merge_request_event";
+  Pipeline in_merge_request = LoadPipeline(path, merge_request);
+  ASSERT_THAT(Names(in_merge_request), ElementsAre("integration"));
+  const Job& integration = in_merge_request.jobs[0];
   EXPECT_THAT(integration.script,
               ElementsAre("pytest --junitxml=report.xml", "pytest tests/integration"));
   EXPECT_THAT(integration.variables,
@@ -73,11 +83,11 @@ TEST(NativeTestdataTest, APythonProjectWithTemplates) {
   EXPECT_EQ(integration.timeout, seconds(2700));
   EXPECT_FALSE(integration.needs.has_value());
 
-  EXPECT_TRUE(pipeline.jobs[3].manual);
-  EXPECT_THAT(pipeline.jobs[3].artifacts, ElementsAre("dist/*.whl"));
+  EXPECT_TRUE(pipeline.jobs[2].manual);
+  EXPECT_THAT(pipeline.jobs[2].artifacts, ElementsAre("dist/*.whl"));
 
-  EXPECT_THAT(pipeline.warnings,
-              ElementsAre(StartsWith(path + ":50: 'services'"), StartsWith(path + ":59: 'rules'")));
+  EXPECT_THAT(pipeline.warnings, IsEmpty());
+  EXPECT_THAT(in_merge_request.warnings, ElementsAre(StartsWith(path + ":50: 'services'")));
 }
 
 TEST(NativeTestdataTest, ADagAcrossStages) {

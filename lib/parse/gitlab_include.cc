@@ -1,0 +1,157 @@
+#include "parse/gitlab_include.h"
+
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "model/glob.h"
+#include "parse/extends.h"
+#include "parse/gitlab_rules.h"
+#include "parse/native_fields.h"
+#include "pipeline/errors.h"
+
+namespace pipeline::parse {
+namespace {
+
+/// GitLab's limit on the files one pipeline includes, nested ones counted.
+constexpr size_t kMaxIncludes = 150;
+constexpr int kMaxDepth = 100;
+
+const std::vector<std::string> kIncludeKeys = {"local",     "project",  "file",     "ref",
+                                               "remote",    "template", "rules",    "inputs",
+                                               "component", "cache",    "integrity"};
+
+class IncludeResolver {
+ public:
+  IncludeResolver(const YamlFile& file, const GitLabContext& context, WarningList& warnings)
+      : file_(file), context_(context), warnings_(warnings) {}
+
+  /// `root` with its includes merged under it.
+  YAML::Node Resolve(const YAML::Node& root, int depth) {
+    KeyValue include = root.IsMap() ? FindKey(root, "include") : KeyValue{};
+    if (!include.key) return root;
+    if (depth > kMaxDepth) file_.Fail(include.key, "'include' nests too deep (an include cycle?)");
+    YAML::Node merged(YAML::NodeType::Map);
+    std::vector<YAML::Node> entries;
+    if (include.value.IsSequence()) {
+      for (const YAML::Node& entry : include.value) entries.push_back(entry);
+    } else {
+      entries.push_back(include.value);
+    }
+    for (const YAML::Node& entry : entries) {
+      for (const YAML::Node& included : Entry(entry)) {
+        merged = DeepMerge(merged, Resolve(included, depth + 1));
+      }
+    }
+    YAML::Node own(YAML::NodeType::Map);
+    for (auto it = root.begin(); it != root.end(); ++it) {
+      YAML::Node key = it->first;
+      if (!(key.IsScalar() && key.Scalar() == "include")) own.force_insert(key, it->second);
+    }
+    return DeepMerge(merged, own);
+  }
+
+ private:
+  /// The documents one include entry brings, in order.
+  std::vector<YAML::Node> Entry(const YAML::Node& entry) {
+    const FieldName field{"", "include"};
+    if (entry.IsScalar()) {
+      std::string text = entry.Scalar();
+      if (text.find("://") != std::string::npos) Refuse(entry, "remote");
+      return Local(entry, text);
+    }
+    file_.ExpectMap(entry, field.Text(), "a path or a map with local, project, remote, ...");
+    file_.CheckKeys(entry, kIncludeKeys, field.Text());
+    if (YAML::Node rules = entry["rules"]) {
+      RulesOutcome outcome =
+          EvaluateRules(rules, file_, field.Sub("rules"), context_, context_.variables(), warnings_,
+                        {"if", "exists", "changes", "when"});
+      if (!outcome.included) return {};
+    }
+    if (entry["local"])
+      return Local(entry["local"], file_.Scalar(entry["local"], "'include:local'"));
+    if (entry["project"]) return Project(entry);
+    for (const char* kind : {"remote", "template", "component"}) {
+      if (entry[kind]) Refuse(entry[kind], kind);
+    }
+    file_.Fail(entry, "'include' entry needs one of local, project, remote, template");
+  }
+
+  [[noreturn]] void Refuse(const YAML::Node& node, const std::string& kind) const {
+    file_.Fail(node, "'include:" + kind +
+                         "' needs the network, which a local run does not use: download the "
+                         "file into the repository and include it with 'local'");
+  }
+
+  std::vector<YAML::Node> Local(const YAML::Node& node, std::string path) {
+    if (!path.empty() && path[0] == '/') path.erase(0, 1);
+    std::vector<std::string> paths;
+    if (path.find_first_of("*?[{") != std::string::npos) {
+      for (const std::string& candidate : context_.RepoFiles()) {
+        if (GlobMatch(path, candidate)) paths.push_back(candidate);
+      }
+      if (paths.empty()) file_.Fail(node, "'include:local' '" + path + "' matches no file");
+    } else {
+      paths.push_back(path);
+    }
+    std::vector<YAML::Node> documents;
+    for (const std::string& one : paths) {
+      documents.push_back(
+          Load(node, context_.repo_root() + "/" + one, "'include:local' '" + one + "'"));
+    }
+    return documents;
+  }
+
+  std::vector<YAML::Node> Project(const YAML::Node& entry) {
+    std::string project = file_.Scalar(entry["project"], "'include:project'");
+    auto dir = context_.choice().include_dirs.find(project);
+    if (dir == context_.choice().include_dirs.end()) {
+      file_.Fail(entry["project"], "'include:project' '" + project +
+                                       "' is another repository: give its files with "
+                                       "--include-dir " +
+                                       project + "=PATH");
+    }
+    if (!entry["file"]) file_.Fail(entry, "'include:project' needs 'file'");
+    std::vector<YAML::Node> documents;
+    for (std::string path : file_.StringList(entry["file"], "'include:file'")) {
+      if (!path.empty() && path[0] == '/') path.erase(0, 1);
+      documents.push_back(Load(entry["file"], dir->second + "/" + path,
+                               "'include:project' " + project + " file '" + path + "'"));
+    }
+    return documents;
+  }
+
+  YAML::Node Load(const YAML::Node& where, const std::string& path, const std::string& what) {
+    if (++count_ > kMaxIncludes) {
+      file_.Fail(where,
+                 "more than " + std::to_string(kMaxIncludes) + " included files (GitLab's limit)");
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in) file_.Fail(where, what + ": no such file (" + path + ")");
+    std::stringstream text;
+    text << in.rdbuf();
+    // Its own errors name it; yaml-cpp's marks do not carry a file name.
+    YamlFile included(path);
+    YAML::Node document = included.Load(text.str());
+    if (document.IsNull()) return YAML::Node(YAML::NodeType::Map);
+    if (!document.IsMap())
+      included.Fail(document, "an included file must be a map of keywords and jobs");
+    return document;
+  }
+
+  const YamlFile& file_;
+  const GitLabContext& context_;
+  WarningList& warnings_;
+  size_t count_ = 0;
+};
+
+}  // namespace
+
+YAML::Node ResolveIncludes(const YAML::Node& root, const YamlFile& file,
+                           const GitLabContext& context, WarningList& warnings) {
+  return IncludeResolver(file, context, warnings).Resolve(root, 0);
+}
+
+}  // namespace pipeline::parse

@@ -1,0 +1,23 @@
+#ifndef PIPELINE_PARSE_GITLAB_INCLUDE_H_
+#define PIPELINE_PARSE_GITLAB_INCLUDE_H_
+
+#include <yaml-cpp/yaml.h>
+
+#include "parse/bitbucket_warnings.h"
+#include "parse/gitlab_context.h"
+#include "parse/yaml_util.h"
+
+namespace pipeline::parse {
+
+/// `root` with the files its `include:` names merged in, as GitLab does: `local` files and globs
+/// (relative to the work tree), `project` + `file` from the directory --include-dir gives that
+/// project, each include's own includes first, `rules` deciding whether it counts. The included
+/// files are deep-merged in order (maps key by key, a later file's value winning) and the
+/// including file goes over them all; `include` itself is dropped. `remote` and `template` need
+/// the network and are refused. Returns `root` when it includes nothing.
+YAML::Node ResolveIncludes(const YAML::Node& root, const YamlFile& file,
+                           const GitLabContext& context, WarningList& warnings);
+
+}  // namespace pipeline::parse
+
+#endif  // PIPELINE_PARSE_GITLAB_INCLUDE_H_

@@ -1,0 +1,264 @@
+// rules, only/except and workflow:rules: which jobs a .gitlab-ci.yml has for a branch or tag.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "parse_error_of.h"
+#include "pipeline/errors.h"
+#include "pipeline/parse.h"
+
+namespace pipeline {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Pair;
+
+PipelineChoice Branch(const std::string& name) {
+  PipelineChoice choice;
+  choice.branch = name;
+  return choice;
+}
+
+PipelineChoice Tag(const std::string& name) {
+  PipelineChoice choice;
+  choice.tag = name;
+  return choice;
+}
+
+std::vector<std::string> JobsFor(const std::string& yaml, const PipelineChoice& choice) {
+  std::vector<std::string> names;
+  for (const Job& job : ParsePipeline(yaml, ".gitlab-ci.yml", choice).jobs) {
+    names.push_back(job.name);
+  }
+  return names;
+}
+
+const char kRules[] = R"(
+build:
+  script: make
+test:
+  script: make test
+  rules:
+    - if: $CI_PIPELINE_SOURCE == "merge_request_event"
+    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH
+      when: manual
+    - if: '$CI_COMMIT_BRANCH =~ /^feature\//'
+deploy:
+  script: ./deploy
+  rules:
+    - if: $CI_COMMIT_TAG
+)";
+
+TEST(NativeRulesTest, TheFirstMatchingRuleDecides) {
+  EXPECT_THAT(JobsFor(kRules, Branch("feature/x")), ElementsAre("build", "test"));
+  EXPECT_THAT(JobsFor(kRules, Branch("other")), ElementsAre("build"));
+  EXPECT_THAT(JobsFor(kRules, Tag("v1.0")), ElementsAre("build", "deploy"));
+  Pipeline main = ParsePipeline(kRules, ".gitlab-ci.yml", Branch("main"));
+  ASSERT_EQ(main.jobs.size(), 2u);
+  EXPECT_TRUE(main.jobs[1].manual);
+}
+
+TEST(NativeRulesTest, DefaultBranchComesFromTheChoice) {
+  PipelineChoice choice = Branch("master");
+  choice.default_branch = "master";
+  Pipeline pipeline = ParsePipeline(kRules, ".gitlab-ci.yml", choice);
+  ASSERT_EQ(pipeline.jobs.size(), 2u);
+  EXPECT_TRUE(pipeline.jobs[1].manual);
+}
+
+TEST(NativeRulesTest, AMergeRequestPipelineHasOnlyJobsThatAskForIt) {
+  PipelineChoice choice = Branch("feature/x");
+  choice.pipeline = "merge_request_event";
+  EXPECT_THAT(JobsFor(kRules, choice), ElementsAre("test"));
+}
+
+TEST(NativeRulesTest, RuleAttributesReplaceTheJobs) {
+  Pipeline pipeline = ParsePipeline(R"(
+variables:
+  LEVEL: "1"
+first:
+  script: a
+second:
+  script: b
+  variables:
+    MODE: slow
+  rules:
+    - if: $LEVEL == "1" && $MODE == "slow"
+      allow_failure: true
+      variables:
+        MODE: fast
+      needs: [first]
+)",
+                                    ".gitlab-ci.yml", Branch("main"));
+  ASSERT_EQ(pipeline.jobs.size(), 2u);
+  const Job& second = pipeline.jobs[1];
+  EXPECT_TRUE(second.allow_failure);
+  EXPECT_THAT(second.variables, ElementsAre(Pair("MODE", "fast")));
+  ASSERT_TRUE(second.needs.has_value());
+  EXPECT_THAT(*second.needs, ElementsAre("first"));
+}
+
+TEST(NativeRulesTest, ChangesLookAtTheChangedFiles) {
+  const char yaml[] = R"(
+docs:
+  script: mkdocs build
+  rules:
+    - changes: ["docs/**/*", "mkdocs.yml"]
+api:
+  script: go test ./...
+  rules:
+    - changes:
+        paths: ["services/api/**/*"]
+        compare_to: refs/heads/main
+)";
+  PipelineChoice choice = Branch("feature/x");
+  choice.changed_files = [] { return std::vector<std::string>{"docs/guide/intro.md"}; };
+  EXPECT_THAT(JobsFor(yaml, choice), ElementsAre("docs"));
+  choice.changed_files = [] { return std::vector<std::string>{"services/api/main.go"}; };
+  EXPECT_THAT(JobsFor(yaml, choice), ElementsAre("api"));
+  // Unknown changes (no function given) and tags: `changes` holds, as in GitLab.
+  EXPECT_THAT(JobsFor(yaml, Branch("feature/x")), ElementsAre("docs", "api"));
+  choice.tag = "v1";
+  EXPECT_THAT(JobsFor(yaml, choice), ElementsAre("docs", "api"));
+}
+
+TEST(NativeRulesTest, ExistsLooksInTheWorkTree) {
+  const char yaml[] = R"(
+node:
+  script: npm test
+  rules:
+    - exists: [package.json]
+python:
+  script: pytest
+  rules:
+    - exists: ["**/pyproject.toml"]
+)";
+  PipelineChoice choice = Branch("main");
+  choice.repo_root = std::string(PIPELINE_TESTDATA_DIR) + "/gitlab/exists";
+  EXPECT_THAT(JobsFor(yaml, choice), ElementsAre("python"));
+}
+
+TEST(NativeRulesTest, WhenNeverAndNoMatchLeaveTheJobOut) {
+  const char yaml[] = R"(
+lint:
+  script: lint
+  rules:
+    - if: $CI_COMMIT_BRANCH == "main"
+      when: never
+    - when: always
+)";
+  EXPECT_THAT(JobsFor(yaml, Branch("x")), ElementsAre("lint"));
+  Pipeline main = ParsePipeline(yaml, ".gitlab-ci.yml", Branch("main"));
+  EXPECT_THAT(main.jobs, IsEmpty());
+  EXPECT_THAT(main.nothing_to_run, HasSubstr("no job runs in a push pipeline of branch 'main'"));
+}
+
+TEST(NativeRulesTest, WorkflowRulesCanExcludeThePipeline) {
+  const char yaml[] = R"(
+workflow:
+  rules:
+    - if: $CI_COMMIT_TAG
+    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH
+      variables:
+        ENVIRONMENT: production
+build:
+  script: make
+)";
+  Pipeline feature = ParsePipeline(yaml, ".gitlab-ci.yml", Branch("feature/x"));
+  EXPECT_THAT(feature.jobs, IsEmpty());
+  EXPECT_EQ(feature.nothing_to_run,
+            ".gitlab-ci.yml:3:3: 'workflow:rules' run no pipeline for push pipeline of branch "
+            "'feature/x' (no rule matches)");
+  Pipeline main = ParsePipeline(yaml, ".gitlab-ci.yml", Branch("main"));
+  EXPECT_EQ(main.jobs.size(), 1u);
+  EXPECT_THAT(main.variables, ElementsAre(Pair("ENVIRONMENT", "production")));
+}
+
+TEST(NativeRulesTest, OnlyAndExceptRefs) {
+  const char yaml[] = R"(
+always:
+  script: a
+main_only:
+  script: b
+  only: [main]
+releases:
+  script: c
+  only:
+    - /^release-.*$/
+    - tags
+not_main:
+  script: d
+  except:
+    refs: [main]
+mr:
+  script: e
+  only: [merge_requests]
+)";
+  EXPECT_THAT(JobsFor(yaml, Branch("main")), ElementsAre("always", "main_only"));
+  EXPECT_THAT(JobsFor(yaml, Branch("release-2")), ElementsAre("always", "releases", "not_main"));
+  EXPECT_THAT(JobsFor(yaml, Tag("v1")), ElementsAre("always", "releases", "not_main"));
+  PipelineChoice mr = Branch("feature");
+  mr.pull_request = true;
+  EXPECT_THAT(JobsFor(yaml, mr), ElementsAre("mr"));
+}
+
+TEST(NativeRulesTest, OnlyVariablesAndChanges) {
+  const char yaml[] = R"(
+nightly:
+  script: a
+  only:
+    variables: [$NIGHTLY == "1"]
+frontend:
+  script: b
+  only:
+    refs: [branches]
+    changes: [web/**/*]
+  except:
+    variables: [$SKIP_WEB]
+)";
+  PipelineChoice choice = Branch("main");
+  choice.changed_files = [] { return std::vector<std::string>{"web/app.js"}; };
+  EXPECT_THAT(JobsFor(yaml, choice), ElementsAre("frontend"));
+  choice.custom_variables = {{"NIGHTLY", "1"}, {"SKIP_WEB", "yes"}};
+  EXPECT_THAT(JobsFor(yaml, choice), ElementsAre("nightly"));
+}
+
+TEST(NativeRulesTest, ErrorsPointAtTheRule) {
+  using testing::ParseErrorOf;
+  EXPECT_EQ(ParseErrorOf([] {
+              ParsePipeline("a:\n  script: x\n  rules:\n    - if: $X = \"1\"\n", ".gitlab-ci.yml");
+            }),
+            ".gitlab-ci.yml:4:11: job 'a': 'rules[1]:if': '$X = \"1\"': unexpected '=' at column "
+            "4 (an expression compares $VARIABLES, 'strings', /regex/ and null with ==, !=, =~, "
+            "!~, joined by && and ||)");
+  EXPECT_EQ(ParseErrorOf([] {
+              ParsePipeline("a:\n  script: x\n  only: [main]\n  rules:\n    - when: always\n",
+                            ".gitlab-ci.yml");
+            }),
+            ".gitlab-ci.yml:3:3: job 'a': 'only' may not be used with 'rules'");
+  EXPECT_THAT(ParseErrorOf([] {
+                ParsePipeline("a:\n  script: x\n  rules:\n    - iff: $X\n", ".gitlab-ci.yml");
+              }),
+              HasSubstr(".gitlab-ci.yml:4:7: job 'a': 'rules[1]': unknown key 'iff'"));
+}
+
+TEST(NativeRulesTest, NeedsOnAJobTheRulesLeaveOut) {
+  using testing::ParseErrorOf;
+  const char yaml[] = R"(
+build:
+  script: make
+  rules:
+    - if: $CI_COMMIT_TAG
+test:
+  script: make test
+  needs: [build]
+)";
+  EXPECT_THAT(ParseErrorOf([&] { ParsePipeline(yaml, ".gitlab-ci.yml", Branch("main")); }),
+              HasSubstr("job 'test' needs 'build', which is not in a push pipeline of branch "
+                        "'main' (its rules leave it out: no rule matches)"));
+  EXPECT_THAT(JobsFor(yaml, Tag("v1")), ElementsAre("build", "test"));
+}
+
+}  // namespace
+}  // namespace pipeline

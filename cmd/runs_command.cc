@@ -10,7 +10,9 @@
 #include <thread>
 #include <vector>
 
+#include "model/format_bytes.h"
 #include "pipeline/errors.h"
+#include "pipeline/report.h"
 #include "pipeline/store.h"
 #include "run_history.h"
 
@@ -59,51 +61,16 @@ std::string FormatDuration(store::Millis from, store::Millis to) {
   return text;
 }
 
-std::string FormatMemory(int64_t bytes) {
-  if (bytes <= 0) return "-";
-  char text[32];
-  std::snprintf(text, sizeof(text), "%.1f MiB", static_cast<double>(bytes) / (1 << 20));
-  return text;
-}
-
-std::string Json(const std::string& text) {
-  std::string out = "\"";
-  for (unsigned char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          char escaped[8];
-          std::snprintf(escaped, sizeof(escaped), "\\u%04x", c);
-          out += escaped;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  return out + "\"";
-}
+std::string FormatMemory(int64_t bytes) { return bytes > 0 ? FormatMeasuredBytes(bytes) : "-"; }
 
 std::string RunJson(const store::RunRecord& run) {
-  return "{\"id\": " + Json(run.id) + ", \"status\": " + Json(run.status) +
-         ", \"repo\": " + Json(run.repo) + ", \"pipeline\": " + Json(run.pipeline) +
-         ", \"ref\": " + Json(run.ref) + ", \"commit\": " + Json(run.commit) +
-         ", \"trigger\": " + Json(run.trigger) + ", \"priority\": " + std::to_string(run.priority) +
-         ", \"reason\": " + Json(run.reason) + ", \"queued_at\": " + std::to_string(run.queued_at) +
+  return "{\"id\": " + JsonString(run.id) + ", \"status\": " + JsonString(run.status) +
+         ", \"repo\": " + JsonString(run.repo) + ", \"pipeline\": " + JsonString(run.pipeline) +
+         ", \"ref\": " + JsonString(run.ref) + ", \"commit\": " + JsonString(run.commit) +
+         ", \"trigger\": " + JsonString(run.trigger) +
+         ", \"priority\": " + std::to_string(run.priority) +
+         ", \"reason\": " + JsonString(run.reason) +
+         ", \"queued_at\": " + std::to_string(run.queued_at) +
          ", \"started_at\": " + std::to_string(run.started_at) +
          ", \"ended_at\": " + std::to_string(run.ended_at) + "}";
 }
@@ -111,9 +78,10 @@ std::string RunJson(const store::RunRecord& run) {
 std::string JobJson(const store::JobRecord& job) {
   char cpu[32];
   std::snprintf(cpu, sizeof(cpu), "%.3f", job.cpu_seconds);
-  return "{\"id\": " + std::to_string(job.id) + ", \"name\": " + Json(job.name) +
-         ", \"stage\": " + Json(job.stage) + ", \"status\": " + Json(job.status) +
-         ", \"exit_code\": " + std::to_string(job.exit_code) + ", \"reason\": " + Json(job.reason) +
+  return "{\"id\": " + std::to_string(job.id) + ", \"name\": " + JsonString(job.name) +
+         ", \"stage\": " + JsonString(job.stage) + ", \"status\": " + JsonString(job.status) +
+         ", \"exit_code\": " + std::to_string(job.exit_code) +
+         ", \"reason\": " + JsonString(job.reason) +
          ", \"attempts\": " + std::to_string(job.attempt) +
          ", \"started_at\": " + std::to_string(job.started_at) +
          ", \"ended_at\": " + std::to_string(job.ended_at) +

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include <spdlog/logger.h>
 
@@ -54,6 +55,10 @@ std::string RenderJsonReport(const RunResult& run);
 /// "parallel_of"}]}: the plan's jobs and the manual ones it leaves out, in file order, one per
 /// line so diffs of it read well.
 std::string RenderPlanJson(const Pipeline& pipeline, const Plan& plan);
+
+/// `text` as a JSON string literal, quotes included, invalid UTF-8 replaced: as every JSON report
+/// here writes it, for the commands that print JSON of their own.
+std::string JsonString(std::string_view text);
 
 }  // namespace pipeline
 

@@ -64,12 +64,15 @@ std::string FormatDuration(store::Millis from, store::Millis to) {
 std::string FormatMemory(int64_t bytes) { return bytes > 0 ? FormatMeasuredBytes(bytes) : "-"; }
 
 std::string RunJson(const store::RunRecord& run) {
-  return "{\"id\": " + JsonString(run.id) + ", \"status\": " + JsonString(run.status) +
-         ", \"repo\": " + JsonString(run.repo) + ", \"pipeline\": " + JsonString(run.pipeline) +
-         ", \"ref\": " + JsonString(run.ref) + ", \"commit\": " + JsonString(run.commit) +
-         ", \"trigger\": " + JsonString(run.trigger) +
+  return "{\"id\": " + report::JsonString(run.id) +
+         ", \"status\": " + report::JsonString(run.status) +
+         ", \"repo\": " + report::JsonString(run.repo) +
+         ", \"pipeline\": " + report::JsonString(run.pipeline) +
+         ", \"ref\": " + report::JsonString(run.ref) +
+         ", \"commit\": " + report::JsonString(run.commit) +
+         ", \"trigger\": " + report::JsonString(run.trigger) +
          ", \"priority\": " + std::to_string(run.priority) +
-         ", \"reason\": " + JsonString(run.reason) +
+         ", \"reason\": " + report::JsonString(run.reason) +
          ", \"queued_at\": " + std::to_string(run.queued_at) +
          ", \"started_at\": " + std::to_string(run.started_at) +
          ", \"ended_at\": " + std::to_string(run.ended_at) + "}";
@@ -78,10 +81,11 @@ std::string RunJson(const store::RunRecord& run) {
 std::string JobJson(const store::JobRecord& job) {
   char cpu[32];
   std::snprintf(cpu, sizeof(cpu), "%.3f", job.cpu_seconds);
-  return "{\"id\": " + std::to_string(job.id) + ", \"name\": " + JsonString(job.name) +
-         ", \"stage\": " + JsonString(job.stage) + ", \"status\": " + JsonString(job.status) +
+  return "{\"id\": " + std::to_string(job.id) + ", \"name\": " + report::JsonString(job.name) +
+         ", \"stage\": " + report::JsonString(job.stage) +
+         ", \"status\": " + report::JsonString(job.status) +
          ", \"exit_code\": " + std::to_string(job.exit_code) +
-         ", \"reason\": " + JsonString(job.reason) +
+         ", \"reason\": " + report::JsonString(job.reason) +
          ", \"attempts\": " + std::to_string(job.attempt) +
          ", \"started_at\": " + std::to_string(job.started_at) +
          ", \"ended_at\": " + std::to_string(job.ended_at) +

@@ -68,9 +68,3 @@ std::string IsoTime(std::chrono::system_clock::time_point time) {
 }
 
 }  // namespace pipeline::report
-
-namespace pipeline {
-
-std::string JsonString(std::string_view text) { return report::JsonString(text); }
-
-}  // namespace pipeline

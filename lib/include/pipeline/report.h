@@ -56,9 +56,11 @@ std::string RenderJsonReport(const RunResult& run);
 /// line so diffs of it read well.
 std::string RenderPlanJson(const Pipeline& pipeline, const Plan& plan);
 
+namespace report {
 /// `text` as a JSON string literal, quotes included, invalid UTF-8 replaced: as every JSON report
 /// here writes it, for the commands that print JSON of their own.
 std::string JsonString(std::string_view text);
+}  // namespace report
 
 }  // namespace pipeline
 

@@ -273,13 +273,23 @@ std::vector<std::string> RunIdsIn(const std::string& output) {
 namespace {
 
 /// The running containers of run `run_id`; "" or what went wrong in `error`.
+// A job that ends meanwhile (its container stopped or already removed) is not running: not an
+// error.
+bool StillRunning(docker::EngineApi& engine, const std::string& id) {
+  try {
+    return engine.InspectContainer(id).running;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
 std::vector<docker::ObjectRef> RunningContainersOf(const std::string& run_id, std::string& error) {
   std::vector<docker::ObjectRef> running;
   try {
     auto engine = docker::MakeEngineClient(docker::Endpoint{});
     for (const auto& container :
          engine->ListContainers(std::string(docker::kLabelRun) + "=" + run_id)) {
-      if (engine->InspectContainer(container.id).running) running.push_back(container);
+      if (StillRunning(*engine, container.id)) running.push_back(container);
     }
   } catch (const std::exception& failure) {
     error = failure.what();
@@ -293,7 +303,11 @@ std::string ReleaseJobs(const std::string& run_id) {
   std::string error;
   for (const auto& container : RunningContainersOf(run_id, error)) {
     ProcessResult exec = RunProcess({{"exec", container.id, "touch", "/tmp/go"}, "", {}, "docker"});
-    if (exec.exit_code != 0) error += "docker exec " + container.name + ": " + exec.all();
+    if (exec.exit_code == 0) continue;
+    auto engine = docker::MakeEngineClient(docker::Endpoint{});
+    if (StillRunning(*engine, container.id)) {
+      error += "docker exec " + container.name + ": " + exec.all();
+    }
   }
   return error;
 }

@@ -42,7 +42,8 @@ std::string ReadBitbucketImage(const YAML::Node& node, const std::string& what,
 
 std::string RunAsUserOf(const YAML::Node& image) {
   if (!image.IsMap() || !image["run-as-user"]) return "";
-  return std::to_string(image["run-as-user"].as<long>());
+  // Checked by ReadBitbucketImage (YamlFile::Integer), so read it the same way.
+  return std::to_string(std::stol(image["run-as-user"].Scalar()));
 }
 
 }  // namespace pipeline::parse

@@ -1,5 +1,6 @@
 #include "parse/yaml_util.h"
 
+#include <cctype>
 #include <map>
 #include <optional>
 #include <set>
@@ -306,7 +307,9 @@ bool YamlFile::Bool(const YAML::Node& node, const std::string& what) const {
 }
 
 long YamlFile::Integer(const YAML::Node& node, const std::string& what) const {
-  if (node.IsScalar() && !node.Scalar().empty() && node.Scalar()[0] != ' ') {
+  // std::stol skips leading white space of every kind ("\f1000"), which YAML's integers do not have.
+  if (node.IsScalar() && !node.Scalar().empty() &&
+      !std::isspace(static_cast<unsigned char>(node.Scalar()[0]))) {
     try {
       size_t used = 0;
       long value = std::stol(node.Scalar(), &used);

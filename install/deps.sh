@@ -13,6 +13,8 @@ PIPELINE_TEST_DEPS=(libgtest-dev libgmock-dev ant ant-optional clang libclang-rt
                     postgresql sqlite3)
 # pre-commit: install/test-install.sh tries .pre-commit-hooks.yaml with it.
 PIPELINE_TEST_DEPS+=(pre-commit)
+# docker-compose: install/test-deploy.sh checks install/compose.yml with it.
+PIPELINE_TEST_DEPS+=(docker-compose)
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 

@@ -232,6 +232,11 @@ std::string PluginMetadata() {
 }
 
 int RunCommand(const Options& options, const Logging& logging) {
+  return RunReusing(options, logging, {});
+}
+
+int RunReusing(const Options& options, const Logging& logging,
+               std::map<std::string, std::string> reuse_passed) {
   CancelToken cancel;
   // Before any other thread exists, so every thread inherits the blocked signals.
   SignalWatcher signals(cancel);
@@ -255,6 +260,7 @@ int RunCommand(const Options& options, const Logging& logging) {
   run_options.pull = options.pull;
   run_options.reaper_command = {"/proc/self/exe", "__reaper"};
   run_options.artifact_store = DefaultArtifactStore();
+  run_options.reuse_passed = std::move(reuse_passed);
   // Read here, once, so the engine itself never looks at the environment for it.
   run_options.test_pause = GetEnv("DOCKER_PIPELINE_TEST_PAUSE");
 

@@ -248,6 +248,26 @@ const FlagGroup kOutputFlags = {"Output", {kVerboseFlag, kNoColorFlag, kLogForma
 
 const FlagGroup kRepositoryFlags = {"Options", {kDirectoryFlag}};
 
+const FlagGroup kHookFlags = {
+    "Options",
+    {kDirectoryFlag,
+     {"--server", "URL",
+      "install: a post-receive hook that asks the pipeline service at URL (http://HOST:PORT) "
+      "to run every pushed branch and tag, instead of the pre-push hook",
+      [](Options& o, const std::string& flag, const std::string& v) {
+        if (v.rfind("http://", 0) != 0 || v.size() == 7) {
+          throw UsageError("option '" + flag + "' wants http://HOST:PORT, not '" + v + "'");
+        }
+        o.hook_server = v;
+      }},
+     {"--token-file", "FILE",
+      "The service's bearer token, read from FILE at each push (default: "
+      "$DOCKER_PIPELINE_TOKEN)",
+      [](Options& o, const std::string&, const std::string& v) { o.hook_token_file = v; }},
+     {"--repo", "NAME",
+      "The repository's name at the service (default: its directory's name without .git)",
+      [](Options& o, const std::string&, const std::string& v) { o.hook_repo = v; }}}};
+
 const FlagGroup kArtifactsFlags = {
     "Options",
     {{"--to", "DIR", "Where to extract RUN's artifacts (default: ./artifacts-RUN)",
@@ -282,7 +302,7 @@ std::string CheckAction(const std::string& command, const std::string& value,
 }  // namespace
 
 void ApplyHookAction(Options& options, const std::string&, const std::string& value) {
-  options.hook_action = CheckAction("hook", value, {"install", "uninstall"});
+  options.hook_action = CheckAction("hook", value, {"install", "uninstall", "notify"});
 }
 
 void ApplyCacheAction(Options& options, const std::string&, const std::string& value) {
@@ -309,6 +329,16 @@ void CheckSelection(const Options& options) {
 void CheckHook(const Options& options) {
   if (options.hook_action.empty()) {
     throw UsageError("'hook' wants an action: 'hook install' or 'hook uninstall'");
+  }
+  if (options.hook_action == "notify" && options.hook_server.empty()) {
+    throw UsageError("'hook notify' wants --server URL (the post-receive hook passes it)");
+  }
+  bool service_flags = !options.hook_token_file.empty() || !options.hook_repo.empty();
+  if (service_flags && options.hook_server.empty()) {
+    throw UsageError("options '--token-file' and '--repo' go with '--server URL'");
+  }
+  if (options.hook_action == "uninstall" && !options.hook_server.empty()) {
+    throw UsageError("'hook uninstall' takes no --server: it removes whichever hook is ours");
   }
 }
 

@@ -24,7 +24,10 @@ struct Options {
   std::string directory = ".";  ///< -C: where the repository is
   std::string commit;           ///< --commit: run exactly this revision
   std::string ref;              ///< --ref: the git ref being tested (refs/heads/x, refs/tags/v1)
-  std::string hook_action;      ///< hook install | uninstall
+  std::string hook_action;      ///< hook install | uninstall | notify
+  std::string hook_server;      ///< hook install|notify --server URL: the pipeline service
+  std::string hook_token_file;  ///< hook install|notify --token-file FILE: its bearer token
+  std::string hook_repo;        ///< hook install|notify --repo NAME: the repository's name there
   std::string cache_action = "list";   ///< cache list | clear
   std::string artifacts_run;           ///< artifacts RUN: the run whose artifacts to extract
   std::string artifacts_to;            ///< artifacts RUN --to DIR
@@ -69,6 +72,7 @@ struct Options {
   size_t runs_limit = 20;            ///< runs --limit
   bool runs_json = false;            ///< runs --format json
   bool runs_follow = false;          ///< runs logs -f
+  bool rerun_from_failed = false;    ///< runs rerun --from-failed
 };
 
 /// Parses argv (argv[0] excluded) with the command table (command_table.h). Docker's global

@@ -48,6 +48,11 @@ std::vector<std::string> SecretValues(const EnvVars& secrets) {
   return values;
 }
 
+bool IsDirectory(const std::string& path) {
+  struct stat info {};
+  return stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode);
+}
+
 /// The step's `docker` service as the job's container add-on.
 class DockerServiceHolder : public exec::ContainerAddOn {
  public:
@@ -177,7 +182,9 @@ class Scheduler {
     std::string environment_error;
     try {
       exec::JobLaunch launch = MakeLaunch(planned, index);
-      if (!MatchesChangesets(planned.job)) {
+      if (Reuse(index)) {
+        job_result = Reused(index);
+      } else if (!MatchesChangesets(planned.job)) {
         job_result = SkippedByCondition(planned.job);
       } else {
         PrepareWorkspace(index, launch);
@@ -226,6 +233,56 @@ class Scheduler {
                                                         : CancelToken::Level::kNone);
     }
     changed_.notify_all();
+  }
+
+  /// Whether job `index` passed in the run being rerun and can be left out (reuse_passed):
+  /// every job it waits for was left out too, and its artifacts are still kept.
+  bool Reuse(size_t index) {
+    const Job& job = plan_.jobs[index].job;
+    auto earlier = options_.reuse_passed.find(job.name);
+    if (earlier == options_.reuse_passed.end() || options_.artifact_store.empty()) return false;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      for (size_t dep : Ancestors(index)) {
+        if (reused_.count(dep) == 0) return false;
+      }
+    }
+    if (!job.artifacts.empty() && !IsDirectory(ReusedArtifacts(index))) {
+      context_.log->warn("job '{}' passed in run {}, but its artifacts are no longer kept: it runs again",
+                         job.name, earlier->second);
+      return false;
+    }
+    return true;
+  }
+
+  /// Job `index` as left out: its earlier artifacts are this run's (for the jobs after it, and
+  /// kept under this run's id too, so `artifacts RUN` shows the whole run).
+  JobResult Reused(size_t index) {
+    const Job& job = plan_.jobs[index].job;
+    std::string from = ReusedArtifacts(index);
+    if (IsDirectory(from)) {
+      workspace::CopyTree(from, ArtifactDir(index));
+      workspace::CopyTree(from, options_.artifact_store + "/" + result_.run_id + "/" +
+                                    exec::JobDirName(index, job.name));
+    }
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      reused_.insert(index);
+    }
+    JobResult reused;
+    reused.name = job.name;
+    reused.stage = job.stage;
+    reused.image = job.image;
+    reused.outcome = JobOutcome::kSkipped;
+    reused.reason = "passed in run " + options_.reuse_passed.at(job.name) +
+                    "; not run again, its artifacts reused";
+    return reused;
+  }
+
+  std::string ReusedArtifacts(size_t index) const {
+    const Job& job = plan_.jobs[index].job;
+    return options_.artifact_store + "/" + options_.reuse_passed.at(job.name) + "/" +
+           exec::JobDirName(index, job.name);
   }
 
   /// The job's own copy of the snapshot, with the artifacts of the jobs before it.
@@ -320,6 +377,7 @@ class Scheduler {
   std::condition_variable changed_;
   std::vector<std::thread> threads_;
   size_t running_ = 0;
+  std::set<size_t> reused_;  ///< jobs left out as passed before (reuse_passed)
   bool stopping_ = false;
   std::string stop_reason_;
 };

@@ -58,6 +58,10 @@ const std::vector<std::vector<std::string>>& Migrations() {
           " logged_at BIGINT NOT NULL,"
           " PRIMARY KEY (job_id, byte_offset))",
       },
+      {
+          // The `run` arguments that repeat the run (runs rerun), as a JSON array of strings.
+          "ALTER TABLE runs ADD COLUMN rerun_args TEXT NOT NULL DEFAULT ''",
+      },
   };
   return migrations;
 }

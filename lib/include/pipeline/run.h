@@ -84,6 +84,11 @@ struct RunOptions {
   std::chrono::hours artifact_retention{14 * 24};  ///< older runs' artifacts are removed
   /// Per job: a job whose artifacts add up to more is refused (as Bitbucket caps them at 1 GB).
   uint64_t artifact_cap_bytes = uint64_t{1} << 30;
+  /// Jobs that passed in an earlier run and are not run again (runs rerun --from-failed): job
+  /// name -> that run's id. Such a job is skipped and the artifacts that run kept are what the
+  /// jobs after it receive. It runs after all when a job it waits for runs, or when it has
+  /// artifact patterns and its kept artifacts are gone (expired).
+  std::map<std::string, std::string> reuse_passed;
 };
 
 /// Collaborators the run uses; all owned by the caller.

@@ -122,6 +122,12 @@ class RunStore {
   /// A run whose id starts with `prefix`; throws StoreError naming the candidates when several do.
   std::optional<RunRecord> FindRun(const std::string& prefix);
 
+  /// Records the `run` arguments that repeat run `id` (runs rerun): repository, commit, pipeline
+  /// and selection, never a variable's value given with -e or a secret.
+  void SetRerunArgs(const std::string& id, const std::vector<std::string>& args);
+  /// What SetRerunArgs recorded; empty for a run recorded without (by an older version).
+  std::vector<std::string> RerunArgs(const std::string& id);
+
   /// Inserts `job` and returns its id.
   int64_t AddJob(const JobRecord& job);
   void UpdateJob(const JobRecord& job);

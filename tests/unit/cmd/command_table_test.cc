@@ -186,6 +186,7 @@ TEST(CommandTableTest, EveryFlagIsParsedByItsCommand) {
           std::string value =
               name == "--var" || name == "--env" || name == "--include-dir" ? "A=1" : "1";
           if (name == "--format") value = "json";
+          if (name == "--server") value = "http://h:1";
           if (name == "--pull") value = "never";
           if (name == "--log-format") value = "json";
           if (name == "--memory") value = "1g";
@@ -196,7 +197,14 @@ TEST(CommandTableTest, EveryFlagIsParsedByItsCommand) {
         if (name == "--pr-destination") args.insert(args.end(), {"--pr-id", "1"});
         if (name == "--to") args.push_back("RUN");
         if (std::string(command.name) == "hook") args.push_back("install");
+        if (name == "--token-file" || name == "--repo") {
+          if (std::string(command.name) == "hook") args.insert(args.end(), {"--server", "http://h:1"});
+        }
         if (name == "--follow") args.insert(args.begin() + 1, {"logs", "RUN"});
+        if (std::string(command.name) == "runs" && std::string(group->title) == "Variables and user of every job") {
+          args.insert(args.begin() + 1, {"rerun", "RUN"});
+        }
+        if (name == "--from-failed") args.insert(args.begin() + 1, {"rerun", "RUN"});
         EXPECT_NO_THROW(ParseOptions(args)) << command.name << " " << name;
       }
     }

@@ -3,24 +3,22 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cctype>
 #include <cerrno>
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
-#include <iostream>
 #include <sstream>
 #include <string>
 
 #include "commands.h"
+#include "hook_notify.h"
 #include "model/shell_quote.h"
 #include "pipeline/errors.h"
 #include "pipeline/workspace.h"
 #include "post_receive_script.h"
 #include "pre_push_script.h"
-#include "service/push_notify.h"
 
 namespace pipeline::cli {
 namespace {
@@ -144,19 +142,6 @@ std::string HooksDirOf(const std::string& directory) {
   }
 }
 
-/// The repository's name at the service: --repo, else its folder's name without ".git".
-std::string ServiceRepoName(const Options& options) {
-  if (!options.hook_repo.empty()) return options.hook_repo;
-  std::string path = AbsolutePath(options.directory);
-  std::string name = path.substr(path.rfind('/') + 1);
-  const std::string suffix = ".git";
-  if (name.size() > suffix.size() &&
-      name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0) {
-    name.erase(name.size() - suffix.size());
-  }
-  return name;
-}
-
 int InstallPostReceive(const Options& options, const std::string& hooks_dir) {
   std::string args = "--server " + ShellQuote(options.hook_server) + " --repo " +
                      ShellQuote(ServiceRepoName(options));
@@ -176,51 +161,10 @@ int InstallPostReceive(const Options& options, const std::string& hooks_dir) {
   return 0;
 }
 
-std::string ReadToken(const Options& options) {
-  std::string token;
-  if (!options.hook_token_file.empty()) {
-    std::ifstream in(options.hook_token_file, std::ios::binary);
-    if (!in) throw EnvironmentError("--token-file " + options.hook_token_file + ": cannot read it");
-    std::getline(in, token);
-  } else if (const char* from_env = std::getenv("DOCKER_PIPELINE_TOKEN")) {
-    token = from_env;
-  }
-  while (!token.empty() && std::isspace(static_cast<unsigned char>(token.back()))) token.pop_back();
-  return token;
-}
-
-/// `hook notify`: one request per pushed ref ("OLD NEW REF" lines); a deleted ref (NEW all
-/// zeros) runs nothing. Every ref is tried; the exit status says whether all were taken.
-int Notify(const Options& options) {
-  service::NotifyTarget target;
-  target.server = options.hook_server;
-  target.repo = options.hook_repo.empty() ? ServiceRepoName(options) : options.hook_repo;
-  target.token = ReadToken(options);
-  int status = 0;
-  std::string line;
-  while (std::getline(std::cin, line)) {
-    std::istringstream words(line);
-    std::string before, after, ref;
-    if (!(words >> before >> after >> ref)) continue;
-    if (after.find_first_not_of('0') == std::string::npos) continue;  // deleted
-    try {
-      std::string answer = service::NotifyPush(target, ref, after);
-      std::printf("docker-pipeline: %s (%.12s) sent to %s: %s\n", ref.c_str(), after.c_str(),
-                  options.hook_server.c_str(), answer.c_str());
-    } catch (const Error& error) {
-      std::fprintf(stderr, "docker-pipeline: %s (%.12s) was not run: %s\n", ref.c_str(),
-                   after.c_str(), error.what());
-      status = static_cast<int>(ExitCode::kEnvironmentError);
-    }
-  }
-  std::fflush(stdout);
-  return status;
-}
-
 }  // namespace
 
 int HookCommand(const Options& options, const Logging& logging) {
-  if (options.hook_action == "notify") return Notify(options);
+  if (options.hook_action == "notify") return HookNotify(options);
   if (options.hook_action == "install" && !options.hook_server.empty()) {
     return InstallPostReceive(options, HooksDirOf(options.directory));
   }

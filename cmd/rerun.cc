@@ -106,7 +106,7 @@ int Rerun(store::RunStore& history, const store::RunRecord& run, const Options& 
   std::printf("rerunning run %s: %s at %s%s%s\n", run.id.c_str(), run.repo.c_str(),
               run.commit.substr(0, 12).c_str(), run.ref.empty() ? "" : " on ", run.ref.c_str());
   if (options.rerun_from_failed) {
-    std::printf("jobs that passed and are left out: %s\n",
+    std::printf("passed before, left out unless a job they wait for runs again: %s\n",
                 passed.empty() ? "none" : passed.c_str());
   }
   std::fflush(stdout);

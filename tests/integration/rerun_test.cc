@@ -79,7 +79,7 @@ TEST_F(RerunTest, FromFailedLeavesOutWhatPassedAndReusesItsArtifacts) {
   ProcessResult rerun = Cli("/", {"runs", "rerun", first_id, "--from-failed", "-e", "PASS=1"});
   ASSERT_EQ(rerun.exit_code, 0) << rerun.all();
   EXPECT_THAT(rerun.out, HasSubstr("rerunning run " + first_id));
-  EXPECT_THAT(rerun.out, HasSubstr("left out: build"));
+  EXPECT_THAT(rerun.out, HasSubstr("runs again: build\n"));
   EXPECT_THAT(rerun.out, Not(HasSubstr("built token-")));  // build did not run again
   EXPECT_EQ(TokenAfter(rerun.out, "got"), token);          // its artifact is the one it made
   EXPECT_EQ(TokenAfter(rerun.out, "deployed"), token);
@@ -124,6 +124,27 @@ TEST_F(RerunTest, PlainRerunRunsEveryJobAgainAtTheRecordedCommit) {
   ProcessResult refused = Cli("/", {"runs", "rerun", second_id, "--from-failed"});
   EXPECT_EQ(refused.exit_code, 2) << refused.all();
   EXPECT_THAT(refused.err, HasSubstr("passed: nothing to rerun from"));
+}
+
+TEST_F(RerunTest, AJobThatPassedAfterAJobThatRunsAgainRunsAgainToo) {
+  // flaky fails (allowed), after passes behind it, final fails the run. A rerun from the failed
+  // jobs runs flaky again, so what passed behind it cannot be taken as passed.
+  TempRepo repo(
+      {{".pipeline.yml", Pipeline("stages: [one, two, three]\n"
+                                  "flaky:\n  stage: one\n  allow_failure: true\n"
+                                  "  script: ['echo flaky ran', 'test \"$PASS\" = 1']\n"
+                                  "after:\n  stage: two\n  script: ['echo after ran']\n"
+                                  "final:\n  stage: three\n  script: ['test \"$PASS\" = 1']\n")}});
+  ProcessResult first = Cli(repo.path(), {"run"});
+  ASSERT_EQ(first.exit_code, 1) << first.all();
+  std::string first_id = RunIdIn(first.out);
+  ASSERT_THAT(JobOf(first_id, "after"), HasSubstr("\"status\": \"success\""));
+
+  ProcessResult rerun = Cli("/", {"runs", "rerun", first_id, "--from-failed", "-e", "PASS=1"});
+  ASSERT_EQ(rerun.exit_code, 0) << rerun.all();
+  EXPECT_THAT(rerun.out, HasSubstr("flaky ran"));
+  EXPECT_THAT(rerun.out, HasSubstr("after ran"));
+  EXPECT_THAT(JobOf(RunIdIn(rerun.out), "after"), HasSubstr("\"status\": \"success\""));
 }
 
 }  // namespace

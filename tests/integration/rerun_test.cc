@@ -126,6 +126,24 @@ TEST_F(RerunTest, PlainRerunRunsEveryJobAgainAtTheRecordedCommit) {
   EXPECT_THAT(refused.err, HasSubstr("passed: nothing to rerun from"));
 }
 
+TEST_F(RerunTest, AJobWhoseArtifactsExpiredRunsAgain) {
+  TempRepo repo({{".pipeline.yml", Pipeline(kJobs)}});
+  ProcessResult first = Cli(repo.path(), {"run"});
+  ASSERT_EQ(first.exit_code, 1) << first.all();
+  std::string first_id = RunIdIn(first.out);
+  std::string token = TokenAfter(first.out, "built");
+  // What the 14-day expiry does to the run's kept artifacts.
+  store::testing::Sh("rm -rf '" + state_ + "/docker-pipeline/artifacts/" + first_id + "'");
+
+  ProcessResult rerun = Cli("/", {"runs", "rerun", first_id, "--from-failed", "-e", "PASS=1"});
+  ASSERT_EQ(rerun.exit_code, 0) << rerun.all();
+  EXPECT_THAT(rerun.all(), HasSubstr("its artifacts are no longer kept: it runs again"));
+  std::string again = TokenAfter(rerun.out, "built");
+  EXPECT_FALSE(again.empty()) << rerun.all();
+  EXPECT_NE(again, token);
+  EXPECT_EQ(TokenAfter(rerun.out, "got"), again);
+}
+
 TEST_F(RerunTest, AJobThatPassedAfterAJobThatRunsAgainRunsAgainToo) {
   // flaky fails (allowed), after passes behind it, final fails the run. A rerun from the failed
   // jobs runs flaky again, so what passed behind it cannot be taken as passed.

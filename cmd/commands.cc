@@ -253,6 +253,7 @@ int RunCommand(const Options& options, const Logging& logging) {
   run_options.pipeline_timeout = options.pipeline_timeout;
   if (options.job_timeout) run_options.default_job_timeout = *options.job_timeout;
   run_options.pull = options.pull;
+  run_options.workspace_transfer = options.workspace_transfer;
   run_options.reaper_command = {"/proc/self/exe", "__reaper"};
   run_options.artifact_store = DefaultArtifactStore();
   // Read here, once, so the engine itself never looks at the environment for it.

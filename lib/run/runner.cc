@@ -26,6 +26,8 @@
 #include "job/secrets_file.h"
 #include "model/changesets.h"
 #include "model/glob.h"
+#include "backend/remote_engine_backend.h"
+#include "docker/locality.h"
 #include "pipeline/backend.h"
 #include "pipeline/errors.h"
 #include "pipeline/run.h"
@@ -86,6 +88,8 @@ class Scheduler {
         backend_(backend),
         states_(plan.jobs.size(), State::kPending),
         owner_(exec::CurrentOwner()) {}
+
+  void set_job_engine(docker::EngineApi& engine) { job_engine_ = &engine; }
 
   void Run() {
     // The stop is recorded here, under the lock, before any job can see it: a job that ends
@@ -180,12 +184,14 @@ class Scheduler {
       if (!MatchesChangesets(planned.job)) {
         job_result = SkippedByCondition(planned.job);
       } else {
-        PrepareWorkspace(index, launch);
+        JobWorkspace workspace = PrepareWorkspace(index, launch);
         launch.caches = exec::CacheVolumesFor(planned.job, source_.repo_name,
                                               launch.workspace_target, source_dir_);
         job_result = RunAttempts(planned, index, launch);
         job_result.pulled = images_ready_;
         if (!planned.job.artifacts.empty() && job_result.started != Clock::time_point{}) {
+          backend_.FetchArtifacts({launch.workspace_host_dir, launch.workspace_target, ""},
+                                  launch.workspace_host_dir, planned.job.artifacts);
           exec::ArtifactStats stored =
               exec::CollectArtifacts(launch.workspace_host_dir, planned.job.artifacts,
                                      ArtifactDir(index), options_.artifact_cap_bytes);
@@ -197,6 +203,8 @@ class Scheduler {
                                                         exec::JobDirName(index, planned.job.name));
           }
         }
+        // A workspace on the daemon (a volume) goes now; a local one stays with the run's files.
+        if (!workspace.volume.empty()) backend_.DiscardWorkspace(workspace);
       }
     } catch (const std::exception& error) {
       job_result.name = planned.job.name;
@@ -229,20 +237,20 @@ class Scheduler {
   }
 
   /// The job's own copy of the snapshot, with the artifacts of the jobs before it.
-  void PrepareWorkspace(size_t index, const exec::JobLaunch& launch) {
+  JobWorkspace PrepareWorkspace(size_t index, const exec::JobLaunch& launch) {
     std::vector<std::string> sources = {source_dir_};
     if (launch.job.download_artifacts) {
       for (size_t earlier : Ancestors(index)) sources.push_back(ArtifactDir(earlier));
     }
-    backend_.PrepareWorkspace(sources, launch.workspace_host_dir, launch.workspace_target,
+    return backend_.PrepareWorkspace(sources, launch.workspace_host_dir, launch.workspace_target,
                               launch.job.user);
   }
 
   /// Runs the job with its `retry` policy (run/retry.h), each attempt in a fresh workspace.
   JobResult RunAttempts(const PlannedJob& planned, size_t index, const exec::JobLaunch& launch) {
     exec::JobServices services{
-        context_.engine, tracker_,     context_.observer,
-        context_.log,    jobs_cancel_, DockerServiceAddOn(context_.engine, context_.log)};
+        *job_engine_, tracker_,     context_.observer,
+        context_.log, jobs_cancel_, DockerServiceAddOn(*job_engine_, context_.log)};
     return exec::RunWithRetries(
         planned.job.retry, planned.job.name, jobs_cancel_, *context_.log,
         [&] {
@@ -308,6 +316,9 @@ class Scheduler {
   std::vector<std::string> changed_files_;
   uint64_t build_number_ = 1;
   std::string git_objects_;
+  /// What jobs create their containers on: the backend's view of the engine (the remote one maps
+  /// workspace mounts to volumes), until jobs go through the Backend itself.
+  docker::EngineApi* job_engine_ = &context_.engine;
   std::string secrets_file_;
   std::string pipeline_uuid_ = exec::MakeBracedUuid();
   exec::SecretMasker masker_{SecretValues(options_.secret_env)};
@@ -367,6 +378,26 @@ std::string CloneObjects(const Plan& plan, const Source& source, const std::stri
                                         exec::kGitObjectsInContainer);
 }
 
+/// Bind mounts where the daemon sees our files, shipped workspaces where it does not
+/// (--workspace-transfer); `job_engine` becomes the engine jobs create containers on.
+std::unique_ptr<Backend> ChooseBackend(const RunOptions& options, docker::EngineApi& engine,
+                                       docker::EngineApi*& job_engine, spdlog::logger& log) {
+  bool ship = options.workspace_transfer == WorkspaceTransfer::kCopy;
+  std::string why = "--workspace-transfer copy";
+  if (options.workspace_transfer == WorkspaceTransfer::kMount) why = "--workspace-transfer mount";
+  if (options.workspace_transfer == WorkspaceTransfer::kAuto) {
+    docker::Locality locality = docker::DetectLocality(engine.endpoint());
+    ship = !locality.local;
+    why = locality.reason;
+  }
+  log.debug("workspace transfer: {} (Docker daemon at {}: {})",
+            ship ? "copied into volumes" : "bind mounts", engine.endpoint().host, why);
+  if (!ship) return MakeLocalEngineBackend(engine);
+  std::unique_ptr<RemoteEngineBackend> remote = MakeRemoteEngineBackend(engine);
+  job_engine = &remote->engine();
+  return remote;
+}
+
 /// Belt and braces: anything a handle could not remove is found again by its run label; when
 /// the daemon does not answer, the reaper takes over.
 void FinalSweep(docker::EngineApi& engine, const std::string& run_id,
@@ -390,9 +421,10 @@ RunResult RunPlan(const Plan& plan, const Source& source, const RunOptions& opti
   spdlog::logger& log = *context.log;
   RunResult result = PendingResult(plan, source, options);
 
-  // The backend the scheduler runs on. Only the local engine exists yet; a --backend choice
-  // (Swarm, a remote daemon) would be made here.
-  std::unique_ptr<Backend> backend = MakeLocalEngineBackend(context.engine);
+  // The backend the scheduler runs on: the local engine, or the remote one when the daemon does
+  // not see our files (a --backend choice, Swarm, would be made here too).
+  docker::EngineApi* job_engine = &context.engine;
+  std::unique_ptr<Backend> backend = ChooseBackend(options, context.engine, job_engine, log);
   backend->Ping();
   try {
     Sweep(context.engine, "", log);  // leftovers of runs whose process died
@@ -430,6 +462,7 @@ RunResult RunPlan(const Plan& plan, const Source& source, const RunOptions& opti
   Scheduler scheduler(plan, source, options, context, result, source_dir, run_dir.path(),
                       images_ready, *backend);
   if (!git_objects.empty()) scheduler.set_git_objects(git_objects);
+  scheduler.set_job_engine(*job_engine);
   scheduler.set_build_number(exec::NextBuildNumber(source.repo_root, log));
   if (!secrets_file.empty()) scheduler.set_secrets_file(secrets_file);
   bool any_changesets = std::any_of(plan.jobs.begin(), plan.jobs.end(), [](const PlannedJob& p) {

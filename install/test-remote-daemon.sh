@@ -8,15 +8,18 @@
 #                                       DOCKER_HOST=tcp://127.0.0.1:PORT, DOCKER_CERT_PATH=DIR/client,
 #                                       DIR=the daemon's directory;
 #   test-remote-daemon.sh stop STATE    stops it, removes its directory and STATE.
-# It must not fight the first daemon over the host's network: no bridge, no iptables rules
-# (--bridge=none --iptables=false), so its containers get network mode "none" by default and
-# jobs that name no network still start. Needs root, dockerd and openssl; the first daemon (the
-# `docker` CLI's default) provides the busybox image (DOCKER_PIPELINE_TEST_IMAGE overrides it).
+# It must not fight the first daemon over the host's network. NOT --bridge=none: a dockerd
+# started with it deletes the host's docker0 (the first daemon's bridge) at start-up. Instead it
+# gets a bridge of its own (dp-rt-XXXX, a free 10.199.N.0/24) that this script makes and removes,
+# and no iptables rules or masquerading (--iptables=false --ip-masq=false), so the first daemon's
+# rules stay as they are; its containers reach each other and the host, not the outside.
+# Needs root, dockerd, ip and openssl; the first daemon (the `docker` CLI's default) provides the
+# busybox image (DOCKER_PIPELINE_TEST_IMAGE overrides it).
 set -euo pipefail
 
 action=${1:-}
 state=${2:-}
-[ -n "$action" ] && [ -n "$state" ] || { sed -n '2,13p' "$0" >&2; exit 2; }
+[ -n "$action" ] && [ -n "$state" ] || { sed -n '2,17p' "$0" >&2; exit 2; }
 image=${DOCKER_PIPELINE_TEST_IMAGE:-docker-pipeline/busybox}
 
 make_certificates() {  # make_certificates DIR: ca, server (127.0.0.1, localhost) and client
@@ -47,13 +50,21 @@ case "$action" in
     command -v dockerd >/dev/null || { echo "test-remote-daemon: no dockerd installed" >&2; exit 3; }
     dir=$(mktemp -d /tmp/docker-pipeline-remote.XXXXXX)
     make_certificates "$dir"
+    bridge=dp-rt-$(basename "$dir" | tail -c 5)
+    for n in $(shuf -i 1-250 -n 20); do
+      ip route | grep -q "^10\.199\.$n\." || { subnet=$n; break; }
+    done
+    ip link add "$bridge" type bridge
+    ip addr add "10.199.$subnet.1/24" dev "$bridge"
+    ip link set "$bridge" up
+    echo "$bridge" >"$dir/bridge"
     for _ in 1 2 3 4 5; do
       port=$((20000 + RANDOM % 20000))
       # The short socket path: unix socket paths are limited to 108 bytes.
       dockerd --data-root "$dir/data" --exec-root "$dir/exec" --pidfile "$dir/dockerd.pid" \
         -H "unix://$dir/docker.sock" -H "tcp://127.0.0.1:$port" \
         --tlsverify --tlscacert "$dir/server/ca.pem" --tlscert "$dir/server/cert.pem" \
-        --tlskey "$dir/server/key.pem" --bridge=none --iptables=false --ip-masq=false \
+        --tlskey "$dir/server/key.pem" --bridge="$bridge" --iptables=false --ip-masq=false \
         --storage-driver=overlay2 --log-level=warn >"$dir/dockerd.log" 2>&1 &
       for _ in $(seq 1 100); do
         if docker -H "unix://$dir/docker.sock" version >/dev/null 2>&1; then break; fi
@@ -72,6 +83,7 @@ case "$action" in
     done
     echo "test-remote-daemon: dockerd did not start; its log:" >&2
     cat "$dir/dockerd.log" >&2 || true
+    ip link del "$bridge" 2>/dev/null || true
     rm -rf "$dir"
     exit 3
     ;;
@@ -86,9 +98,10 @@ case "$action" in
       kill -9 "$pid" 2>/dev/null || true
     fi
     # Its overlay mounts must go before the directory can.
-    grep -o " $dir/[^ ]*" /proc/self/mounts | sort -r | while read -r mount; do
+    { grep -o " $dir/[^ ]*" /proc/self/mounts || true; } | sort -r | while read -r mount; do
       umount -l "$mount" 2>/dev/null || true
     done
+    if [ -f "$dir/bridge" ]; then ip link del "$(cat "$dir/bridge")" 2>/dev/null || true; fi
     rm -rf "$dir"
     rm -f "$state"
     ;;

@@ -47,8 +47,23 @@ std::map<std::string, std::string> ReadState(const std::string& path) {
   return state;
 }
 
+/// The tests' YAML is written under "jobs:" for readability; the native format has the jobs at
+/// the top: drop that line and two spaces of indentation.
+std::string TopLevelJobs(const std::string& yaml) {
+  std::istringstream in(yaml);
+  std::string line, out;
+  while (std::getline(in, line)) {
+    if (line == "jobs:") continue;
+    out += (line.rfind("  ", 0) == 0 ? line.substr(2) : line) + "\n";
+  }
+  return out;
+}
+
 class RemoteDaemonTest : public CliTest {
  protected:
+  static std::string Pipeline(const std::string& yaml) {
+    return CliTest::Pipeline(TopLevelJobs(yaml));
+  }
   static void SetUpTestSuite() {
     const char* given = std::getenv("DOCKER_PIPELINE_TEST_REMOTE_STATE");
     if (given != nullptr && *given != '\0') {
@@ -94,7 +109,7 @@ class RemoteDaemonTest : public CliTest {
   }
 
   static ProcessResult RunRemote(const std::string& cwd, std::vector<std::string> args) {
-    args.insert(args.begin(), {"run", "--workspace-transfer", "copy", "--log-level", "debug"});
+    args.insert(args.begin(), {"run", "--workspace-transfer", "copy", "-v"});
     return RunCli(cwd, args, RemoteEnv());
   }
 
@@ -193,6 +208,9 @@ TEST_F(RemoteDaemonTest, TlsWithoutTheClientCertificateIsRefusedClearly) {
 /// arguments and runs `docker system dial-stdio` against the local socket.
 class SshEndpointTest : public CliTest {
  protected:
+  static std::string Pipeline(const std::string& yaml) {
+    return CliTest::Pipeline(TopLevelJobs(yaml));
+  }
   void SetUp() override {
     CliTest::SetUp();
     if (IsSkipped()) return;
@@ -220,7 +238,7 @@ TEST_F(SshEndpointTest, JobsRunThroughDialStdioWithTheWorkspaceShipped) {
   WriteSsh("exec docker -H unix:///var/run/docker.sock system dial-stdio\n");
   TempRepo repo({{".pipeline.yml", Pipeline("jobs:\n  look:\n    script: [cat hello.txt]\n")},
                  {"hello.txt", "over ssh\n"}});
-  ProcessResult run = RunCli(repo.path(), {"run", "--log-level", "debug"}, Env());
+  ProcessResult run = RunCli(repo.path(), {"run", "-v"}, Env());
   EXPECT_EQ(run.exit_code, 0) << run.all();
   EXPECT_THAT(run.out, HasSubstr("over ssh"));
   EXPECT_THAT(run.all(), HasSubstr("copied into volumes"));

@@ -118,16 +118,20 @@ DockerError HttpTransport::TransportError(const std::string& method, const std::
                                           bool sent, const Poco::Exception& error,
                                           Poco::Net::HTTPClientSession& session) const {
   // Anything before the request went out is a failure to reach the daemon at all.
-  if (!sent) return DockerError(CannotConnect(session) + " (" + error.displayText() + ")");
+  if (!sent) return DockerError(CannotConnect(session, error));
   std::string ssh = SshDiagnostics(session);
   return DockerError(method + " " + path + ": lost the connection to the Docker daemon at " +
                      endpoint_.host + ": " + error.displayText() +
                      (ssh.empty() ? "" : "; ssh said: " + ssh));
 }
 
-std::string HttpTransport::CannotConnect(Poco::Net::HTTPClientSession& session) const {
+std::string HttpTransport::CannotConnect(Poco::Net::HTTPClientSession& session,
+                                         const Poco::Exception& error) const {
+  std::string message = CannotConnectMessage();
+  // Over TLS or ssh the reason is rarely "not running": say what failed (a certificate, a key).
+  if (factory_) message += " (" + error.displayText() + ")";
   std::string ssh = SshDiagnostics(session);
-  return CannotConnectMessage() + (ssh.empty() ? "" : "; ssh said: " + ssh);
+  return message + (ssh.empty() ? "" : "; ssh said: " + ssh);
 }
 
 HttpResponse HttpTransport::Upload(const std::string& method, const std::string& path,
@@ -175,7 +179,7 @@ HijackedConnection HttpTransport::Hijack(const std::string& path, const std::str
     connection.socket = session->detachSocket();
     return connection;
   } catch (const Poco::Exception& error) {
-    if (!sent) throw DockerError(CannotConnect(*session));
+    if (!sent) throw DockerError(CannotConnect(*session, error));
     throw DockerError(operation + ": " + error.displayText());
   }
 }
@@ -199,7 +203,7 @@ std::unique_ptr<Poco::Net::HTTPClientSession> HttpTransport::OpenStream(
     }
     return session;
   } catch (const Poco::Exception& error) {
-    if (!sent) throw DockerError(CannotConnect(*session));
+    if (!sent) throw DockerError(CannotConnect(*session, error));
     throw DockerError(operation + ": " + error.displayText());
   }
 }

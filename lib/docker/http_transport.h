@@ -72,8 +72,9 @@ class HttpTransport {
   DockerError TransportError(const std::string& method, const std::string& path, bool sent,
                              const Poco::Exception& error,
                              Poco::Net::HTTPClientSession& session) const;
-  /// CannotConnectMessage(), with what ssh said on `session` when it is an ssh one.
-  std::string CannotConnect(Poco::Net::HTTPClientSession& session) const;
+  /// CannotConnectMessage(), with `error` over TLS or ssh, and what ssh said on `session`.
+  std::string CannotConnect(Poco::Net::HTTPClientSession& session,
+                            const Poco::Exception& error) const;
   std::string VersionedPath(const std::string& path) const;
 
   Endpoint endpoint_;

@@ -77,8 +77,9 @@ class TarFile {
   std::string path_;
 };
 
-/// The engine with CreateContainer mapping host paths for a daemon that cannot see them;
-/// everything else goes straight through.
+/// The engine with CreateContainer mapping host paths for a daemon that cannot see them, and
+/// everything else straight through: under it, the local backend's container handling (waits,
+/// output, carriers, sweeps) serves the remote daemon unchanged.
 class ShippingEngine : public docker::EngineApi {
  public:
   ShippingEngine(docker::EngineApi& inner, std::mutex& mutex,
@@ -138,6 +139,10 @@ class ShippingEngine : public docker::EngineApi {
     return inner_.ListImages(label);
   }
   void RemoveImage(const std::string& id) override { inner_.RemoveImage(id); }
+  std::optional<std::map<std::string, std::string>> InspectLabels(docker::LabelledObject kind,
+                                                                  const std::string& id) override {
+    return inner_.InspectLabels(kind, id);
+  }
 
   /// Sends the trees `sources` into the created container `id`, extracted at `dir`.
   void Ship(const std::string& id, const std::vector<std::string>& sources,
@@ -219,14 +224,13 @@ std::string ShippingEngine::CreateContainer(const docker::ContainerSpec& spec) {
   return id;
 }
 
-class RemoteBackend : public RemoteEngineBackend {
+class RemoteBackend : public Backend {
  public:
   explicit RemoteBackend(docker::EngineApi& engine)
       : inner_(engine),
         shipping_(engine, mutex_, shipments_),
         jobs_(MakeLocalEngineBackend(shipping_)) {}
 
-  docker::EngineApi& engine() override { return shipping_; }
   std::string name() const override { return "remote"; }
   void Ping() override { jobs_->Ping(); }
   bool HasImage(const std::string& image) override { return jobs_->HasImage(image); }
@@ -281,6 +285,28 @@ class RemoteBackend : public RemoteEngineBackend {
     return jobs_->ListByLabel(label);
   }
   size_t RemoveByLabel(const std::string& label) override { return jobs_->RemoveByLabel(label); }
+  void RemoveObject(const docker::ObjectRef& object) override { jobs_->RemoveObject(object); }
+  std::unique_ptr<docker::StatsStream> StreamUsage(const std::string& id) override {
+    return jobs_->StreamUsage(id);
+  }
+  bool PathExists(const std::string& id, const std::string& path) override {
+    return jobs_->PathExists(id, path);
+  }
+  std::unique_ptr<docker::ArchiveReader> GetArchive(const std::string& id,
+                                                    const std::string& path) override {
+    return jobs_->GetArchive(id, path);
+  }
+  void PutArchive(const std::string& id, const std::string& dir, std::istream& tar) override {
+    jobs_->PutArchive(id, dir, tar);
+  }
+  void CreateVolume(const std::string& name,
+                    const std::map<std::string, std::string>& labels) override {
+    jobs_->CreateVolume(name, labels);
+  }
+  void RemoveVolume(const std::string& name) override { jobs_->RemoveVolume(name); }
+  std::vector<docker::ObjectRef> ListVolumes(const std::string& label) override {
+    return jobs_->ListVolumes(label);
+  }
 
  private:
   static void RemoveLocal(const std::string& dir) {
@@ -360,7 +386,7 @@ void RemoteBackend::FetchArtifacts(const JobWorkspace& workspace, const std::str
 
 namespace pipeline {
 
-std::unique_ptr<RemoteEngineBackend> MakeRemoteEngineBackend(docker::EngineApi& engine) {
+std::unique_ptr<Backend> MakeRemoteEngineBackend(docker::EngineApi& engine) {
   return std::make_unique<backend::RemoteBackend>(engine);
 }
 

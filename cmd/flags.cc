@@ -84,6 +84,15 @@ void ApplyPull(Options& options, const std::string& flag, const std::string& pol
                                     "never, missing or always");
 }
 
+void ApplyWorkspaceTransfer(Options& options, const std::string& flag, const std::string& mode) {
+  options.workspace_transfer = Choose<WorkspaceTransfer>(
+      flag, mode,
+      {{"auto", WorkspaceTransfer::kAuto},
+       {"copy", WorkspaceTransfer::kCopy},
+       {"mount", WorkspaceTransfer::kMount}},
+      "auto, copy or mount");
+}
+
 void ApplyLogFormat(Options& options, const std::string& flag, const std::string& format) {
   options.log_format = Choose<LogFormat>(
       flag, format, {{"text", LogFormat::kText}, {"json", LogFormat::kJson}}, "text or json");
@@ -224,7 +233,11 @@ const FlagGroup kLimitFlags = {
       [](Options& o, const std::string& flag, const std::string& v) {
         o.job_timeout = ParseDurationFlag(flag, v);
       }},
-     {"--pull", "POLICY", "When to pull images: never, missing (default) or always", ApplyPull}}};
+     {"--pull", "POLICY", "When to pull images: never, missing (default) or always", ApplyPull},
+     {"--workspace-transfer", "MODE",
+      "How jobs get the workspace: auto (default: bind-mounted when the Docker daemon is on this "
+      "machine, else copied into a volume on it), copy or mount",
+      ApplyWorkspaceTransfer}}};
 
 const FlagGroup kReportFlags = {
     "Reports",

@@ -50,6 +50,7 @@ struct Options {
   std::string user;                          ///< --user UID[:GID]: every job runs as it
   std::optional<std::chrono::seconds> pipeline_timeout;  ///< --timeout
   std::optional<std::chrono::seconds> job_timeout;       ///< --job-timeout
+  WorkspaceTransfer workspace_transfer = WorkspaceTransfer::kAuto;  ///< --workspace-transfer
   PullPolicy pull = PullPolicy::kMissing;
   LogFormat log_format = LogFormat::kText;
   std::string junit_path;        ///< --junit: write JUnit XML there

@@ -99,14 +99,17 @@ JobResult JobRunner::RunMatching(size_t index) {
   if (!ChangesetsMatch(planned.job, setting_.changed_files)) {
     return SkippedByCondition(planned.job);
   }
-  PrepareWorkspace(index, launch);
+  JobWorkspace workspace = PrepareWorkspace(index, launch);
   launch.caches = CacheVolumesFor(planned.job, launch_.source.repo_name, launch.workspace_target,
                                   setting_.source_dir);
   JobResult result = RunAttempts(index, launch);
   result.pulled = setting_.images_ready;
   if (!planned.job.artifacts.empty() && result.started != Clock::time_point{}) {
+    backend_.FetchArtifacts(workspace, launch.workspace_host_dir, planned.job.artifacts);
     KeepArtifacts(index, launch);
   }
+  // A workspace on the daemon (a volume) goes now; a local one stays with the run's files.
+  if (!workspace.volume.empty()) backend_.DiscardWorkspace(workspace);
   return result;
 }
 
@@ -165,13 +168,13 @@ std::string JobRunner::ReusedArtifacts(size_t index) const {
 }
 
 /// The job's own copy of the snapshot, with the artifacts of the jobs before it.
-void JobRunner::PrepareWorkspace(size_t index, const JobLaunch& launch) {
+JobWorkspace JobRunner::PrepareWorkspace(size_t index, const JobLaunch& launch) {
   std::vector<std::string> sources = {setting_.source_dir};
   if (launch.job.download_artifacts) {
     for (size_t earlier : Ancestors(plan_, index)) sources.push_back(ArtifactDir(earlier));
   }
-  backend_.PrepareWorkspace(sources, launch.workspace_host_dir, launch.workspace_target,
-                            launch.job.user);
+  return backend_.PrepareWorkspace(sources, launch.workspace_host_dir, launch.workspace_target,
+                                   launch.job.user);
 }
 
 /// Runs the job with its `retry` policy (run/retry.h), each attempt in a fresh workspace.

@@ -50,7 +50,7 @@ class JobRunner {
   bool Reuse(size_t index);
   JobResult Reused(size_t index);
   std::string ReusedArtifacts(size_t index) const;
-  void PrepareWorkspace(size_t index, const JobLaunch& launch);
+  JobWorkspace PrepareWorkspace(size_t index, const JobLaunch& launch);
   JobResult RunAttempts(size_t index, const JobLaunch& launch);
   void KeepArtifacts(size_t index, const JobLaunch& launch);
   std::string ArtifactDir(size_t index) const;

@@ -23,6 +23,9 @@
 namespace pipeline {
 
 enum class PullPolicy { kNever, kMissing, kAlways };
+/// How jobs get their workspace (--workspace-transfer): bind mounts when the daemon is on this
+/// machine and copies shipped into volumes otherwise (auto), or always one of the two.
+enum class WorkspaceTransfer { kAuto, kCopy, kMount };
 
 /// What to run the plan on.
 struct Source {
@@ -67,6 +70,7 @@ struct RunOptions {
   std::optional<std::chrono::seconds> pipeline_timeout;
   int stop_grace_seconds = 10;
   PullPolicy pull = PullPolicy::kMissing;
+  WorkspaceTransfer workspace_transfer = WorkspaceTransfer::kAuto;
   std::string work_root;  ///< per-run directories go below it; empty: $TMPDIR or /tmp
   size_t output_cap_bytes = size_t{1} << 20;  ///< per job, kept in JobResult::output
   /// Per job, passed to the observers (console, JSON events): past it one line says the rest was

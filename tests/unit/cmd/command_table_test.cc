@@ -188,6 +188,7 @@ TEST(CommandTableTest, EveryFlagIsParsedByItsCommand) {
           if (name == "--format") value = "json";
           if (name == "--server") value = "http://h:1";
           if (name == "--pull") value = "never";
+          if (name == "--workspace-transfer") value = "copy";
           if (name == "--log-format") value = "json";
           if (name == "--memory") value = "1g";
           if (name == "--status") value = "failed";
@@ -276,6 +277,22 @@ TEST(CommandTableHelpTest, HelpAndParserFollowTheTable) {
   EXPECT_THAT(UsageErrorOf({"frob", "--wobbel", "3"}, WidgetTable()),
               HasSubstr("did you mean '--wobble'?"));
   EXPECT_THAT(UsageErrorOf({"run"}, WidgetTable()), HasSubstr("unknown command 'run'"));
+}
+
+}  // namespace
+}  // namespace pipeline::cli
+
+namespace pipeline::cli {
+namespace {
+
+TEST(CommandTableTest, WorkspaceTransferTakesAutoCopyOrMount) {
+  EXPECT_EQ(ParseOptions({"run"}).workspace_transfer, WorkspaceTransfer::kAuto);
+  EXPECT_EQ(ParseOptions({"run", "--workspace-transfer", "copy"}).workspace_transfer,
+            WorkspaceTransfer::kCopy);
+  EXPECT_EQ(ParseOptions({"run", "--workspace-transfer=mount"}).workspace_transfer,
+            WorkspaceTransfer::kMount);
+  EXPECT_THAT(UsageErrorOf({"run", "--workspace-transfer", "rsync"}),
+              HasSubstr("auto, copy or mount"));
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include "pipeline/log.h"
 #include "pipeline/model.h"
 #include "pipeline/run.h"
+#include "pipeline/service.h"
 
 namespace pipeline::cli {
 
@@ -69,6 +70,9 @@ struct Options {
   size_t runs_limit = 20;            ///< runs --limit
   bool runs_json = false;            ///< runs --format json
   bool runs_follow = false;          ///< runs logs -f
+  // The service (cmd/serve_command.cc).
+  service::ServiceOptions serve;  ///< serve --listen, --repo, --concurrency, ...
+  std::string serve_token_file;   ///< serve --token-file
 };
 
 /// Parses argv (argv[0] excluded) with the command table (command_table.h). Docker's global

@@ -58,6 +58,13 @@ const std::vector<std::vector<std::string>>& Migrations() {
           " logged_at BIGINT NOT NULL,"
           " PRIMARY KEY (job_id, byte_offset))",
       },
+      {
+          // The service (docs/api.md): what a queued run was asked with, its attempts, and
+          // dead-letter runs.
+          "ALTER TABLE runs ADD COLUMN request TEXT NOT NULL DEFAULT ''",
+          "ALTER TABLE runs ADD COLUMN attempt INTEGER NOT NULL DEFAULT 0",
+          "ALTER TABLE runs ADD COLUMN dead INTEGER NOT NULL DEFAULT 0",
+      },
   };
   return migrations;
 }

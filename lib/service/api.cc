@@ -112,7 +112,8 @@ bool ParseCount(const std::map<std::string, std::string>& query, const std::stri
     return true;
   }
   const std::string& text = found->second;
-  if (text.empty() || text.size() > 15 || text.find_first_not_of("0123456789") != std::string::npos) {
+  if (text.empty() || text.size() > 15 ||
+      text.find_first_not_of("0123456789") != std::string::npos) {
     return false;
   }
   value = std::stoll(text);
@@ -194,8 +195,8 @@ HttpResponse Api::Dispatch(const HttpRequest& request, const Route& route) {
   if (route.endpoint == Endpoint::kNone) return ErrorResponse(404, "no such endpoint");
   if (route.bad_query) return ErrorResponse(400, "malformed query string");
   if (request.body_too_large) {
-    return ErrorResponse(413, "request body over " + std::to_string(config_.max_body_bytes) +
-                                  " bytes");
+    return ErrorResponse(413,
+                         "request body over " + std::to_string(config_.max_body_bytes) + " bytes");
   }
   switch (route.endpoint) {
     case Endpoint::kTrigger:
@@ -260,8 +261,8 @@ HttpResponse Api::Trigger(const HttpRequest& request, const std::string& repo) {
       for (const std::string& name : variables->getNames()) {
         Poco::Dynamic::Var variable = variables->get(name);
         if (!IsName(name) || !variable.isString()) {
-          return ErrorResponse(400, "variable '" + name +
-                                        "': names are letters, digits and '_', values strings");
+          return ErrorResponse(
+              400, "variable '" + name + "': names are letters, digits and '_', values strings");
         }
         run_request.variables.emplace_back(name, variable.convert<std::string>());
       }
@@ -278,12 +279,13 @@ HttpResponse Api::Trigger(const HttpRequest& request, const std::string& repo) {
     } else if (key == "priority") {
       priority = text;
     } else {
-      return ErrorResponse(400, "unknown field '" + key +
-                                    "' (known: ref, commit, pipeline, variables, priority)");
+      return ErrorResponse(
+          400, "unknown field '" + key + "' (known: ref, commit, pipeline, variables, priority)");
     }
   }
   std::optional<int> level = ParsePriority(priority);
-  if (!level) return ErrorResponse(400, "'priority' is high, normal or low, not '" + priority + "'");
+  if (!level)
+    return ErrorResponse(400, "'priority' is high, normal or low, not '" + priority + "'");
   if (run.ref.empty() && run.commit.empty()) {
     return ErrorResponse(400, "give a 'ref' (branch or tag) or a 'commit' to run");
   }
@@ -308,9 +310,9 @@ HttpResponse Api::Trigger(const HttpRequest& request, const std::string& repo) {
       }
     }
   } catch (const GitError&) {
-    return ErrorResponse(422, "repository '" + repo + "' has no " +
-                                  (run.commit.empty() ? "ref '" + run.ref + "'"
-                                                      : "commit '" + run.commit + "'"));
+    return ErrorResponse(
+        422, "repository '" + repo + "' has no " +
+                 (run.commit.empty() ? "ref '" + run.ref + "'" : "commit '" + run.commit + "'"));
   }
   run.repo = repo;
   run.pipeline = run_request.pipeline;
@@ -331,11 +333,12 @@ HttpResponse Api::ListRuns(const Route& route) {
   filter.repo = route.param;
   auto status = route.query.find("status");
   if (status != route.query.end()) {
-    static const std::set<std::string> kStatuses = {"queued", "running", "success",
+    static const std::set<std::string> kStatuses = {"queued", "running",   "success",
                                                     "failed", "cancelled", "aborted"};
     if (kStatuses.count(status->second) == 0) {
-      return ErrorResponse(400, "status is one of queued, running, success, failed, cancelled, "
-                                "aborted");
+      return ErrorResponse(400,
+                           "status is one of queued, running, success, failed, cancelled, "
+                           "aborted");
     }
     filter.status = status->second;
   }
@@ -425,8 +428,8 @@ HttpResponse Api::JobLogs(const Route& route) {
     next = std::max(next, chunk.offset + static_cast<int64_t>(chunk.text.size()));
   }
   bool complete = ended && store_->ReadLogs(job->id, next, 1).empty();
-  return Json(200, "{\"job_id\":" + std::to_string(job->id) + ",\"status\":" +
-                       JsonString(job->status) + ",\"chunks\":[" + list +
+  return Json(200, "{\"job_id\":" + std::to_string(job->id) +
+                       ",\"status\":" + JsonString(job->status) + ",\"chunks\":[" + list +
                        "],\"next_offset\":" + std::to_string(next) +
                        ",\"complete\":" + (complete ? "true" : "false") + "}");
 }
@@ -437,9 +440,8 @@ HttpResponse Api::AdminQueue() {
   for (const std::string& id : scheduler_.Running()) {
     running += (running.empty() ? "" : ",") + JsonString(id);
   }
-  return Json(200, "{\"queued\":{\"high\":" + std::to_string(gauges.high) +
-                       ",\"normal\":" + std::to_string(gauges.normal) +
-                       ",\"low\":" + std::to_string(gauges.low) +
+  return Json(200, "{\"queued\":{\"high\":" + std::to_string(gauges.high) + ",\"normal\":" +
+                       std::to_string(gauges.normal) + ",\"low\":" + std::to_string(gauges.low) +
                        "},\"running\":" + std::to_string(gauges.running_runs) +
                        ",\"running_runs\":[" + running +
                        "],\"retrying\":" + std::to_string(scheduler_.Retrying()) +
@@ -468,7 +470,8 @@ HttpResponse Api::Health() {
 // and after-commit from the payload, and Enqueue a run with trigger "push". Until then the
 // endpoint answers 501 so a webhook's sender sees it is not served.
 HttpResponse Api::PushHook(const HttpRequest&, const std::string& repo) {
-  if (config_.repos.count(repo) == 0) return ErrorResponse(404, "unknown repository '" + repo + "'");
+  if (config_.repos.count(repo) == 0)
+    return ErrorResponse(404, "unknown repository '" + repo + "'");
   return ErrorResponse(501, "push webhooks are not served by this build yet");
 }
 

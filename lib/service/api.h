@@ -48,8 +48,8 @@ class Api {
     size_t max_body_bytes = 64 * 1024;
     size_t max_streams = 8;  ///< SSE streams at once (each holds a server thread)
   };
-  Api(Config config, std::shared_ptr<store::RunStore> store, Scheduler& scheduler,
-      Metrics& metrics, std::shared_ptr<spdlog::logger> log);
+  Api(Config config, std::shared_ptr<store::RunStore> store, Scheduler& scheduler, Metrics& metrics,
+      std::shared_ptr<spdlog::logger> log);
 
   /// Answers every endpoint but the log stream's.
   HttpResponse Handle(const HttpRequest& request);

@@ -56,7 +56,7 @@ HttpRequest ReadRequest(HTTPServerRequest& request, size_t limit) {
 }
 
 void Send(HTTPServerResponse& response, const HttpResponse& answer, bool close) {
-  response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(answer.status));
+  response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(answer.status));
   response.setContentType(answer.content_type);
   for (const auto& [name, value] : answer.headers) response.set(name, value);
   response.set("Cache-Control", "no-store");

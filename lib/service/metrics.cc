@@ -35,8 +35,8 @@ std::string Histogram::Render(const std::string& name) const {
   uint64_t cumulative = 0;
   for (size_t i = 0; i < bounds_.size(); ++i) {
     cumulative += counts_[i];
-    text += name + "_bucket{le=\"" + Number(bounds_[i]) + "\"} " + std::to_string(cumulative) +
-            "\n";
+    text +=
+        name + "_bucket{le=\"" + Number(bounds_[i]) + "\"} " + std::to_string(cumulative) + "\n";
   }
   text += name + "_bucket{le=\"+Inf\"} " + std::to_string(count_) + "\n";
   text += name + "_sum " + Number(sum_) + "\n";

@@ -27,7 +27,7 @@ struct Route {
   /// The path is known but not with this method: 405, Allow names `allowed`.
   bool wrong_method = false;
   std::string allowed;
-  std::string param;  ///< {repo} or {id}, as written (only [A-Za-z0-9._~-])
+  std::string param;                         ///< {repo} or {id}, as written (only [A-Za-z0-9._~-])
   std::map<std::string, std::string> query;  ///< decoded
   bool bad_query = false;                    ///< a malformed %-escape in the query: 400
 };

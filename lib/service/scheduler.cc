@@ -197,8 +197,8 @@ void Scheduler::AfterAttempt(store::RunRecord run, const Outcome& outcome, bool 
     } else {
       if (outcome.infrastructure && !cancelled) {
         run.dead = true;
-        run.reason = "dead-letter after " + std::to_string(run.attempt) +
-                     " attempt(s): " + outcome.reason;
+        run.reason =
+            "dead-letter after " + std::to_string(run.attempt) + " attempt(s): " + outcome.reason;
       }
       store_->UpdateRun(run);
       metrics_.RunFinished(run.status, seconds);

@@ -48,8 +48,7 @@ struct SchedulerOptions {
 class Scheduler {
  public:
   Scheduler(std::shared_ptr<store::RunStore> store, RunExecutor& executor,
-            const SchedulerOptions& options, Metrics& metrics,
-            std::shared_ptr<spdlog::logger> log);
+            const SchedulerOptions& options, Metrics& metrics, std::shared_ptr<spdlog::logger> log);
   ~Scheduler();
   Scheduler(const Scheduler&) = delete;
   Scheduler& operator=(const Scheduler&) = delete;

@@ -20,13 +20,13 @@
 namespace pipeline::service {
 
 struct ServiceOptions {
-  std::string listen = "127.0.0.1:8080";  ///< ADDR:PORT; port 0 picks a free one
-  std::map<std::string, std::string> repos;  ///< --repo NAME=PATH
-  size_t concurrency = 2;                    ///< runs at once
-  size_t http_threads = 16;                  ///< the server's thread pool (SSE streams hold one)
-  std::string store_url;                     ///< "": the default history store
-  std::string token;                         ///< bearer token; "": loopback only, no auth
-  int infra_retries = 2;                     ///< an exit-3 run is tried this many more times
+  std::string listen = "127.0.0.1:8080";        ///< ADDR:PORT; port 0 picks a free one
+  std::map<std::string, std::string> repos;     ///< --repo NAME=PATH
+  size_t concurrency = 2;                       ///< runs at once
+  size_t http_threads = 16;                     ///< the server's thread pool (SSE streams hold one)
+  std::string store_url;                        ///< "": the default history store
+  std::string token;                            ///< bearer token; "": loopback only, no auth
+  int infra_retries = 2;                        ///< an exit-3 run is tried this many more times
   std::chrono::milliseconds retry_delay{5000};  ///< before the first retry; doubles each time
   size_t max_body_bytes = 64 * 1024;            ///< larger request bodies get 413
   docker::EndpointOptions endpoint;             ///< the daemon, as `run` finds it

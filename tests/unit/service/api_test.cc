@@ -11,9 +11,9 @@
 namespace pipeline::service {
 namespace {
 
-using ::testing::HasSubstr;
 using store::testing::Sh;
 using store::testing::StoreTest;
+using ::testing::HasSubstr;
 
 constexpr const char* kToken = "0123456789abcdef0123";
 
@@ -24,14 +24,15 @@ class ApiTest : public StoreTest {
     if (IsSkipped() || HasFatalFailure()) return;
     char dir_template[] = "/tmp/api-test-repo.XXXXXX";
     repo_ = mkdtemp(dir_template);
-    Sh("cd '" + repo_ + "' && git init -q -b main && echo 'x: 1' > .pipeline.yml && git add . && "
+    Sh("cd '" + repo_ +
+       "' && git init -q -b main && echo 'x: 1' > .pipeline.yml && git add . && "
        "git -c user.email=t@t -c user.name=t commit -qm one && git tag v1");
     commit_ = Sh("git -C '" + repo_ + "' rev-parse HEAD");
     commit_.pop_back();
     shared_ = std::shared_ptr<store::RunStore>(std::move(store_));
     executor_ = std::make_unique<testing::FakeExecutor>(shared_);
-    scheduler_ = std::make_unique<Scheduler>(shared_, *executor_, SchedulerOptions{}, metrics_,
-                                             NullLog());
+    scheduler_ =
+        std::make_unique<Scheduler>(shared_, *executor_, SchedulerOptions{}, metrics_, NullLog());
     Api::Config config;
     config.repos = {{"app", repo_}};
     config.token = kToken;
@@ -112,22 +113,23 @@ TEST_P(ApiTest, BadTriggersAreRefusedWithJsonErrors) {
     const char* body;
     int status;
   };
-  for (const Case& bad : std::vector<Case>{
-           {"{", 400},
-           {"[1]", 400},
-           {"{\"ref\": 1}", 400},
-           {"{}", 400},
-           {"{\"ref\": \"main\", \"shell\": \"rm -rf /\"}", 400},
-           {"{\"ref\": \"main\", \"priority\": \"urgent\"}", 400},
-           {"{\"ref\": \"--upload-pack=x\"}", 400},
-           {"{\"ref\": \"main..other\"}", 400},
-           {"{\"commit\": \"HEAD~1\"}", 400},
-           {"{\"ref\": \"main\", \"variables\": {\"A B\": \"x\"}}", 400},
-           {"{\"ref\": \"main\", \"variables\": {\"A\": 1}}", 400},
-           {"{\"ref\": \"no-such-branch\"}", 422},
-           {"{\"commit\": \"deadbeefdeadbeef\"}", 422},
-           {"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]",
-            400}}) {
+  for (const Case& bad :
+       std::vector<Case>{{"{", 400},
+                         {"[1]", 400},
+                         {"{\"ref\": 1}", 400},
+                         {"{}", 400},
+                         {"{\"ref\": \"main\", \"shell\": \"rm -rf /\"}", 400},
+                         {"{\"ref\": \"main\", \"priority\": \"urgent\"}", 400},
+                         {"{\"ref\": \"--upload-pack=x\"}", 400},
+                         {"{\"ref\": \"main..other\"}", 400},
+                         {"{\"commit\": \"HEAD~1\"}", 400},
+                         {"{\"ref\": \"main\", \"variables\": {\"A B\": \"x\"}}", 400},
+                         {"{\"ref\": \"main\", \"variables\": {\"A\": 1}}", 400},
+                         {"{\"ref\": \"no-such-branch\"}", 422},
+                         {"{\"commit\": \"deadbeefdeadbeef\"}", 422},
+                         {"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]"
+                          "]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]",
+                          400}}) {
     HttpResponse response = Call("POST", "/api/v1/repos/app/pipelines/run", bad.body);
     EXPECT_EQ(response.status, bad.status) << bad.body << " -> " << response.body;
     EXPECT_EQ(response.body.rfind("{\"error\":\"", 0), 0u) << response.body;
@@ -157,7 +159,8 @@ TEST_P(ApiTest, RunListsArePagedAndFiltered) {
   EXPECT_THAT(page.body, HasSubstr("\"next_page\":2"));
   HttpResponse next = Call("GET", "/api/v1/repos/app/pipelines/runs?per_page=1&page=2");
   EXPECT_THAT(next.body, HasSubstr("\"next_page\":null"));
-  EXPECT_NE(page.body.find(second) == std::string::npos, next.body.find(second) == std::string::npos);
+  EXPECT_NE(page.body.find(second) == std::string::npos,
+            next.body.find(second) == std::string::npos);
   EXPECT_EQ(Call("POST", "/api/v1/pipelines/runs/" + first + "/cancel").status, 200);
   HttpResponse cancelled = Call("GET", "/api/v1/repos/app/pipelines/runs?status=cancelled");
   EXPECT_THAT(cancelled.body, HasSubstr(first));
@@ -185,7 +188,8 @@ TEST_P(ApiTest, JobLogsComeInChunksWithTheNextOffset) {
   shared_->UpdateJob(job);
   EXPECT_THAT(Call("GET", "/api/v1/jobs/" + std::to_string(job.id) + "/logs?offset=12").body,
               HasSubstr("\"chunks\":[],\"next_offset\":12,\"complete\":true"));
-  HttpResponse rest = Call("GET", "/api/v1/jobs/" + std::to_string(job.id) + "/logs?offset=4&limit=1");
+  HttpResponse rest =
+      Call("GET", "/api/v1/jobs/" + std::to_string(job.id) + "/logs?offset=4&limit=1");
   EXPECT_THAT(rest.body, HasSubstr("\"chunks\":[{\"offset\":4,"));
   EXPECT_EQ(Call("GET", "/api/v1/jobs/" + std::to_string(job.id) + "/logs?offset=-1").status, 400);
 }

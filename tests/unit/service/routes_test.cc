@@ -37,7 +37,8 @@ TEST(RoutesTest, EscapesAndDotSegmentsMatchNothing) {
         "/api/v1/repos/../pipelines/run", "/api/v1/repos/./pipelines/run",
         "/api/v1/repos//pipelines/run", "/api/v1/repos/app/pipelines/run/",
         "/api/v1/repos/a%00b/pipelines/run", "api/v1/admin/queue", "",
-        "/api/v1/repos/app/pipelines/run#x", "//healthz", "/api/v1/jobs/1/logs/../../admin/queue"}) {
+        "/api/v1/repos/app/pipelines/run#x", "//healthz",
+        "/api/v1/jobs/1/logs/../../admin/queue"}) {
     Route route = MatchRoute("POST", target);
     EXPECT_EQ(route.endpoint, Endpoint::kNone) << target;
     EXPECT_FALSE(route.wrong_method) << target;

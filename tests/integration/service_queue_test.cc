@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "integration/service_fixture.h"
+#include "unit/store/store_backends.h"
 
 namespace pipeline::testing {
 namespace {
@@ -189,6 +190,33 @@ TEST_F(ServiceQueueTest, AnInfrastructureFailureIsRetriedThenDeadLettered) {
                 EXPECT_EQ(JsonField(run, "attempt"), "2");
                 EXPECT_EQ(JsonField(run, "dead"), "true");
               });
+}
+
+TEST_F(ServiceQueueTest, QueuesInPostgreSQLToo) {
+  std::string server = store::testing::PostgresServerUrl();
+  if (server.empty()) GTEST_SKIP() << "no PostgreSQL server could be started";
+  std::string name = "service_test_" + std::to_string(getpid());
+  store::testing::Sh("psql -qAt '" + server + "' -c 'CREATE DATABASE " + name + "' 2>&1");
+  std::string url = server.substr(0, server.rfind('/') + 1) + name;
+  MakeRepo("echo from postgres");
+  std::string first;
+  // Two starts on one database: the second one sees the first one's run.
+  WithService({"--store", url, "--concurrency", "1"}, [&](const std::string& address, int) {
+    first = Trigger(address, R"({"ref":"main"})");
+    EXPECT_EQ(JsonField(WaitForRun(address, first), "status"), "success");
+  });
+  WithService({"--store", url}, [&](const std::string& address, int) {
+    EXPECT_EQ(JsonField(WaitForRun(address, first), "status"), "success");
+    std::string run = Trigger(address, R"({"ref":"main","priority":"low"})");
+    std::string ended = WaitForRun(address, run);
+    EXPECT_EQ(JsonField(ended, "status"), "success") << ended;
+    std::vector<std::string> jobs = JobIds(ended);
+    ASSERT_EQ(jobs.size(), 1u);
+    EXPECT_THAT(Http(address, "GET", "/api/v1/jobs/" + jobs[0] + "/logs", "", kToken).body,
+                HasSubstr("from postgres\\n"));
+    EXPECT_THAT(Http(address, "GET", "/healthz").body, HasSubstr("\"store\":\"postgresql\""));
+  });
+  store::testing::Sh("psql -qAt '" + server + "' -c 'DROP DATABASE " + name + "' 2>&1");
 }
 
 }  // namespace

@@ -102,6 +102,8 @@ TEST_F(ServiceApiTest, RequestsAsAnAttackerSendsThem) {
               401);
     EXPECT_EQ(Http(address, "GET", "/metrics").status, 401);
     EXPECT_EQ(Http(address, "GET", "/healthz").status, 200);
+    EXPECT_EQ(Http(address, "GET", "/api/v1/jobs/1/logs/stream").status, 401);
+    EXPECT_EQ(Http(address, "GET", "/api/v1/jobs/1/logs").status, 401);
     for (const char* path :
          {"/api/v1/repos/..%2f..%2f/pipelines/run", "/api/v1/repos/%2e%2e/pipelines/run",
           "/api/v1/repos/../pipelines/run", "/api/v1/repos/app/../app/pipelines/run"}) {

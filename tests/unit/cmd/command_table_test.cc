@@ -190,12 +190,17 @@ TEST(CommandTableTest, EveryFlagIsParsedByItsCommand) {
           if (name == "--log-format") value = "json";
           if (name == "--memory") value = "1g";
           if (name == "--status") value = "failed";
+          if (name == "--repo") value = "app=.";
+          if (name == "--http-threads") value = "4";
           if (name == "--format") value = "json";
           args.push_back(value);
         }
         if (name == "--pr-destination") args.insert(args.end(), {"--pr-id", "1"});
         if (name == "--to") args.push_back("RUN");
         if (std::string(command.name) == "hook") args.push_back("install");
+        if (std::string(command.name) == "serve" && name != "--repo") {
+          args.insert(args.end(), {"--repo", "app=."});
+        }
         if (name == "--follow") args.insert(args.begin() + 1, {"logs", "RUN"});
         EXPECT_NO_THROW(ParseOptions(args)) << command.name << " " << name;
       }

@@ -7,7 +7,7 @@
 
 namespace pipeline::service {
 
-bool ConstantTimeEquals(std::string_view a, std::string_view b) {
+bool TokenEquals(std::string_view a, std::string_view b) {
   // Every byte of the longer text is looked at whatever matches, and the lengths are folded in.
   size_t length = a.size() > b.size() ? a.size() : b.size();
   unsigned char differ = a.size() == b.size() ? 0 : 1;
@@ -29,7 +29,7 @@ bool BearerMatches(const std::string& header, const std::string& token) {
       return false;
     }
   }
-  return ConstantTimeEquals(std::string_view(header).substr(scheme.size()), token);
+  return TokenEquals(std::string_view(header).substr(scheme.size()), token);
 }
 
 bool IsLoopbackHost(const std::string& host) {

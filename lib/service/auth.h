@@ -8,7 +8,7 @@ namespace pipeline::service {
 
 /// Compares in time that depends only on the lengths, so a caller cannot find the token byte by
 /// byte from response times.
-bool ConstantTimeEquals(std::string_view a, std::string_view b);
+bool TokenEquals(std::string_view a, std::string_view b);
 
 /// True when an Authorization header value carries `token` as "Bearer TOKEN".
 bool BearerMatches(const std::string& header, const std::string& token);

@@ -98,6 +98,10 @@ TEST_P(SchedulerTest, CancellingAQueuedRunTakesItOutOfTheQueue) {
   EXPECT_EQ(scheduler.Gauges().normal, 0u);
   EXPECT_EQ(scheduler.Cancel(running.id), Scheduler::CancelResult::kStopping);
   ASSERT_TRUE(WaitForStatus(running.id, store::kCancelled));
+  // The row ends before its worker lets go of it.
+  for (int i = 0; i < 1000 && !scheduler.Running().empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
   EXPECT_EQ(scheduler.Cancel(running.id), Scheduler::CancelResult::kAlreadyEnded);
   EXPECT_EQ(scheduler.Cancel("no-such-run"), Scheduler::CancelResult::kUnknown);
   EXPECT_EQ(executor_->started(), std::vector<std::string>{running.id});

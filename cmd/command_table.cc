@@ -7,6 +7,7 @@
 #include "commands.h"
 #include "flags.h"
 #include "runs_command.h"
+#include "serve_command.h"
 
 namespace pipeline::cli {
 namespace {
@@ -142,6 +143,25 @@ A run whose runner died (killed, machine rebooted) shows as aborted from the nex
        nullptr,
        RunsCommand,
        CheckRuns},
+      {"serve",
+       "Serve the HTTP API that triggers, queues, streams and cancels runs (docs/api.md)",
+       {},
+       {&kServeFlags, &kLimitFlags, &kOutputFlags},
+       R"(Run the pipeline service: an HTTP API (docs/api.md) that runs commits of the registered
+repositories (--repo) on this machine's Docker, queued by priority, at most --concurrency at
+once, recorded in the run history (the 'runs' commands read it too). A run is of a commit, as
+'run --commit' runs it: the service never runs a working tree or a path from a request.
+Without a token it listens on loopback only. SIGINT/SIGTERM stop it: running runs end
+cancelled, queued runs stay queued for the next start.
+)",
+       R"(  docker pipeline serve --repo app=$HOME/src/app
+  DOCKER_PIPELINE_TOKEN=$(openssl rand -hex 32) docker pipeline serve --listen 0.0.0.0:8080 \
+      --repo app=/srv/git/app.git --concurrency 4 --store postgresql://ci@db:5432/pipeline
+  curl -X POST -d '{"ref": "main"}' localhost:8080/api/v1/repos/app/pipelines/run
+)",
+       kDockerFooter,
+       ServeCommand,
+       CheckServe},
       {"artifacts",
        "List the artifacts kept from earlier runs, or extract one run's",
        {{"run", "[RUN]", ApplyArtifactsRun}},

@@ -9,6 +9,7 @@
 #include "pipeline/log.h"
 #include "pipeline/model.h"
 #include "pipeline/run.h"
+#include "pipeline/service.h"
 
 namespace pipeline::cli {
 
@@ -74,6 +75,9 @@ struct Options {
   bool runs_json = false;            ///< runs --format json
   bool runs_follow = false;          ///< runs logs -f
   bool rerun_from_failed = false;    ///< runs rerun --from-failed
+  // The service (cmd/serve_command.cc).
+  service::ServiceOptions serve;  ///< serve --listen, --repo, --concurrency, ...
+  std::string serve_token_file;   ///< serve --token-file
 };
 
 /// Parses argv (argv[0] excluded) with the command table (command_table.h). Docker's global

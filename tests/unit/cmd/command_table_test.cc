@@ -192,14 +192,19 @@ TEST(CommandTableTest, EveryFlagIsParsedByItsCommand) {
           if (name == "--log-format") value = "json";
           if (name == "--memory") value = "1g";
           if (name == "--status") value = "failed";
+          if (name == "--repo") value = "app=.";
+          if (name == "--http-threads") value = "4";
           if (name == "--format") value = "json";
           args.push_back(value);
         }
         if (name == "--pr-destination") args.insert(args.end(), {"--pr-id", "1"});
         if (name == "--to") args.push_back("RUN");
         if (std::string(command.name) == "hook") args.push_back("install");
-        if (name == "--token-file" || name == "--repo") {
-          if (std::string(command.name) == "hook") args.insert(args.end(), {"--server", "http://h:1"});
+        if ((name == "--token-file" || name == "--repo") && std::string(command.name) == "hook") {
+          args.insert(args.end(), {"--server", "http://h:1"});
+        }
+        if (std::string(command.name) == "serve" && name != "--repo") {
+          args.insert(args.end(), {"--repo", "app=."});
         }
         if (name == "--follow") args.insert(args.begin() + 1, {"logs", "RUN"});
         if (std::string(command.name) == "runs" && std::string(group->title) == "Variables and user of every job") {

@@ -16,6 +16,28 @@ void AppendEchoed(const std::vector<std::string>& commands, std::string& out) {
   }
 }
 
+/// `commands` with the job's pipes of that list (`after_script` or not) between them, each before
+/// the command its script_index names.
+void AppendWithPipes(const Job& job, const std::vector<std::string>& commands, bool after_script,
+                     std::string& out) {
+  for (size_t i = 0; i <= commands.size(); ++i) {
+    for (size_t pipe = 0; pipe < job.pipes.size(); ++pipe) {
+      const PipeCall& call = job.pipes[pipe];
+      if (call.in_after_script == after_script && call.script_index == i) {
+        out += PipeHandoff(call, pipe);
+      }
+    }
+    if (i < commands.size()) AppendEchoed({commands[i]}, out);
+  }
+}
+
+bool HasAfterScriptPipes(const Job& job) {
+  for (const PipeCall& pipe : job.pipes) {
+    if (pipe.in_after_script) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 std::string BuildJobScript(const Job& job) {
@@ -23,19 +45,14 @@ std::string BuildJobScript(const Job& job) {
   // The subshell keeps `set -e` and any `exit` in the user's commands from skipping after_script;
   // it is not tested with `||`, which would switch `set -e` off inside it. Commands are written
   // one per line, so an `if ...; then` in one item and its `fi` in a later one still parse.
-  std::string out = "(\nset -e\n";
+  // A pipe stands between two commands; the shell hands it to the runner and waits for it. The
+  // function is defined outside the subshells, so the script and after-script both have it.
+  std::string out = job.pipes.empty() ? "" : PipeHandoffFunction();
+  out += "(\nset -e\n";
   AppendEchoed(job.before_script, out);
-  // A pipe stands between two commands; the shell hands it to the runner and waits for it.
-  if (!job.pipes.empty()) out += PipeHandoffFunction();
-  size_t next_pipe = 0;
-  for (size_t i = 0; i <= job.script.size(); ++i) {
-    for (; next_pipe < job.pipes.size() && job.pipes[next_pipe].script_index == i; ++next_pipe) {
-      out += PipeHandoff(job.pipes[next_pipe], next_pipe);
-    }
-    if (i < job.script.size()) AppendEchoed({job.script[i]}, out);
-  }
+  AppendWithPipes(job, job.script, false, out);
   out += ")\n__dp_status=$?\n";
-  if (!job.after_script.empty()) {
+  if (!job.after_script.empty() || HasAfterScriptPipes(job)) {
     if (bitbucket) {
       out += "BITBUCKET_EXIT_CODE=$__dp_status\nexport BITBUCKET_EXIT_CODE\n";
     } else {
@@ -45,7 +62,7 @@ std::string BuildJobScript(const Job& job) {
       out += "export CI_JOB_STATUS\n";
     }
     out += "(\nset -e\n";
-    AppendEchoed(job.after_script, out);
+    AppendWithPipes(job, job.after_script, true, out);
     out += ")\n__dp_after=$?\n";
     out += std::string("[ \"$__dp_after\" -eq 0 ] || printf '") +
            (bitbucket ? "after-script" : "after_script") +

@@ -181,8 +181,10 @@ class Scheduler {
         job_result = SkippedByCondition(planned.job);
       } else {
         PrepareWorkspace(index, launch);
-        launch.caches = exec::CacheVolumesFor(planned.job, source_.repo_name,
-                                              launch.workspace_target, source_dir_);
+        launch.caches = exec::CacheVolumesFor(
+            planned.job, source_.repo_name,
+            source_.repo_identity.empty() ? source_.repo_name : source_.repo_identity,
+            launch.workspace_target, source_dir_, launch.env);
         job_result = RunAttempts(planned, index, launch);
         job_result.pulled = images_ready_;
         if (!planned.job.artifacts.empty() && job_result.started != Clock::time_point{}) {

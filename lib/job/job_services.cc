@@ -11,13 +11,13 @@ constexpr std::chrono::milliseconds kHealthPoll{200};
 
 }  // namespace
 
-ScopedNetwork::ScopedNetwork(docker::EngineApi& engine, spdlog::logger& log, std::string name,
+ScopedNetwork::ScopedNetwork(Backend& backend, spdlog::logger& log, std::string name,
                              std::string id)
-    : engine_(engine), log_(log), name_(std::move(name)), id_(std::move(id)) {}
+    : backend_(backend), log_(log), name_(std::move(name)), id_(std::move(id)) {}
 
 ScopedNetwork::~ScopedNetwork() noexcept {
   try {
-    engine_.RemoveNetwork(id_);
+    backend_.RemoveNetwork(id_);
   } catch (const std::exception& error) {
     // The run's final sweep removes it by its labels.
     log_.warn("could not remove network {}: {}", name_, error.what());
@@ -35,8 +35,8 @@ JobServiceSet::JobServiceSet(const JobLaunch& launch, JobServices& services) {
   if (UsesServiceNetwork(launch.job)) {
     std::string name =
         ContainerName(launch.labels.at(docker::kLabelRun), launch.index) + "-network";
-    network_.emplace(services.engine, *services.log, name,
-                     services.engine.CreateNetwork(name, launch.labels));
+    network_.emplace(services.backend, *services.log, name,
+                     services.backend.CreateNetwork(name, launch.labels));
     network_mode_ = name;
   }
   for (const Service& service : launch.job.services) {
@@ -48,13 +48,13 @@ JobServiceSet::JobServiceSet(const JobLaunch& launch, JobServices& services) {
 void JobServiceSet::StartOne(const JobLaunch& launch, const Service& service,
                              JobServices& services) {
   docker::ContainerSpec spec = ServiceContainerSpec(launch, service, network_mode_);
-  containers_.emplace_back(services.engine, services.tracker, *services.log,
-                           services.engine.CreateContainer(spec));
+  containers_.emplace_back(services.backend, services.tracker, *services.log,
+                           services.backend.Create(spec));
   const std::string& id = containers_.back().id();
-  services.engine.StartContainer(id);
+  services.backend.Start(id);
   // Bitbucket: the first service's namespace is everyone's.
   if (!network_) network_mode_ = "container:" + containers_.front().id();
-  if (!WaitForService(services.engine, services.cancel, id, service, kServiceReadyTimeout)) {
+  if (!WaitForService(services.backend, services.cancel, id, service, kServiceReadyTimeout)) {
     if (services.cancel.cancelled()) return;
     services.log->warn(
         "job '{}': service '{}' ({}) is not healthy after {}s; the job starts anyway",
@@ -64,12 +64,12 @@ void JobServiceSet::StartOne(const JobLaunch& launch, const Service& service,
   services.log->debug("job '{}': service '{}' ready", launch.job.name, service.name);
 }
 
-bool WaitForService(docker::EngineApi& engine, const CancelToken& cancel, const std::string& id,
+bool WaitForService(Backend& backend, const CancelToken& cancel, const std::string& id,
                     const Service& service, std::chrono::steady_clock::duration timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   std::string what = "service '" + service.name + "' (" + service.image + ")";
   while (true) {
-    docker::ContainerState state = engine.InspectContainer(id);
+    docker::ContainerState state = backend.Inspect(id);
     if (!state.running) {
       throw DockerError(what + " stopped with exit code " + std::to_string(state.exit_code) +
                         " before the job started");

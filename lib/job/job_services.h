@@ -19,14 +19,14 @@ inline constexpr std::chrono::seconds kServiceReadyTimeout{30};
 /// A network of one job, removed (logging, never throwing) when this goes.
 class ScopedNetwork {
  public:
-  ScopedNetwork(docker::EngineApi& engine, spdlog::logger& log, std::string name, std::string id);
+  ScopedNetwork(Backend& backend, spdlog::logger& log, std::string name, std::string id);
   ~ScopedNetwork() noexcept;
   ScopedNetwork(const ScopedNetwork&) = delete;
   ScopedNetwork& operator=(const ScopedNetwork&) = delete;
   const std::string& name() const { return name_; }
 
  private:
-  docker::EngineApi& engine_;
+  Backend& backend_;
   spdlog::logger& log_;
   std::string name_;
   std::string id_;
@@ -63,7 +63,7 @@ bool UsesServiceNetwork(const Job& job);
 /// Waits until the started service container `id` is ready: running, and healthy when its image
 /// has a HEALTHCHECK. Throws DockerError when it stops or turns unhealthy; returns false when
 /// `timeout` passed first or the job was cancelled, true when ready.
-bool WaitForService(docker::EngineApi& engine, const CancelToken& cancel, const std::string& id,
+bool WaitForService(Backend& backend, const CancelToken& cancel, const std::string& id,
                     const Service& service, std::chrono::steady_clock::duration timeout);
 
 }  // namespace pipeline::exec

@@ -52,13 +52,14 @@ class CacheTransferTest : public ::testing::Test {
   }
 
   CacheTransfer Transfer(std::string target = "/build/node_modules") {
-    return CacheTransfer(engine_, tracker_, log_, "node:20", labels_,
+    return CacheTransfer(*backend_, tracker_, log_, "node:20", labels_,
                          {{"vol-node", std::move(target), "node", "0123456789ab"}});
   }
 
   std::set<std::string> Volume() { return engine_.volume_paths()["vol-node"]; }
 
   fakes::FakeEngine engine_;
+  std::unique_ptr<Backend> backend_ = MakeLocalEngineBackend(engine_);
   ObjectTracker tracker_;
   std::ostringstream log_text_;
   spdlog::logger log_{"test", std::make_shared<spdlog::sinks::ostream_sink_mt>(log_text_)};
@@ -184,7 +185,7 @@ CacheVolume GitLabCache(const std::function<void(CacheSpec&)>& edit = nullptr) {
 class GitLabCacheTransferTest : public CacheTransferTest {
  protected:
   CacheTransfer Transfer(CacheVolume cache) {
-    return CacheTransfer(engine_, tracker_, log_, "node:20", labels_, {std::move(cache)});
+    return CacheTransfer(*backend_, tracker_, log_, "node:20", labels_, {std::move(cache)});
   }
 };
 

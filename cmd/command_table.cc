@@ -182,8 +182,10 @@ Symlinks are extracted as links; nothing is written through a link already in DI
        "repository's)",
        {{"action", "[list|clear]", ApplyCacheAction}},
        {&kCacheFlags},
-       R"(list   (the default) Print the cache volumes runs of this repository keep: the cache's name and
-       its volume.
+       R"(list   (the default) Print the cache volumes runs of this repository keep: the cache's name, its
+       volume and its age. A cache older than 7 days has expired: the next run that uses it
+       discards it and saves it afresh, as Bitbucket Cloud does. Caches are keyed by the
+       repository (its origin URL, else its git directory), not by its folder's name.
 clear  Remove them; the next run saves each cache afresh.
 )",
        R"(  docker pipeline cache

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "dotenv.h"
+#include "pipeline/caches.h"
 #include "pipeline/errors.h"
 #include "pipeline/load.h"
 #include "pipeline/parse.h"
@@ -231,6 +233,7 @@ int RunReusing(const Options& options, const Logging& logging,
   Source source;
   source.repo_root = loaded.repo.root;
   source.repo_name = loaded.repo.name;
+  source.repo_identity = workspace::RepositoryIdentity(loaded.repo.root);
   source.head_commit = loaded.repo.head_commit;
   source.branch = loaded.branch;
   source.tag = loaded.tag;
@@ -275,10 +278,10 @@ int RunReusing(const Options& options, const Logging& logging,
 int ValidateCommand(const Options& options, const Logging& logging) {
   Loaded loaded = Load(options, logging);
   if (!loaded.pipeline.nothing_to_run.empty()) {
-    std::string pipelines = loaded.pipeline.available.empty()
-                                ? ""
-                                : " (" + std::to_string(loaded.pipeline.available.size()) +
-                                      " pipelines)";
+    std::string pipelines =
+        loaded.pipeline.available.empty()
+            ? ""
+            : " (" + std::to_string(loaded.pipeline.available.size()) + " pipelines)";
     std::printf("%s: ok%s\nnote: %s\n", loaded.pipeline.file.c_str(), pipelines.c_str(),
                 loaded.pipeline.nothing_to_run.c_str());
     return 0;
@@ -317,10 +320,13 @@ int PlanCommand(const Options& options, const Logging& logging) {
                   planned.job.image.c_str(), needs.empty() ? "" : "  after ", needs.c_str(),
                   RunsOnNote(planned.job).c_str(), ChangesetsNote(planned.job).c_str());
       // Numbered as the script's items, pipes included, so the line points at the file.
-      for (size_t i = 0; i < planned.job.pipes.size(); ++i) {
-        const PipeCall& pipe = planned.job.pipes[i];
-        std::printf("    script item %zu: pipe %s (image %s)\n", pipe.script_index + i + 1,
-                    pipe.ref.c_str(), pipe.image.c_str());
+      size_t earlier[2] = {0, 0};  // pipes before this one in the script, in after-script
+      for (const PipeCall& pipe : planned.job.pipes) {
+        size_t& before = earlier[pipe.in_after_script ? 1 : 0];
+        std::printf("    %s item %zu: pipe %s (image %s)\n",
+                    pipe.in_after_script ? "after-script" : "script",
+                    pipe.script_index + before + 1, pipe.ref.c_str(), pipe.image.c_str());
+        ++before;
       }
     }
   }
@@ -391,26 +397,32 @@ int ArtifactsCommand(const Options& options, const Logging& logging) {
 int CacheCommand(const Options& options, const Logging& logging) {
   std::unique_ptr<docker::EngineApi> engine = ConnectEngine(options);
   engine->Ping();
-  std::vector<docker::ObjectRef> volumes = engine->ListVolumes(docker::kLabelCache);
-  if (!options.prune_all) {
-    // This repository's caches only: their names start with the repository's.
-    std::string prefix = CacheVolumePrefix(workspace::OpenRepository(options.directory).name);
-    volumes.erase(std::remove_if(volumes.begin(), volumes.end(),
-                                 [&](const docker::ObjectRef& volume) {
-                                   return volume.name.rfind(prefix, 0) != 0;
-                                 }),
-                  volumes.end());
+  std::vector<CacheVolumeInfo> caches;
+  if (options.prune_all) {
+    caches = ListCacheVolumes(*engine, "", "");
+  } else {
+    workspace::RepoInfo repo = workspace::OpenRepository(options.directory);
+    caches = ListCacheVolumes(*engine, repo.name, workspace::RepositoryIdentity(repo.root));
   }
   if (options.cache_action == "clear") {
-    for (const docker::ObjectRef& volume : volumes) engine->RemoveVolume(volume.name);
-    std::printf("removed %zu cache volume%s\n", volumes.size(), volumes.size() == 1 ? "" : "s");
+    for (const CacheVolumeInfo& cache : caches) engine->RemoveVolume(cache.volume);
+    std::printf("removed %zu cache volume%s\n", caches.size(), caches.size() == 1 ? "" : "s");
     return 0;
   }
-  if (volumes.empty()) std::printf("no caches kept\n");
-  for (const docker::ObjectRef& volume : volumes) {
-    auto cache = volume.labels.find(docker::kLabelCache);
-    std::printf("%-20s %s\n", cache == volume.labels.end() ? "?" : cache->second.c_str(),
-                volume.name.c_str());
+  if (caches.empty()) std::printf("no caches kept\n");
+  auto now = std::chrono::system_clock::now();
+  for (const CacheVolumeInfo& cache : caches) {
+    std::string age;
+    if (cache.legacy) {
+      age = "unused (named by an older version; 'cache clear' removes it)";
+    } else if (!cache.created) {
+      age = "unknown age: expired";
+    } else {
+      age = FormatAge(now - *cache.created) + (now - *cache.created >= kCacheLifetime
+                                                   ? " old: expired, saved afresh by the next run"
+                                                   : " old");
+    }
+    std::printf("%-20s %-60s %s\n", cache.cache.c_str(), cache.volume.c_str(), age.c_str());
   }
   return 0;
 }

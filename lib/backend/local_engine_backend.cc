@@ -95,6 +95,11 @@ class LocalEngineBackend : public Backend {
     engine_.CreateVolume(name, labels);
   }
   void RemoveVolume(const std::string& name) override { engine_.RemoveVolume(name); }
+  std::string CreateNetwork(const std::string& name,
+                            const std::map<std::string, std::string>& labels) override {
+    return engine_.CreateNetwork(name, labels);
+  }
+  void RemoveNetwork(const std::string& id) override { engine_.RemoveNetwork(id); }
   std::vector<docker::ObjectRef> ListVolumes(const std::string& label) override {
     return engine_.ListVolumes(label);
   }

@@ -69,6 +69,16 @@ std::string ContainerCreateBody(const ContainerSpec& spec) {
   if (spec.no_new_privileges) host->set("SecurityOpt", ToArray({"no-new-privileges"}));
   if (spec.init) host->set("Init", true);
   body->set("HostConfig", host);
+  if (!spec.network_aliases.empty() && !spec.network_mode.empty()) {
+    // Aliases belong to the endpoint on that network, given at create.
+    Poco::JSON::Object::Ptr endpoint = new Poco::JSON::Object;
+    endpoint->set("Aliases", ToArray(spec.network_aliases));
+    Poco::JSON::Object::Ptr endpoints = new Poco::JSON::Object;
+    endpoints->set(spec.network_mode, endpoint);
+    Poco::JSON::Object::Ptr networking = new Poco::JSON::Object;
+    networking->set("EndpointsConfig", endpoints);
+    body->set("NetworkingConfig", networking);
+  }
   return Stringify(body);
 }
 

@@ -60,6 +60,9 @@ ContainerState ParseContainerState(const std::string& body, const std::string& o
     result.exit_code = state->optValue<int>("ExitCode", 0);
     result.oom_killed = state->optValue<bool>("OOMKilled", false);
     result.error = state->optValue<std::string>("Error", "");
+    if (Poco::JSON::Object::Ptr health = state->getObject("Health")) {
+      result.health = health->optValue<std::string>("Status", "");
+    }
     return result;
   });
 }

@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "job/container_wait.h"
+#include "job/job_services.h"
 #include "job/output_pipeline.h"
 #include "job/pipe_runner.h"
 #include "job/spec.h"
@@ -24,26 +25,6 @@ void PauseForTest(const JobLaunch& launch, const char* where, JobServices& servi
   if (launch.test_pause != where) return;
   services.log->warn("test pause: {} (job '{}')", where, launch.job.name);
   services.cancel.WaitUntil(std::chrono::steady_clock::now() + std::chrono::seconds(60));
-}
-
-/// Creates and starts the job's service containers; the first owns the network namespace the
-/// others and the job join. Throws DockerError naming a service that would not start or exited.
-std::vector<ScopedContainer> StartServices(const JobLaunch& launch, JobServices& services) {
-  std::vector<ScopedContainer> started;
-  for (const Service& service : launch.job.services) {
-    if (service.image.empty()) continue;  // the `docker` service: the run's add-on
-    std::string network = started.empty() ? "" : "container:" + started.front().id();
-    started.emplace_back(services.backend, services.tracker, *services.log,
-                         services.backend.Create(ServiceContainerSpec(launch, service, network)));
-    services.backend.Start(started.back().id());
-    docker::ContainerState state = services.backend.Inspect(started.back().id());
-    if (!state.running) {
-      throw DockerError("service '" + service.name + "' (" + service.image +
-                        ") stopped at once with exit code " + std::to_string(state.exit_code));
-    }
-    services.log->debug("job '{}': service '{}' running", launch.job.name, service.name);
-  }
-  return started;
 }
 
 JobResult NewResult(const Job& job) {
@@ -147,11 +128,11 @@ JobResult RunJob(const JobLaunch& launch, JobServices& services) {
     result.reason = "cancelled before it started";
     return result;
   }
-  // Services first: the job joins the first one's network namespace, so the script reaches every
-  // service on localhost, as in Bitbucket Pipelines.
-  std::vector<ScopedContainer> service_containers;
+  // Services first: the job joins their network (job/job_services.h says how each format's
+  // services are reached).
+  std::optional<JobServiceSet> service_set;
   try {
-    service_containers = StartServices(launch, services);
+    service_set.emplace(launch, services);
   } catch (const DockerError& error) {
     if (dynamic_cast<const ImageNotFoundError*>(&error) != nullptr) throw;
     result.outcome = JobOutcome::kFailed;
@@ -160,8 +141,7 @@ JobResult RunJob(const JobLaunch& launch, JobServices& services) {
     return result;
   }
   docker::ContainerSpec spec = JobContainerSpec(launch);
-  if (!service_containers.empty())
-    spec.network_mode = "container:" + service_containers.front().id();
+  if (!service_set->network_mode().empty()) spec.network_mode = service_set->network_mode();
   // Declared before the container, so it outlives it: what the step made goes after the step.
   std::unique_ptr<ContainerAddOn> add_on = services.add_on ? services.add_on(launch) : nullptr;
   if (add_on) add_on->Apply(spec);
@@ -180,8 +160,9 @@ JobResult RunJob(const JobLaunch& launch, JobServices& services) {
   ExitWait exit = RunContainer(launch, services, container.id(), output, pipes, result);
   SettleOutcome(launch, container.id(), exit, pipes.error(), backend, log, result);
   ApplyJobRules(launch, result);
-  if (result.outcome == JobOutcome::kPassed && !services.cancel.cancelled()) {
-    caches.Save(container.id());
+  bool ended = result.outcome == JobOutcome::kPassed || result.outcome == JobOutcome::kFailed;
+  if (ended && !services.cancel.cancelled()) {
+    caches.Save(container.id(), result.outcome == JobOutcome::kPassed);
   }
   PauseForTest(launch, "before-remove", services);
   return result;  // the container handle removes the container on the way out

@@ -16,6 +16,28 @@ void AppendEchoed(const std::vector<std::string>& commands, std::string& out) {
   }
 }
 
+/// `commands` with the job's pipes of that list (`after_script` or not) between them, each before
+/// the command its script_index names.
+void AppendWithPipes(const Job& job, const std::vector<std::string>& commands, bool after_script,
+                     std::string& out) {
+  for (size_t i = 0; i <= commands.size(); ++i) {
+    for (size_t pipe = 0; pipe < job.pipes.size(); ++pipe) {
+      const PipeCall& call = job.pipes[pipe];
+      if (call.in_after_script == after_script && call.script_index == i) {
+        out += PipeHandoff(call, pipe);
+      }
+    }
+    if (i < commands.size()) AppendEchoed({commands[i]}, out);
+  }
+}
+
+bool HasAfterScriptPipes(const Job& job) {
+  for (const PipeCall& pipe : job.pipes) {
+    if (pipe.in_after_script) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 std::string BuildJobScript(const Job& job) {
@@ -29,26 +51,22 @@ std::string BuildJobScript(const Job& job) {
   // user's commands would never run. The trap below hands SIGTERM to the subshell, waits for it
   // to end (its trap may take the grace period) and then ends as the signal would have ended it,
   // skipping after_script as before.
-  std::string out =
+  //
+  // A pipe stands between two commands; the shell hands it to the runner and waits for it. The
+  // function is defined outside the subshells, so the script and after-script both have it.
+  std::string out = job.pipes.empty() ? "" : PipeHandoffFunction();
+  out +=
       "trap '__dp_term=1; kill -TERM \"$__dp_pid\" 2>/dev/null' TERM\n"
       "(\nset -e\n";
   AppendEchoed(job.before_script, out);
-  // A pipe stands between two commands; the shell hands it to the runner and waits for it.
-  if (!job.pipes.empty()) out += PipeHandoffFunction();
-  size_t next_pipe = 0;
-  for (size_t i = 0; i <= job.script.size(); ++i) {
-    for (; next_pipe < job.pipes.size() && job.pipes[next_pipe].script_index == i; ++next_pipe) {
-      out += PipeHandoff(job.pipes[next_pipe], next_pipe);
-    }
-    if (i < job.script.size()) AppendEchoed({job.script[i]}, out);
-  }
+  AppendWithPipes(job, job.script, false, out);
   out += ") &\n__dp_pid=$!\n";
   // `wait` returns early when the trap runs; the subshell is reaped by the last one.
   out +=
       "while :; do wait \"$__dp_pid\"; __dp_status=$?; kill -0 \"$__dp_pid\" 2>/dev/null || break; "
       "done\n";
   out += "trap - TERM\n[ -z \"$__dp_term\" ] || exit 143\n";
-  if (!job.after_script.empty()) {
+  if (!job.after_script.empty() || HasAfterScriptPipes(job)) {
     if (bitbucket) {
       out += "BITBUCKET_EXIT_CODE=$__dp_status\nexport BITBUCKET_EXIT_CODE\n";
     } else {
@@ -58,7 +76,7 @@ std::string BuildJobScript(const Job& job) {
       out += "export CI_JOB_STATUS\n";
     }
     out += "(\nset -e\n";
-    AppendEchoed(job.after_script, out);
+    AppendWithPipes(job, job.after_script, true, out);
     out += ")\n__dp_after=$?\n";
     out += std::string("[ \"$__dp_after\" -eq 0 ] || printf '") +
            (bitbucket ? "after-script" : "after_script") +

@@ -97,20 +97,29 @@ void PipeRunner::KillCurrent() noexcept {
   }
 }
 
-bool PipeRunner::AwaitRequest(size_t index) {
-  std::string path = host_dir_ + "/" + PipeEnvFile(index);
+std::optional<size_t> PipeRunner::AwaitRequest(std::vector<bool>& served) {
   std::unique_lock<std::mutex> lock(mutex_);
   while (!stopping_) {
-    struct stat info;
-    if (stat(path.c_str(), &info) == 0) return true;
+    // Any pipe may be next: a script that fails skips its own pipes, and after-script's follow.
+    for (size_t index = 0; index < served.size(); ++index) {
+      struct stat info;
+      std::string path = host_dir_ + "/" + PipeEnvFile(index);
+      if (!served[index] && stat(path.c_str(), &info) == 0) {
+        served[index] = true;
+        return index;
+      }
+    }
     wake_.wait_for(lock, kPollInterval);
   }
-  return false;
+  return std::nullopt;
 }
 
 void PipeRunner::Serve() {
-  for (size_t index = 0; index < launch_.job.pipes.size(); ++index) {
-    if (!AwaitRequest(index)) return;
+  std::vector<bool> served(launch_.job.pipes.size(), false);
+  for (size_t count = 0; count < served.size(); ++count) {
+    std::optional<size_t> request = AwaitRequest(served);
+    if (!request) return;
+    size_t index = *request;
     std::string env_path = host_dir_ + "/" + PipeEnvFile(index);
     std::ifstream in(env_path, std::ios::binary);
     std::stringstream environ_block;

@@ -49,8 +49,9 @@ class PipeRunner {
   void Serve();
   /// Runs pipe `index` to its end and returns its exit code.
   int RunPipe(size_t index, const std::string& shell_environ);
-  /// Waits until env-N appears; false when told to stop first.
-  bool AwaitRequest(size_t index);
+  /// Waits until the env file of a pipe not `served` yet appears, marks it served and returns
+  /// its index; nothing when told to stop first.
+  std::optional<size_t> AwaitRequest(std::vector<bool>& served);
   void Answer(size_t index, int code);
   void KillCurrent() noexcept;
 

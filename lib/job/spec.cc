@@ -28,13 +28,18 @@ docker::ContainerSpec ServiceContainerSpec(const JobLaunch& launch, const Servic
   docker::ContainerSpec spec;
   spec.name = ContainerName(launch.labels.at(docker::kLabelRun), launch.index) + "-" + service.name;
   spec.image = service.image;
+  spec.entrypoint = service.entrypoint;
+  spec.cmd = service.command;
+  // GitLab hands a service the job's variables (POSTGRES_PASSWORD set for the job), then its own.
+  if (!service.aliases.empty()) spec.env = launch.env;
   for (const auto& [name, value] : service.variables) spec.env.push_back(name + "=" + value);
   spec.labels = launch.labels;
   spec.labels["io.docker-pipeline.service"] = service.name;
-  spec.memory_bytes = service.memory_bytes;
+  spec.memory_bytes = service.memory_bytes;  // 0 (GitLab): no limit of its own
   spec.pids_limit = launch.resources.pids.value_or(0);
   spec.init = false;  // a service image's own entrypoint is its init
   spec.network_mode = network_mode;
+  spec.network_aliases = service.aliases;
   return spec;
 }
 

@@ -16,7 +16,8 @@ namespace pipeline::exec {
 docker::ContainerSpec JobContainerSpec(const JobLaunch& launch);
 
 /// One of the job's service containers; `network_mode` joins the first service's namespace
-/// ("" for the first). A service image's own entrypoint is its init.
+/// ("" for the first), or the job's network where it answers to the service's aliases (GitLab,
+/// where it also gets the job's variables). A service image's own entrypoint is its init.
 docker::ContainerSpec ServiceContainerSpec(const JobLaunch& launch, const Service& service,
                                            const std::string& network_mode);
 

@@ -145,17 +145,23 @@ BitbucketDefinitions ReadBitbucketDefinitions(const YAML::Node& definitions, con
 }
 
 std::vector<CacheSpec> PredefinedCaches() {
-  return {
-      {"node", "node_modules", {}},
-      {"pip", "~/.cache/pip", {}},
-      {"maven", "~/.m2/repository", {}},
-      {"gradle", "~/.gradle/caches", {}},
-      {"composer", "~/.composer/cache", {}},
-      {"dotnetcore", "~/.nuget/packages", {}},
-      {"sbt", "~/.sbt", {}},
-      {"ivy2", "~/.ivy2/cache", {}},
-      {"docker", "/var/lib/docker", {}},
-  };
+  std::vector<CacheSpec> caches;
+  for (auto [name, path] :
+       std::vector<std::pair<const char*, const char*>>{{"node", "node_modules"},
+                                                        {"pip", "~/.cache/pip"},
+                                                        {"maven", "~/.m2/repository"},
+                                                        {"gradle", "~/.gradle/caches"},
+                                                        {"composer", "~/.composer/cache"},
+                                                        {"dotnetcore", "~/.nuget/packages"},
+                                                        {"sbt", "~/.sbt"},
+                                                        {"ivy2", "~/.ivy2/cache"},
+                                                        {"docker", "/var/lib/docker"}}) {
+    CacheSpec cache;
+    cache.name = name;
+    cache.path = path;
+    caches.push_back(cache);
+  }
+  return caches;
 }
 
 std::optional<CacheSpec> FindCache(const BitbucketDefinitions& definitions,

@@ -38,8 +38,8 @@ PipeCall ReadPipe(const YAML::Node& item, const std::string& what, const YamlFil
 }
 
 void ReadItems(const YAML::Node& node, const std::string& what, const YamlFile& file,
-               WarningList& warnings, std::vector<std::string>& lines,
-               std::vector<PipeCall>* pipes) {
+               WarningList& warnings, std::vector<std::string>& lines, std::vector<PipeCall>& pipes,
+               bool after_script) {
   for (const YAML::Node& item : node) {
     // The cloud refuses "- " alone and "- # comment" (a null item) as "Missing or empty
     // command string"; so does a command of only blanks.
@@ -51,17 +51,12 @@ void ReadItems(const YAML::Node& node, const std::string& what, const YamlFile& 
     if (item.IsScalar()) {
       lines.push_back(item.Scalar());
     } else if (item.IsSequence()) {
-      ReadItems(item, what, file, warnings, lines, pipes);
+      ReadItems(item, what, file, warnings, lines, pipes, after_script);
     } else if (item.IsMap() && item["pipe"]) {
       PipeCall pipe = ReadPipe(item, what, file);
-      if (pipes != nullptr) {
-        pipe.script_index = lines.size();
-        pipes->push_back(std::move(pipe));
-      } else {
-        warnings.Add(item, "pipe '" + pipe.ref + "' in " + what +
-                               " is not run locally (pipes run in 'script' only)");
-        lines.push_back("# pipe: " + pipe.ref);
-      }
+      pipe.script_index = lines.size();
+      pipe.in_after_script = after_script;
+      pipes.push_back(std::move(pipe));
     } else {
       file.Fail(item, what + ": an item must be a command or a '- pipe:', not " +
                           DescribeType(item) + " (a command with ': ' in it needs quotes)");
@@ -73,7 +68,7 @@ void ReadItems(const YAML::Node& node, const std::string& what, const YamlFile& 
 
 std::vector<std::string> ReadBitbucketScript(const YAML::Node& node, const std::string& what,
                                              const YamlFile& file, WarningList& warnings,
-                                             std::vector<PipeCall>* pipes) {
+                                             std::vector<PipeCall>& pipes, bool after_script) {
   if (!node.IsSequence()) {
     if (node.IsScalar()) {
       file.Fail(node, what + " must be a list of commands: put '- ' before the command");
@@ -81,7 +76,7 @@ std::vector<std::string> ReadBitbucketScript(const YAML::Node& node, const std::
     file.Fail(node, what + " must be a list of commands, not " + DescribeType(node));
   }
   std::vector<std::string> lines;
-  ReadItems(node, what, file, warnings, lines, pipes);
+  ReadItems(node, what, file, warnings, lines, pipes, after_script);
   return lines;
 }
 

@@ -14,11 +14,12 @@ namespace pipeline::parse {
 
 /// A `script` or `after-script` list: commands as they are; a null item (`- # comment`) is
 /// skipped; nested lists (from anchors) are flattened. A `- pipe:` item becomes a PipeCall in
-/// `pipes`, placed before the command that follows it. Without `pipes` (after-script) a pipe
-/// item becomes the line `# pipe: REF` with a warning that it is not run there.
+/// `pipes`, placed before the command that follows it, marked `in_after_script` when reading
+/// an after-script (they run there as in the script).
 std::vector<std::string> ReadBitbucketScript(const YAML::Node& node, const std::string& what,
                                              const YamlFile& file, WarningList& warnings,
-                                             std::vector<PipeCall>* pipes = nullptr);
+                                             std::vector<PipeCall>& pipes,
+                                             bool after_script = false);
 
 }  // namespace pipeline::parse
 

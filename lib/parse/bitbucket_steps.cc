@@ -226,12 +226,12 @@ BitbucketStep ReadBitbucketStep(const YAML::Node& key, const YAML::Node& step,
   job.workdir = kBitbucketCloneDir;
   if (!step["script"]) file.Fail(key, what + " has no 'script'");
   job.script =
-      ReadBitbucketScript(step["script"], what + ": 'script'", file, context.warnings, &job.pipes);
+      ReadBitbucketScript(step["script"], what + ": 'script'", file, context.warnings, job.pipes);
   if (job.script.empty() && job.pipes.empty())
     file.Fail(step["script"], what + ": 'script' is empty");
   if (YAML::Node after = step["after-script"]) {
-    job.after_script =
-        ReadBitbucketScript(after, what + ": 'after-script'", file, context.warnings);
+    job.after_script = ReadBitbucketScript(after, what + ": 'after-script'", file, context.warnings,
+                                           job.pipes, true);
   }
   job.image = step["image"]
                   ? ReadBitbucketImage(step["image"], what + ": 'image'", file, context.warnings)

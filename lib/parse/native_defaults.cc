@@ -4,6 +4,7 @@
 
 #include "model/spellcheck.h"
 #include "parse/native_retry.h"
+#include "parse/native_services.h"
 
 namespace pipeline::parse {
 
@@ -11,8 +12,6 @@ const std::vector<std::string> kDefaultKeys = {
     "image", "before_script", "after_script",  "timeout", "artifacts", "retry",   "services",
     "cache", "tags",          "interruptible", "hooks",   "id_tokens", "identity"};
 
-const char kServicesWarning[] =
-    "'services' are not started for native jobs yet: jobs run without them";
 const char kEntrypointWarning[] =
     "an image 'entrypoint' is not used: jobs run their script with /bin/sh";
 
@@ -37,8 +36,11 @@ void ReadSection(const YAML::Node& map, const std::string& prefix, const YamlFil
   if (YAML::Node after = value("after_script")) {
     defaults.after_script = file.StringList(after, FieldName{"", prefix + "after_script"}.Text());
   }
-  if (KeyValue services = FindKey(map, "services"); services.key) {
-    warnings.Add(services.key, kServicesWarning);
+  if (YAML::Node services = value("services")) {
+    defaults.services = ReadGitLabServices(services, file, {"", prefix + "services"}, warnings);
+  }
+  if (YAML::Node cache = value("cache")) {
+    defaults.caches = ReadGitLabCache(cache, file, {"", prefix + "cache"}, warnings);
   }
   if (prefix.empty()) return;
   if (YAML::Node timeout = value("timeout")) {

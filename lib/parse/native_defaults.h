@@ -20,7 +20,6 @@ namespace pipeline::parse {
 extern const std::vector<std::string> kDefaultKeys;
 
 /// Warnings shared by defaults and jobs.
-extern const char kServicesWarning[];
 extern const char kEntrypointWarning[];
 
 /// What jobs inherit from `default:` and from the old top-level globals.
@@ -31,6 +30,8 @@ struct Defaults {
   std::optional<std::chrono::seconds> timeout;
   std::optional<std::vector<std::string>> artifacts;
   std::optional<RetryPolicy> retry;
+  std::optional<std::vector<Service>> services;
+  std::optional<std::vector<CacheSpec>> caches;
 };
 
 /// Reads the file's defaults: first the old globals (top-level `image`, `before_script`,

@@ -16,6 +16,7 @@
 #include "parse/native_defaults.h"
 #include "parse/native_fields.h"
 #include "parse/native_retry.h"
+#include "parse/native_services.h"
 #include "parse/references.h"
 #include "parse/variable_expansion.h"
 #include "pipeline/errors.h"
@@ -44,7 +45,6 @@ const std::vector<std::string> kAcceptedJobKeys = {
 
 /// Accepted keys whose absence changes what a job does, with what we do instead.
 const std::map<std::string, std::string> kUnhonouredJobKeys = {
-    {"services", kServicesWarning},
     {"secrets", "'secrets' are not fetched: the job runs without them"},
 };
 
@@ -241,6 +241,9 @@ class NativeReader {
     } else if (inherit.Takes("artifacts") && defaults_.artifacts) {
       job.artifacts = *defaults_.artifacts;
     }
+    ReadJobServicesAndCaches(node, defaults_, inherit.Takes("services"), inherit.Takes("cache"),
+                             file_, field("services"), field("cache"),
+                             MergeEnv({&pipeline_.variables, &job.variables}), warnings_, job);
     if (YAML::Node dependencies = node["dependencies"]) {
       // `dependencies: []` takes no artifacts from earlier jobs (GitLab); a list still takes all.
       if (!dependencies.IsSequence() && !dependencies.IsNull()) {

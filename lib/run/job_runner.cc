@@ -100,8 +100,11 @@ JobResult JobRunner::RunMatching(size_t index) {
     return SkippedByCondition(planned.job);
   }
   JobWorkspace workspace = PrepareWorkspace(index, launch);
-  launch.caches = CacheVolumesFor(planned.job, launch_.source.repo_name, launch.workspace_target,
-                                  setting_.source_dir);
+  const Source& source = launch_.source;
+  launch.caches = CacheVolumesFor(
+      planned.job, source.repo_name,
+      source.repo_identity.empty() ? source.repo_name : source.repo_identity,
+      launch.workspace_target, setting_.source_dir, launch.env);
   JobResult result = RunAttempts(index, launch);
   result.pulled = setting_.images_ready;
   if (!planned.job.artifacts.empty() && result.started != Clock::time_point{}) {

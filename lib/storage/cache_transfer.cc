@@ -1,11 +1,14 @@
 #include "storage/cache_transfer.h"
 
 #include <algorithm>
+#include <chrono>
+#include <cstdint>
 #include <cstring>
 #include <deque>
 #include <set>
 #include <sstream>
 
+#include "pipeline/caches.h"
 #include "pipeline/errors.h"
 #include "storage/small_tar.h"
 
@@ -47,14 +50,14 @@ CacheTransfer::CacheTransfer(Backend& backend, ObjectTracker& tracker, spdlog::l
       save_(caches_.size(), false),
       replace_(caches_.size(), false) {}
 
-ScopedContainer CacheTransfer::NewCarrier(const CacheVolume& cache) {
+ScopedContainer CacheTransfer::NewCarrier(const CacheVolume& cache, const std::string& volume) {
   docker::ContainerSpec spec;
   spec.image = image_;
   // Never started: the command only has to satisfy create for images that have none.
   spec.cmd = {"docker-pipeline-cache-carrier"};
   spec.labels = labels_;
   spec.labels[kLabelCacheCarrier] = cache.cache;
-  spec.mounts.push_back({cache.volume, kCarrierMount, false});
+  spec.mounts.push_back({volume.empty() ? cache.volume : volume, kCarrierMount, false});
   spec.network_mode = "none";
   spec.init = false;
   return ScopedContainer(backend_, tracker_, log_, backend_.Create(spec));
@@ -62,10 +65,10 @@ ScopedContainer CacheTransfer::NewCarrier(const CacheVolume& cache) {
 
 void CacheTransfer::Restore(const std::string& build_id) {
   if (caches_.empty()) return;
-  std::set<std::string> kept;
+  std::map<std::string, std::map<std::string, std::string>> kept;  // volume name: labels
   try {
     for (const docker::ObjectRef& volume : backend_.ListVolumes(docker::kLabelCache)) {
-      kept.insert(volume.name);
+      kept[volume.name] = volume.labels;
     }
   } catch (const DockerError& error) {
     log_.warn("caches not restored: {}", error.what());
@@ -73,8 +76,12 @@ void CacheTransfer::Restore(const std::string& build_id) {
   }
   for (size_t i = 0; i < caches_.size(); ++i) {
     try {
-      RestoreOne(caches_[i], build_id, kept.count(caches_[i].volume) != 0);
-      if (!save_[i]) restored_.push_back(caches_[i].cache);
+      auto found = kept.find(caches_[i].volume);
+      bool restored =
+          caches_[i].spec.gitlab
+              ? RestoreGitLab(caches_[i], build_id, found != kept.end(), kept)
+              : RestoreOne(caches_[i], build_id, found == kept.end() ? nullptr : &found->second);
+      if (restored) restored_.push_back(caches_[i].cache);
     } catch (const std::exception& error) {
       save_[i] = false;  // the daemon misbehaves: leave the volume as it is
       log_.warn("cache '{}' not restored: {}", caches_[i].cache, error.what());
@@ -82,31 +89,80 @@ void CacheTransfer::Restore(const std::string& build_id) {
   }
 }
 
-void CacheTransfer::RestoreOne(const CacheVolume& cache, const std::string& build_id, bool exists) {
+bool CacheTransfer::RestoreOne(const CacheVolume& cache, const std::string& build_id,
+                               const std::map<std::string, std::string>* labels) {
   size_t index = static_cast<size_t>(&cache - caches_.data());
   MakeDirectory(build_id, cache.target);
-  if (!exists) {
+  if (labels == nullptr) {
     save_[index] = true;
     log_.debug("cache '{}': none kept yet; saved if the step passes", cache.cache);
-    return;
+    return false;
   }
-  ScopedContainer carrier = NewCarrier(cache);
-  if (!backend_.PathExists(carrier.id(), std::string(kCarrierMount) + "/complete")) {
+  if (CacheExpired(*labels, std::chrono::system_clock::now())) {
+    // As in Bitbucket Cloud: a cache lives a week, then the next step that uses it rebuilds it.
+    save_[index] = true;
+    replace_[index] = true;
+    log_.info("cache '{}': expired (kept for {} days at most); saved afresh if the step passes",
+              cache.cache, kCacheLifetime.count() / 24);
+    return false;
+  }
+  if (!CopyIn(cache, cache.volume, build_id)) {
     save_[index] = true;
     replace_[index] = true;
     log_.info("cache '{}': an earlier save did not finish; saved again if the step passes",
               cache.cache);
-    return;
+    return false;
   }
+  return true;
+}
+
+bool CacheTransfer::RestoreGitLab(
+    const CacheVolume& cache, const std::string& build_id, bool exists,
+    const std::map<std::string, std::map<std::string, std::string>>& kept) {
+  size_t index = static_cast<size_t>(&cache - caches_.data());
+  MakeDirectory(build_id, cache.target);
+  // Every save replaces what is kept (GitLab's caches are not write-once).
+  save_[index] = cache.spec.push;
+  replace_[index] = exists;
+  if (!cache.spec.pull) return false;  // policy: push
+  if (exists && CopyIn(cache, cache.volume, build_id)) return true;
+  for (const std::string& fallback : cache.fallback_volumes) {
+    if (kept.count(fallback) != 0 && CopyIn(cache, fallback, build_id)) {
+      log_.info("cache '{}': restored from the fallback {}", cache.cache, fallback);
+      return true;
+    }
+  }
+  log_.info("cache '{}': none kept yet for {}", cache.cache, cache.target);
+  return false;
+}
+
+bool CacheTransfer::CopyIn(const CacheVolume& cache, const std::string& volume,
+                           const std::string& build_id) {
+  ScopedContainer carrier = NewCarrier(cache, volume);
+  if (!backend_.PathExists(carrier.id(), std::string(kCarrierMount) + "/complete")) return false;
   std::unique_ptr<docker::ArchiveReader> data =
       backend_.GetArchive(carrier.id(), std::string(kCarrierMount) + "/data/.");
   backend_.PutArchive(build_id, cache.target, data->stream());
   log_.info("cache '{}': restored into {}", cache.cache, cache.target);
+  return true;
 }
 
-void CacheTransfer::Save(const std::string& build_id) {
+bool CacheTransfer::SavesAfter(const CacheSpec& spec, bool passed) {
+  if (!spec.gitlab) return passed;
+  switch (spec.when) {
+    case CacheSpec::SaveWhen::kOnSuccess:
+      return passed;
+    case CacheSpec::SaveWhen::kOnFailure:
+      return !passed;
+    case CacheSpec::SaveWhen::kAlways:
+      return true;
+  }
+  return false;
+}
+
+void CacheTransfer::Save(const std::string& build_id, bool passed) {
   for (size_t i = 0; i < caches_.size(); ++i) {
-    if (!save_[i]) continue;
+    if (!save_[i] || !SavesAfter(caches_[i].spec, passed)) continue;
     try {
       SaveOne(caches_[i], build_id);
     } catch (const std::exception& error) {
@@ -123,8 +179,13 @@ void CacheTransfer::SaveOne(const CacheVolume& cache, const std::string& build_i
   }
   // An interrupted save's volume goes whole, so no file of it survives into the new one.
   if (replace_[index]) backend_.RemoveVolume(cache.volume);
-  backend_.CreateVolume(
-      cache.volume, {{docker::kLabelTool, docker::kToolName}, {docker::kLabelCache, cache.cache}});
+  int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                    std::chrono::system_clock::now().time_since_epoch())
+                    .count();
+  backend_.CreateVolume(cache.volume, {{docker::kLabelTool, docker::kToolName},
+                                      {docker::kLabelCache, cache.cache},
+                                      {kLabelCacheRepository, cache.repository},
+                                      {kLabelCacheCreated, std::to_string(now)}});
   ScopedContainer carrier = NewCarrier(cache);
   std::string complete = std::string(kCarrierMount) + "/complete";
   if (!replace_[index] && backend_.PathExists(carrier.id(), complete)) {

@@ -1,5 +1,6 @@
 #include "storage/cache_volumes.h"
-#include "pipeline/run.h"
+
+#include "pipeline/caches.h"
 
 #include <cctype>
 #include <cstdint>
@@ -19,59 +20,100 @@ std::string Slug(const std::string& text) {
   return slug.empty() ? "x" : slug;
 }
 
+std::string ShortHash(const std::string& text) {
+  uint64_t hash = 1469598103934665603ULL;
+  for (unsigned char c : text) {
+    hash ^= c;
+    hash *= 1099511628211ULL;
+  }
+  char hex[17];
+  std::snprintf(hex, sizeof(hex), "%016llx", static_cast<unsigned long long>(hash));
+  return std::string(hex).substr(0, 12);
+}
+
 namespace {
 
-/// FNV-1a over the key files' names and contents: stable across runs and machines.
+/// The hash of the key files' names and contents.
 std::string KeyHash(const std::vector<std::string>& files, const std::string& source_dir) {
-  uint64_t hash = 1469598103934665603ULL;
-  auto mix = [&hash](const std::string& bytes) {
-    for (unsigned char c : bytes) {
-      hash ^= c;
-      hash *= 1099511628211ULL;
-    }
-  };
+  std::string all;
   for (const std::string& file : files) {
-    mix(file);
     std::ifstream in(source_dir + "/" + file, std::ios::binary);
     std::stringstream content;
     content << in.rdbuf();
-    mix(content.str());
+    all += file + content.str();
   }
-  char text[17];
-  std::snprintf(text, sizeof(text), "%016llx", static_cast<unsigned long long>(hash));
-  return std::string(text).substr(0, 12);
+  return ShortHash(all);
+}
+
+/// `text` with `$NAME` and `${NAME}` replaced from `env` ("NAME=VALUE"; unset names become
+/// empty, as GitLab expands a cache key); any other `$` stays.
+std::string ExpandKey(const std::string& text, const std::vector<std::string>& env) {
+  auto value_of = [&env](const std::string& name) {
+    std::string found;
+    for (const std::string& entry : env) {
+      if (entry.size() > name.size() && entry.compare(0, name.size(), name) == 0 &&
+          entry[name.size()] == '=') {
+        found = entry.substr(name.size() + 1);  // a later entry wins
+      }
+    }
+    return found;
+  };
+  auto name_char = [](char c, bool first) {
+    return std::isalpha(static_cast<unsigned char>(c)) || c == '_' ||
+           (!first && std::isdigit(static_cast<unsigned char>(c)));
+  };
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    size_t start = i + 1;
+    bool braced = start < text.size() && text[start] == '{';
+    if (braced) ++start;
+    size_t end = start;
+    while (end < text.size() && name_char(text[end], end == start)) ++end;
+    if (text[i] != '$' || end == start || (braced && (end >= text.size() || text[end] != '}'))) {
+      out += text[i];
+      continue;
+    }
+    out += value_of(text.substr(start, end - start));
+    i = braced ? end : end - 1;
+  }
+  return out;
+}
+
+/// The container path a cache's `path` names.
+std::string TargetOf(const std::string& path, const std::string& workdir) {
+  if (path.rfind("~/", 0) == 0) return "/root/" + path.substr(2);
+  if (path.front() == '/') return path;
+  return workdir + "/" + path;
 }
 
 }  // namespace
 
 std::vector<CacheVolume> CacheVolumesFor(const Job& job, const std::string& repo_name,
-                                         const std::string& workdir,
-                                         const std::string& source_dir) {
+                                         const std::string& repo_identity,
+                                         const std::string& workdir, const std::string& source_dir,
+                                         const std::vector<std::string>& env) {
   std::vector<CacheVolume> volumes;
   for (const CacheSpec& cache : job.caches) {
     if (cache.path.empty()) continue;
     CacheVolume volume;
-    volume.cache = cache.name;
-    volume.volume = CacheVolumePrefix(repo_name) + Slug(cache.name);
+    volume.spec = cache;
+    volume.repository = RepositoryKey(repo_identity);
+    std::string prefix = CacheVolumePrefix(repo_name, repo_identity);
+    // GitLab: one volume per key and path (a key caches several paths), the key's variables
+    // filled in; Bitbucket: one per name.
+    std::string key = cache.gitlab ? ExpandKey(cache.name, env) : cache.name;
+    std::string path_part = cache.gitlab ? "-" + Slug(cache.path) : "";
+    volume.cache = key;
+    volume.volume = prefix + Slug(key);
     if (!cache.key_files.empty()) volume.volume += "-" + KeyHash(cache.key_files, source_dir);
-    if (cache.path.rfind("~/", 0) == 0) {
-      volume.target = "/root/" + cache.path.substr(2);
-    } else if (cache.path.front() == '/') {
-      volume.target = cache.path;
-    } else {
-      volume.target = workdir + "/" + cache.path;
+    volume.volume += path_part;
+    for (const std::string& fallback : cache.fallback_keys) {
+      volume.fallback_volumes.push_back(prefix + Slug(ExpandKey(fallback, env)) + path_part);
     }
+    volume.target = TargetOf(cache.path, workdir);
     volumes.push_back(volume);
   }
   return volumes;
 }
 
 }  // namespace pipeline::exec
-
-namespace pipeline {
-
-std::string CacheVolumePrefix(const std::string& repo_name) {
-  return "docker-pipeline-cache-" + exec::Slug(repo_name) + "-";
-}
-
-}  // namespace pipeline

@@ -137,6 +137,35 @@ TEST_F(PipeTest, ThePipelinesTimeLimitStopsARunningPipe) {
   EXPECT_THAT(run.out, HasSubstr("pipe: sleeping"));
 }
 
+// As in the cloud, a pipe in after-script runs there (after a failure too, seeing its code),
+// and a pipe of the script that the failure skipped does not.
+TEST_F(PipeTest, PipesInAfterScriptRunAfterTheScriptWhateverHappened) {
+  TempRepo repo(
+      {{"bitbucket-pipelines.yml",
+        Yaml(std::string("          - test \"$FAIL\" != 1\n          - pipe: ") + kPipeRef +
+                 "\n            variables:\n              SHOW: skipped-by-failure\n",
+             std::string("          - echo \"after-script sees $BITBUCKET_EXIT_CODE\"\n"
+                         "          - pipe: ") +
+                 kPipeRef +
+                 "\n            variables:\n              SHOW: notify $BITBUCKET_EXIT_CODE\n"
+                 "              WRITE_FILE: after.txt\n"
+                 "          - cat after.txt\n")}});
+  ProcessResult failed = RunCli(repo.path(), {"run", "--no-color", "-e", "FAIL=1"});
+  EXPECT_EQ(failed.exit_code, 1) << failed.all();
+  EXPECT_THAT(failed.out, HasSubstr("after-script sees 1"));
+  EXPECT_THAT(failed.out, HasSubstr("pipe: show notify 1"));
+  EXPECT_THAT(failed.out, HasSubstr("written by the pipe"));
+  EXPECT_THAT(failed.out, Not(HasSubstr("skipped-by-failure")));
+  EXPECT_THAT(failed.all(), Not(HasSubstr("not run locally")));
+
+  ProcessResult passed = RunCli(repo.path(), {"run", "--no-color"});
+  EXPECT_EQ(passed.exit_code, 0) << passed.all();
+  EXPECT_THAT(passed.out, HasSubstr("pipe: show skipped-by-failure"));
+  EXPECT_THAT(passed.out, HasSubstr("pipe: show notify 0"));
+  ProcessResult plan = RunCli(repo.path(), {"plan"});
+  EXPECT_THAT(plan.out, HasSubstr("after-script item 2: pipe " + std::string(kPipeRef)));
+}
+
 TEST_F(PipeTest, PlanAndListShowThePipes) {
   TempRepo repo({{"bitbucket-pipelines.yml",
                   Yaml("          - echo one\n          - pipe: atlassian/slack-notify:2\n")}});

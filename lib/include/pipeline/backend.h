@@ -121,6 +121,14 @@ class Backend {
   /// Volumes carrying `label` ("key" or "key=value").
   virtual std::vector<docker::ObjectRef> ListVolumes(const std::string& label) = 0;
 
+  /// A network of one job and its services, where each answers to its ContainerSpec's
+  /// network_aliases (GitLab's services); jobs join it by naming it as their network_mode.
+  /// Returns its id; `labels` let RemoveByLabel find it. Swarm: an attachable overlay network.
+  virtual std::string CreateNetwork(const std::string& name,
+                                    const std::map<std::string, std::string>& labels) = 0;
+  /// Already gone is no error.
+  virtual void RemoveNetwork(const std::string& id) = 0;
+
   /// Every object (jobs, networks, volumes, images a step built) carrying `label` ("key" or
   /// "key=value"), each with its `kind`, in the order they can be removed: jobs first, since a
   /// network or volume in use cannot go.

@@ -88,6 +88,8 @@ struct ContainerSpec {
   int64_t nano_cpus = 0;     ///< 0: no limit
   int64_t pids_limit = 0;    ///< 0: no limit
   std::string network_mode;  ///< empty: the daemon's default bridge
+  /// Hostnames the container answers to on the network `network_mode` names (a user-defined one).
+  std::vector<std::string> network_aliases;
   bool no_new_privileges = true;
   /// Run a tiny init as PID 1 so SIGTERM reaches the shell (a PID 1 shell ignores it).
   bool init = true;
@@ -100,6 +102,8 @@ struct ContainerState {
   int exit_code = 0;
   bool oom_killed = false;
   std::string error;
+  /// Its HEALTHCHECK's verdict: "starting", "healthy", "unhealthy"; empty when it has none.
+  std::string health;
 };
 
 using StreamKind = ::pipeline::StreamKind;

@@ -42,19 +42,35 @@ enum class ScriptStyle {
   kBitbucket,  ///< bash when the image has it, else sh; after-script with BITBUCKET_EXIT_CODE
 };
 
-/// A container that runs beside a job, sharing its network namespace (reached on localhost).
+/// A container that runs beside a job: sharing its network namespace, reached on localhost
+/// (Bitbucket), or on a network of the job's own under hostnames (GitLab, `aliases` set).
 struct Service {
   std::string name;
   std::string image;
   EnvVars variables;
-  int64_t memory_bytes = int64_t{1024} << 20;
+  int64_t memory_bytes = int64_t{1024} << 20;  ///< 0: no limit of its own
+  /// Non-empty: the job and its services share a network of their own and the job reaches this
+  /// service by these hostnames (GitLab: from the image name, plus `alias`).
+  std::vector<std::string> aliases;
+  std::vector<std::string> entrypoint;  ///< empty: the image's
+  std::vector<std::string> command;     ///< empty: the image's
 };
 
-/// A directory kept between runs in a volume of ours.
+/// A directory kept between runs in a volume of ours. Bitbucket's rules by default: restored when
+/// it exists, saved after a passed job only when it does not, expired after a week. GitLab's
+/// (`gitlab`): restored and saved as `pull`/`push` and `when` say, every save replacing it.
 struct CacheSpec {
-  std::string name;
-  std::string path;                    ///< in the container; relative paths are below the workdir
+  std::string name;  ///< the cache's name; GitLab: its key (with key:files, the prefix)
+  std::string path;  ///< in the container; relative paths are below the workdir
   std::vector<std::string> key_files;  ///< non-empty: the cache is versioned by these files' hash
+  bool gitlab = false;
+  bool pull = true;  ///< restored before the script (GitLab policy pull, pull-push)
+  bool push = true;  ///< saved after it (GitLab policy push, pull-push)
+  /// GitLab's `cache:when`: after which outcomes of the job it is saved.
+  enum class SaveWhen { kOnSuccess, kOnFailure, kAlways };
+  SaveWhen when = SaveWhen::kOnSuccess;
+  /// GitLab's `fallback_keys`: restored from the first of these that is kept, when `name` is not.
+  std::vector<std::string> fallback_keys;
 };
 
 /// GitLab's `retry`: how many more times a failed job runs, and for which failures.
@@ -77,6 +93,7 @@ struct PipeCall {
   /// expanded from the script's environment when the pipe starts, as the cloud's shell does.
   EnvVars variables;
   size_t script_index = 0;  ///< runs before script[script_index]; script.size(): after the last
+  bool in_after_script = false;  ///< script_index counts after_script's commands instead
   SourceLocation location;
 };
 

@@ -31,6 +31,8 @@ enum class WorkspaceTransfer { kAuto, kCopy, kMount };
 struct Source {
   std::string repo_root;
   std::string repo_name;
+  /// workspace::RepositoryIdentity: what its caches are keyed by; empty: the repository's name.
+  std::string repo_identity;
   /// Empty: the work tree as it is (uncommitted edits included). Else exactly this commit's tree.
   std::string commit;
   std::string head_commit;  ///< for CI_COMMIT_SHA when running the work tree
@@ -124,9 +126,6 @@ int RunReaperProcess(const std::vector<std::string>& args);
 /// Where artifacts are kept by default: $XDG_STATE_HOME/docker-pipeline/artifacts, else
 /// ~/.local/state/docker-pipeline/artifacts.
 std::string DefaultArtifactStore();
-
-/// The start of every cache volume's name of the repository called `repo_name`.
-std::string CacheVolumePrefix(const std::string& repo_name);
 
 /// Where run directories go by default: $TMPDIR, else /tmp.
 std::string DefaultWorkRoot();

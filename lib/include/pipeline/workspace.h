@@ -19,6 +19,12 @@ struct RepoInfo {
 /// Opens the repository containing `path`. Throws GitError "not a git repository: PATH" otherwise.
 RepoInfo OpenRepository(const std::string& path);
 
+/// What identifies the repository across runs, whatever its folder is called: "remote:URL" with
+/// origin's URL (credentials, a trailing ".git" and "/" removed, the host in lower case), so every
+/// clone of one project shares it; else "path:DIR" with the absolute common git directory (linked
+/// work trees of one clone share it). Throws GitError.
+std::string RepositoryIdentity(const std::string& repo_root);
+
 /// Full SHA of `revision` (a SHA, a branch, "HEAD~1", ...). Throws GitError when it names nothing.
 std::string ResolveCommit(const std::string& repo_root, const std::string& revision);
 

@@ -48,6 +48,18 @@ TEST(ContainerCreateBodyTest, NoLimitsMeansNoLimitFields) {
   EXPECT_THAT(body, Not(HasSubstr("Entrypoint")));
 }
 
+TEST(ContainerCreateBodyTest, NetworkAliasesAreTheEndpointsOnThatNetwork) {
+  ContainerSpec spec;
+  spec.image = "postgres:16";
+  spec.network_mode = "dp-run-1-network";
+  spec.network_aliases = {"postgres", "db"};
+  EXPECT_THAT(ContainerCreateBody(spec),
+              HasSubstr(R"("NetworkingConfig":{"EndpointsConfig":{"dp-run-1-network":)"
+                        R"({"Aliases":["postgres","db"]}}})"));
+  spec.network_aliases.clear();
+  EXPECT_THAT(ContainerCreateBody(spec), Not(HasSubstr("NetworkingConfig")));
+}
+
 TEST(UrlEncodeTest, KeepsUnreservedAndEncodesTheRest) {
   EXPECT_EQ(UrlEncode("a-Z_0.~"), "a-Z_0.~");
   EXPECT_EQ(UrlEncode("a b/c:d"), "a%20b%2Fc%3Ad");

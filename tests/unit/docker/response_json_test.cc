@@ -40,6 +40,11 @@ TEST(ResponseJsonTest, ReadsTheFieldsOfWellFormedAnswers) {
   EXPECT_EQ(state.exit_code, 3);
   EXPECT_TRUE(state.oom_killed);
   EXPECT_EQ(ParseContainerState("{}", "inspect").status, "");
+  EXPECT_EQ(state.health, "") << "no HEALTHCHECK";
+  EXPECT_EQ(
+      ParseContainerState(R"({"State":{"Running":true,"Health":{"Status":"starting"}}})", "inspect")
+          .health,
+      "starting");
 }
 
 TEST(ResponseJsonTest, AnswersThatAreNotJsonNameTheOperation) {

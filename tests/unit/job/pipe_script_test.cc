@@ -198,5 +198,24 @@ TEST(PipeHandoffTest, AFailingPipeEndsTheScriptAndAfterScriptSeesItsCode) {
   EXPECT_THAT(output, HasSubstr("after-script: 3"));
 }
 
+// The cloud runs pipes in after-script too: after the script failed, with its exit code.
+TEST(PipeHandoffTest, AnAfterScriptPipeRunsAfterAFailureAndSeesTheExitCode) {
+  HandoffDir dir;
+  Job job;
+  job.script_style = ScriptStyle::kBitbucket;
+  job.script = {"echo script", "exit 4"};
+  job.after_script = {"echo after one", "echo after two"};
+  PipeCall tidy = Pipe("tidy:1", 1);
+  tidy.in_after_script = true;
+  job.pipes = {tidy};
+  FakePipeRunner runner(dir.path(), {0});
+  auto [output, code] = RunWithHandoff(job, dir.path());
+  runner.Join();
+  EXPECT_EQ(code, 4) << output;
+  EXPECT_THAT(output, HasSubstr("+ echo after one\nafter one\n+ pipe: tidy:1\n+ echo after two\n"));
+  ASSERT_EQ(runner.environs().size(), 1u);
+  EXPECT_EQ(runner.environs()[0].at("BITBUCKET_EXIT_CODE"), "4");
+}
+
 }  // namespace
 }  // namespace pipeline::exec

@@ -173,11 +173,12 @@ TEST(BitbucketStepTest, PipesBecomeCallsPlacedBetweenTheCommands) {
               EMPTY:
           - pipe: someone/tool:2
         after-script:
+          - echo done
           - pipe: sonarsource/sonarcloud-scan:2.0.0
 )");
   const Job& job = pipeline.jobs.at(0);
   EXPECT_THAT(job.script, ElementsAre("npm run build"));
-  ASSERT_EQ(job.pipes.size(), 3u);
+  ASSERT_EQ(job.pipes.size(), 4u);
   EXPECT_EQ(job.pipes[0].ref, "docker://example/first:1");
   EXPECT_EQ(job.pipes[0].image, "example/first:1");
   EXPECT_EQ(job.pipes[0].script_index, 0u);
@@ -192,12 +193,13 @@ TEST(BitbucketStepTest, PipesBecomeCallsPlacedBetweenTheCommands) {
                   Pair("EXTRA_ARGS_COUNT", "2"), Pair("EMPTY", "")));
   EXPECT_EQ(job.pipes[2].image, "someone/tool:2");
   EXPECT_EQ(job.pipes[2].script_index, 1u) << "after the last command";
-  // after-script pipes are not run: a comment line and a warning say so.
-  EXPECT_THAT(job.after_script, ElementsAre("# pipe: sonarsource/sonarcloud-scan:2.0.0"));
-  EXPECT_THAT(pipeline.warnings,
-              ElementsAre("bitbucket-pipelines.yml:15: pipe 'sonarsource/sonarcloud-scan:2.0.0' "
-                          "in step: 'after-script' is not run locally (pipes run in 'script' "
-                          "only)"));
+  EXPECT_FALSE(job.pipes[2].in_after_script);
+  // after-script pipes run there, as in the script, placed among its own commands.
+  EXPECT_THAT(job.after_script, ElementsAre("echo done"));
+  EXPECT_EQ(job.pipes[3].image, "sonarsource/sonarcloud-scan:2.0.0");
+  EXPECT_TRUE(job.pipes[3].in_after_script);
+  EXPECT_EQ(job.pipes[3].script_index, 1u);
+  EXPECT_THAT(pipeline.warnings, IsEmpty());
 }
 
 TEST(BitbucketStepTest, AScriptOfOnlyAPipeIsNotEmpty) {

@@ -50,10 +50,11 @@ TEST_F(NativeDefaultsTest, TimeoutAtTheTopLevelIsAJobNotADefault) {
   EXPECT_FALSE(Read("timeout: 1h\n").timeout.has_value());
 }
 
-TEST_F(NativeDefaultsTest, ServicesAndEntrypointsAreWarnedAbout) {
-  Read("services: [redis]\ndefault:\n  image: {name: x, entrypoint: [run]}\n");
-  EXPECT_THAT(warnings_.lines(), ElementsAre(StartsWith("f.yml:1: 'services' are not started"),
-                                             StartsWith("f.yml:3: an image 'entrypoint'")));
+TEST_F(NativeDefaultsTest, ServicesAreReadAndEntrypointsWarnedAbout) {
+  Defaults defaults = Read("services: [redis]\ndefault:\n  image: {name: x, entrypoint: [run]}\n");
+  ASSERT_TRUE(defaults.services.has_value());
+  EXPECT_EQ(defaults.services->at(0).image, "redis");
+  EXPECT_THAT(warnings_.lines(), ElementsAre(StartsWith("f.yml:3: an image 'entrypoint'")));
 }
 
 TEST_F(NativeDefaultsTest, ReferencesInDefaults) {

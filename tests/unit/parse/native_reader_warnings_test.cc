@@ -28,13 +28,10 @@ TEST(NativeReaderWarningsTest, EachKindIsReportedOnceAtItsFirstPlace) {
   EXPECT_THAT(warnings, ElementsAre(StartsWith(".pipeline.yml:3: 'secrets' are not fetched")));
 }
 
-TEST(NativeReaderWarningsTest, ServicesAnywhere) {
-  EXPECT_THAT(WarningsOf("services: [postgres]\na:\n  script: x\n"),
-              ElementsAre(StartsWith(".pipeline.yml:1: 'services' are not started")));
-  EXPECT_THAT(WarningsOf("default:\n  services: [postgres]\na:\n  script: x\n"),
-              ElementsAre(StartsWith(".pipeline.yml:2: 'services' are not started")));
-  EXPECT_THAT(WarningsOf("a:\n  script: x\n  services: [redis]\n"),
-              ElementsAre(StartsWith(".pipeline.yml:3: 'services' are not started")));
+TEST(NativeReaderWarningsTest, ServicesAnywhereAreStartedWithoutWarnings) {
+  EXPECT_THAT(WarningsOf("services: [postgres]\na:\n  script: x\n"), IsEmpty());
+  EXPECT_THAT(WarningsOf("default:\n  services: [postgres]\na:\n  script: x\n"), IsEmpty());
+  EXPECT_THAT(WarningsOf("a:\n  script: x\n  services: [redis]\n"), IsEmpty());
 }
 
 TEST(NativeReaderWarningsTest, SecretsAreNotFetched) {

@@ -1,5 +1,8 @@
 #include "storage/cache_transfer.h"
 
+#include <chrono>
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <set>
 #include <sstream>
@@ -9,6 +12,7 @@
 #include <gtest/gtest.h>
 #include <spdlog/sinks/ostream_sink.h>
 
+#include "pipeline/caches.h"
 #include "unit/fakes/fake_engine.h"
 
 namespace pipeline::exec {
@@ -19,8 +23,18 @@ using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::Not;
 
-const std::map<std::string, std::string> kCacheLabels = {{docker::kLabelTool, docker::kToolName},
-                                                         {docker::kLabelCache, "node"}};
+/// A cache volume's labels as a save `age` ago left them.
+std::map<std::string, std::string> SavedLabels(std::chrono::system_clock::duration age) {
+  int64_t created = std::chrono::duration_cast<std::chrono::seconds>(
+                        (std::chrono::system_clock::now() - age).time_since_epoch())
+                        .count();
+  return {{docker::kLabelTool, docker::kToolName},
+          {docker::kLabelCache, "node"},
+          {kLabelCacheRepository, "0123456789ab"},
+          {kLabelCacheCreated, std::to_string(created)}};
+}
+
+const std::map<std::string, std::string> kCacheLabels = SavedLabels(std::chrono::hours(1));
 
 class CacheTransferTest : public ::testing::Test {
  protected:
@@ -39,7 +53,7 @@ class CacheTransferTest : public ::testing::Test {
 
   CacheTransfer Transfer(std::string target = "/build/node_modules") {
     return CacheTransfer(*backend_, tracker_, log_, "node:20", labels_,
-                         {{"vol-node", std::move(target), "node"}});
+                         {{"vol-node", std::move(target), "node", "0123456789ab"}});
   }
 
   std::set<std::string> Volume() { return engine_.volume_paths()["vol-node"]; }
@@ -109,6 +123,141 @@ TEST_F(CacheTransferTest, AnInterruptedSaveIsNotRestoredAndIsReplaced) {
   transfer.Save(build_);
   EXPECT_EQ(engine_.CountCalls("RemoveVolume"), 1u);
   EXPECT_EQ(Volume(), (std::set<std::string>{"complete", "data", "data/whole"}));
+}
+
+TEST_F(CacheTransferTest, ASaveIsLabelledWithItsRepositoryAndTime) {
+  CacheTransfer transfer = Transfer();
+  transfer.Restore(CreateBuild(fakes::ContainerScript().Writes("/build/node_modules/left-pad")));
+  engine_.StartContainer(build_);
+  transfer.Save(build_);
+  std::vector<docker::ObjectRef> volumes = engine_.ListVolumes(docker::kLabelCache);
+  ASSERT_EQ(volumes.size(), 1u);
+  EXPECT_EQ(volumes[0].labels.at(kLabelCacheRepository), "0123456789ab");
+  EXPECT_FALSE(CacheExpired(volumes[0].labels, std::chrono::system_clock::now()));
+  EXPECT_TRUE(CacheExpired(volumes[0].labels, std::chrono::system_clock::now() + kCacheLifetime));
+}
+
+// Bitbucket Cloud keeps a cache for a week; then the next step that uses it builds it again.
+TEST_F(CacheTransferTest, ACacheOlderThanAWeekIsNotRestoredAndIsReplaced) {
+  engine_.AddVolume("vol-node", SavedLabels(std::chrono::hours(7 * 24 + 1)),
+                    {"data", "data/stale", "complete"});
+  CacheTransfer transfer = Transfer();
+  transfer.Restore(CreateBuild(fakes::ContainerScript().Writes("/build/node_modules/fresh")));
+  EXPECT_THAT(engine_.container_paths(build_), Not(Contains("/build/node_modules/stale")));
+  EXPECT_THAT(transfer.restored(), IsEmpty());
+
+  engine_.StartContainer(build_);
+  transfer.Save(build_);
+  EXPECT_EQ(engine_.CountCalls("RemoveVolume"), 1u);
+  EXPECT_EQ(Volume(), (std::set<std::string>{"complete", "data", "data/fresh"}));
+  std::vector<docker::ObjectRef> volumes = engine_.ListVolumes(docker::kLabelCache);
+  ASSERT_EQ(volumes.size(), 1u);
+  EXPECT_FALSE(CacheExpired(volumes[0].labels, std::chrono::system_clock::now()));
+}
+
+TEST_F(CacheTransferTest, ACacheSixDaysOldIsStillRestored) {
+  engine_.AddVolume("vol-node", SavedLabels(std::chrono::hours(6 * 24)),
+                    {"data", "data/kept", "complete"});
+  CacheTransfer transfer = Transfer();
+  transfer.Restore(CreateBuild());
+  EXPECT_THAT(transfer.restored(), ElementsAre("node"));
+}
+
+TEST_F(CacheTransferTest, ACacheWithNoSaveTimeCountsAsExpired) {
+  engine_.AddVolume("vol-node",
+                    {{docker::kLabelTool, docker::kToolName}, {docker::kLabelCache, "node"}},
+                    {"data", "data/unknown", "complete"});
+  CacheTransfer transfer = Transfer();
+  transfer.Restore(CreateBuild());
+  EXPECT_THAT(transfer.restored(), IsEmpty());
+}
+
+/// A GitLab cache "deps" of node_modules with `edit`ed rules, in volume vol-node.
+CacheVolume GitLabCache(const std::function<void(CacheSpec&)>& edit = nullptr) {
+  CacheVolume volume{"vol-node", "/build/node_modules", "deps", "0123456789ab"};
+  volume.spec.gitlab = true;
+  volume.spec.name = "deps";
+  volume.spec.path = "node_modules";
+  if (edit) edit(volume.spec);
+  return volume;
+}
+
+class GitLabCacheTransferTest : public CacheTransferTest {
+ protected:
+  CacheTransfer Transfer(CacheVolume cache) {
+    return CacheTransfer(*backend_, tracker_, log_, "node:20", labels_, {std::move(cache)});
+  }
+};
+
+// GitLab's caches are not write-once: every save of a pull-push cache replaces it.
+TEST_F(GitLabCacheTransferTest, PullPushRestoresAndReplaces) {
+  engine_.AddVolume("vol-node", kCacheLabels, {"data", "data/old", "complete"});
+  CacheTransfer transfer = Transfer(GitLabCache());
+  transfer.Restore(CreateBuild(fakes::ContainerScript().Writes("/build/node_modules/new")));
+  EXPECT_THAT(transfer.restored(), ElementsAre("deps"));
+  engine_.StartContainer(build_);
+  transfer.Save(build_);
+  EXPECT_EQ(engine_.CountCalls("RemoveVolume"), 1u);
+  EXPECT_EQ(Volume(), (std::set<std::string>{"complete", "data", "data/old", "data/new"}));
+}
+
+TEST_F(GitLabCacheTransferTest, PolicyPullNeverSavesAndPushNeverRestores) {
+  engine_.AddVolume("vol-node", kCacheLabels, {"data", "data/old", "complete"});
+  CacheTransfer pull = Transfer(GitLabCache([](CacheSpec& spec) { spec.push = false; }));
+  pull.Restore(CreateBuild(fakes::ContainerScript().Writes("/build/node_modules/new")));
+  EXPECT_THAT(pull.restored(), ElementsAre("deps"));
+  engine_.StartContainer(build_);
+  pull.Save(build_);
+  EXPECT_EQ(engine_.CountCalls("RemoveVolume"), 0u);
+  EXPECT_EQ(Volume(), (std::set<std::string>{"complete", "data", "data/old"}));
+
+  CacheTransfer push = Transfer(GitLabCache([](CacheSpec& spec) { spec.pull = false; }));
+  push.Restore(CreateBuild(fakes::ContainerScript().Writes("/build/node_modules/pushed")));
+  EXPECT_THAT(push.restored(), IsEmpty());
+  EXPECT_THAT(engine_.container_paths(build_), Not(Contains("/build/node_modules/old")));
+  engine_.StartContainer(build_);
+  push.Save(build_);
+  EXPECT_EQ(Volume(), (std::set<std::string>{"complete", "data", "data/pushed"}));
+}
+
+TEST_F(GitLabCacheTransferTest, AFallbackKeyFillsAKeyThatHasNoCacheYet) {
+  engine_.AddVolume("vol-main", kCacheLabels, {"data", "data/from-main", "complete"});
+  CacheVolume cache = GitLabCache();
+  cache.fallback_volumes = {"vol-absent", "vol-main"};
+  CacheTransfer transfer = Transfer(cache);
+  transfer.Restore(CreateBuild(fakes::ContainerScript().Writes("/build/node_modules/new")));
+  EXPECT_THAT(engine_.container_paths(build_), Contains("/build/node_modules/from-main"));
+  engine_.StartContainer(build_);
+  transfer.Save(build_);
+  EXPECT_EQ(Volume(), (std::set<std::string>{"complete", "data", "data/from-main", "data/new"}));
+  EXPECT_EQ(engine_.volume_paths()["vol-main"],
+            (std::set<std::string>{"complete", "data", "data/from-main"}));
+}
+
+TEST_F(GitLabCacheTransferTest, WhenSaysAfterWhichOutcomeItIsSaved) {
+  CacheTransfer on_failure =
+      Transfer(GitLabCache([](CacheSpec& spec) { spec.when = CacheSpec::SaveWhen::kOnFailure; }));
+  on_failure.Restore(CreateBuild(fakes::ContainerScript().Writes("/build/node_modules/a")));
+  engine_.StartContainer(build_);
+  on_failure.Save(build_, /*passed=*/true);
+  EXPECT_THAT(engine_.volume_paths(), Not(Contains(::testing::Key("vol-node"))));
+  on_failure.Save(build_, /*passed=*/false);
+  EXPECT_EQ(Volume(), (std::set<std::string>{"complete", "data", "data/a"}));
+
+  CacheTransfer on_success = Transfer(GitLabCache());
+  on_success.Restore(CreateBuild(fakes::ContainerScript().Writes("/build/node_modules/b")));
+  engine_.StartContainer(build_);
+  on_success.Save(build_, /*passed=*/false);
+  EXPECT_EQ(Volume(), (std::set<std::string>{"complete", "data", "data/a"})) << "not saved";
+}
+
+// Bitbucket's caches are saved only after a passed step.
+TEST_F(CacheTransferTest, ABitbucketCacheIsNotSavedAfterAFailure) {
+  CacheTransfer transfer = Transfer();
+  transfer.Restore(CreateBuild(fakes::ContainerScript().Writes("/build/node_modules/x")));
+  engine_.StartContainer(build_);
+  transfer.Save(build_, /*passed=*/false);
+  EXPECT_THAT(engine_.volume_paths(), Not(Contains(::testing::Key("vol-node"))));
 }
 
 TEST_F(CacheTransferTest, AnEmptyDirectoryIsNotSaved) {

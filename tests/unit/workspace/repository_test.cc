@@ -105,5 +105,24 @@ TEST_F(RepositoryTest, ARevisionThatIsNoCommitSaysWhatItIs) {
               HasSubstr("is a tree, not a commit"));
 }
 
+// Caches are keyed by this, so it must not depend on the folder's name nor carry credentials.
+TEST_F(RepositoryTest, IdentityIsOriginsUrlWithoutCredentialsOrGitSuffix) {
+  Git("remote add origin https://ci:s3cr3t-token@GitHub.com/Team/app.git/");
+  EXPECT_EQ(RepositoryIdentity(repo_), "remote:https://github.com/Team/app");
+  Git("remote set-url origin git@bitbucket.org:team/app.git");
+  EXPECT_EQ(RepositoryIdentity(repo_), "remote:git@bitbucket.org:team/app");
+}
+
+TEST_F(RepositoryTest, IdentityWithoutOriginIsTheGitDirectory) {
+  std::string identity = RepositoryIdentity(repo_);
+  EXPECT_THAT(identity, StartsWith("path:/"));
+  EXPECT_THAT(identity, HasSubstr("/.git"));
+  // The same from a linked work tree of the clone.
+  Write("a.txt", "a\n");
+  CommitAll("one");
+  Git("worktree add -q " + Quote(base_ + "/linked"));
+  EXPECT_EQ(RepositoryIdentity(base_ + "/linked"), identity);
+}
+
 }  // namespace
 }  // namespace pipeline::workspace

@@ -37,16 +37,28 @@ class CacheTransfer {
   /// complete cache into it. Problems are logged as warnings; the job runs without that cache.
   void Restore(const std::string& build_id);
 
-  /// After the script passed, with `build_id` stopped: saves each cache that was absent or
-  /// incomplete and whose directory is not empty. Problems are logged as warnings.
-  void Save(const std::string& build_id);
+  /// After the script, with `build_id` stopped: saves each cache whose directory is not empty
+  /// and whose rules call for it. Bitbucket's: the job `passed` and the cache was absent,
+  /// incomplete or expired. GitLab's: its policy pushes and its `when` matches `passed`; such a
+  /// save replaces what was kept. Problems are logged as warnings.
+  void Save(const std::string& build_id, bool passed = true);
 
-  /// The caches Restore found complete, by name (for tests and the debug log).
+  /// The caches Restore copied in, by name (for tests and the debug log).
   const std::vector<std::string>& restored() const { return restored_; }
 
  private:
-  ScopedContainer NewCarrier(const CacheVolume& cache);
-  void RestoreOne(const CacheVolume& cache, const std::string& build_id, bool exists);
+  /// A carrier of `volume` (empty: the cache's own).
+  ScopedContainer NewCarrier(const CacheVolume& cache, const std::string& volume = "");
+  /// Bitbucket's rules. `labels`: the volume's, nullptr when there is none. True when restored.
+  bool RestoreOne(const CacheVolume& cache, const std::string& build_id,
+                  const std::map<std::string, std::string>* labels);
+  /// GitLab's rules (policy, fallback keys); `kept`: every cache volume's labels by name.
+  bool RestoreGitLab(const CacheVolume& cache, const std::string& build_id, bool exists,
+                     const std::map<std::string, std::map<std::string, std::string>>& kept);
+  /// Copies the complete `volume` into the cache's directory; false when it is not complete.
+  bool CopyIn(const CacheVolume& cache, const std::string& volume, const std::string& build_id);
+  /// Whether a cache with these rules is saved after a job that `passed` (or failed).
+  static bool SavesAfter(const CacheSpec& spec, bool passed);
   void SaveOne(const CacheVolume& cache, const std::string& build_id);
   void MakeDirectory(const std::string& container_id, const std::string& path);
   bool IsEmpty(const std::string& container_id, const std::string& path);

@@ -256,15 +256,10 @@ class NativeReader {
         excluded_[job.name] = "its 'when' is never";
         return;  // validated, never run
       case When::kOnFailure:
-        warnings_.Add(node["when"],
-                      "'when: on_failure' jobs are left out: a failed job stops "
-                      "a local run before they could start");
-        return;
+        job.when = Job::When::kOnFailure;
+        break;
       case When::kAlways:
         job.when = Job::When::kAlways;
-        warnings_.Add(node["when"],
-                      "'when: always' runs like on_success: a failed job stops a "
-                      "local run first");
         break;
       case When::kDelayed:
         warnings_.Add(node["when"], "'when: delayed' jobs run at once");

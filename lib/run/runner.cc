@@ -32,6 +32,7 @@
 #include "pipeline/workspace.h"
 #include "run/launch.h"
 #include "run/retry.h"
+#include "run/when_gate.h"
 #include "storage/artifacts.h"
 #include "storage/cache_volumes.h"
 #include "storage/run_files.h"
@@ -146,15 +147,19 @@ class Scheduler {
     stopping_ = true;
     stop_reason_ = reason;
     for (size_t i = 0; i < states_.size(); ++i) {
-      if (states_[i] != State::kPending) continue;
-      states_[i] = State::kDone;
-      JobResult& skipped = result_.jobs[i];
-      skipped.outcome = JobOutcome::kSkipped;
-      skipped.reason = "not run: " + reason;
-      context_.observer.OnJobFinished(skipped);
+      if (states_[i] == State::kPending) SkipPending(i, "not run: " + reason);
     }
     // Safe under mutex_: the jobs' subscribers only take their own locks.
     if (level != CancelToken::Level::kNone) jobs_cancel_.Cancel(level);
+  }
+
+  /// Called with mutex_ held.
+  void SkipPending(size_t index, const std::string& reason) {
+    states_[index] = State::kDone;
+    JobResult& skipped = result_.jobs[index];
+    skipped.outcome = JobOutcome::kSkipped;
+    skipped.reason = reason;
+    context_.observer.OnJobFinished(skipped);
   }
 
   /// Called with mutex_ held.
@@ -165,6 +170,13 @@ class Scheduler {
       bool ready = std::all_of(planned.deps.begin(), planned.deps.end(),
                                [this](size_t dep) { return states_[dep] == State::kDone; });
       if (!ready) continue;
+      std::string skip =
+          exec::WhenSkipReason(planned.job.when, exec::FailedUpstream(plan_, result_.jobs, i));
+      if (!skip.empty()) {  // GitLab's `when` (run/when_gate.h); a skip may ready earlier jobs
+        SkipPending(i, "not run: " + skip);
+        i = static_cast<size_t>(-1);
+        continue;
+      }
       states_[i] = State::kRunning;
       ++running_;
       threads_.emplace_back([this, i] { RunOne(i); });
@@ -219,7 +231,15 @@ class Scheduler {
     if (!environment_error.empty() && result_.environment_error.empty()) {
       result_.environment_error = "job '" + planned.job.name + "': " + environment_error;
     }
-    if (!stopping_ && job_result.Fails()) {
+    if (!stopping_ && job_result.Fails() && exec::HasJobsForFailures(plan_)) {
+      // GitLab's on_failure and always jobs are still to run: only the others are skipped.
+      for (size_t i = 0; i < states_.size(); ++i) {
+        bool pending = states_[i] == State::kPending;
+        if (pending && !exec::RunsAfterFailure(plan_.jobs[i].job)) {
+          SkipPending(i, "not run: job '" + planned.job.name + "' failed");
+        }
+      }
+    } else if (!stopping_ && job_result.Fails()) {
       // Without fail-fast, jobs already running (a parallel group's others) may finish first.
       Stop("job '" + planned.job.name + "' failed", planned.job.stop_running_on_failure
                                                         ? CancelToken::Level::kGraceful

@@ -42,23 +42,37 @@ TEST(NativeReaderWarningsTest, SecretsAreNotFetched) {
               ElementsAre(StartsWith(".pipeline.yml:3: 'secrets' are not fetched")));
 }
 
-TEST(NativeReaderWarningsTest, WhenOnFailureJobsAreLeftOut) {
-  Pipeline pipeline = ParsePipeline("a:\n  script: x\ncleanup:\n  when: on_failure\n  script: x\n",
-                                    ".pipeline.yml");
-  ASSERT_EQ(pipeline.jobs.size(), 1u);
-  EXPECT_EQ(pipeline.jobs[0].name, "a");
-  EXPECT_THAT(pipeline.warnings,
-              ElementsAre(StartsWith(".pipeline.yml:4: 'when: on_failure' jobs are left out")));
+TEST(NativeReaderWarningsTest, WhenOnFailureAndAlwaysAreKeptWithoutAWarning) {
+  // The scheduler runs them as GitLab does (run/when_gate.h): nothing to warn about.
+  Pipeline pipeline = ParsePipeline(
+      "a:\n  script: x\ncleanup:\n  when: on_failure\n  script: x\n"
+      "report:\n  stage: deploy\n  when: always\n  script: x\n",
+      ".pipeline.yml");
+  ASSERT_EQ(pipeline.jobs.size(), 3u);
+  EXPECT_EQ(pipeline.FindJob("a")->when, Job::When::kOnSuccess);
+  EXPECT_EQ(pipeline.FindJob("cleanup")->when, Job::When::kOnFailure);
+  EXPECT_EQ(pipeline.FindJob("report")->when, Job::When::kAlways);
+  EXPECT_THAT(pipeline.warnings, IsEmpty());
 }
 
-TEST(NativeReaderWarningsTest, WhenAlwaysAndDelayedRunButSaySo) {
+TEST(NativeReaderWarningsTest, WhenDelayedRunsButSaysSo) {
   Pipeline pipeline = ParsePipeline(
       "a:\n  when: always\n  script: x\nb:\n  when: delayed\n  start_in: 5 minutes\n  script: x\n",
       ".pipeline.yml");
   EXPECT_EQ(pipeline.jobs.size(), 2u);
-  EXPECT_THAT(pipeline.warnings,
-              ElementsAre(StartsWith(".pipeline.yml:2: 'when: always' runs like on_success"),
-                          ".pipeline.yml:5: 'when: delayed' jobs run at once"));
+  EXPECT_THAT(pipeline.warnings, ElementsAre(".pipeline.yml:5: 'when: delayed' jobs run at once"));
+}
+
+TEST(NativeReaderWarningsTest, ARuleCanMakeAJobRunOnFailureAndAManualJobStaysManual) {
+  Pipeline pipeline = ParsePipeline(
+      "a:\n  script: x\n  rules: [{when: on_failure}]\n"
+      "b:\n  script: x\n  when: always\n  rules: [{when: manual}]\n",
+      ".gitlab-ci.yml");
+  ASSERT_EQ(pipeline.jobs.size(), 2u);
+  EXPECT_EQ(pipeline.FindJob("a")->when, Job::When::kOnFailure);
+  EXPECT_FALSE(pipeline.FindJob("a")->manual);
+  EXPECT_TRUE(pipeline.FindJob("b")->manual);
+  EXPECT_EQ(pipeline.FindJob("b")->when, Job::When::kOnSuccess);
 }
 
 TEST(NativeReaderWarningsTest, JobsThatNeverRunWarnAboutNothing) {

@@ -260,5 +260,27 @@ test:
   EXPECT_THAT(JobsFor(yaml, Tag("v1")), ElementsAre("build", "test"));
 }
 
+TEST(NativeRulesTest, RulesFromAOneElementReference) {
+  const char yaml[] = R"(
+.release-rules:
+  - if: $CI_COMMIT_TAG
+  - if: $CI_COMMIT_BRANCH == "main"
+build:
+  script: make
+publish:
+  script: publish
+  rules: !reference [.release-rules]
+docs:
+  script: docs
+  rules:
+    - !reference [.release-rules]
+    - if: $CI_COMMIT_BRANCH == "docs"
+)";
+  EXPECT_THAT(JobsFor(yaml, Branch("feature")), ElementsAre("build"));
+  EXPECT_THAT(JobsFor(yaml, Branch("main")), ElementsAre("build", "publish", "docs"));
+  EXPECT_THAT(JobsFor(yaml, Branch("docs")), ElementsAre("build", "docs"));
+  EXPECT_THAT(JobsFor(yaml, Tag("v1")), ElementsAre("build", "publish", "docs"));
+}
+
 }  // namespace
 }  // namespace pipeline

@@ -9,6 +9,7 @@
 #include "parse/bitbucket_warnings.h"
 #include "parse/extends.h"
 #include "parse/gitlab_context.h"
+#include "parse/gitlab_duplicates.h"
 #include "parse/gitlab_include.h"
 #include "parse/gitlab_only_except.h"
 #include "parse/gitlab_parallel.h"
@@ -518,10 +519,13 @@ Pipeline ReadNativePipeline(const YAML::Node& root, const YamlFile& file,
                             const PipelineChoice& choice) {
   GitLabContext context(choice, file.path());
   WarningList include_warnings(file);
-  YAML::Node merged = ResolveIncludes(root, file, context, include_warnings);
+  // GitLab keeps the last of a key written twice (Ruby's YAML does): warn, not refuse.
+  std::vector<std::string> duplicates = TakeLastOfDuplicateKeys(root, file);
+  YAML::Node merged = ResolveIncludes(root, file, context, include_warnings, duplicates);
   Pipeline pipeline = NativeReader(merged, file, choice).Read();
   pipeline.warnings.insert(pipeline.warnings.begin(), include_warnings.lines().begin(),
                            include_warnings.lines().end());
+  pipeline.warnings.insert(pipeline.warnings.begin(), duplicates.begin(), duplicates.end());
   return pipeline;
 }
 

@@ -125,5 +125,25 @@ TEST(NativeReaderWarningsTest, KeysThatOnlyMatterOnAServerSayNothing) {
               IsEmpty());
 }
 
+TEST(NativeReaderWarningsTest, AKeyWrittenTwiceKeepsTheLastAsGitLabDoes) {
+  Pipeline pipeline = ParsePipeline(
+      "a:\n  script: [x]\na:\n  script: [y]\n  image: one\n  image: two\n"
+      "  variables: {A: 1, A: 2}\n",
+      ".gitlab-ci.yml");
+  ASSERT_EQ(pipeline.jobs.size(), 1u);
+  const Job& job = pipeline.jobs[0];
+  EXPECT_THAT(job.script, ElementsAre("y"));
+  EXPECT_EQ(job.image, "two");
+  EXPECT_EQ(job.location.line, 3) << "the job is where its kept definition is";
+  EXPECT_THAT(job.variables, ElementsAre(std::make_pair(std::string("A"), std::string("2"))));
+  EXPECT_THAT(pipeline.warnings,
+              ElementsAre(".gitlab-ci.yml:3: 'a' is defined twice (first at line 1): the last one "
+                          "is used, as GitLab does",
+                          ".gitlab-ci.yml:6: 'image' is defined twice (first at line 5): the last "
+                          "one is used, as GitLab does",
+                          ".gitlab-ci.yml:7: 'A' is defined twice (first at line 7): the last one "
+                          "is used, as GitLab does"));
+}
+
 }  // namespace
 }  // namespace pipeline

@@ -203,12 +203,12 @@ class NativeReader {
     job.name = name;
     job.location = file_.Where(key);
     When when = node["when"] ? ReadWhen(node["when"], file_, field("when")) : When::kOnSuccess;
-    if (KeyValue trigger = FindKey(node, "trigger"); trigger.key) {
-      file_.Fail(trigger.key, what + ": 'trigger' (child pipelines) is not supported");
+    KeyValue trigger = FindKey(node, "trigger");  // refused below, if the pipeline has the job
+    if (!trigger.key) {
+      if (!node["script"]) file_.Fail(key, what + " has no 'script'");
+      job.script = file_.StringList(node["script"], field("script").Text());
+      if (job.script.empty()) file_.Fail(node["script"], field("script").Text() + " is empty");
     }
-    if (!node["script"]) file_.Fail(key, what + " has no 'script'");
-    job.script = file_.StringList(node["script"], field("script").Text());
-    if (job.script.empty()) file_.Fail(node["script"], field("script").Text() + " is empty");
     Inherit inherit = Inherit::Read(node["inherit"], file_, field("inherit"), warnings_);
 
     ReadScripts(node, inherit, what, job);
@@ -271,6 +271,7 @@ class NativeReader {
       case When::kOnSuccess:
         break;
     }
+    if (trigger.key) RefuseTrigger(trigger, what);
     for (auto it = node.begin(); it != node.end(); ++it) {  // in file order
       YAML::Node entry_key = it->first;
       auto unhonoured = kUnhonouredJobKeys.find(entry_key.Scalar());
@@ -329,6 +330,24 @@ class NativeReader {
                             "' is a reserved keyword, so it cannot name a job: rename the job");
       }
     }
+  }
+
+  /// A trigger job starts another pipeline on a GitLab server; locally there is none to start.
+  /// Said at its line, with the child's file when it is one of this repository's.
+  [[noreturn]] void RefuseTrigger(const KeyValue& trigger, const std::string& what) {
+    std::string child;
+    if (trigger.value.IsMap()) {
+      YAML::Node include = FindKey(trigger.value, "include").value;
+      if (include && include.IsSequence() && include.size() == 1) include = include[0];
+      if (include && include.IsMap()) include = FindKey(include, "local").value;
+      if (include && include.IsScalar()) child = include.Scalar();
+    }
+    std::string hint = child.empty() ? "" : "; run the child on its own with `-f " + child + "`";
+    file_.Fail(trigger.key,
+               what +
+                   ": 'trigger' starts a child or multi-project pipeline, which is not "
+                   "run locally" +
+                   hint + ", or give the job rules that leave it out of this pipeline");
   }
 
   size_t StageIndex(const std::string& stage) const {

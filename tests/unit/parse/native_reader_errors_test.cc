@@ -157,7 +157,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{"a:\n  script: [x]\n  dependencies: b\n", ".pipeline.yml:3:17",
                  "job 'a': 'dependencies' must be a list of job names"},
         BadInput{"a:\n  script: [x]\n  trigger: child.yml\n", ".pipeline.yml:3:3",
-                 "job 'a': 'trigger' (child pipelines) is not supported"},
+                 "job 'a': 'trigger' starts a child or multi-project pipeline"},
         BadInput{"a:\n  script: [x]\n  inherit: {defaults: false}\n", ".pipeline.yml:3:13",
                  "'inherit': unknown key 'defaults', did you mean 'default'?"},
         BadInput{"a:\n  script: [x]\n  inherit: {default: [imag]}\n", ".pipeline.yml:3:22",

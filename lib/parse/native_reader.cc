@@ -100,6 +100,7 @@ class NativeReader {
       pipeline_.nothing_to_run = "no job runs in " + PipelineDescription() +
                                  ": every job's rules, only/except or 'when: never' leave it out";
     }
+    PassVariablesToJobs();
     pipeline_.warnings = warnings_.lines();
     return pipeline_;
   }
@@ -131,6 +132,16 @@ class NativeReader {
                       : context_.is_tag()    ? "tag '" + context_.ref() + "'"
                                              : "branch '" + context_.ref() + "'";
     return "a " + context_.source() + " pipeline of " + ref;
+  }
+
+  /// What GitLab sets for this pipeline (CI_PIPELINE_SOURCE, CI_DEFAULT_BRANCH, CI_COMMIT_REF_SLUG,
+  /// ...) goes under the file's variables (the plan layers them), and the pipeline variables
+  /// (--var) over each job's, GitLab's order.
+  void PassVariablesToJobs() {
+    pipeline_.predefined = context_.predefined();
+    for (Job& job : pipeline_.jobs) {
+      job.variables = MergeEnv({&job.variables, &choice_.custom_variables});
+    }
   }
 
   /// `workflow:rules` decide whether there is a pipeline at all; a matching rule's variables
@@ -467,8 +478,9 @@ class NativeReader {
     }
     // GitLab expands variables in image names; only the file's are known before the run.
     std::vector<std::string> unknown;
-    job.image =
-        ExpandVariables(image->name, MergeEnv({&pipeline_.variables, &job.variables}), &unknown);
+    job.image = ExpandVariables(
+        image->name, MergeEnv({&context_.predefined(), &pipeline_.variables, &job.variables}),
+        &unknown);
     // A matrix's variables are added to each copy, whose image is expanded again then.
     bool matrix = node["parallel"] && node["parallel"].IsMap();
     if (!unknown.empty() && !matrix) {

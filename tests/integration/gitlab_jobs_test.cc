@@ -65,5 +65,37 @@ TEST_F(GitLabJobsTest, AllowFailureExitCodesStillDecideWhetherAFailureCounts) {
   EXPECT_THAT(run.out, Not(HasSubstr("rollback-ran")));
 }
 
+TEST_F(GitLabJobsTest, AJobSeesThePredefinedVariablesOfAPushPipeline) {
+  TempRepo repo({{".gitlab-ci.yml",
+                  GitLab("variables: {FROM_FILE: f}\n"
+                         "show:\n  stage: build\n  script:\n"
+                         "    - echo \"source=$CI_PIPELINE_SOURCE default=$CI_DEFAULT_BRANCH\"\n"
+                         "    - echo \"branch=$CI_COMMIT_BRANCH ref=$CI_COMMIT_REF_NAME "
+                         "slug=$CI_COMMIT_REF_SLUG tag=${CI_COMMIT_TAG:-none}\"\n"
+                         "    - echo \"job=$CI_JOB_NAME stage=$CI_JOB_STAGE dir=$CI_PROJECT_DIR "
+                         "pwd=$(pwd) gitlab=$GITLAB_CI\"\n"
+                         "    - echo \"sha=$CI_COMMIT_SHA given=$GIVEN file=$FROM_FILE\"\n")}});
+  std::string sha = repo.Commit("a second commit, so HEAD is known here");
+  ProcessResult run = RunCli(repo.path(), {"run", "--no-color", "--ref", "refs/heads/Feature/Login",
+                                           "--var", "GIVEN=by-hand"});
+  EXPECT_EQ(run.exit_code, 0) << run.all();
+  EXPECT_THAT(run.out, HasSubstr("| source=push default=main\n"));
+  EXPECT_THAT(run.out,
+              HasSubstr("| branch=Feature/Login ref=Feature/Login slug=feature-login tag=none\n"));
+  EXPECT_THAT(run.out, HasSubstr("| job=show stage=build dir=/builds/"));
+  EXPECT_THAT(run.out, HasSubstr("gitlab=true\n"));
+  EXPECT_THAT(run.out, HasSubstr("| sha=" + sha + " given=by-hand file=f\n"));
+}
+
+TEST_F(GitLabJobsTest, ATagPipelineHasTheTagAndNoBranch) {
+  TempRepo repo(
+      {{".gitlab-ci.yml", GitLab("show:\n  script:\n    - echo \"tag=$CI_COMMIT_TAG "
+                                 "branch=${CI_COMMIT_BRANCH:-none} ref=$CI_COMMIT_REF_NAME "
+                                 "source=$CI_PIPELINE_SOURCE\"\n")}});
+  ProcessResult run = RunCli(repo.path(), {"run", "--no-color", "--tag", "v1.2.0"});
+  EXPECT_EQ(run.exit_code, 0) << run.all();
+  EXPECT_THAT(run.out, HasSubstr("| tag=v1.2.0 branch=none ref=v1.2.0 source=push\n"));
+}
+
 }  // namespace
 }  // namespace pipeline::testing

@@ -12,8 +12,9 @@
 namespace pipeline::exec {
 
 /// GitLab's `when: on_failure` and `when: always` in the scheduler. A plan with such a job does
-/// not stop at the first failure: the jobs that run only after success are skipped, the running
-/// ones finish, and the on_failure and always jobs start once what they wait for is done.
+/// not stop at the first failure, as in GitLab: the jobs that wait for the failed one are skipped
+/// when they come up, the others go on, and the on_failure and always jobs start once what they
+/// wait for is done.
 
 /// Whether a failure leaves `plan`'s pending jobs to this gate instead of stopping the run: true
 /// when one of its jobs runs after a failure (on_failure or always).

@@ -90,9 +90,12 @@ EnvVars PredefinedVariables(const Job& job, const JobEnvInput& input) {
     vars.emplace_back("CI_COMMIT_TAG", input.tag);
     vars.emplace_back("CI_COMMIT_REF_NAME", input.tag);
   } else if (!input.branch.empty()) {
-    vars.emplace_back("CI_COMMIT_BRANCH", input.branch);
+    // A merge request pipeline has no CI_COMMIT_BRANCH (GitLab); its branch is the source.
+    if (input.pr_id.empty()) vars.emplace_back("CI_COMMIT_BRANCH", input.branch);
     vars.emplace_back("CI_COMMIT_REF_NAME", input.branch);
   }
+  // The rest of what GitLab predefines for the pipeline (CI_PIPELINE_SOURCE, CI_DEFAULT_BRANCH,
+  // CI_COMMIT_REF_SLUG, ...) comes with the file's variables, as the reader saw the pipeline.
   return vars;
 }
 

@@ -70,6 +70,7 @@ GitLabContext::GitLabContext(const PipelineChoice& choice, const std::string& pi
     v.emplace_back("CI_COMMIT_REF_PROTECTED",
                    !is_tag_ && ref_ == default_branch ? "true" : "false");
   }
+  predefined_ = variables_;
   variables_ = MergeEnv({&variables_, &choice.custom_variables});
 }
 

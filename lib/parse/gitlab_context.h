@@ -21,6 +21,8 @@ class GitLabContext {
   /// CI_PIPELINE_SOURCE, CI_COMMIT_BRANCH or CI_COMMIT_TAG, CI_COMMIT_REF_NAME and _SLUG,
   /// CI_DEFAULT_BRANCH, CI_COMMIT_SHA, ... then the choice's pipeline variables over them.
   const EnvVars& variables() const { return variables_; }
+  /// The same without the choice's pipeline variables: what GitLab predefines for every job.
+  const EnvVars& predefined() const { return predefined_; }
 
   const std::string& source() const { return source_; }  ///< "push", "web", ...
   const std::string& ref() const { return ref_; }        ///< the branch or tag name
@@ -37,6 +39,7 @@ class GitLabContext {
  private:
   const PipelineChoice& choice_;
   EnvVars variables_;
+  EnvVars predefined_;
   std::string source_;
   std::string ref_;
   bool is_tag_ = false;

@@ -4,10 +4,12 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "model/glob.h"
 #include "parse/extends.h"
+#include "parse/gitlab_duplicates.h"
 #include "parse/gitlab_rules.h"
 #include "parse/native_fields.h"
 #include "pipeline/errors.h"
@@ -25,8 +27,9 @@ const std::vector<std::string> kIncludeKeys = {"local",     "project",  "file", 
 
 class IncludeResolver {
  public:
-  IncludeResolver(const YamlFile& file, const GitLabContext& context, WarningList& warnings)
-      : file_(file), context_(context), warnings_(warnings) {}
+  IncludeResolver(const YamlFile& file, const GitLabContext& context, WarningList& warnings,
+                  std::vector<std::string>& duplicates)
+      : file_(file), context_(context), warnings_(warnings), duplicates_(duplicates) {}
 
   /// `root` with its includes merged under it.
   YAML::Node Resolve(const YAML::Node& root, int depth) {
@@ -135,6 +138,9 @@ class IncludeResolver {
     // Its own errors name it; yaml-cpp's marks do not carry a file name.
     YamlFile included(path);
     YAML::Node document = included.Load(text.str());
+    for (std::string& line : TakeLastOfDuplicateKeys(document, included)) {
+      duplicates_.push_back(std::move(line));
+    }
     if (document.IsNull()) return YAML::Node(YAML::NodeType::Map);
     if (!document.IsMap())
       included.Fail(document, "an included file must be a map of keywords and jobs");
@@ -144,14 +150,16 @@ class IncludeResolver {
   const YamlFile& file_;
   const GitLabContext& context_;
   WarningList& warnings_;
+  std::vector<std::string>& duplicates_;
   size_t count_ = 0;
 };
 
 }  // namespace
 
 YAML::Node ResolveIncludes(const YAML::Node& root, const YamlFile& file,
-                           const GitLabContext& context, WarningList& warnings) {
-  return IncludeResolver(file, context, warnings).Resolve(root, 0);
+                           const GitLabContext& context, WarningList& warnings,
+                           std::vector<std::string>& duplicates) {
+  return IncludeResolver(file, context, warnings, duplicates).Resolve(root, 0);
 }
 
 }  // namespace pipeline::parse

@@ -3,6 +3,9 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <string>
+#include <vector>
+
 #include "parse/bitbucket_warnings.h"
 #include "parse/gitlab_context.h"
 #include "parse/yaml_util.h"
@@ -14,9 +17,11 @@ namespace pipeline::parse {
 /// project, each include's own includes first, `rules` deciding whether it counts. The included
 /// files are deep-merged in order (maps key by key, a later file's value winning) and the
 /// including file goes over them all; `include` itself is dropped. `remote` and `template` need
-/// the network and are refused. Returns `root` when it includes nothing.
+/// the network and are refused. Returns `root` when it includes nothing. A key written twice in
+/// an included file keeps its last value, with a warning in `duplicates` naming that file.
 YAML::Node ResolveIncludes(const YAML::Node& root, const YamlFile& file,
-                           const GitLabContext& context, WarningList& warnings);
+                           const GitLabContext& context, WarningList& warnings,
+                           std::vector<std::string>& duplicates);
 
 }  // namespace pipeline::parse
 

@@ -9,6 +9,7 @@
 #include "parse/bitbucket_warnings.h"
 #include "parse/extends.h"
 #include "parse/gitlab_context.h"
+#include "parse/gitlab_duplicates.h"
 #include "parse/gitlab_include.h"
 #include "parse/gitlab_only_except.h"
 #include "parse/gitlab_parallel.h"
@@ -99,6 +100,7 @@ class NativeReader {
       pipeline_.nothing_to_run = "no job runs in " + PipelineDescription() +
                                  ": every job's rules, only/except or 'when: never' leave it out";
     }
+    PassVariablesToJobs();
     pipeline_.warnings = warnings_.lines();
     return pipeline_;
   }
@@ -130,6 +132,16 @@ class NativeReader {
                       : context_.is_tag()    ? "tag '" + context_.ref() + "'"
                                              : "branch '" + context_.ref() + "'";
     return "a " + context_.source() + " pipeline of " + ref;
+  }
+
+  /// What GitLab sets for this pipeline (CI_PIPELINE_SOURCE, CI_DEFAULT_BRANCH, CI_COMMIT_REF_SLUG,
+  /// ...) goes under the file's variables (the plan layers them), and the pipeline variables
+  /// (--var) over each job's, GitLab's order.
+  void PassVariablesToJobs() {
+    pipeline_.predefined = context_.predefined();
+    for (Job& job : pipeline_.jobs) {
+      job.variables = MergeEnv({&job.variables, &choice_.custom_variables});
+    }
   }
 
   /// `workflow:rules` decide whether there is a pipeline at all; a matching rule's variables
@@ -202,12 +214,12 @@ class NativeReader {
     job.name = name;
     job.location = file_.Where(key);
     When when = node["when"] ? ReadWhen(node["when"], file_, field("when")) : When::kOnSuccess;
-    if (KeyValue trigger = FindKey(node, "trigger"); trigger.key) {
-      file_.Fail(trigger.key, what + ": 'trigger' (child pipelines) is not supported");
+    KeyValue trigger = FindKey(node, "trigger");  // refused below, if the pipeline has the job
+    if (!trigger.key) {
+      if (!node["script"]) file_.Fail(key, what + " has no 'script'");
+      job.script = file_.StringList(node["script"], field("script").Text());
+      if (job.script.empty()) file_.Fail(node["script"], field("script").Text() + " is empty");
     }
-    if (!node["script"]) file_.Fail(key, what + " has no 'script'");
-    job.script = file_.StringList(node["script"], field("script").Text());
-    if (job.script.empty()) file_.Fail(node["script"], field("script").Text() + " is empty");
     Inherit inherit = Inherit::Read(node["inherit"], file_, field("inherit"), warnings_);
 
     ReadScripts(node, inherit, what, job);
@@ -259,15 +271,10 @@ class NativeReader {
         excluded_[job.name] = "its 'when' is never";
         return;  // validated, never run
       case When::kOnFailure:
-        warnings_.Add(node["when"],
-                      "'when: on_failure' jobs are left out: a failed job stops "
-                      "a local run before they could start");
-        return;
+        job.when = Job::When::kOnFailure;
+        break;
       case When::kAlways:
         job.when = Job::When::kAlways;
-        warnings_.Add(node["when"],
-                      "'when: always' runs like on_success: a failed job stops a "
-                      "local run first");
         break;
       case When::kDelayed:
         warnings_.Add(node["when"], "'when: delayed' jobs run at once");
@@ -278,6 +285,7 @@ class NativeReader {
       case When::kOnSuccess:
         break;
     }
+    if (trigger.key) RefuseTrigger(trigger, what);
     for (auto it = node.begin(); it != node.end(); ++it) {  // in file order
       YAML::Node entry_key = it->first;
       auto unhonoured = kUnhonouredJobKeys.find(entry_key.Scalar());
@@ -336,6 +344,24 @@ class NativeReader {
                             "' is a reserved keyword, so it cannot name a job: rename the job");
       }
     }
+  }
+
+  /// A trigger job starts another pipeline on a GitLab server; locally there is none to start.
+  /// Said at its line, with the child's file when it is one of this repository's.
+  [[noreturn]] void RefuseTrigger(const KeyValue& trigger, const std::string& what) {
+    std::string child;
+    if (trigger.value.IsMap()) {
+      YAML::Node include = FindKey(trigger.value, "include").value;
+      if (include && include.IsSequence() && include.size() == 1) include = include[0];
+      if (include && include.IsMap()) include = FindKey(include, "local").value;
+      if (include && include.IsScalar()) child = include.Scalar();
+    }
+    std::string hint = child.empty() ? "" : "; run the child on its own with `-f " + child + "`";
+    file_.Fail(trigger.key,
+               what +
+                   ": 'trigger' starts a child or multi-project pipeline, which is not "
+                   "run locally" +
+                   hint + ", or give the job rules that leave it out of this pipeline");
   }
 
   size_t StageIndex(const std::string& stage) const {
@@ -455,8 +481,9 @@ class NativeReader {
     }
     // GitLab expands variables in image names; only the file's are known before the run.
     std::vector<std::string> unknown;
-    job.image =
-        ExpandVariables(image->name, MergeEnv({&pipeline_.variables, &job.variables}), &unknown);
+    job.image = ExpandVariables(
+        image->name, MergeEnv({&context_.predefined(), &pipeline_.variables, &job.variables}),
+        &unknown);
     // A matrix's variables are added to each copy, whose image is expanded again then.
     bool matrix = node["parallel"] && node["parallel"].IsMap();
     if (!unknown.empty() && !matrix) {
@@ -526,10 +553,13 @@ Pipeline ReadNativePipeline(const YAML::Node& root, const YamlFile& file,
                             const PipelineChoice& choice) {
   GitLabContext context(choice, file.path());
   WarningList include_warnings(file);
-  YAML::Node merged = ResolveIncludes(root, file, context, include_warnings);
+  // GitLab keeps the last of a key written twice (Ruby's YAML does): warn, not refuse.
+  std::vector<std::string> duplicates = TakeLastOfDuplicateKeys(root, file);
+  YAML::Node merged = ResolveIncludes(root, file, context, include_warnings, duplicates);
   Pipeline pipeline = NativeReader(merged, file, choice).Read();
   pipeline.warnings.insert(pipeline.warnings.begin(), include_warnings.lines().begin(),
                            include_warnings.lines().end());
+  pipeline.warnings.insert(pipeline.warnings.begin(), duplicates.begin(), duplicates.end());
   return pipeline;
 }
 

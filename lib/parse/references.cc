@@ -59,14 +59,15 @@ YAML::Node ReferenceResolver::Lookup(const YAML::Node& reference, int depth) {
     file_.Fail(reference, "'!reference' tags nest more than " + std::to_string(kMaxReferenceDepth) +
                               " deep (one reaches itself?)");
   }
-  bool well_formed = reference.IsSequence() && reference.size() >= 2;
+  // One element is the whole of that key (`!reference [.rules-template]`), as GitLab allows.
+  bool well_formed = reference.IsSequence() && reference.size() >= 1;
   for (size_t i = 0; well_formed && i < reference.size(); ++i) {
     well_formed = reference[i].IsScalar();
   }
   if (!well_formed) {
     file_.Fail(reference,
-               "'!reference' takes a job and the keys to follow, like "
-               "!reference [.setup, script]");
+               "'!reference' takes a job (or a top-level key) and the keys to follow, "
+               "like !reference [.setup, script] or !reference [.rules-template]");
   }
   std::string text = "!reference [" + reference[0].Scalar();
   for (size_t i = 1; i < reference.size(); ++i) text += ", " + reference[i].Scalar();
@@ -74,7 +75,9 @@ YAML::Node ReferenceResolver::Lookup(const YAML::Node& reference, int depth) {
 
   std::string name = reference[0].Scalar();
   YAML::Node current;
-  if (templates_.IsTemplate(name)) {
+  // A job's keys include what it extends; a hidden key holding a list (`.rules: [...]`) is
+  // taken as it is.
+  if (templates_.IsTemplate(name) && FindKey(root_, name).value.IsMap()) {
     current.reset(templates_.Resolve(name));
   } else if (FindKey(root_, name).key) {
     current.reset(FindKey(root_, name).value);

@@ -198,7 +198,8 @@ Plan MakePlan(const Pipeline& pipeline, const Selection& selection) {
     PlannedJob planned;
     planned.job = *jobs[original];
     // The plan is all a runner gets, so the pipeline's variables travel under the job's own.
-    planned.job.variables = MergeEnv({&pipeline.variables, &jobs[original]->variables});
+    planned.job.variables =
+        MergeEnv({&pipeline.predefined, &pipeline.variables, &jobs[original]->variables});
     planned.level = level[original];
     for (size_t dep : deps[original]) planned.deps.push_back(planned_index[dep]);
     std::sort(planned.deps.begin(), planned.deps.end());

@@ -32,6 +32,7 @@
 #include "run/job_runner.h"
 #include "run/launch.h"
 #include "run/ready_set.h"
+#include "run/when_gate.h"
 #include "storage/artifacts.h"
 #include "storage/run_files.h"
 
@@ -75,11 +76,7 @@ class Scheduler {
     std::unique_lock<std::mutex> lock(mutex_);
     while (true) {
       StopWhenDue(deadline);
-      if (!stopping_) {
-        for (size_t index : ready_.TakeReady()) {
-          threads_.emplace_back([this, index] { RunOne(index); });
-        }
-      }
+      if (!stopping_) StartReady();
       if (ready_.AllDone()) break;
       if (deadline && !stopping_) {
         changed_.wait_until(lock, *deadline);
@@ -103,6 +100,27 @@ class Scheduler {
                "s ran out",
            CancelToken::Level::kForce);
       result_.timed_out = true;
+    }
+  }
+
+  /// Called with mutex_ held. GitLab's `when` (run/when_gate.h) may skip a ready job, which can
+  /// make others ready.
+  void StartReady() {
+    for (bool skipped = true; skipped;) {
+      skipped = false;
+      for (size_t index : ready_.TakeReady()) {
+        std::string skip = exec::WhenSkipReason(plan_.jobs[index].job.when,
+                                                exec::FailedUpstream(plan_, result_.jobs, index));
+        if (skip.empty()) {
+          threads_.emplace_back([this, index] { RunOne(index); });
+          continue;
+        }
+        ready_.Finish(index);
+        result_.jobs[index].outcome = JobOutcome::kSkipped;
+        result_.jobs[index].reason = "not run: " + skip;
+        context_.observer.OnJobFinished(result_.jobs[index]);
+        skipped = true;
+      }
     }
   }
 
@@ -136,7 +154,9 @@ class Scheduler {
     if (!run.environment_error.empty() && result_.environment_error.empty()) {
       result_.environment_error = "job '" + planned.job.name + "': " + run.environment_error;
     }
-    if (!stopping_ && job_result.Fails()) {
+    // With on_failure/always jobs (run/when_gate.h) the run goes on: what waits for the failed
+    // job is skipped as it comes up, the jobs for failures run.
+    if (!stopping_ && job_result.Fails() && !exec::HasJobsForFailures(plan_)) {
       // Without fail-fast, jobs already running (a parallel group's others) may finish first.
       Stop("job '" + planned.job.name + "' failed", planned.job.stop_running_on_failure
                                                         ? CancelToken::Level::kGraceful

@@ -165,6 +165,9 @@ struct Pipeline {
   Format format = Format::kNative;
   std::vector<std::string> stages;
   EnvVars variables;      ///< pipeline-wide variables
+  /// Variables the CI service sets for this pipeline, under `variables` (GitLab's
+  /// CI_PIPELINE_SOURCE, CI_DEFAULT_BRANCH, CI_COMMIT_REF_SLUG, ...); the run adds its own.
+  EnvVars predefined;
   std::vector<Job> jobs;  ///< in file order
   /// Which of the file's pipelines this is ("default", "branches/main", "custom/deploy"); empty
   /// for formats with one pipeline per file.

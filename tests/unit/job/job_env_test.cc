@@ -82,6 +82,13 @@ TEST_F(JobEnvTest, BranchVariables) {
   }
 }
 
+TEST_F(JobEnvTest, AMergeRequestPipelineHasNoCommitBranch) {
+  input_.pr_id = "7";
+  EnvVars vars = PredefinedVariables(job_, input_);
+  EXPECT_THAT(vars, Contains(Pair("CI_COMMIT_REF_NAME", "main")));
+  for (const auto& [name, value] : vars) EXPECT_NE(name, "CI_COMMIT_BRANCH");
+}
+
 TEST_F(JobEnvTest, EnvironmentIsNameEqualsValue) {
   std::vector<std::string> env = JobEnvironment(job_, {}, input_);
   EXPECT_THAT(env, Contains("CI=true"));

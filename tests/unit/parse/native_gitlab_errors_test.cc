@@ -47,5 +47,28 @@ TEST(NativeGitLabErrorsTest, NeedsOnALaterStageIsNotACycle) {
             "comes after 'build'); a job can only need jobs of its own or earlier stages");
 }
 
+TEST(NativeGitLabErrorsTest, ATriggerJobIsRefusedAtItsLineWhenThePipelineHasIt) {
+  EXPECT_EQ(ErrorOf("build:\n  script: a\nchild:\n  stage: deploy\n"
+                    "  trigger:\n    include: ci/child.yml\n"),
+            ".gitlab-ci.yml:5:3: job 'child': 'trigger' starts a child or multi-project pipeline, "
+            "which is not run locally; run the child on its own with `-f ci/child.yml`, or give "
+            "the job rules that leave it out of this pipeline");
+  EXPECT_THAT(ErrorOf("build:\n  script: a\ndownstream:\n  trigger: group/other-project\n"),
+              HasSubstr(":4:3: job 'downstream': 'trigger' starts a child or multi-project "
+                        "pipeline, which is not run locally, or give"));
+  EXPECT_THAT(ErrorOf("build:\n  script: a\nchild:\n  trigger:\n"
+                      "    include: [{local: ci/child.yml}]\n    strategy: depend\n"),
+              HasSubstr("`-f ci/child.yml`"));
+}
+
+TEST(NativeGitLabErrorsTest, ATriggerJobTheRulesLeaveOutIsNoError) {
+  Pipeline pipeline = ParsePipeline(
+      "build:\n  script: a\nchild:\n  trigger: {include: ci/child.yml}\n"
+      "  rules: [{if: $CI_COMMIT_TAG}]\nnever:\n  trigger: x/y\n  when: never\n",
+      ".gitlab-ci.yml");
+  ASSERT_EQ(pipeline.jobs.size(), 1u);
+  EXPECT_EQ(pipeline.jobs[0].name, "build");
+}
+
 }  // namespace
 }  // namespace pipeline

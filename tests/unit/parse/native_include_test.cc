@@ -2,6 +2,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+
 #include "parse_error_of.h"
 #include "pipeline/errors.h"
 #include "pipeline/parse.h"
@@ -67,6 +72,24 @@ TEST(NativeIncludeTest, RemoteAndTemplateAreRefused) {
                               ".gitlab-ci.yml");
               }),
               HasSubstr(".gitlab-ci.yml:1:10: 'include:remote' needs the network"));
+}
+
+TEST(NativeIncludeTest, AKeyTwiceInAnIncludedFileIsWarnedAboutWithThatFilesName) {
+  char dir[] = "/tmp/native_include_test.XXXXXX";
+  ASSERT_NE(mkdtemp(dir), nullptr);
+  std::string root = dir;
+  std::ofstream(root + "/.gitlab-ci.yml") << "include: ci.yml\nbuild:\n  script: [make]\n";
+  std::ofstream(root + "/ci.yml") << "test:\n  script: [one]\n  script: [two]\n";
+  PipelineChoice choice;
+  choice.branch = "main";
+  choice.repo_root = root;
+  Pipeline pipeline = LoadPipeline(root + "/.gitlab-ci.yml", choice);
+  std::filesystem::remove_all(root);
+  ASSERT_NE(pipeline.FindJob("test"), nullptr);
+  EXPECT_THAT(pipeline.FindJob("test")->script, ElementsAre("two"));
+  EXPECT_THAT(pipeline.warnings,
+              ElementsAre(root + "/ci.yml:3: 'script' is defined twice (first at line 2): the "
+                                 "last one is used, as GitLab does"));
 }
 
 }  // namespace

@@ -39,23 +39,37 @@ TEST(NativeReaderWarningsTest, SecretsAreNotFetched) {
               ElementsAre(StartsWith(".pipeline.yml:3: 'secrets' are not fetched")));
 }
 
-TEST(NativeReaderWarningsTest, WhenOnFailureJobsAreLeftOut) {
-  Pipeline pipeline = ParsePipeline("a:\n  script: x\ncleanup:\n  when: on_failure\n  script: x\n",
-                                    ".pipeline.yml");
-  ASSERT_EQ(pipeline.jobs.size(), 1u);
-  EXPECT_EQ(pipeline.jobs[0].name, "a");
-  EXPECT_THAT(pipeline.warnings,
-              ElementsAre(StartsWith(".pipeline.yml:4: 'when: on_failure' jobs are left out")));
+TEST(NativeReaderWarningsTest, WhenOnFailureAndAlwaysAreKeptWithoutAWarning) {
+  // The scheduler runs them as GitLab does (run/when_gate.h): nothing to warn about.
+  Pipeline pipeline = ParsePipeline(
+      "a:\n  script: x\ncleanup:\n  when: on_failure\n  script: x\n"
+      "report:\n  stage: deploy\n  when: always\n  script: x\n",
+      ".pipeline.yml");
+  ASSERT_EQ(pipeline.jobs.size(), 3u);
+  EXPECT_EQ(pipeline.FindJob("a")->when, Job::When::kOnSuccess);
+  EXPECT_EQ(pipeline.FindJob("cleanup")->when, Job::When::kOnFailure);
+  EXPECT_EQ(pipeline.FindJob("report")->when, Job::When::kAlways);
+  EXPECT_THAT(pipeline.warnings, IsEmpty());
 }
 
-TEST(NativeReaderWarningsTest, WhenAlwaysAndDelayedRunButSaySo) {
+TEST(NativeReaderWarningsTest, WhenDelayedRunsButSaysSo) {
   Pipeline pipeline = ParsePipeline(
       "a:\n  when: always\n  script: x\nb:\n  when: delayed\n  start_in: 5 minutes\n  script: x\n",
       ".pipeline.yml");
   EXPECT_EQ(pipeline.jobs.size(), 2u);
-  EXPECT_THAT(pipeline.warnings,
-              ElementsAre(StartsWith(".pipeline.yml:2: 'when: always' runs like on_success"),
-                          ".pipeline.yml:5: 'when: delayed' jobs run at once"));
+  EXPECT_THAT(pipeline.warnings, ElementsAre(".pipeline.yml:5: 'when: delayed' jobs run at once"));
+}
+
+TEST(NativeReaderWarningsTest, ARuleCanMakeAJobRunOnFailureAndAManualJobStaysManual) {
+  Pipeline pipeline = ParsePipeline(
+      "a:\n  script: x\n  rules: [{when: on_failure}]\n"
+      "b:\n  script: x\n  when: always\n  rules: [{when: manual}]\n",
+      ".gitlab-ci.yml");
+  ASSERT_EQ(pipeline.jobs.size(), 2u);
+  EXPECT_EQ(pipeline.FindJob("a")->when, Job::When::kOnFailure);
+  EXPECT_FALSE(pipeline.FindJob("a")->manual);
+  EXPECT_TRUE(pipeline.FindJob("b")->manual);
+  EXPECT_EQ(pipeline.FindJob("b")->when, Job::When::kOnSuccess);
 }
 
 TEST(NativeReaderWarningsTest, JobsThatNeverRunWarnAboutNothing) {
@@ -106,6 +120,26 @@ TEST(NativeReaderWarningsTest, KeysThatOnlyMatterOnAServerSayNothing) {
                          "  coverage: '/(\\d+)%/'\n  interruptible: true\n  environment: prod\n"
                          "  resource_group: r\n  release: {tag_name: v1, description: d}\n"),
               IsEmpty());
+}
+
+TEST(NativeReaderWarningsTest, AKeyWrittenTwiceKeepsTheLastAsGitLabDoes) {
+  Pipeline pipeline = ParsePipeline(
+      "a:\n  script: [x]\na:\n  script: [y]\n  image: one\n  image: two\n"
+      "  variables: {A: 1, A: 2}\n",
+      ".gitlab-ci.yml");
+  ASSERT_EQ(pipeline.jobs.size(), 1u);
+  const Job& job = pipeline.jobs[0];
+  EXPECT_THAT(job.script, ElementsAre("y"));
+  EXPECT_EQ(job.image, "two");
+  EXPECT_EQ(job.location.line, 3) << "the job is where its kept definition is";
+  EXPECT_THAT(job.variables, ElementsAre(std::make_pair(std::string("A"), std::string("2"))));
+  EXPECT_THAT(pipeline.warnings,
+              ElementsAre(".gitlab-ci.yml:3: 'a' is defined twice (first at line 1): the last one "
+                          "is used, as GitLab does",
+                          ".gitlab-ci.yml:6: 'image' is defined twice (first at line 5): the last "
+                          "one is used, as GitLab does",
+                          ".gitlab-ci.yml:7: 'A' is defined twice (first at line 7): the last one "
+                          "is used, as GitLab does"));
 }
 
 }  // namespace

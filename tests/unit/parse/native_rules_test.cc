@@ -260,5 +260,62 @@ test:
   EXPECT_THAT(JobsFor(yaml, Tag("v1")), ElementsAre("build", "test"));
 }
 
+TEST(NativeRulesTest, RulesFromAOneElementReference) {
+  const char yaml[] = R"(
+.release-rules:
+  - if: $CI_COMMIT_TAG
+  - if: $CI_COMMIT_BRANCH == "main"
+build:
+  script: make
+publish:
+  script: publish
+  rules: !reference [.release-rules]
+docs:
+  script: docs
+  rules:
+    - !reference [.release-rules]
+    - if: $CI_COMMIT_BRANCH == "docs"
+)";
+  EXPECT_THAT(JobsFor(yaml, Branch("feature")), ElementsAre("build"));
+  EXPECT_THAT(JobsFor(yaml, Branch("main")), ElementsAre("build", "publish", "docs"));
+  EXPECT_THAT(JobsFor(yaml, Branch("docs")), ElementsAre("build", "docs"));
+  EXPECT_THAT(JobsFor(yaml, Tag("v1")), ElementsAre("build", "publish", "docs"));
+}
+
+TEST(NativeRulesTest, JobsGetWhatGitLabPredefinesAndThePipelineVariablesOnTop) {
+  PipelineChoice choice = Branch("feature/Login");
+  choice.pipeline = "web";
+  choice.default_branch = "trunk";
+  choice.commit_sha = "0123456789abcdef0123456789abcdef01234567";
+  choice.custom_variables = {{"DEPLOY", "yes"}};
+  Pipeline pipeline = ParsePipeline(
+      "variables: {GLOBAL: g}\nbuild:\n  image: alpine:$CI_COMMIT_REF_SLUG\n"
+      "  variables: {DEPLOY: no}\n  script: make\n",
+      ".gitlab-ci.yml", choice);
+  EXPECT_THAT(
+      pipeline.predefined,
+      ::testing::IsSupersetOf(
+          {Pair("CI_PIPELINE_SOURCE", "web"), Pair("CI_DEFAULT_BRANCH", "trunk"),
+           Pair("CI_COMMIT_BRANCH", "feature/Login"), Pair("CI_COMMIT_REF_NAME", "feature/Login"),
+           Pair("CI_COMMIT_REF_SLUG", "feature-login"), Pair("GITLAB_CI", "true")}));
+  EXPECT_THAT(pipeline.variables, ElementsAre(Pair("GLOBAL", "g"))) << "the file's own only";
+  ASSERT_EQ(pipeline.jobs.size(), 1u);
+  EXPECT_THAT(pipeline.jobs[0].variables, ElementsAre(Pair("DEPLOY", "yes")))
+      << "a pipeline variable (--var) wins over the job's, as in GitLab";
+  EXPECT_EQ(pipeline.jobs[0].image, "alpine:feature-login");
+  EXPECT_THAT(pipeline.warnings, IsEmpty());
+}
+
+TEST(NativeRulesTest, AMergeRequestPipelinePredefinesNoCommitBranch) {
+  PipelineChoice choice = Branch("feature");
+  choice.pull_request = true;
+  Pipeline pipeline = ParsePipeline(
+      "build:\n  script: make\n  rules: [{if: $CI_MERGE_REQUEST_IID}]\n", ".gitlab-ci.yml", choice);
+  EXPECT_THAT(pipeline.predefined,
+              ::testing::IsSupersetOf({Pair("CI_PIPELINE_SOURCE", "merge_request_event"),
+                                     Pair("CI_MERGE_REQUEST_SOURCE_BRANCH_NAME", "feature")}));
+  for (const auto& [name, value] : pipeline.predefined) EXPECT_NE(name, "CI_COMMIT_BRANCH");
+}
+
 }  // namespace
 }  // namespace pipeline

@@ -65,6 +65,29 @@ TEST_F(ReferencesTest, ReferencesInsideTheTargetAreFollowed) {
   EXPECT_THAT(file_.StringList(script, "script"), ElementsAre("a", "b", "c"));
 }
 
+TEST_F(ReferencesTest, OneElementIsTheWholeValueOfThatKey) {
+  // GitLab's common idiom: a hidden key holding rules (a list), or a hidden job (a map).
+  std::string yaml =
+      ".rules-template:\n  - if: $CI_COMMIT_TAG\n  - when: never\n"
+      ".vars:\n  URL: http://x\n"
+      "job:\n  script: [x]\n  rules: !reference [.rules-template]\n"
+      "  variables: !reference [.vars]\n";
+  YAML::Node rules = Resolved(yaml, "job", "rules");
+  ASSERT_TRUE(rules.IsSequence());
+  ASSERT_EQ(rules.size(), 2u);
+  EXPECT_EQ(rules[0]["if"].Scalar(), "$CI_COMMIT_TAG");
+  EXPECT_EQ(Resolved(yaml, "job", "variables")["URL"].Scalar(), "http://x");
+}
+
+TEST_F(ReferencesTest, OneElementNamingAJobTakesWhatItExtends) {
+  YAML::Node value = Resolved(
+      ".base:\n  variables: {A: a}\n.mid:\n  extends: .base\n  image: x\n"
+      "job:\n  script: !reference [.mid]\n",
+      "job", "script");
+  EXPECT_EQ(value["variables"]["A"].Scalar(), "a");
+  EXPECT_EQ(value["image"].Scalar(), "x");
+}
+
 TEST_F(ReferencesTest, KeywordsCanBeReferenced) {
   YAML::Node value =
       Resolved("variables: {A: top}\njob:\n  script: !reference [variables, A]\n", "job", "script");
@@ -93,8 +116,9 @@ TEST_F(ReferencesTest, WalkingIntoAValueThatIsNoMap) {
 }
 
 TEST_F(ReferencesTest, MalformedReferences) {
-  EXPECT_THAT(ErrorOf("job:\n  script: !reference [.only]\n", "job"),
-              StartsWith(".pipeline.yml:2:11: '!reference' takes a job and the keys to follow"));
+  EXPECT_THAT(ErrorOf("job:\n  script: !reference []\n", "job"),
+              StartsWith(".pipeline.yml:2:11: '!reference' takes a job (or a top-level key) and "
+                         "the keys to follow"));
   EXPECT_THAT(ErrorOf("job:\n  script: !reference text\n", "job"),
               HasSubstr("'!reference' takes a job"));
   EXPECT_THAT(ErrorOf("job:\n  script: !reference [.a, [b]]\n", "job"),

@@ -497,6 +497,85 @@ TEST_F(RunnerTest, AllowFailureExitCodesDoNotAllowOtherCodes) {
   EXPECT_EQ(JobNamed(run, "unit").outcome, JobOutcome::kSkipped);
 }
 
+// ---- GitLab's `when: on_failure` and `when: always` (run/when_gate.h) ----
+
+TEST_F(RunnerTest, AfterAFailureOnFailureAndAlwaysJobsRunAndTheOthersAreSkipped) {
+  // `broken` fails only once `slow` runs: with jobs for failures, a failure lets it finish.
+  AddJob("broken", "build", ContainerScript().Exits(2).WaitsForStartOf("slow"));
+  AddJob("slow", "build", ContainerScript().Takes(std::chrono::milliseconds(50)));
+  AddJob("unit", "test");
+  AddJob("cleanup", "test").when = Job::When::kOnFailure;
+  AddJob("ship", "deploy");
+  AddJob("report", "deploy").when = Job::When::kAlways;
+
+  RunResult run = Run();
+
+  EXPECT_EQ(run.exit_code(), ExitCode::kJobFailed) << "the failure still fails the run";
+  EXPECT_EQ(JobNamed(run, "slow").outcome, JobOutcome::kPassed);
+  EXPECT_EQ(JobNamed(run, "unit").outcome, JobOutcome::kSkipped);
+  EXPECT_EQ(JobNamed(run, "unit").reason, "not run: job 'broken' failed");
+  EXPECT_EQ(JobNamed(run, "cleanup").outcome, JobOutcome::kPassed);
+  EXPECT_EQ(JobNamed(run, "ship").outcome, JobOutcome::kSkipped);
+  EXPECT_EQ(JobNamed(run, "report").outcome, JobOutcome::kPassed);
+  EXPECT_LT(EventIndex("exit:slow"), EventIndex("start:cleanup")) << "stages still hold";
+  EXPECT_LT(EventIndex("exit:cleanup"), EventIndex("start:report"));
+  ExpectEverythingCleanedUp();
+}
+
+TEST_F(RunnerTest, WithoutAFailureOnFailureJobsAreSkippedAndAlwaysJobsRun) {
+  AddJob("compile", "build");
+  AddJob("cleanup", "test").when = Job::When::kOnFailure;
+  AddJob("ship", "deploy");
+  AddJob("report", "deploy").when = Job::When::kAlways;
+
+  RunResult run = Run();
+
+  EXPECT_EQ(run.exit_code(), ExitCode::kOk);
+  EXPECT_EQ(JobNamed(run, "cleanup").outcome, JobOutcome::kSkipped);
+  EXPECT_EQ(JobNamed(run, "cleanup").reason,
+            "not run: no job it waits for failed ('when: on_failure')");
+  EXPECT_EQ(engine_.CountCalls("Create", "cleanup"), 0u);
+  EXPECT_EQ(JobNamed(run, "ship").outcome, JobOutcome::kPassed) << "a skipped job does not block";
+  EXPECT_EQ(JobNamed(run, "report").outcome, JobOutcome::kPassed);
+}
+
+TEST_F(RunnerTest, AnAllowedFailureDoesNotStartOnFailureJobs) {
+  Job& flaky = AddJob("flaky", "build", ContainerScript().Exits(1));
+  flaky.allow_failure = true;
+  AddJob("cleanup", "test").when = Job::When::kOnFailure;
+
+  RunResult run = Run();
+
+  EXPECT_EQ(run.exit_code(), ExitCode::kOk);
+  EXPECT_EQ(JobNamed(run, "cleanup").outcome, JobOutcome::kSkipped);
+}
+
+TEST_F(RunnerTest, AnOnFailureJobWaitsOnlyForWhatItNeeds) {
+  AddJob("broken", "build", ContainerScript().Exits(1));
+  AddJobNeeding("alone", {});  // runs at once, whatever `broken` does
+  AddJobNeeding("notify", {"alone"}).when = Job::When::kOnFailure;
+  AddJobNeeding("rollback", {"broken"}).when = Job::When::kOnFailure;
+
+  RunResult run = Run();
+
+  EXPECT_EQ(JobNamed(run, "rollback").outcome, JobOutcome::kPassed);
+  EXPECT_EQ(JobNamed(run, "notify").outcome, JobOutcome::kSkipped)
+      << "nothing `notify` waits for failed";
+}
+
+TEST_F(RunnerTest, AnInterruptSkipsAlwaysJobsToo) {
+  AddJob("hang", "build", ContainerScript().Hangs());
+  AddJob("report", "test").when = Job::When::kAlways;
+  std::future<RunResult> running = RunAsync();
+  ASSERT_TRUE(engine_.WaitForStart("hang"));
+  cancel_.Cancel(Level::kGraceful);
+  RunResult run = running.get();
+
+  EXPECT_TRUE(run.interrupted);
+  EXPECT_EQ(JobNamed(run, "report").outcome, JobOutcome::kSkipped);
+  EXPECT_EQ(engine_.CountCalls("Create", "report"), 0u);
+}
+
 TEST_F(RunnerTest, OutOfMemoryIsNamedInTheReason) {
   Job& hungry = AddJob("hungry", "build", ContainerScript().Exits(137).OomKilled());
   hungry.resources.memory_bytes = int64_t{64} << 20;

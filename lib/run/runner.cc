@@ -22,6 +22,7 @@
 #include "job/images.h"
 #include "job/job_env.h"
 #include "job/job_executor.h"
+#include "job/job_usage.h"
 #include "job/secret_masker.h"
 #include "job/secrets_file.h"
 #include "model/changesets.h"
@@ -160,11 +161,13 @@ class Scheduler {
   /// Called with mutex_ held.
   void StartReadyJobs() {
     for (size_t i = 0; i < states_.size() && !stopping_; ++i) {
-      if (states_[i] != State::kPending || running_ >= options_.max_parallel) continue;
+      if (states_[i] != State::kPending) continue;
       const PlannedJob& planned = plan_.jobs[i];
       bool ready = std::all_of(planned.deps.begin(), planned.deps.end(),
                                [this](size_t dep) { return states_[dep] == State::kDone; });
       if (!ready) continue;
+      if (ready_at_[i] == Clock::time_point{}) ready_at_[i] = Clock::now();  // its slot wait
+      if (running_ >= options_.max_parallel) continue;
       states_[i] = State::kRunning;
       ++running_;
       threads_.emplace_back([this, i] { RunOne(i); });
@@ -185,12 +188,14 @@ class Scheduler {
                                               launch.workspace_target, source_dir_);
         job_result = RunAttempts(planned, index, launch);
         job_result.pulled = images_ready_;
+        exec::NoteWaits(ReadyAt(index), result_.started, images_ready_, job_result);
         if (!planned.job.artifacts.empty() && job_result.started != Clock::time_point{}) {
           exec::ArtifactStats stored =
               exec::CollectArtifacts(launch.workspace_host_dir, planned.job.artifacts,
                                      ArtifactDir(index), options_.artifact_cap_bytes);
           context_.log->debug("job '{}': stored {} artifact files, {} bytes", planned.job.name,
                               stored.files, stored.bytes);
+          job_result.usage.artifact_bytes = static_cast<int64_t>(stored.bytes);
           if (!options_.artifact_store.empty() && stored.files > 0) {
             workspace::CopyTree(ArtifactDir(index), options_.artifact_store + "/" + result_.run_id +
                                                         "/" +
@@ -250,6 +255,11 @@ class Scheduler {
           PrepareWorkspace(index, launch);
         },
         [&] { return exec::RunJob(launch, services); });
+  }
+
+  Clock::time_point ReadyAt(size_t index) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return ready_at_[index];
   }
 
   std::string ArtifactDir(size_t index) const {
@@ -312,6 +322,7 @@ class Scheduler {
   std::string pipeline_uuid_ = exec::MakeBracedUuid();
   exec::SecretMasker masker_{SecretValues(options_.secret_env)};
   std::vector<State> states_;
+  std::vector<Clock::time_point> ready_at_ = std::vector<Clock::time_point>(states_.size());
   std::string owner_;
   exec::ObjectTracker tracker_;
   CancelToken jobs_cancel_;

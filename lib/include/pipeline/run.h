@@ -84,6 +84,8 @@ struct RunOptions {
   std::chrono::hours artifact_retention{14 * 24};  ///< older runs' artifacts are removed
   /// Per job: a job whose artifacts add up to more is refused (as Bitbucket caps them at 1 GB).
   uint64_t artifact_cap_bytes = uint64_t{1} << 30;
+  /// Sample each job's resource use from the stats stream (docs/usage.md); --no-usage turns it off.
+  bool record_usage = true;
 };
 
 /// Collaborators the run uses; all owned by the caller.

@@ -21,14 +21,14 @@ std::vector<std::string> IdsOf(const std::vector<RunRecord>& runs) {
 }
 
 TEST_P(RunStoreTest, OpenCreatesTheSchemaAndAReopenKeepsTheRows) {
-  EXPECT_EQ(store_->schema_version(), 1);
+  EXPECT_EQ(store_->schema_version(), 2);
   EXPECT_EQ(store_->kind(), GetParam());
   store_->CreateRun(MakeRun("r1", 1000));
   store_.reset();
   store_ = RunStore::Open(url_);
-  EXPECT_EQ(store_->schema_version(), 1);
+  EXPECT_EQ(store_->schema_version(), 2);
   EXPECT_TRUE(store_->GetRun("r1").has_value());
-  EXPECT_EQ(Sql("SELECT COUNT(*) FROM schema_version"), "1\n");
+  EXPECT_EQ(Sql("SELECT COUNT(*) FROM schema_version"), "2\n");
 }
 
 TEST_P(RunStoreTest, ADatabaseFromANewerVersionIsRefused) {
@@ -45,6 +45,7 @@ TEST_P(RunStoreTest, ADatabaseFromANewerVersionIsRefused) {
 
 TEST_P(RunStoreTest, ConcurrentOpenersOfANewDatabaseMigrateItOnce) {
   store_.reset();
+  Sql("DROP TABLE job_usage");
   Sql("DROP TABLE log_chunks");
   Sql("DROP TABLE jobs");
   Sql("DROP TABLE runs");
@@ -63,7 +64,7 @@ TEST_P(RunStoreTest, ConcurrentOpenersOfANewDatabaseMigrateItOnce) {
   }
   for (auto& opener : openers) opener.join();
   EXPECT_EQ(failures, 0);
-  EXPECT_EQ(Sql("SELECT COUNT(*) FROM schema_version"), "1\n");
+  EXPECT_EQ(Sql("SELECT COUNT(*) FROM schema_version"), "2\n");
 }
 
 TEST_P(RunStoreTest, ARunReadsBackAsWritten) {

@@ -24,7 +24,7 @@ docker::ResourceUsage TwoSamples() {
 TEST(UsageTotalsTest, NoSampleKnowsOnlyTheWallTime) {
   JobUsage usage = UsageFromSamples(docker::ResourceUsage{}, kStart, kStart + 0.3);
   EXPECT_EQ(usage.samples, 0);
-  EXPECT_DOUBLE_EQ(usage.wall_seconds, 0.3);
+  EXPECT_NEAR(usage.wall_seconds, 0.3, 1e-9);
   EXPECT_EQ(usage.cpu_seconds, 0);
   EXPECT_EQ(usage.peak_memory_bytes, 0);
   EXPECT_EQ(usage.estimated_seconds, 0);

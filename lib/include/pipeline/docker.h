@@ -6,6 +6,7 @@
 #include <istream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -133,7 +134,13 @@ struct ObjectRef {
   std::string id;
   std::string name;
   std::map<std::string, std::string> labels;
+  /// "container", "network", "volume" or "image"; set by Backend::ListByLabel, which lists them
+  /// all at once (the engine's per-kind lists leave it empty).
+  std::string kind;
 };
+
+/// Objects whose labels EngineApi::InspectLabels reads.
+enum class LabelledObject { kContainer, kNetwork, kVolume, kImage, kExec };
 
 /// The part of the Docker Engine API the runner needs. Abstract so the runner can be tested with
 /// a fake; the real one is MakeEngineClient. Every method is safe to call from several threads at
@@ -209,6 +216,13 @@ class EngineApi {
   virtual std::vector<ObjectRef> ListImages(const std::string& label) { return {}; }
   /// Force-removes an image by id, with its tags. An image already gone is not an error.
   virtual void RemoveImage(const std::string& id) {}
+
+  /// The labels of object `id` (a name or id, as the daemon takes it; an exec's labels are its
+  /// container's), or nullopt when the daemon does not know it. Throws DockerError otherwise.
+  virtual std::optional<std::map<std::string, std::string>> InspectLabels(
+      LabelledObject kind, const std::string& id) {
+    throw DockerError("this engine cannot inspect labels");
+  }
 };
 
 /// The real client: HTTP over the endpoint's unix socket or TCP, through Poco.

@@ -8,6 +8,7 @@
 #include "flags.h"
 #include "runs_command.h"
 #include "serve_command.h"
+#include "usage_command.h"
 
 namespace pipeline::cli {
 namespace {
@@ -50,7 +51,7 @@ const std::vector<Command>& Commands() {
        "Run the pipeline (the default command)",
        {},
        {&kSourceFlags, &kSelectionFlags, &kJobEnvironmentFlags, &kLimitFlags, &kReportFlags,
-        &kHistoryFlags, &kRunOutputFlags},
+        &kHistoryFlags, &kRunUsageFlags, &kRunOutputFlags},
        R"(Run the pipeline: parse, plan, snapshot the repository with libgit2, run each job in its own
 container, stream the output, print a summary. Ctrl-C once stops the jobs gracefully and cleans
 up (exit 130); a second Ctrl-C stops them at once and still cleans up. 'run' is the default
@@ -116,7 +117,7 @@ current branch, or as the flags below choose), and list its jobs. Runs nothing.
        {{"action", "[show|logs|rerun|prune]", ApplyRunsAction},
         {"run", "[RUN]", ApplyRunsRun},
         {"job", "[JOB]", ApplyRunsJob}},
-       {&kRunsFlags, &kJobEnvironmentFlags, &kOutputFlags},
+       {&kRunsFlags, &kRunsUsageFlags, &kJobEnvironmentFlags, &kOutputFlags},
        R"(Every 'run' (and pre-push hook run) is recorded with its jobs and their masked output, in a
 SQLite file or a PostgreSQL database (docs/history.md).
   runs             List runs, newest first: id, status, repository, ref, commit, trigger, start
@@ -130,6 +131,8 @@ SQLite file or a PostgreSQL database (docs/history.md).
                    give them again. --from-failed leaves out the jobs that passed (the jobs
                    after them get the artifacts those kept) and runs the rest
   runs prune       Remove finished runs beyond the retention now (each command also does it)
+With --usage: each run's CPU, peak memory, wall time and build minutes; 'show RUN --usage'
+adds each job's usage (docs/usage.md).
 RUN is a run id, a unique beginning of one, or 'last' (the newest, of --repo if given).
 A run whose runner died (killed, machine rebooted) shows as aborted from the next command on.
 )",
@@ -139,6 +142,8 @@ A run whose runner died (killed, machine rebooted) shows as aborted from the nex
   docker pipeline runs logs last -f
   docker pipeline runs rerun last --from-failed --secret NPM_TOKEN
   docker pipeline runs prune --keep-runs 50
+  docker pipeline runs --usage
+  docker pipeline runs show last --usage
 )",
        nullptr,
        RunsCommand,
@@ -162,6 +167,24 @@ cancelled, queued runs stay queued for the next start.
        kDockerFooter,
        ServeCommand,
        CheckServe},
+      {"report",
+       "Usage and cost over a day, week or month: totals, build minutes saved, suggestions",
+       {},
+       {&kUsageReportFlags, &kOutputFlags},
+       R"(Totals of what the recorded runs of the last day, week or month used (CPU, memory, network,
+disk, wall time, waits, image pulls, logs and artifacts), per repository, pipeline, job and
+trigger; the build minutes the runs would have used on Bitbucket (a step's minutes rounded up,
+times its size) and on GitLab (minutes times the cost factor), i.e. the minutes saved by running
+locally; money at the cost model's prices (all 0 unless set); and suggestions, each with its
+evidence: a job whose peak memory stayed under a quarter of its limit, a job that is most of
+the pipeline's wall time, image pulls at the start of every run (docs/usage.md).
+)",
+       R"(  docker pipeline report
+  docker pipeline report --period week --repo shop --format csv > week.csv
+  docker pipeline report --format json --cost ~/prices.conf
+)",
+       nullptr,
+       ReportCommand},
       {"artifacts",
        "List the artifacts kept from earlier runs, or extract one run's",
        {{"run", "[RUN]", ApplyArtifactsRun}},

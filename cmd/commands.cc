@@ -26,6 +26,7 @@
 #include "pipeline/workspace.h"
 #include "run_history.h"
 #include "signals.h"
+#include "usage_command.h"
 
 namespace pipeline::cli {
 namespace {
@@ -229,6 +230,7 @@ int RunReusing(const Options& options, const Logging& logging,
   run_options.reuse_passed = std::move(reuse_passed);
   // Read here, once, so the engine itself never looks at the environment for it.
   run_options.test_pause = GetEnv("DOCKER_PIPELINE_TEST_PAUSE");
+  run_options.record_usage = !options.no_usage;
 
   Source source;
   source.repo_root = loaded.repo.root;
@@ -250,6 +252,7 @@ int RunReusing(const Options& options, const Logging& logging,
     console.color = UseColor(options);
     console.quiet = options.quiet;
     observers.Add(MakeConsoleReporter(stdout, console));
+    observers.Add(MakeUsageSummaryPrinter(stdout, CostModelOf(options)));
   }
 
   if (!options.junit_path.empty()) observers.Add(MakeJUnitReporter(options.junit_path));

@@ -21,6 +21,9 @@ extern const FlagGroup kPruneFlags;       ///< --all
 extern const FlagGroup kCacheFlags;       ///< --all
 extern const FlagGroup kHistoryFlags;     ///< run: --no-history, --store, --keep-* (history_flags.cc)
 extern const FlagGroup kRunsFlags;        ///< runs: --repo, --status, --limit, --format, -f, ...
+extern const FlagGroup kRunUsageFlags;    ///< run: --no-usage, --cost (usage_flags.cc)
+extern const FlagGroup kRunsUsageFlags;   ///< runs: --usage, --cost
+extern const FlagGroup kUsageReportFlags;  ///< report: --period, --repo, --format, --runs, ...
 
 /// Positional arguments' checks.
 void ApplyHookAction(Options& options, const std::string& name, const std::string& value);

@@ -78,6 +78,14 @@ struct Options {
   // The service (cmd/serve_command.cc).
   service::ServiceOptions serve;  ///< serve --listen, --repo, --concurrency, ...
   std::string serve_token_file;   ///< serve --token-file
+  // Usage and cost (cmd/usage_command.cc, docs/usage.md).
+  bool no_usage = false;               ///< run --no-usage: no stats sampling
+  bool runs_usage = false;             ///< runs [show RUN] --usage
+  std::string cost_path;               ///< --cost FILE; empty: DefaultCostModelPath()
+  std::string usage_period = "month";  ///< report --period day|week|month
+  std::string usage_format = "text";   ///< report --format text|json|csv
+  std::string usage_repo;              ///< report --repo
+  size_t usage_runs = 5;               ///< report --runs N: suggestions look at N runs
 };
 
 /// Parses argv (argv[0] excluded) with the command table (command_table.h). Docker's global

@@ -16,6 +16,7 @@
 #include "pipeline/store.h"
 #include "rerun.h"
 #include "run_history.h"
+#include "usage_command.h"
 
 namespace pipeline::cli {
 namespace {
@@ -26,6 +27,8 @@ struct RunsArgs {
   store::RunFilter filter;
   bool json = false;
   bool follow = false;
+  bool with_usage = false;  ///< --usage (usage_command.h)
+  usage::CostModel cost;
 };
 
 RunsArgs ArgsOf(const Options& options) {
@@ -36,6 +39,8 @@ RunsArgs ArgsOf(const Options& options) {
   args.filter = {options.runs_repo, options.runs_status, options.runs_limit};
   args.json = options.runs_json;
   args.follow = options.runs_follow;
+  args.with_usage = options.runs_usage;
+  if (args.with_usage) args.cost = CostModelOf(options);
   return args;
 }
 
@@ -116,6 +121,10 @@ store::RunRecord ResolveRun(store::RunStore& history, const RunsArgs& args) {
 
 int ListRuns(store::RunStore& history, const RunsArgs& args) {
   std::vector<store::RunRecord> runs = history.ListRuns(args.filter);
+  if (args.with_usage) {
+    ListRunsWithUsage(history, runs, args.json, args.cost);
+    return 0;
+  }
   if (args.json) {
     std::printf("[");
     for (size_t i = 0; i < runs.size(); ++i) {
@@ -149,7 +158,14 @@ int ShowRun(store::RunStore& history, const RunsArgs& args) {
     text.pop_back();
     text += ", \"jobs\": [";
     for (size_t i = 0; i < jobs.size(); ++i) text += (i ? ", " : "") + JobJson(jobs[i]);
-    std::printf("%s]}\n", text.c_str());
+    text += "]";
+    if (args.with_usage) {
+      std::printf("%s, \"usage\": ", text.c_str());
+      PrintRunUsage(history, run, true, args.cost);
+      std::printf("}\n");
+      return 0;
+    }
+    std::printf("%s}\n", text.c_str());
     return 0;
   }
   std::printf("run       %s\n", run.id.c_str());
@@ -179,6 +195,7 @@ int ShowRun(store::RunStore& history, const RunsArgs& args) {
       std::printf("%-24s %s\n", "", job.reason.c_str());
     }
   }
+  if (args.with_usage) PrintRunUsage(history, run, false, args.cost);
   return 0;
 }
 

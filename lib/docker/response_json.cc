@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "docker/request_json.h"
+#include "docker/stats_sample.h"
 #include "pipeline/errors.h"
 
 namespace pipeline::docker {
@@ -90,23 +91,7 @@ void CheckPullProgress(const std::string& body, const std::string& image) {
 bool AddStatsSample(const std::string& line, ResourceUsage& usage) {
   const std::string operation = "read container stats";
   auto sample = ParseObject(line, operation);
-  return Reading(operation, [&] {
-    if (!sample || sample->optValue<std::string>("read", "").rfind("0001-", 0) == 0) return false;
-    auto memory = sample->getObject("memory_stats");
-    auto cpu = sample->getObject("cpu_stats");
-    auto cpu_usage = cpu ? cpu->getObject("cpu_usage") : nullptr;
-    if (memory) {
-      // cgroup v1 reports the peak itself; v2 only the current use, so keep the largest seen.
-      int64_t peak = std::max(memory->optValue<int64_t>("max_usage", 0),
-                              memory->optValue<int64_t>("usage", 0));
-      usage.peak_memory_bytes = std::max(usage.peak_memory_bytes, peak);
-    }
-    if (cpu_usage) {
-      usage.cpu_seconds =
-          static_cast<double>(cpu_usage->optValue<uint64_t>("total_usage", 0)) / 1e9;
-    }
-    return true;
-  });
+  return Reading(operation, [&] { return sample && FoldStatsSample(*sample, usage); });
 }
 
 std::map<std::string, std::string> ParseInspectLabels(const std::string& body, bool in_config,

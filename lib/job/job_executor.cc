@@ -11,6 +11,7 @@
 #include "job/output_pipeline.h"
 #include "job/pipe_runner.h"
 #include "job/spec.h"
+#include "job/usage_totals.h"
 #include "model/format_bytes.h"
 #include "pipeline/errors.h"
 #include "pipeline/run.h"
@@ -103,15 +104,15 @@ ExitWait RunContainer(const JobLaunch& launch, JobServices& services, const std:
   // is the machine's failure, not the job's: it propagates as an environment error (exit 3), and
   // the container handle still removes it.
   backend.Start(id);
-  UsageSampler usage(backend, id, *services.log);
+  std::optional<UsageSampler> usage;  // off: RunOptions::record_usage
+  if (launch.record_usage) usage.emplace(backend, id, *services.log);
   OutputPump pump(*stream, output, *services.log, launch.job.name);
   ExitWait exit = WaitForExit(backend, id, std::chrono::steady_clock::now() + launch.timeout,
                               launch.stop_grace_seconds, services.cancel, *services.log);
+  Clock::time_point exited = Clock::now();
   pipes.Finish();
-  docker::ResourceUsage used = usage.Finish();
+  RecordUsage(launch, usage ? usage->Finish() : docker::ResourceUsage{}, exited, result);
   pump.Join();
-  result.peak_memory_bytes = used.peak_memory_bytes;
-  result.cpu_seconds = used.cpu_seconds;
   output.Flush();
   result.finished = Clock::now();
   return exit;

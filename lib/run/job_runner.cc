@@ -6,6 +6,7 @@
 #include <memory>
 #include <utility>
 
+#include "job/job_usage.h"
 #include "model/changesets.h"
 #include "pipeline/workspace.h"
 #include "run/ready_set.h"
@@ -107,9 +108,10 @@ JobResult JobRunner::RunMatching(size_t index) {
       launch.workspace_target, setting_.source_dir, launch.env);
   JobResult result = RunAttempts(index, launch);
   result.pulled = setting_.images_ready;
+  NoteWaits(Clock::time_point{}, setting_.run_started, setting_.images_ready, result);
   if (!planned.job.artifacts.empty() && result.started != Clock::time_point{}) {
     backend_.FetchArtifacts(workspace, launch.workspace_host_dir, planned.job.artifacts);
-    KeepArtifacts(index, launch);
+    result.usage.artifact_bytes = static_cast<int64_t>(KeepArtifacts(index, launch));
   }
   // A workspace on the daemon (a volume) goes now; a local one stays with the run's files.
   if (!workspace.volume.empty()) backend_.DiscardWorkspace(workspace);
@@ -195,7 +197,7 @@ JobResult JobRunner::RunAttempts(size_t index, const JobLaunch& launch) {
 }
 
 /// Collects what the job left for the jobs after it and, when asked, keeps it past the run.
-void JobRunner::KeepArtifacts(size_t index, const JobLaunch& launch) {
+uint64_t JobRunner::KeepArtifacts(size_t index, const JobLaunch& launch) {
   const RunOptions& options = launch_.options;
   const Job& job = plan_.jobs[index].job;
   ArtifactStats stored = CollectArtifacts(launch.workspace_host_dir, job.artifacts,
@@ -206,6 +208,7 @@ void JobRunner::KeepArtifacts(size_t index, const JobLaunch& launch) {
     workspace::CopyTree(ArtifactDir(index), options.artifact_store + "/" + launch_.run_id + "/" +
                                                 JobDirName(index, job.name));
   }
+  return stored.bytes;
 }
 
 std::string JobRunner::ArtifactDir(size_t index) const {

@@ -29,6 +29,7 @@ struct JobRunnerSetting {
   std::string source_dir;                  ///< the run's snapshot
   Clock::time_point images_ready;          ///< when the images were there (JobResult::pulled)
   std::vector<std::string> changed_files;  ///< for jobs with condition.changesets
+  Clock::time_point run_started;           ///< for the image pulls' share (JobUsage)
 };
 
 /// Runs one job of the plan from its own thread: its changesets condition, its workspace (the
@@ -52,7 +53,8 @@ class JobRunner {
   std::string ReusedArtifacts(size_t index) const;
   JobWorkspace PrepareWorkspace(size_t index, const JobLaunch& launch);
   JobResult RunAttempts(size_t index, const JobLaunch& launch);
-  void KeepArtifacts(size_t index, const JobLaunch& launch);
+  /// Returns the bytes it stored (JobUsage::artifact_bytes).
+  uint64_t KeepArtifacts(size_t index, const JobLaunch& launch);
   std::string ArtifactDir(size_t index) const;
 
   const Plan& plan_;

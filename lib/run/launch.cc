@@ -73,6 +73,7 @@ JobLaunch MakeJobLaunch(const RunLaunchContext& run, const PlannedJob& planned, 
   launch.print_cap_bytes = options.print_cap_bytes;
   launch.test_pause = options.test_pause;
   launch.masker = run.masker;
+  launch.record_usage = options.record_usage;
   if (!run.secrets_file.empty()) {
     launch.extra_mounts.push_back({run.secrets_file, kSecretsFileInContainer, true});
   }

@@ -327,7 +327,7 @@ RunResult RunPlan(const Plan& plan, const Source& source, const RunOptions& opti
   std::string git_objects = CloneObjects(plan, source, result.commit, source_dir);
 
   context.observer.OnRunStarted(result);
-  RunJobs(plan, source, options, context, result, *backend, {source_dir, images_ready, {}},
+  RunJobs(plan, source, options, context, result, *backend, {source_dir, images_ready, {}, result.started},
           run_dir.path(), secrets_file, git_objects);
 
   FinalSweep(*backend, result.run_id, reaper, log);

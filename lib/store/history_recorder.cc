@@ -145,6 +145,7 @@ void HistoryRecorder::OnJobFinished(const JobResult& result) {
   if (result.outcome == JobOutcome::kSkipped && job->started_at == 0) job->ended_at = 0;
   job->peak_memory_bytes = result.peak_memory_bytes;
   job->cpu_seconds = result.cpu_seconds;
+  if (result.started != Clock::time_point{}) job->usage = result.usage;
   Changed(*job);
 }
 

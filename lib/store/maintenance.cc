@@ -29,6 +29,8 @@ void RemoveRun(Poco::Data::Session& session, const std::string& id) {
   // Children first: no foreign key cascades, so both databases behave alike.
   session << "DELETE FROM log_chunks WHERE job_id IN (SELECT id FROM jobs WHERE run_id = $1)",
       useRef(id), now;
+  session << "DELETE FROM job_usage WHERE job_id IN (SELECT id FROM jobs WHERE run_id = $1)",
+      useRef(id), now;
   session << "DELETE FROM jobs WHERE run_id = $1", useRef(id), now;
   session << "DELETE FROM runs WHERE id = $1", useRef(id), now;
 }

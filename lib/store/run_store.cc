@@ -17,6 +17,7 @@
 #include "store/schema.h"
 #include "store/store_impl.h"
 #include "store/store_url.h"
+#include "store/usage_rows.h"
 
 namespace pipeline::store {
 namespace {
@@ -183,7 +184,10 @@ int64_t RunStore::AddJob(const JobRecord& job) {
 
 void RunStore::UpdateJob(const JobRecord& job) {
   std::lock_guard<std::mutex> lock(impl_->mutex);
-  Guarded("cannot update a job", [&] { UpdateJobRow(impl_->session, job); });
+  Guarded("cannot update a job", [&] {
+    UpdateJobRow(impl_->session, job);
+    if (job.usage) UpsertUsageRow(impl_->session, job.id, *job.usage);
+  });
 }
 
 std::vector<JobRecord> RunStore::ListJobs(const std::string& run_id) {
@@ -227,7 +231,10 @@ void RunStore::Write(const std::vector<LogChunk>& chunks, const std::vector<JobR
   Guarded("cannot write a batch", [&] {
     InTransaction(impl_->session, [&] {
       for (const LogChunk& chunk : chunks) InsertChunk(impl_->session, chunk);
-      for (const JobRecord& job : jobs) UpdateJobRow(impl_->session, job);
+      for (const JobRecord& job : jobs) {
+        UpdateJobRow(impl_->session, job);
+        if (job.usage) UpsertUsageRow(impl_->session, job.id, *job.usage);
+      }
       for (const RunRecord& run : runs) UpdateRunRow(impl_->session, run);
     });
   });

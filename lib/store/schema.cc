@@ -58,16 +58,39 @@ const std::vector<std::vector<std::string>>& Migrations() {
           " logged_at BIGINT NOT NULL,"
           " PRIMARY KEY (job_id, byte_offset))",
       },
+      // 2: the `run` arguments that repeat the run (runs rerun), as a JSON array of strings.
       {
-          // The `run` arguments that repeat the run (runs rerun), as a JSON array of strings.
           "ALTER TABLE runs ADD COLUMN rerun_args TEXT NOT NULL DEFAULT ''",
-        },
-        {
-          // The service (docs/api.md): what a queued run was asked with, its attempts, and
-          // dead-letter runs.
+      },
+      // 3: the service (docs/api.md): what a queued run was asked with, its attempts, and
+      // dead-letter runs.
+      {
           "ALTER TABLE runs ADD COLUMN request TEXT NOT NULL DEFAULT ''",
           "ALTER TABLE runs ADD COLUMN attempt INTEGER NOT NULL DEFAULT 0",
           "ALTER TABLE runs ADD COLUMN dead INTEGER NOT NULL DEFAULT 0",
+      },
+      // 4: what each job used (docs/usage.md); a row per job that ran, written when it ends.
+      {
+          "CREATE TABLE job_usage ("
+          " job_id BIGINT PRIMARY KEY REFERENCES jobs (id),"
+          " samples INTEGER NOT NULL DEFAULT 0,"
+          " cpu_seconds DOUBLE PRECISION NOT NULL DEFAULT 0,"
+          " peak_memory_bytes BIGINT NOT NULL DEFAULT 0,"
+          " avg_memory_bytes BIGINT NOT NULL DEFAULT 0,"
+          " memory_byte_seconds DOUBLE PRECISION NOT NULL DEFAULT 0,"
+          " net_rx_bytes BIGINT NOT NULL DEFAULT 0,"
+          " net_tx_bytes BIGINT NOT NULL DEFAULT 0,"
+          " block_read_bytes BIGINT NOT NULL DEFAULT 0,"
+          " block_write_bytes BIGINT NOT NULL DEFAULT 0,"
+          " wall_seconds DOUBLE PRECISION NOT NULL DEFAULT 0,"
+          " wait_seconds DOUBLE PRECISION NOT NULL DEFAULT 0,"
+          " pull_seconds DOUBLE PRECISION NOT NULL DEFAULT 0,"
+          " estimated_seconds DOUBLE PRECISION NOT NULL DEFAULT 0,"
+          " artifact_bytes BIGINT NOT NULL DEFAULT 0,"
+          " memory_limit_bytes BIGINT NOT NULL DEFAULT 0,"
+          " cpu_limit DOUBLE PRECISION NOT NULL DEFAULT 0,"
+          " size_multiplier INTEGER NOT NULL DEFAULT 0,"
+          " platform TEXT NOT NULL DEFAULT '')",
       },
   };
   return migrations;

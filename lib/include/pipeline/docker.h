@@ -119,10 +119,20 @@ class OutputStream {
   virtual void Pump(const OutputHandler& handler) = 0;
 };
 
-/// What a container used, from the stats API.
+/// What a container used, from the stats API, as of its last sample (lib/docker/stats_sample.cc).
 struct ResourceUsage {
   int64_t peak_memory_bytes = 0;  ///< the cgroup's maximum usage so far
   double cpu_seconds = 0;         ///< user + system CPU time so far
+  int samples = 0;
+  double first_read = 0;  ///< when the first sample was taken, seconds since the epoch
+  double last_read = 0;   ///< when the last one was
+  int64_t last_memory_bytes = 0;   ///< the working set at the last sample
+  double memory_byte_seconds = 0;  ///< the working set integrated from first_read to last_read
+  double last_cpu_rate = 0;  ///< CPUs busy between the last two samples; 0 with one sample
+  int64_t net_rx_bytes = 0;  ///< summed over its interfaces
+  int64_t net_tx_bytes = 0;
+  int64_t block_read_bytes = 0;
+  int64_t block_write_bytes = 0;
 };
 
 /// A live stats stream: samples arrive about once a second while the container runs.

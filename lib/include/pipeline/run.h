@@ -96,6 +96,8 @@ struct RunOptions {
   /// jobs after it receive. It runs after all when a job it waits for runs, or when it has
   /// artifact patterns and its kept artifacts are gone (expired).
   std::map<std::string, std::string> reuse_passed;
+  /// Sample each job's resource use from the stats stream (docs/usage.md); --no-usage turns it off.
+  bool record_usage = true;
 };
 
 /// Collaborators the run uses; all owned by the caller.

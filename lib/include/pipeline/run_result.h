@@ -13,6 +13,7 @@
 
 #include "pipeline/errors.h"
 #include "pipeline/stream_kind.h"
+#include "pipeline/usage.h"
 
 namespace pipeline {
 
@@ -46,6 +47,7 @@ struct JobResult {
   Clock::time_point finished{};
   int64_t peak_memory_bytes = 0;  ///< from the stats API; 0 when no sample came
   double cpu_seconds = 0;         ///< from the stats API; 0 when no sample came
+  JobUsage usage;                 ///< the whole measure (pipeline/usage.h)
   std::string output;             ///< stdout and stderr interleaved as read, capped
   bool output_truncated = false;
 

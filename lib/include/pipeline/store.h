@@ -12,6 +12,7 @@
 #include <spdlog/logger.h>
 
 #include "pipeline/run_result.h"
+#include "pipeline/usage.h"
 
 namespace pipeline {
 
@@ -74,6 +75,9 @@ struct JobRecord {
   int64_t peak_memory_bytes = 0;
   double cpu_seconds = 0;
   int64_t log_bytes = 0;  ///< stored so far: the next chunk's offset
+  /// What it used (docs/usage.md), set once it ended after running: written to its job_usage
+  /// row with the job. ListJobs does not read it back; RunUsage and ListUsage do.
+  std::optional<JobUsage> usage;
 };
 
 /// A piece of a job's log: whole lines of one stream, already masked.
@@ -142,6 +146,12 @@ class RunStore {
   /// Removes a run's jobs and their logs (a run retried from the start records them afresh).
   void ClearJobs(const std::string& run_id);
   std::optional<JobRecord> GetJob(int64_t id);
+
+  /// The usage of one run's jobs in plan order (jobs that never ran have none).
+  std::vector<UsageRecord> RunUsage(const std::string& run_id);
+  /// The usage of every job of the runs queued in [from, to) (milliseconds since the epoch), of
+  /// `repo` unless it is empty, oldest run first; each job's log bytes are its stored log's.
+  std::vector<UsageRecord> ListUsage(Millis from, Millis to, const std::string& repo);
 
   /// Appends chunks and applies job and run updates in one transaction, so a reader never sees
   /// a job finished without its last lines.

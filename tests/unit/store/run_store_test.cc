@@ -21,14 +21,14 @@ std::vector<std::string> IdsOf(const std::vector<RunRecord>& runs) {
 }
 
 TEST_P(RunStoreTest, OpenCreatesTheSchemaAndAReopenKeepsTheRows) {
-  EXPECT_EQ(store_->schema_version(), 3);
+  EXPECT_EQ(store_->schema_version(), 4);
   EXPECT_EQ(store_->kind(), GetParam());
   store_->CreateRun(MakeRun("r1", 1000));
   store_.reset();
   store_ = RunStore::Open(url_);
-  EXPECT_EQ(store_->schema_version(), 3);
+  EXPECT_EQ(store_->schema_version(), 4);
   EXPECT_TRUE(store_->GetRun("r1").has_value());
-  EXPECT_EQ(Sql("SELECT COUNT(*) FROM schema_version"), "3\n");
+  EXPECT_EQ(Sql("SELECT COUNT(*) FROM schema_version"), "4\n");
 }
 
 TEST_P(RunStoreTest, ADatabaseFromANewerVersionIsRefused) {
@@ -45,6 +45,7 @@ TEST_P(RunStoreTest, ADatabaseFromANewerVersionIsRefused) {
 
 TEST_P(RunStoreTest, ConcurrentOpenersOfANewDatabaseMigrateItOnce) {
   store_.reset();
+  Sql("DROP TABLE job_usage");
   Sql("DROP TABLE log_chunks");
   Sql("DROP TABLE jobs");
   Sql("DROP TABLE runs");
@@ -63,18 +64,19 @@ TEST_P(RunStoreTest, ConcurrentOpenersOfANewDatabaseMigrateItOnce) {
   }
   for (auto& opener : openers) opener.join();
   EXPECT_EQ(failures, 0);
-  EXPECT_EQ(Sql("SELECT COUNT(*) FROM schema_version"), "3\n");
+  EXPECT_EQ(Sql("SELECT COUNT(*) FROM schema_version"), "4\n");
 }
 
-TEST_P(RunStoreTest, AVersionOneDatabaseIsMigratedWithItsRows) {
+TEST_P(RunStoreTest, AVersionTwoDatabaseIsMigratedWithItsRows) {
   store_->CreateRun(MakeRun("old", 1000));
   store_.reset();
+  Sql("DROP TABLE job_usage");
   for (const char* column : {"request", "attempt", "dead"}) {
     Sql(std::string("ALTER TABLE runs DROP COLUMN ") + column);
   }
-  Sql("DELETE FROM schema_version WHERE version = 3");
+  Sql("DELETE FROM schema_version WHERE version >= 3");
   store_ = RunStore::Open(url_);
-  EXPECT_EQ(store_->schema_version(), 3);
+  EXPECT_EQ(store_->schema_version(), 4);
   RunRecord old = *store_->GetRun("old");
   EXPECT_EQ(old.attempt, 0);
   EXPECT_FALSE(old.dead);
@@ -89,7 +91,7 @@ TEST_P(RunStoreTest, TheServiceColumnsPagingAndClearJobs) {
   RunRecord dead = MakeRun("r2", 2000, kFailed);
   dead.dead = true;
   store_->CreateRun(dead);
-  store_->CreateRun(MakeRun("r3", 3000));
+  store_->CreateRun(MakeRun("r4", 4000));
   RunRecord read = *store_->GetRun("r1");
   EXPECT_EQ(read.request, queued.request);
   EXPECT_EQ(read.attempt, 2);

@@ -32,6 +32,7 @@ struct JobLaunch {
   size_t print_cap_bytes = size_t{16} << 20;
   std::string test_pause;                ///< RunOptions::test_pause
   const SecretMasker* masker = nullptr;  ///< hides secrets in every line of output
+  bool record_usage = true;              ///< RunOptions::record_usage
 };
 
 }  // namespace pipeline::exec

@@ -307,6 +307,11 @@ class RemoteBackend : public Backend {
   std::vector<docker::ObjectRef> ListVolumes(const std::string& label) override {
     return jobs_->ListVolumes(label);
   }
+  std::string CreateNetwork(const std::string& name,
+                            const std::map<std::string, std::string>& labels) override {
+    return jobs_->CreateNetwork(name, labels);
+  }
+  void RemoveNetwork(const std::string& id) override { jobs_->RemoveNetwork(id); }
 
  private:
   static void RemoveLocal(const std::string& dir) {

@@ -69,6 +69,11 @@ struct Options {
   size_t runs_limit = 20;            ///< runs --limit
   bool runs_json = false;            ///< runs --format json
   bool runs_follow = false;          ///< runs logs -f
+  // Beyond the cloud (cmd/dx_flags.cc): fidelity, changed files, the failure shell.
+  bool strict = false;        ///< validate --strict: exit 1 when a run here differs from the cloud
+  std::string since;          ///< run --since REF: changes are what REF.. changed
+  bool changed_only = false;  ///< run --changed-only: skip jobs whose inputs did not change
+  bool shell_on_failure = false;  ///< run -i/--shell-on-failure
 };
 
 /// Parses argv (argv[0] excluded) with the command table (command_table.h). Docker's global

@@ -177,7 +177,10 @@ class Scheduler {
     std::string environment_error;
     try {
       exec::JobLaunch launch = MakeLaunch(planned, index);
-      if (!MatchesChangesets(planned.job)) {
+      auto skip = options_.skip_jobs.find(planned.job.name);
+      if (skip != options_.skip_jobs.end()) {
+        job_result = SkippedByCondition(planned.job, skip->second);
+      } else if (!MatchesChangesets(planned.job)) {
         job_result = SkippedByCondition(planned.job);
       } else {
         PrepareWorkspace(index, launch);
@@ -272,13 +275,15 @@ class Scheduler {
 
   bool MatchesChangesets(const Job& job) const { return ChangesetsMatch(job, changed_files_); }
 
-  static JobResult SkippedByCondition(const Job& job) {
+  static JobResult SkippedByCondition(
+      const Job& job,
+      const std::string& reason = "no changed file matches its condition.changesets") {
     JobResult skipped;
     skipped.name = job.name;
     skipped.stage = job.stage;
     skipped.image = job.image;
     skipped.outcome = JobOutcome::kSkipped;
-    skipped.reason = "no changed file matches its condition.changesets";
+    skipped.reason = reason;
     return skipped;
   }
 
@@ -436,7 +441,9 @@ RunResult RunPlan(const Plan& plan, const Source& source, const RunOptions& opti
     return HasChangesetCondition(p.job);
   });
   if (any_changesets)
-    scheduler.set_changed_files(workspace::ChangedFiles(source.repo_root, source.commit));
+    scheduler.set_changed_files(source.changed_files
+                                    ? *source.changed_files
+                                    : workspace::ChangedFiles(source.repo_root, source.commit));
   scheduler.Run();
 
   FinalSweep(context.engine, result.run_id, reaper, log);

@@ -36,6 +36,9 @@ struct Source {
   std::string pr_id;
   std::string pr_destination;         ///< its destination branch
   std::string pr_destination_commit;  ///< that branch's commit, when it exists locally
+  /// What the change being tested touched, for condition.changesets (the front end's, from
+  /// --since or the pre-push hook's range); unset: ChangedFiles(repo_root, commit).
+  std::optional<std::vector<std::string>> changed_files;
 };
 
 struct RunOptions {
@@ -84,6 +87,8 @@ struct RunOptions {
   std::chrono::hours artifact_retention{14 * 24};  ///< older runs' artifacts are removed
   /// Per job: a job whose artifacts add up to more is refused (as Bitbucket caps them at 1 GB).
   uint64_t artifact_cap_bytes = uint64_t{1} << 30;
+  /// Jobs the front end decided not to run (--changed-only), each with why: reported as skipped.
+  std::map<std::string, std::string> skip_jobs;
 };
 
 /// Collaborators the run uses; all owned by the caller.

@@ -6,6 +6,7 @@
 #include <future>
 #include <map>
 #include <mutex>
+#include <utility>
 
 #include "backend/workspace_owner.h"
 #include "pipeline/backend.h"
@@ -50,7 +51,11 @@ class LocalEngineBackend : public Backend {
   std::optional<int> Wait(const std::string& id,
                           std::chrono::steady_clock::time_point deadline) override {
     std::shared_future<int> exit = Waiter(id);
-    if (exit.wait_until(deadline) != std::future_status::ready) return std::nullopt;
+    // No deadline waits plainly: a wait_until(max) may overflow converting between clocks.
+    if (deadline != std::chrono::steady_clock::time_point::max() &&
+        exit.wait_until(deadline) != std::future_status::ready) {
+      return std::nullopt;
+    }
     return exit.get();  // rethrows the daemon's failure
   }
 
@@ -70,28 +75,64 @@ class LocalEngineBackend : public Backend {
     waiters_.erase(id);  // its wait has returned: the container is gone
   }
 
+  std::unique_ptr<docker::StatsStream> StreamUsage(const std::string& id) override {
+    return engine_.StreamStats(id);
+  }
+
+  bool PathExists(const std::string& id, const std::string& path) override {
+    return engine_.PathExists(id, path);
+  }
+  std::unique_ptr<docker::ArchiveReader> GetArchive(const std::string& id,
+                                                    const std::string& path) override {
+    return engine_.GetArchive(id, path);
+  }
+  void PutArchive(const std::string& id, const std::string& dir, std::istream& tar) override {
+    engine_.PutArchive(id, dir, tar);
+  }
+
+  void CreateVolume(const std::string& name,
+                    const std::map<std::string, std::string>& labels) override {
+    engine_.CreateVolume(name, labels);
+  }
+  void RemoveVolume(const std::string& name) override { engine_.RemoveVolume(name); }
+  std::vector<docker::ObjectRef> ListVolumes(const std::string& label) override {
+    return engine_.ListVolumes(label);
+  }
+
   std::vector<docker::ObjectRef> ListByLabel(const std::string& label) override {
-    std::vector<docker::ObjectRef> found = engine_.ListContainers(label);
-    for (auto list : {&docker::EngineApi::ListNetworks, &docker::EngineApi::ListVolumes}) {
-      std::vector<docker::ObjectRef> more = (engine_.*list)(label);
-      found.insert(found.end(), more.begin(), more.end());
+    using List = std::vector<docker::ObjectRef> (docker::EngineApi::*)(const std::string&);
+    const std::pair<const char*, List> kinds[] = {{"container", &docker::EngineApi::ListContainers},
+                                                  {"network", &docker::EngineApi::ListNetworks},
+                                                  {"volume", &docker::EngineApi::ListVolumes},
+                                                  {"image", &docker::EngineApi::ListImages}};
+    std::vector<docker::ObjectRef> found;
+    for (const auto& [kind, list] : kinds) {
+      for (docker::ObjectRef& object : (engine_.*list)(label)) {
+        object.kind = kind;
+        found.push_back(std::move(object));
+      }
     }
     return found;
   }
 
-  size_t RemoveByLabel(const std::string& label) override {
-    // Containers first: networks and volumes in use cannot go.
-    size_t removed = 0;
-    for (const docker::ObjectRef& object : engine_.ListContainers(label)) {
+  void RemoveObject(const docker::ObjectRef& object) override {
+    if (object.kind == "container") {
       Remove(object.id);
-      ++removed;
-    }
-    for (const docker::ObjectRef& object : engine_.ListNetworks(label)) {
+    } else if (object.kind == "network") {
       engine_.RemoveNetwork(object.id);
-      ++removed;
+    } else if (object.kind == "volume") {
+      engine_.RemoveVolume(object.name.empty() ? object.id : object.name);
+    } else if (object.kind == "image") {
+      engine_.RemoveImage(object.id);
+    } else {
+      throw DockerError("cannot remove '" + object.id + "': unknown kind '" + object.kind + "'");
     }
-    for (const docker::ObjectRef& object : engine_.ListVolumes(label)) {
-      engine_.RemoveVolume(object.name);
+  }
+
+  size_t RemoveByLabel(const std::string& label) override {
+    size_t removed = 0;
+    for (const docker::ObjectRef& object : ListByLabel(label)) {
+      RemoveObject(object);
       ++removed;
     }
     return removed;

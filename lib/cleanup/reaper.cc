@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -13,6 +14,7 @@
 
 #include <spdlog/sinks/null_sink.h>
 
+#include "pipeline/backend.h"
 #include "pipeline/errors.h"
 #include "pipeline/run.h"
 #include "pipeline/workspace.h"
@@ -142,10 +144,15 @@ int RunReaper(const docker::Endpoint& endpoint, const std::string& run_id,
   while (true) {
     bool clean = false;
     try {
+      // The run's backend, rebuilt from where it ran: only the local engine exists yet.
       auto engine = docker::MakeEngineClient(endpoint);
-      Sweep(*engine, run_id, *log);
+      std::unique_ptr<Backend> backend = MakeLocalEngineBackend(*engine);
+      Sweep(*backend, run_id, *log);
       ++answered;
-      clean = engine->ListContainers(std::string(docker::kLabelRun) + "=" + run_id).empty();
+      std::vector<docker::ObjectRef> left =
+          backend->ListByLabel(std::string(docker::kLabelRun) + "=" + run_id);
+      clean = std::none_of(left.begin(), left.end(),
+                           [](const docker::ObjectRef& o) { return o.kind == "container"; });
     } catch (const std::exception&) {
     }
     if ((clean && answered >= 2) || answered >= 5) break;

@@ -19,14 +19,14 @@ std::set<std::string> ObjectTracker::Live() const {
   return live_;
 }
 
-ScopedContainer::ScopedContainer(docker::EngineApi& engine, ObjectTracker& tracker,
-                                 spdlog::logger& log, std::string id)
-    : engine_(&engine), tracker_(&tracker), log_(&log), id_(std::move(id)) {
+ScopedContainer::ScopedContainer(Backend& backend, ObjectTracker& tracker, spdlog::logger& log,
+                                 std::string id)
+    : backend_(&backend), tracker_(&tracker), log_(&log), id_(std::move(id)) {
   tracker_->Add(id_);
 }
 
 ScopedContainer::ScopedContainer(ScopedContainer&& other) noexcept
-    : engine_(other.engine_),
+    : backend_(other.backend_),
       tracker_(other.tracker_),
       log_(other.log_),
       id_(std::move(other.id_)) {
@@ -45,7 +45,7 @@ ScopedContainer::~ScopedContainer() noexcept {
 
 void ScopedContainer::Remove() {
   if (id_.empty()) return;
-  engine_->RemoveContainer(id_);
+  backend_->Remove(id_);
   tracker_->Remove(id_);
   id_.clear();
 }

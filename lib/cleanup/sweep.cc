@@ -1,5 +1,6 @@
 #include <exception>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -20,46 +21,25 @@ bool Matches(const docker::ObjectRef& object, const std::string& run_id) {
   return !exec::OwnerIsAlive(label(docker::kLabelOwner));
 }
 
-template <typename List, typename Remove>
-size_t SweepKind(const char* kind, const std::string& filter,
-                 const std::function<bool(const docker::ObjectRef&)>& wanted, List list,
-                 Remove remove, spdlog::level::level_enum level, spdlog::logger& log) {
+/// Removes what `filter` lists and `wanted` accepts: containers, then networks, volumes and
+/// images (a step's builds carry the run's labels too), in the order the backend lists them.
+size_t SweepMatching(Backend& backend, const std::string& filter,
+                     const std::function<bool(const docker::ObjectRef&)>& wanted,
+                     spdlog::level::level_enum level, spdlog::logger& log) {
   size_t removed = 0;
-  for (const docker::ObjectRef& object : list(filter)) {
+  for (const docker::ObjectRef& object : backend.ListByLabel(filter)) {
     if (!wanted(object)) continue;
     try {
-      remove(object);
+      backend.RemoveObject(object);
       ++removed;
-      log.log(level, "removed leftover {} {} of run {}", kind,
+      log.log(level, "removed leftover {} {} of run {}", object.kind,
               object.name.empty() ? object.id.substr(0, 12) : object.name,
               object.labels.count(docker::kLabelRun) ? object.labels.at(docker::kLabelRun) : "?");
     } catch (const std::exception& error) {
-      log.warn("could not remove leftover {} {}: {}", kind, object.id.substr(0, 12), error.what());
+      log.warn("could not remove leftover {} {}: {}", object.kind, object.id.substr(0, 12),
+               error.what());
     }
   }
-  return removed;
-}
-
-/// Removes the containers, then networks, volumes and images that `filter` lists and `wanted`
-/// accepts.
-size_t SweepMatching(docker::EngineApi& engine, const std::string& filter,
-                     const std::function<bool(const docker::ObjectRef&)>& wanted,
-                     spdlog::level::level_enum level, spdlog::logger& log) {
-  // Containers first: a network or volume cannot go while a container still uses it.
-  size_t removed = SweepKind(
-      "container", filter, wanted, [&](const std::string& f) { return engine.ListContainers(f); },
-      [&](const docker::ObjectRef& o) { engine.RemoveContainer(o.id); }, level, log);
-  removed += SweepKind(
-      "network", filter, wanted, [&](const std::string& f) { return engine.ListNetworks(f); },
-      [&](const docker::ObjectRef& o) { engine.RemoveNetwork(o.id); }, level, log);
-  removed += SweepKind(
-      "volume", filter, wanted, [&](const std::string& f) { return engine.ListVolumes(f); },
-      [&](const docker::ObjectRef& o) { engine.RemoveVolume(o.name.empty() ? o.id : o.name); },
-      level, log);
-  // Images a step built through its docker service carry the run's labels too.
-  removed += SweepKind(
-      "image", filter, wanted, [&](const std::string& f) { return engine.ListImages(f); },
-      [&](const docker::ObjectRef& o) { engine.RemoveImage(o.id); }, level, log);
   return removed;
 }
 
@@ -69,19 +49,24 @@ std::string ContainerName(const std::string& run_id, size_t job_index) {
   return "dp-" + run_id + "-" + std::to_string(job_index + 1);
 }
 
-size_t Sweep(docker::EngineApi& engine, const std::string& run_id, spdlog::logger& log) {
+size_t Sweep(Backend& backend, const std::string& run_id, spdlog::logger& log) {
   std::string filter = run_id.empty() ? std::string(docker::kLabelTool) + "=" + docker::kToolName
                                       : std::string(docker::kLabelRun) + "=" + run_id;
   return SweepMatching(
-      engine, filter, [&](const docker::ObjectRef& object) { return Matches(object, run_id); },
+      backend, filter, [&](const docker::ObjectRef& object) { return Matches(object, run_id); },
       spdlog::level::info, log);
+}
+
+size_t Sweep(docker::EngineApi& engine, const std::string& run_id, spdlog::logger& log) {
+  std::unique_ptr<Backend> backend = MakeLocalEngineBackend(engine);
+  return Sweep(*backend, run_id, log);
 }
 
 namespace exec {
 
-size_t SweepLabelled(docker::EngineApi& engine, const std::string& label, spdlog::logger& log) {
+size_t SweepLabelled(Backend& backend, const std::string& label, spdlog::logger& log) {
   return SweepMatching(
-      engine, label, [](const docker::ObjectRef&) { return true; }, spdlog::level::debug, log);
+      backend, label, [](const docker::ObjectRef&) { return true; }, spdlog::level::debug, log);
 }
 
 }  // namespace exec

@@ -10,9 +10,9 @@ using SteadyClock = std::chrono::steady_clock;
 
 /// Kill errors must not escape while the waiter thread runs: the wait goes on and the
 /// container's removal at the end settles it.
-void TryKill(docker::EngineApi& engine, const std::string& id, spdlog::logger& log) {
+void TryKill(Backend& backend, const std::string& id, spdlog::logger& log) {
   try {
-    engine.KillContainer(id);
+    backend.Stop(id, 0);
   } catch (const std::exception& error) {
     log.warn("kill container {}: {}", id.substr(0, 12), error.what());
   }
@@ -21,15 +21,14 @@ void TryKill(docker::EngineApi& engine, const std::string& id, spdlog::logger& l
 /// The state the waiter thread, the cancel callback and the watching loop share.
 class ExitWatch {
  public:
-  ExitWatch(docker::EngineApi& engine, const std::string& id, int grace_seconds,
-            spdlog::logger& log)
-      : engine_(engine), id_(id), grace_seconds_(grace_seconds), log_(log) {}
+  ExitWatch(Backend& backend, const std::string& id, int grace_seconds, spdlog::logger& log)
+      : backend_(backend), id_(id), grace_seconds_(grace_seconds), log_(log) {}
 
   /// Blocks on the daemon's wait; run on the waiter thread.
   void AwaitExit() {
     ExitWait exit;
     try {
-      exit.exit_code = engine_.WaitContainer(id_);
+      exit.exit_code = backend_.Wait(id_, SteadyClock::time_point::max());
     } catch (const std::exception& error) {
       exit.error = error.what();
     }
@@ -54,7 +53,7 @@ class ExitWatch {
       if (result_.cause == StopCause::kNone && SteadyClock::now() >= deadline) {
         result_.cause = StopCause::kTimeout;
         lock.unlock();
-        TryKill(engine_, id_, log_);
+        TryKill(backend_, id_, log_);
         lock.lock();
       } else if (level > acted_on) {
         acted_on = level;
@@ -79,12 +78,12 @@ class ExitWatch {
  private:
   void Stop(CancelToken::Level level) {
     if (level == CancelToken::Level::kForce) {
-      TryKill(engine_, id_, log_);
+      TryKill(backend_, id_, log_);
     } else if (!stopper_.joinable()) {
       // Stop blocks for up to the grace period; a second Ctrl-C must still get through.
       stopper_ = std::thread([this] {
         try {
-          engine_.StopContainer(id_, grace_seconds_);
+          backend_.Stop(id_, grace_seconds_);
         } catch (const std::exception& error) {
           log_.warn("stop container: {}", error.what());
         }
@@ -92,7 +91,7 @@ class ExitWatch {
     }
   }
 
-  docker::EngineApi& engine_;
+  Backend& backend_;
   const std::string& id_;
   int grace_seconds_;
   spdlog::logger& log_;
@@ -105,10 +104,9 @@ class ExitWatch {
 
 }  // namespace
 
-ExitWait WaitForExit(docker::EngineApi& engine, const std::string& id,
-                     SteadyClock::time_point deadline, int grace_seconds, CancelToken& cancel,
-                     spdlog::logger& log) {
-  ExitWatch watch(engine, id, grace_seconds, log);
+ExitWait WaitForExit(Backend& backend, const std::string& id, SteadyClock::time_point deadline,
+                     int grace_seconds, CancelToken& cancel, spdlog::logger& log) {
+  ExitWatch watch(backend, id, grace_seconds, log);
   std::thread waiter([&watch] { watch.AwaitExit(); });
   ExitWait exit;
   {
@@ -120,9 +118,9 @@ ExitWait WaitForExit(docker::EngineApi& engine, const std::string& id,
   return exit;
 }
 
-UsageSampler::UsageSampler(docker::EngineApi& engine, const std::string& id, spdlog::logger& log) {
+UsageSampler::UsageSampler(Backend& backend, const std::string& id, spdlog::logger& log) {
   try {
-    stats_ = engine.StreamStats(id);
+    stats_ = backend.StreamUsage(id);
   } catch (const std::exception& error) {
     log.debug("container {}: no stats: {}", id.substr(0, 12), error.what());
   }

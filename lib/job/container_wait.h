@@ -10,8 +10,8 @@
 
 #include <spdlog/logger.h>
 
+#include "pipeline/backend.h"
 #include "pipeline/cancel.h"
-#include "pipeline/docker.h"
 
 namespace pipeline::exec {
 
@@ -26,10 +26,10 @@ struct ExitWait {
 };
 
 /// Waits until the started container `id` exits. At `deadline` it is killed; a graceful cancel
-/// stops it (SIGTERM, `grace_seconds`, SIGKILL) and a forced one kills it at once. The daemon's
+/// stops it (SIGTERM, `grace_seconds`, SIGKILL) and a forced one kills it at once. The backend's
 /// blocking wait runs on a thread of its own, and so does a graceful stop, so the deadline and a
 /// second Ctrl-C are acted on while either blocks. Kill and stop errors are logged, not thrown.
-ExitWait WaitForExit(docker::EngineApi& engine, const std::string& id,
+ExitWait WaitForExit(Backend& backend, const std::string& id,
                      std::chrono::steady_clock::time_point deadline, int grace_seconds,
                      CancelToken& cancel, spdlog::logger& log);
 
@@ -37,7 +37,7 @@ ExitWait WaitForExit(docker::EngineApi& engine, const std::string& id,
 /// Finish(); a container too short-lived for a sample reports none.
 class UsageSampler {
  public:
-  UsageSampler(docker::EngineApi& engine, const std::string& id, spdlog::logger& log);
+  UsageSampler(Backend& backend, const std::string& id, spdlog::logger& log);
   /// Finish().
   ~UsageSampler();
   UsageSampler(const UsageSampler&) = delete;

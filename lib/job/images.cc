@@ -27,10 +27,10 @@ bool IsTransientPullFailure(const std::string& message) {
   return true;
 }
 
-void PullWithRetry(docker::EngineApi& engine, const std::string& image, spdlog::logger& log) {
+void PullWithRetry(Backend& backend, const std::string& image, spdlog::logger& log) {
   for (int attempt = 1;; ++attempt) {
     try {
-      engine.PullImage(image);
+      backend.Pull(image);
       return;
     } catch (const DockerError& error) {
       if (attempt >= kPullAttempts || !IsTransientPullFailure(error.what())) throw;
@@ -41,7 +41,7 @@ void PullWithRetry(docker::EngineApi& engine, const std::string& image, spdlog::
   }
 }
 
-void EnsureImages(const Plan& plan, const RunOptions& options, docker::EngineApi& engine,
+void EnsureImages(const Plan& plan, const RunOptions& options, Backend& backend,
                   spdlog::logger& log) {
   std::vector<std::pair<std::string, const Job*>> wanted;
   for (const PlannedJob& planned : plan.jobs) {
@@ -54,7 +54,7 @@ void EnsureImages(const Plan& plan, const RunOptions& options, docker::EngineApi
   std::set<std::string> seen;
   for (const auto& [image, job] : wanted) {
     if (!seen.insert(image).second) continue;
-    bool present = engine.ImageExists(image);
+    bool present = backend.HasImage(image);
     if (present && options.pull != PullPolicy::kAlways) continue;
     if (!present && options.pull == PullPolicy::kNever) {
       throw ImageNotFoundError("image '" + image + "' of job '" + job->name +
@@ -62,7 +62,7 @@ void EnsureImages(const Plan& plan, const RunOptions& options, docker::EngineApi
     }
     log.info("pulling image {}", image);
     try {
-      PullWithRetry(engine, image, log);
+      PullWithRetry(backend, image, log);
     } catch (const DockerError& error) {
       if (present) {
         log.warn("could not pull {}, using the local copy: {}", image, error.what());

@@ -33,11 +33,10 @@ std::vector<ScopedContainer> StartServices(const JobLaunch& launch, JobServices&
   for (const Service& service : launch.job.services) {
     if (service.image.empty()) continue;  // the `docker` service: the run's add-on
     std::string network = started.empty() ? "" : "container:" + started.front().id();
-    started.emplace_back(
-        services.engine, services.tracker, *services.log,
-        services.engine.CreateContainer(ServiceContainerSpec(launch, service, network)));
-    services.engine.StartContainer(started.back().id());
-    docker::ContainerState state = services.engine.InspectContainer(started.back().id());
+    started.emplace_back(services.backend, services.tracker, *services.log,
+                         services.backend.Create(ServiceContainerSpec(launch, service, network)));
+    services.backend.Start(started.back().id());
+    docker::ContainerState state = services.backend.Inspect(started.back().id());
     if (!state.running) {
       throw DockerError("service '" + service.name + "' (" + service.image +
                         ") stopped at once with exit code " + std::to_string(state.exit_code));
@@ -59,12 +58,12 @@ JobResult NewResult(const Job& job) {
 /// The outcome of a container that is gone: how it ended, or a DockerError when the machine
 /// failed rather than the job (the daemon went away, a pipe could not run, the wait was lost).
 void SettleOutcome(const JobLaunch& launch, const std::string& id, const ExitWait& exit,
-                   const std::string& pipe_error, docker::EngineApi& engine, spdlog::logger& log,
+                   const std::string& pipe_error, Backend& backend, spdlog::logger& log,
                    JobResult& result) {
   docker::ContainerState state;
   std::string daemon_gone;  // why the daemon no longer answers, if it does not
   try {
-    state = engine.InspectContainer(id);
+    state = backend.Inspect(id);
   } catch (const DockerError& error) {
     log.warn("job '{}': inspect: {}", launch.job.name, error.what());
     if (error.http_status() == 0) daemon_gone = error.what();
@@ -113,8 +112,8 @@ void ApplyJobRules(const JobLaunch& launch, JobResult& result) {
 /// once still shows its output), start, follow output and resource use, wait.
 ExitWait RunContainer(const JobLaunch& launch, JobServices& services, const std::string& id,
                       OutputPipeline& output, PipeRunner& pipes, JobResult& result) {
-  docker::EngineApi& engine = services.engine;
-  std::unique_ptr<docker::OutputStream> stream = engine.AttachContainer(id);
+  Backend& backend = services.backend;
+  std::unique_ptr<docker::OutputStream> stream = backend.StreamOutput(id);
   pipes.Start(
       [&output](docker::StreamKind kind, std::string_view line) { output.Line(kind, line); });
   result.started = Clock::now();
@@ -122,10 +121,10 @@ ExitWait RunContainer(const JobLaunch& launch, JobServices& services, const std:
   // A container the daemon will not start (bad mount, missing runtime, no shell in the image)
   // is the machine's failure, not the job's: it propagates as an environment error (exit 3), and
   // the container handle still removes it.
-  engine.StartContainer(id);
-  UsageSampler usage(engine, id, *services.log);
+  backend.Start(id);
+  UsageSampler usage(backend, id, *services.log);
   OutputPump pump(*stream, output, *services.log, launch.job.name);
-  ExitWait exit = WaitForExit(engine, id, std::chrono::steady_clock::now() + launch.timeout,
+  ExitWait exit = WaitForExit(backend, id, std::chrono::steady_clock::now() + launch.timeout,
                               launch.stop_grace_seconds, services.cancel, *services.log);
   pipes.Finish();
   docker::ResourceUsage used = usage.Finish();
@@ -142,7 +141,7 @@ ExitWait RunContainer(const JobLaunch& launch, JobServices& services, const std:
 JobResult RunJob(const JobLaunch& launch, JobServices& services) {
   JobResult result = NewResult(launch.job);
   spdlog::logger& log = *services.log;
-  docker::EngineApi& engine = services.engine;
+  Backend& backend = services.backend;
   if (services.cancel.cancelled()) {
     result.outcome = JobOutcome::kCancelled;
     result.reason = "cancelled before it started";
@@ -171,15 +170,15 @@ JobResult RunJob(const JobLaunch& launch, JobServices& services) {
                         launch.masker);
   PipeRunner pipes(launch, services, spec.network_mode);
   if (auto mount = pipes.mount()) spec.mounts.push_back(*mount);
-  ScopedContainer container(engine, services.tracker, log, engine.CreateContainer(spec));
+  ScopedContainer container(backend, services.tracker, log, backend.Create(spec));
   log.debug("job '{}': created container {}", launch.job.name, container.id().substr(0, 12));
   PauseForTest(launch, "after-create", services);
   // A numeric run-as-user owns the cache directories it will write to ("" and names: root).
-  CacheTransfer caches(engine, services.tracker, log, launch.job.image, launch.labels,
+  CacheTransfer caches(backend, services.tracker, log, launch.job.image, launch.labels,
                        launch.caches, std::strtoul(launch.job.user.c_str(), nullptr, 10));
   caches.Restore(container.id());
   ExitWait exit = RunContainer(launch, services, container.id(), output, pipes, result);
-  SettleOutcome(launch, container.id(), exit, pipes.error(), engine, log, result);
+  SettleOutcome(launch, container.id(), exit, pipes.error(), backend, log, result);
   ApplyJobRules(launch, result);
   if (result.outcome == JobOutcome::kPassed && !services.cancel.cancelled()) {
     caches.Save(container.id());

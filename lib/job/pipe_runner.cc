@@ -91,7 +91,7 @@ void PipeRunner::KillCurrent() noexcept {
   }
   if (id.empty()) return;
   try {
-    services_.engine.KillContainer(id);
+    services_.backend.Stop(id, 0);
   } catch (const std::exception& error) {
     services_.log->warn("kill pipe container {}: {}", id.substr(0, 12), error.what());
   }
@@ -140,16 +140,15 @@ int PipeRunner::RunPipe(size_t index, const std::string& shell_environ) {
       launch_, index, PipeEnvironment(pipe, launch_.env, ParseEnvironBlock(shell_environ)),
       network_mode_);
 
-  docker::EngineApi& engine = services_.engine;
-  ScopedContainer container(engine, services_.tracker, *services_.log,
-                            engine.CreateContainer(spec));
+  Backend& backend = services_.backend;
+  ScopedContainer container(backend, services_.tracker, *services_.log, backend.Create(spec));
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (stopping_) return kCouldNotRun;
     current_ = container.id();
   }
-  std::unique_ptr<docker::OutputStream> stream = engine.AttachContainer(container.id());
-  engine.StartContainer(container.id());
+  std::unique_ptr<docker::OutputStream> stream = backend.StreamOutput(container.id());
+  backend.Start(container.id());
   // A stop that came between the check above and the start found nothing running to kill.
   bool stopped;
   {
@@ -168,7 +167,10 @@ int PipeRunner::RunPipe(size_t index, const std::string& shell_environ) {
   }
   out.Flush();
   err.Flush();
-  int code = engine.WaitContainer(container.id());
+  // Its output ended, so it has exited or is about to: no deadline is needed.
+  std::optional<int> exited =
+      backend.Wait(container.id(), std::chrono::steady_clock::time_point::max());
+  int code = exited.value_or(kCouldNotRun);
   {
     std::lock_guard<std::mutex> lock(mutex_);
     current_.clear();

@@ -18,7 +18,6 @@
 #include "cleanup/owner.h"
 #include "cleanup/reaper.h"
 #include "cleanup/scoped_container.h"
-#include "stepdocker/docker_service.h"
 #include "job/images.h"
 #include "job/job_env.h"
 #include "job/job_executor.h"
@@ -32,6 +31,7 @@
 #include "pipeline/workspace.h"
 #include "run/launch.h"
 #include "run/retry.h"
+#include "stepdocker/docker_service.h"
 #include "storage/artifacts.h"
 #include "storage/cache_volumes.h"
 #include "storage/run_files.h"
@@ -59,11 +59,13 @@ class DockerServiceHolder : public exec::ContainerAddOn {
   std::unique_ptr<stepdocker::DockerService> service_;
 };
 
-/// Starts a job's docker service when it asks for one.
+/// Starts a job's docker service when it asks for one. The service is a proxy to the daemon
+/// itself (it forwards the step's Engine API calls), so it takes the engine, not the backend.
 exec::AddOnFactory DockerServiceAddOn(docker::EngineApi& engine,
                                       std::shared_ptr<spdlog::logger> log) {
   return [&engine, log](const exec::JobLaunch& launch) -> std::unique_ptr<exec::ContainerAddOn> {
-    std::unique_ptr<stepdocker::DockerService> service = stepdocker::StartDockerService(launch, engine, log);
+    std::unique_ptr<stepdocker::DockerService> service =
+        stepdocker::StartDockerService(launch, engine, log);
     if (!service) return nullptr;
     return std::make_unique<DockerServiceHolder>(std::move(service));
   };
@@ -244,8 +246,8 @@ class Scheduler {
   /// Runs the job with its `retry` policy (run/retry.h), each attempt in a fresh workspace.
   JobResult RunAttempts(const PlannedJob& planned, size_t index, const exec::JobLaunch& launch) {
     exec::JobServices services{
-        context_.engine, tracker_,     context_.observer,
-        context_.log,    jobs_cancel_, DockerServiceAddOn(context_.engine, context_.log)};
+        backend_,     tracker_,     context_.observer,
+        context_.log, jobs_cancel_, DockerServiceAddOn(context_.engine, context_.log)};
     return exec::RunWithRetries(
         planned.job.retry, planned.job.name, jobs_cancel_, *context_.log,
         [&] {
@@ -374,10 +376,10 @@ std::string CloneObjects(const Plan& plan, const Source& source, const std::stri
 
 /// Belt and braces: anything a handle could not remove is found again by its run label; when
 /// the daemon does not answer, the reaper takes over.
-void FinalSweep(docker::EngineApi& engine, const std::string& run_id,
+void FinalSweep(Backend& backend, const std::string& run_id,
                 std::optional<exec::DeadManReaper>& reaper, spdlog::logger& log) {
   try {
-    Sweep(engine, run_id, log);
+    Sweep(backend, run_id, log);
   } catch (const DockerError& error) {
     log.warn("final sweep of run {} failed: {}", run_id, error.what());
     if (reaper) {
@@ -400,11 +402,11 @@ RunResult RunPlan(const Plan& plan, const Source& source, const RunOptions& opti
   std::unique_ptr<Backend> backend = MakeLocalEngineBackend(context.engine);
   backend->Ping();
   try {
-    Sweep(context.engine, "", log);  // leftovers of runs whose process died
+    Sweep(*backend, "", log);  // leftovers of runs whose process died
   } catch (const DockerError& error) {
     log.warn("could not sweep leftovers of earlier runs: {}", error.what());
   }
-  exec::EnsureImages(plan, options, context.engine, log);
+  exec::EnsureImages(plan, options, *backend, log);
   Clock::time_point images_ready = Clock::now();
 
   std::string work_root = options.work_root.empty() ? DefaultWorkRoot() : options.work_root;
@@ -446,7 +448,7 @@ RunResult RunPlan(const Plan& plan, const Source& source, const RunOptions& opti
                                     : workspace::ChangedFiles(source.repo_root, source.commit));
   scheduler.Run();
 
-  FinalSweep(context.engine, result.run_id, reaper, log);
+  FinalSweep(*backend, result.run_id, reaper, log);
   result.finished = Clock::now();
   context.observer.OnRunFinished(result);
   return result;

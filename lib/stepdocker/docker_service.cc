@@ -12,6 +12,7 @@
 
 #include "cleanup/sweep.h"
 #include "model/shell_quote.h"
+#include "pipeline/backend.h"
 #include "pipeline/errors.h"
 
 namespace pipeline::stepdocker {
@@ -143,7 +144,9 @@ void DockerService::RemoveLeftovers() noexcept {
   // with it. Should the run be killed first, they carry the run's labels for its sweep and the
   // reaper.
   try {
-    exec::SweepLabelled(engine_, step_label_, *log_);
+    // The proxy forwards to the local daemon itself, so its objects are that engine's.
+    std::unique_ptr<Backend> engine = MakeLocalEngineBackend(engine_);
+    exec::SweepLabelled(*engine, step_label_, *log_);
   } catch (const std::exception& error) {
     log_->warn("docker service: could not list the step's objects: {}", error.what());
   }

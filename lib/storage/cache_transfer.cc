@@ -6,8 +6,8 @@
 #include <set>
 #include <sstream>
 
-#include "storage/small_tar.h"
 #include "pipeline/errors.h"
+#include "storage/small_tar.h"
 
 namespace pipeline::exec {
 namespace {
@@ -34,10 +34,10 @@ unsigned long long EntrySize(const char* header) {
 
 }  // namespace
 
-CacheTransfer::CacheTransfer(docker::EngineApi& engine, ObjectTracker& tracker, spdlog::logger& log,
+CacheTransfer::CacheTransfer(Backend& backend, ObjectTracker& tracker, spdlog::logger& log,
                              std::string image, std::map<std::string, std::string> labels,
                              std::vector<CacheVolume> caches, unsigned directory_owner)
-    : engine_(engine),
+    : backend_(backend),
       tracker_(tracker),
       log_(log),
       image_(std::move(image)),
@@ -57,14 +57,14 @@ ScopedContainer CacheTransfer::NewCarrier(const CacheVolume& cache) {
   spec.mounts.push_back({cache.volume, kCarrierMount, false});
   spec.network_mode = "none";
   spec.init = false;
-  return ScopedContainer(engine_, tracker_, log_, engine_.CreateContainer(spec));
+  return ScopedContainer(backend_, tracker_, log_, backend_.Create(spec));
 }
 
 void CacheTransfer::Restore(const std::string& build_id) {
   if (caches_.empty()) return;
   std::set<std::string> kept;
   try {
-    for (const docker::ObjectRef& volume : engine_.ListVolumes(docker::kLabelCache)) {
+    for (const docker::ObjectRef& volume : backend_.ListVolumes(docker::kLabelCache)) {
       kept.insert(volume.name);
     }
   } catch (const DockerError& error) {
@@ -91,7 +91,7 @@ void CacheTransfer::RestoreOne(const CacheVolume& cache, const std::string& buil
     return;
   }
   ScopedContainer carrier = NewCarrier(cache);
-  if (!engine_.PathExists(carrier.id(), std::string(kCarrierMount) + "/complete")) {
+  if (!backend_.PathExists(carrier.id(), std::string(kCarrierMount) + "/complete")) {
     save_[index] = true;
     replace_[index] = true;
     log_.info("cache '{}': an earlier save did not finish; saved again if the step passes",
@@ -99,8 +99,8 @@ void CacheTransfer::RestoreOne(const CacheVolume& cache, const std::string& buil
     return;
   }
   std::unique_ptr<docker::ArchiveReader> data =
-      engine_.GetArchive(carrier.id(), std::string(kCarrierMount) + "/data/.");
-  engine_.PutArchive(build_id, cache.target, data->stream());
+      backend_.GetArchive(carrier.id(), std::string(kCarrierMount) + "/data/.");
+  backend_.PutArchive(build_id, cache.target, data->stream());
   log_.info("cache '{}': restored into {}", cache.cache, cache.target);
 }
 
@@ -117,33 +117,33 @@ void CacheTransfer::Save(const std::string& build_id) {
 
 void CacheTransfer::SaveOne(const CacheVolume& cache, const std::string& build_id) {
   size_t index = static_cast<size_t>(&cache - caches_.data());
-  if (!engine_.PathExists(build_id, cache.target) || IsEmpty(build_id, cache.target)) {
+  if (!backend_.PathExists(build_id, cache.target) || IsEmpty(build_id, cache.target)) {
     log_.debug("cache '{}': {} is empty, nothing to save", cache.cache, cache.target);
     return;
   }
   // An interrupted save's volume goes whole, so no file of it survives into the new one.
-  if (replace_[index]) engine_.RemoveVolume(cache.volume);
-  engine_.CreateVolume(
+  if (replace_[index]) backend_.RemoveVolume(cache.volume);
+  backend_.CreateVolume(
       cache.volume, {{docker::kLabelTool, docker::kToolName}, {docker::kLabelCache, cache.cache}});
   ScopedContainer carrier = NewCarrier(cache);
   std::string complete = std::string(kCarrierMount) + "/complete";
-  if (!replace_[index] && engine_.PathExists(carrier.id(), complete)) {
+  if (!replace_[index] && backend_.PathExists(carrier.id(), complete)) {
     log_.info("cache '{}': saved meanwhile by another step, kept as it is", cache.cache);
     return;
   }
   std::istringstream data_dir(SmallTar({{"data/", ""}}));
-  engine_.PutArchive(carrier.id(), kCarrierMount, data_dir);
-  std::unique_ptr<docker::ArchiveReader> data = engine_.GetArchive(build_id, cache.target + "/.");
-  engine_.PutArchive(carrier.id(), std::string(kCarrierMount) + "/data", data->stream());
+  backend_.PutArchive(carrier.id(), kCarrierMount, data_dir);
+  std::unique_ptr<docker::ArchiveReader> data = backend_.GetArchive(build_id, cache.target + "/.");
+  backend_.PutArchive(carrier.id(), std::string(kCarrierMount) + "/data", data->stream());
   std::istringstream marker(SmallTar({{"complete", cache.target + "\n"}}));
-  engine_.PutArchive(carrier.id(), kCarrierMount, marker);
+  backend_.PutArchive(carrier.id(), kCarrierMount, marker);
   log_.info("cache '{}': saved from {}", cache.cache, cache.target);
 }
 
 void CacheTransfer::MakeDirectory(const std::string& container_id, const std::string& path) {
   std::deque<std::string> missing;
   std::string existing = path;
-  while (existing != "/" && !engine_.PathExists(container_id, existing)) {
+  while (existing != "/" && !backend_.PathExists(container_id, existing)) {
     missing.push_front(existing.substr(existing.rfind('/') + 1));
     existing = Parent(existing);
   }
@@ -155,13 +155,13 @@ void CacheTransfer::MakeDirectory(const std::string& container_id, const std::st
     entries.push_back({name, "", directory_owner_});
   }
   std::istringstream tar(SmallTar(entries));
-  engine_.PutArchive(container_id, existing, tar);
+  backend_.PutArchive(container_id, existing, tar);
 }
 
 bool CacheTransfer::IsEmpty(const std::string& container_id, const std::string& path) {
   // The archive of "DIR/." starts with "./" itself; any other entry means content. Only the
   // first headers are read: dropping the connection ends the daemon's tar early.
-  std::unique_ptr<docker::ArchiveReader> archive = engine_.GetArchive(container_id, path + "/.");
+  std::unique_ptr<docker::ArchiveReader> archive = backend_.GetArchive(container_id, path + "/.");
   std::istream& in = archive->stream();
   char header[kBlock];
   for (int entries = 0; entries < 16; ++entries) {

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <istream>
 #include <map>
 #include <memory>
 #include <optional>
@@ -86,8 +87,41 @@ class Backend {
   /// Removes it and what only it used. Already gone is no error.
   virtual void Remove(const std::string& id) = 0;
 
-  /// Every object (jobs, networks, volumes) carrying `label` ("key" or "key=value").
+  /// Resource use of the running job, sampled until it stops; nullptr when the backend cannot
+  /// tell (the job then reports none).
+  virtual std::unique_ptr<docker::StatsStream> StreamUsage(const std::string& id) = 0;
+
+  /// Files of a job or a helper made with Create (created, running or exited; its volumes
+  /// included), moved as tar streams: caches go in before a job starts and come out after it,
+  /// through never-started "carrier" helpers that mount the cache's volume. On every backend the
+  /// job's filesystem is reached through the backend, never as a host path (Swarm: through the
+  /// node running the task).
+  ///
+  /// Whether `path` exists in job `id`.
+  virtual bool PathExists(const std::string& id, const std::string& path) = 0;
+  /// A tar of `path` in job `id`, read as it arrives; "DIR/." gives the directory's contents
+  /// with names relative to it. Throws DockerError (404 when missing).
+  virtual std::unique_ptr<docker::ArchiveReader> GetArchive(const std::string& id,
+                                                            const std::string& path) = 0;
+  /// Extracts the tar read from `tar` into the existing directory `dir` of job `id`, streamed.
+  virtual void PutArchive(const std::string& id, const std::string& dir, std::istream& tar) = 0;
+
+  /// Named volumes where jobs run, which outlive a run (caches). Swarm: volumes of the nodes'
+  /// local driver, so a backend there keeps a cache per node or pins carriers to one.
+  /// Creates `name` with `labels`; one that exists already is kept as it is.
+  virtual void CreateVolume(const std::string& name,
+                            const std::map<std::string, std::string>& labels) = 0;
+  /// Already gone is no error.
+  virtual void RemoveVolume(const std::string& name) = 0;
+  /// Volumes carrying `label` ("key" or "key=value").
+  virtual std::vector<docker::ObjectRef> ListVolumes(const std::string& label) = 0;
+
+  /// Every object (jobs, networks, volumes, images a step built) carrying `label` ("key" or
+  /// "key=value"), each with its `kind`, in the order they can be removed: jobs first, since a
+  /// network or volume in use cannot go.
   virtual std::vector<docker::ObjectRef> ListByLabel(const std::string& label) = 0;
+  /// Removes one object ListByLabel found, by its kind. Already gone is no error.
+  virtual void RemoveObject(const docker::ObjectRef& object) = 0;
   /// Removes every object carrying `label`; returns how many went.
   virtual size_t RemoveByLabel(const std::string& label) = 0;
 };

@@ -123,6 +123,9 @@ struct ObjectRef {
   std::string id;
   std::string name;
   std::map<std::string, std::string> labels;
+  /// "container", "network", "volume" or "image"; set by Backend::ListByLabel, which lists them
+  /// all at once (the engine's per-kind lists leave it empty).
+  std::string kind;
 };
 
 /// The part of the Docker Engine API the runner needs. Abstract so the runner can be tested with

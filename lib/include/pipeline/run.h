@@ -12,6 +12,7 @@
 
 #include <spdlog/logger.h>
 
+#include "pipeline/backend.h"
 #include "pipeline/cancel.h"
 #include "pipeline/docker.h"
 #include "pipeline/errors.h"
@@ -106,8 +107,10 @@ struct RunContext {
 RunResult RunPlan(const Plan& plan, const Source& source, const RunOptions& options,
                   RunContext& context);
 
-/// Removes every container, network and volume carrying our tool label whose run is `run_id`
-/// (empty: every run whose owner process is gone). Returns how many objects were removed.
+/// Removes every container, network, volume and image carrying our tool label whose run is
+/// `run_id` (empty: every run whose owner process is gone). Returns how many objects were removed.
+size_t Sweep(Backend& backend, const std::string& run_id, spdlog::logger& log);
+/// Sweep on the local engine behind `engine`.
 size_t Sweep(docker::EngineApi& engine, const std::string& run_id, spdlog::logger& log);
 
 /// The body of the hidden `__reaper` command: `args` are what DeadManReaper appends

@@ -29,6 +29,7 @@ class ScopedContainerTest : public ::testing::Test {
   }
 
   fakes::FakeEngine engine_;
+  std::unique_ptr<Backend> backend_ = MakeLocalEngineBackend(engine_);
   ObjectTracker tracker_;
   spdlog::logger log_{"test", std::make_shared<spdlog::sinks::null_sink_mt>()};
 };
@@ -36,7 +37,7 @@ class ScopedContainerTest : public ::testing::Test {
 TEST_F(ScopedContainerTest, DestructorRemovesTheContainer) {
   std::string id = Create();
   {
-    ScopedContainer container(engine_, tracker_, log_, id);
+    ScopedContainer container(*backend_, tracker_, log_, id);
     EXPECT_EQ(container.id(), id);
     EXPECT_THAT(tracker_.Live(), ElementsAre(id));
   }
@@ -47,7 +48,7 @@ TEST_F(ScopedContainerTest, DestructorRemovesTheContainer) {
 
 TEST_F(ScopedContainerTest, ExplicitRemoveEmptiesTheHandle) {
   std::string id = Create();
-  ScopedContainer container(engine_, tracker_, log_, id);
+  ScopedContainer container(*backend_, tracker_, log_, id);
   container.Remove();
   EXPECT_TRUE(container.id().empty());
   EXPECT_THAT(tracker_.Live(), IsEmpty());
@@ -57,7 +58,7 @@ TEST_F(ScopedContainerTest, ExplicitRemoveEmptiesTheHandle) {
 
 TEST_F(ScopedContainerTest, MoveTransfersOwnership) {
   std::string id = Create();
-  ScopedContainer first(engine_, tracker_, log_, id);
+  ScopedContainer first(*backend_, tracker_, log_, id);
   {
     ScopedContainer second(std::move(first));
     EXPECT_EQ(second.id(), id);
@@ -69,7 +70,7 @@ TEST_F(ScopedContainerTest, MoveTransfersOwnership) {
 
 TEST_F(ScopedContainerTest, RemoveThrowsAndKeepsTheHandle) {
   std::string id = Create();
-  ScopedContainer container(engine_, tracker_, log_, id);
+  ScopedContainer container(*backend_, tracker_, log_, id);
   engine_.set_remove_fails(true);
   EXPECT_THROW(container.Remove(), DockerError);
   EXPECT_EQ(container.id(), id);
@@ -80,7 +81,7 @@ TEST_F(ScopedContainerTest, RemoveThrowsAndKeepsTheHandle) {
 TEST_F(ScopedContainerTest, DestructorSwallowsRemoveFailureAndTrackerKeepsTheId) {
   std::string id = Create();
   engine_.set_remove_fails(true);
-  EXPECT_NO_THROW({ ScopedContainer container(engine_, tracker_, log_, id); });
+  EXPECT_NO_THROW({ ScopedContainer container(*backend_, tracker_, log_, id); });
   // The run's sweep finds it by label later; the tracker still knows it.
   EXPECT_THAT(tracker_.Live(), ElementsAre(id));
   EXPECT_THAT(engine_.live_ids(), ElementsAre(id));

@@ -67,11 +67,12 @@ class PipeRunnerTest : public ::testing::Test {
     return line;
   }
 
-  JobServices Services() { return {engine_, tracker_, observer_, log_, cancel_}; }
+  JobServices Services() { return {*backend_, tracker_, observer_, log_, cancel_}; }
 
   std::string root_;
   JobLaunch launch_;
   fakes::FakeEngine engine_;
+  std::unique_ptr<Backend> backend_ = MakeLocalEngineBackend(engine_);
   ObjectTracker tracker_;
   fakes::RecordingObserver observer_;
   std::shared_ptr<spdlog::logger> log_ = std::make_shared<spdlog::logger>("test");

@@ -38,13 +38,14 @@ class CacheTransferTest : public ::testing::Test {
   }
 
   CacheTransfer Transfer(std::string target = "/build/node_modules") {
-    return CacheTransfer(engine_, tracker_, log_, "node:20", labels_,
+    return CacheTransfer(*backend_, tracker_, log_, "node:20", labels_,
                          {{"vol-node", std::move(target), "node"}});
   }
 
   std::set<std::string> Volume() { return engine_.volume_paths()["vol-node"]; }
 
   fakes::FakeEngine engine_;
+  std::unique_ptr<Backend> backend_ = MakeLocalEngineBackend(engine_);
   ObjectTracker tracker_;
   std::ostringstream log_text_;
   spdlog::logger log_{"test", std::make_shared<spdlog::sinks::ostream_sink_mt>(log_text_)};

@@ -7,7 +7,7 @@
 
 #include <spdlog/logger.h>
 
-#include "pipeline/docker.h"
+#include "pipeline/backend.h"
 
 namespace pipeline::exec {
 
@@ -24,12 +24,12 @@ class ObjectTracker {
   std::set<std::string> live_;
 };
 
-/// Move-only owner of one container: the destructor force-removes it (with its volumes) and logs,
-/// never throws, a failure; Remove() is the throwing form. Registered with the tracker meanwhile.
+/// Move-only owner of one job or helper of a backend (a container on the local engine): the
+/// destructor force-removes it (with its volumes) and logs, never throws, a failure; Remove() is
+/// the throwing form. Registered with the tracker meanwhile.
 class ScopedContainer {
  public:
-  ScopedContainer(docker::EngineApi& engine, ObjectTracker& tracker, spdlog::logger& log,
-                  std::string id);
+  ScopedContainer(Backend& backend, ObjectTracker& tracker, spdlog::logger& log, std::string id);
   ~ScopedContainer() noexcept;
   ScopedContainer(ScopedContainer&& other) noexcept;
   ScopedContainer& operator=(ScopedContainer&&) = delete;
@@ -41,7 +41,7 @@ class ScopedContainer {
   void Remove();
 
  private:
-  docker::EngineApi* engine_;
+  Backend* backend_;
   ObjectTracker* tracker_;
   spdlog::logger* log_;
   std::string id_;

@@ -3,7 +3,7 @@
 
 #include <spdlog/logger.h>
 
-#include "pipeline/docker.h"
+#include "pipeline/backend.h"
 #include "pipeline/plan.h"
 #include "pipeline/run.h"
 
@@ -12,7 +12,7 @@ namespace pipeline::exec {
 /// Makes sure every image the plan uses (jobs' and services') is there before anything starts,
 /// pulling as `options.pull` allows, so a missing image fails the run with exit 3 instead of
 /// failing one job halfway through. Throws ImageNotFoundError naming the image and a job.
-void EnsureImages(const Plan& plan, const RunOptions& options, docker::EngineApi& engine,
+void EnsureImages(const Plan& plan, const RunOptions& options, Backend& backend,
                   spdlog::logger& log);
 
 /// False for a registry's final answer about an image (not found, access denied, ...); true for
@@ -20,7 +20,7 @@ void EnsureImages(const Plan& plan, const RunOptions& options, docker::EngineApi
 bool IsTransientPullFailure(const std::string& message);
 
 /// Pulls `image`, trying transient failures again with exponential backoff (3 tries).
-void PullWithRetry(docker::EngineApi& engine, const std::string& image, spdlog::logger& log);
+void PullWithRetry(Backend& backend, const std::string& image, spdlog::logger& log);
 
 }  // namespace pipeline::exec
 

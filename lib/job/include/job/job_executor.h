@@ -11,6 +11,7 @@
 
 #include "cleanup/scoped_container.h"
 #include "job/launch.h"
+#include "pipeline/backend.h"
 #include "pipeline/cancel.h"
 #include "pipeline/docker.h"
 #include "pipeline/run.h"
@@ -32,7 +33,7 @@ using AddOnFactory = std::function<std::unique_ptr<ContainerAddOn>(const JobLaun
 
 /// What the job executor needs from the run.
 struct JobServices {
-  docker::EngineApi& engine;
+  Backend& backend;
   ObjectTracker& tracker;
   RunObserver& observer;
   std::shared_ptr<spdlog::logger> log;

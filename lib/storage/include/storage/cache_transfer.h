@@ -7,9 +7,9 @@
 
 #include <spdlog/logger.h>
 
-#include "storage/cache_volumes.h"
 #include "cleanup/scoped_container.h"
-#include "pipeline/docker.h"
+#include "pipeline/backend.h"
+#include "storage/cache_volumes.h"
 
 namespace pipeline::exec {
 
@@ -22,16 +22,16 @@ inline constexpr const char* kLabelCacheCarrier = "io.docker-pipeline.cache-carr
 /// Moves a job's caches in and out of its build container as Bitbucket Pipelines does: a cache
 /// that exists is copied in before the script; one that does not is saved after a successful
 /// script and then kept unchanged (never overwritten) until `cache clear`. Copies go through the
-/// Engine API's archive endpoints and a never-started "carrier" container of the job's own image
-/// that mounts the volume, so no host path is involved and a remote daemon works the same.
+/// backend's archive calls and a never-started "carrier" helper of the job's own image that mounts
+/// the volume, so no host path is involved and a remote daemon works the same.
 class CacheTransfer {
  public:
   /// `labels` are the job's (run, owner, job); carriers get them too, so a sweep finds them.
   /// Cache directories the build container lacks are made owned by `directory_owner`, the uid
   /// its script runs as, so it can write there.
-  CacheTransfer(docker::EngineApi& engine, ObjectTracker& tracker, spdlog::logger& log,
-                std::string image, std::map<std::string, std::string> labels,
-                std::vector<CacheVolume> caches, unsigned directory_owner = 0);
+  CacheTransfer(Backend& backend, ObjectTracker& tracker, spdlog::logger& log, std::string image,
+                std::map<std::string, std::string> labels, std::vector<CacheVolume> caches,
+                unsigned directory_owner = 0);
 
   /// Before the created container `build_id` starts: makes each cache's directory and copies a
   /// complete cache into it. Problems are logged as warnings; the job runs without that cache.
@@ -51,7 +51,7 @@ class CacheTransfer {
   void MakeDirectory(const std::string& container_id, const std::string& path);
   bool IsEmpty(const std::string& container_id, const std::string& path);
 
-  docker::EngineApi& engine_;
+  Backend& backend_;
   ObjectTracker& tracker_;
   spdlog::logger& log_;
   std::string image_;

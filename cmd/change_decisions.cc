@@ -50,8 +50,9 @@ std::map<std::string, std::string> JobsToSkip(const Plan& plan,
     if (HasChangesetCondition(job) && !ChangesetsMatch(job, changed)) {
       std::vector<std::string> globs = job.changeset_includes;
       for (const std::string& glob : job.changeset_excludes) globs.push_back("!" + glob);
-      skip[job.name] = "no file changed " + described + " matches its condition.changesets (" +
-                       List(globs) + ")";
+      // Worded as the runner's own reason, which reports and tests look for.
+      skip[job.name] = "no changed file matches its condition.changesets (" + List(globs) +
+                       "); files changed " + described;
       continue;
     }
     if (!changed_only || file_changed) continue;

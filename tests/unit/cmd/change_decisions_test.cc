@@ -31,8 +31,8 @@ TEST(ChangeDecisionsTest, AChangesetJobNoChangedFileMatchesIsSkippedWithWhy) {
   auto skip = JobsToSkip(PlanOf({docs, src, Named("always")}), {"src/a.c"}, "since main", false,
                          "bitbucket-pipelines.yml");
   EXPECT_THAT(skip, ElementsAre(Pair("docs",
-                                     "no file changed since main matches its "
-                                     "condition.changesets (docs/**, !docs/draft/**)")));
+                                     "no changed file matches its condition.changesets "
+                                     "(docs/**, !docs/draft/**); files changed since main")));
 }
 
 TEST(ChangeDecisionsTest, ChangedOnlySkipsJobsWhoseDeclaredInputsDidNotChange) {

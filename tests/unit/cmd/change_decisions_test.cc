@@ -1,5 +1,7 @@
 #include "change_decisions.h"
 
+#include "changed_files.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -50,6 +52,17 @@ TEST(ChangeDecisionsTest, ChangedOnlySkipsJobsWhoseDeclaredInputsDidNotChange) {
   // Without --changed-only nothing is skipped; a change to the pipeline file runs everything.
   EXPECT_THAT(JobsToSkip(plan, {"lib/x.cc"}, "", false, "ci.yml"), IsEmpty());
   EXPECT_THAT(JobsToSkip(plan, {"ci.yml"}, "", true, "ci.yml"), IsEmpty());
+}
+
+TEST(ChangeDecisionsTest, JobsThatChangesLeftOutAreTheOnesOnlyTheFullReadingHas) {
+  Pipeline changed;
+  changed.jobs = {Named("always")};
+  Pipeline everything;
+  everything.jobs = {Named("src"), Named("always")};
+  std::vector<NotPlanned> left = LeftOutByChanges(changed, everything, "since main");
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_EQ(left[0].name, "src");
+  EXPECT_EQ(left[0].reason, "its 'changes' match no file changed since main");
 }
 
 }  // namespace

@@ -269,6 +269,27 @@ class EngineClient : public EngineApi {
     Expect(response, 200, "remove image " + Short(id));
   }
 
+  std::optional<std::map<std::string, std::string>> InspectLabels(LabelledObject kind,
+                                                                  const std::string& id) override {
+    std::string encoded = UrlEncode(id);
+    std::string path = kind == LabelledObject::kContainer ? "/containers/" + encoded + "/json"
+                       : kind == LabelledObject::kImage   ? "/images/" + encoded + "/json"
+                       : kind == LabelledObject::kNetwork ? "/networks/" + encoded
+                       : kind == LabelledObject::kVolume  ? "/volumes/" + encoded
+                                                          : "/exec/" + encoded + "/json";
+    std::string what = "inspect " + id;
+    HttpResponse response = http_.Request("GET", path);
+    if (response.status == 404) return std::nullopt;
+    Expect(response, 200, what);
+    if (kind == LabelledObject::kExec) {
+      std::string container = ParseExecContainer(response.body, what);
+      if (container.empty()) return std::nullopt;
+      return InspectLabels(LabelledObject::kContainer, container);
+    }
+    bool in_config = kind == LabelledObject::kContainer || kind == LabelledObject::kImage;
+    return ParseInspectLabels(response.body, in_config, what);
+  }
+
  private:
   std::vector<ObjectRef> List(const std::string& path, const std::string& key,
                               const std::string& what) {

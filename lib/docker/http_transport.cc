@@ -80,6 +80,22 @@ std::string HttpTransport::VersionedPath(const std::string& path) const {
   return std::string("/v") + kApiVersion + path;
 }
 
+Poco::Net::StreamSocket HttpTransport::Dial() const {
+  try {
+    if (unix_path_.empty()) {
+      Poco::Net::StreamSocket socket;  // its family follows the address the name resolves to
+      socket.connect(Poco::Net::SocketAddress(tcp_host_, tcp_port_), Poco::Timespan(10, 0));
+      return socket;
+    }
+    Poco::Net::StreamSocket socket(Poco::Net::SocketAddress::UNIX_LOCAL);
+    socket.connect(Poco::Net::SocketAddress(Poco::Net::SocketAddress::UNIX_LOCAL, unix_path_),
+                   Poco::Timespan(10, 0));
+    return socket;
+  } catch (const Poco::Exception&) {
+    throw DockerError(CannotConnectMessage());
+  }
+}
+
 std::unique_ptr<Poco::Net::HTTPClientSession> HttpTransport::Open(int timeout_seconds) const {
   Poco::Timespan timeout(timeout_seconds, 0);
   if (!unix_path_.empty()) return std::make_unique<UnixSocketSession>(unix_path_, timeout);

@@ -59,6 +59,10 @@ class HttpTransport {
   HttpResponse Upload(const std::string& method, const std::string& path, std::istream& body,
                       const std::string& content_type);
 
+  /// A plain connection to the daemon, for raw HTTP (daemon_socket.h). Throws DockerError
+  /// (CannotConnectMessage) when the daemon cannot be reached.
+  Poco::Net::StreamSocket Dial() const;
+
   const Endpoint& endpoint() const { return endpoint_; }
 
   /// "cannot connect to the Docker daemon at X: is the daemon running?"

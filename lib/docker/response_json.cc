@@ -106,6 +106,24 @@ bool AddStatsSample(const std::string& line, ResourceUsage& usage) {
   });
 }
 
+std::map<std::string, std::string> ParseInspectLabels(const std::string& body, bool in_config,
+                                                      const std::string& operation) {
+  auto object = ParseObject(body, operation);
+  return Reading(operation, [&] {
+    std::map<std::string, std::string> labels;
+    Poco::JSON::Object::Ptr holder = in_config ? object->getObject("Config") : object;
+    Poco::JSON::Object::Ptr found = holder ? holder->getObject("Labels") : nullptr;
+    if (!found) return labels;
+    for (const auto& [key, value] : *found) labels[key] = value.convert<std::string>();
+    return labels;
+  });
+}
+
+std::string ParseExecContainer(const std::string& body, const std::string& operation) {
+  auto object = ParseObject(body, operation);
+  return Reading(operation, [&] { return object->optValue<std::string>("ContainerID", ""); });
+}
+
 std::vector<ObjectRef> ParseListResponse(const std::string& body, const std::string& list_key,
                                          const std::string& operation) {
   try {

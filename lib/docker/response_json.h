@@ -1,6 +1,7 @@
 #ifndef PIPELINE_DOCKER_RESPONSE_JSON_H_
 #define PIPELINE_DOCKER_RESPONSE_JSON_H_
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,14 @@ void CheckPullProgress(const std::string& body, const std::string& image);
 /// Folds one line of GET /containers/{id}/stats?stream=1 into `usage`. Returns false at the end of
 /// the samples: after the container stops the daemon sends empty ones (read = year 1).
 bool AddStatsSample(const std::string& line, ResourceUsage& usage);
+
+/// The labels of an inspect answer: Config.Labels for a container or an image, Labels for a
+/// network or a volume (`in_config` says which). Missing or null labels are none.
+std::map<std::string, std::string> ParseInspectLabels(const std::string& body, bool in_config,
+                                                      const std::string& operation);
+
+/// The container of an exec's inspect answer ("ContainerID"); empty when it names none.
+std::string ParseExecContainer(const std::string& body, const std::string& operation);
 
 /// The objects of a list answer (request_json.h ParseObjectList); `list_key` names the array
 /// when it is not the whole answer ("Volumes").

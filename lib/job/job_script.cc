@@ -23,7 +23,15 @@ std::string BuildJobScript(const Job& job) {
   // The subshell keeps `set -e` and any `exit` in the user's commands from skipping after_script;
   // it is not tested with `||`, which would switch `set -e` off inside it. Commands are written
   // one per line, so an `if ...; then` in one item and its `fi` in a later one still parse.
-  std::string out = "(\nset -e\n";
+  //
+  // It runs in the background of this shell, which waits for it: a shell waiting for a foreground
+  // child dies of SIGTERM (a cancel, a timeout) without passing it on, so a `trap ... TERM` in the
+  // user's commands would never run. The trap below hands SIGTERM to the subshell, waits for it
+  // to end (its trap may take the grace period) and then ends as the signal would have ended it,
+  // skipping after_script as before.
+  std::string out =
+      "trap '__dp_term=1; kill -TERM \"$__dp_pid\" 2>/dev/null' TERM\n"
+      "(\nset -e\n";
   AppendEchoed(job.before_script, out);
   // A pipe stands between two commands; the shell hands it to the runner and waits for it.
   if (!job.pipes.empty()) out += PipeHandoffFunction();
@@ -34,7 +42,12 @@ std::string BuildJobScript(const Job& job) {
     }
     if (i < job.script.size()) AppendEchoed({job.script[i]}, out);
   }
-  out += ")\n__dp_status=$?\n";
+  out += ") &\n__dp_pid=$!\n";
+  // `wait` returns early when the trap runs; the subshell is reaped by the last one.
+  out +=
+      "while :; do wait \"$__dp_pid\"; __dp_status=$?; kill -0 \"$__dp_pid\" 2>/dev/null || break; "
+      "done\n";
+  out += "trap - TERM\n[ -z \"$__dp_term\" ] || exit 143\n";
   if (!job.after_script.empty()) {
     if (bitbucket) {
       out += "BITBUCKET_EXIT_CODE=$__dp_status\nexport BITBUCKET_EXIT_CODE\n";

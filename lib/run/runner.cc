@@ -11,7 +11,6 @@
 #include <fstream>
 #include <mutex>
 #include <optional>
-#include <set>
 #include <thread>
 #include <vector>
 
@@ -21,7 +20,6 @@
 #include "job/images.h"
 #include "job/job_env.h"
 #include "job/job_executor.h"
-#include "job/secret_masker.h"
 #include "job/secrets_file.h"
 #include "model/changesets.h"
 #include "model/glob.h"
@@ -29,11 +27,10 @@
 #include "pipeline/errors.h"
 #include "pipeline/run.h"
 #include "pipeline/workspace.h"
+#include "run/job_runner.h"
 #include "run/launch.h"
-#include "run/retry.h"
-#include "stepdocker/docker_service.h"
+#include "run/ready_set.h"
 #include "storage/artifacts.h"
-#include "storage/cache_volumes.h"
 #include "storage/run_files.h"
 
 namespace pipeline {
@@ -41,53 +38,20 @@ namespace {
 
 using SteadyClock = std::chrono::steady_clock;
 
-/// The values of `secrets`, for the masker.
-std::vector<std::string> SecretValues(const EnvVars& secrets) {
-  std::vector<std::string> values;
-  for (const auto& [name, value] : secrets) values.push_back(value);
-  return values;
-}
-
-/// The step's `docker` service as the job's container add-on.
-class DockerServiceHolder : public exec::ContainerAddOn {
- public:
-  explicit DockerServiceHolder(std::unique_ptr<stepdocker::DockerService> service)
-      : service_(std::move(service)) {}
-  void Apply(docker::ContainerSpec& spec) const override { service_->Apply(spec); }
-
- private:
-  std::unique_ptr<stepdocker::DockerService> service_;
-};
-
-/// Starts a job's docker service when it asks for one. The service is a proxy to the daemon
-/// itself (it forwards the step's Engine API calls), so it takes the engine, not the backend.
-exec::AddOnFactory DockerServiceAddOn(docker::EngineApi& engine,
-                                      std::shared_ptr<spdlog::logger> log) {
-  return [&engine, log](const exec::JobLaunch& launch) -> std::unique_ptr<exec::ContainerAddOn> {
-    std::unique_ptr<stepdocker::DockerService> service =
-        stepdocker::StartDockerService(launch, engine, log);
-    if (!service) return nullptr;
-    return std::make_unique<DockerServiceHolder>(std::move(service));
-  };
-}
-
-/// Schedules the plan's jobs as a DAG and collects their results.
+/// When the plan's jobs run: as their dependencies finish (run/ready_set.h), up to --jobs at
+/// once, each on a thread of its own (run/job_runner.h runs it); and when they stop: at the
+/// pipeline's time limit, on Ctrl-C, after a failure (fail-fast).
 class Scheduler {
  public:
-  Scheduler(const Plan& plan, const Source& source, const RunOptions& options, RunContext& context,
-            RunResult& result, const std::string& source_dir, const std::string& run_dir,
-            Clock::time_point images_ready, Backend& backend)
+  Scheduler(const Plan& plan, const RunOptions& options, RunContext& context, RunResult& result,
+            exec::JobRunner& runner, CancelToken& jobs_cancel)
       : plan_(plan),
-        source_(source),
         options_(options),
         context_(context),
         result_(result),
-        source_dir_(source_dir),
-        run_dir_(run_dir),
-        images_ready_(images_ready),
-        backend_(backend),
-        states_(plan.jobs.size(), State::kPending),
-        owner_(exec::CurrentOwner()) {}
+        runner_(runner),
+        jobs_cancel_(jobs_cancel),
+        ready_(plan, options.max_parallel) {}
 
   void Run() {
     // The stop is recorded here, under the lock, before any job can see it: a job that ends
@@ -107,21 +71,13 @@ class Scheduler {
 
     std::unique_lock<std::mutex> lock(mutex_);
     while (true) {
-      if (!stopping_ && context_.cancel.cancelled()) {
-        Stop("interrupted", CancelToken::Level::kGraceful);
-        result_.interrupted = true;
+      StopWhenDue(deadline);
+      if (!stopping_) {
+        for (size_t index : ready_.TakeReady()) {
+          threads_.emplace_back([this, index] { RunOne(index); });
+        }
       }
-      if (!stopping_ && deadline && SteadyClock::now() >= *deadline) {
-        Stop("the pipeline's time limit of " + std::to_string(options_.pipeline_timeout->count()) +
-                 "s ran out",
-             CancelToken::Level::kForce);
-        result_.timed_out = true;
-      }
-      StartReadyJobs();
-      if (running_ == 0 && std::none_of(states_.begin(), states_.end(),
-                                        [](State s) { return s == State::kPending; })) {
-        break;
-      }
+      if (ready_.AllDone()) break;
       if (deadline && !stopping_) {
         changed_.wait_until(lock, *deadline);
       } else {
@@ -132,25 +88,27 @@ class Scheduler {
     for (std::thread& thread : threads_) thread.join();
   }
 
-  /// What the run's changes touched, for jobs with condition.changesets.
-  void set_changed_files(std::vector<std::string> files) { changed_files_ = std::move(files); }
-  void set_build_number(uint64_t number) { build_number_ = number; }
-  /// The run's secrets, mounted read-only into every job's container.
-  void set_secrets_file(std::string path) { secrets_file_ = std::move(path); }
-  /// The user's git object directory, mounted read-only where the clone's alternates point.
-  void set_git_objects(std::string dir) { git_objects_ = std::move(dir); }
-
  private:
-  enum class State { kPending, kRunning, kDone };
+  /// Called with mutex_ held: stops the run when the user cancelled or its time ran out.
+  void StopWhenDue(const std::optional<SteadyClock::time_point>& deadline) {
+    if (!stopping_ && context_.cancel.cancelled()) {
+      Stop("interrupted", CancelToken::Level::kGraceful);
+      result_.interrupted = true;
+    }
+    if (!stopping_ && deadline && SteadyClock::now() >= *deadline) {
+      Stop("the pipeline's time limit of " + std::to_string(options_.pipeline_timeout->count()) +
+               "s ran out",
+           CancelToken::Level::kForce);
+      result_.timed_out = true;
+    }
+  }
 
   /// Called with mutex_ held.
   void Stop(const std::string& reason, CancelToken::Level level) {
     stopping_ = true;
     stop_reason_ = reason;
-    for (size_t i = 0; i < states_.size(); ++i) {
-      if (states_[i] != State::kPending) continue;
-      states_[i] = State::kDone;
-      JobResult& skipped = result_.jobs[i];
+    for (size_t index : ready_.DropPending()) {
+      JobResult& skipped = result_.jobs[index];
       skipped.outcome = JobOutcome::kSkipped;
       skipped.reason = "not run: " + reason;
       context_.observer.OnJobFinished(skipped);
@@ -159,70 +117,21 @@ class Scheduler {
     if (level != CancelToken::Level::kNone) jobs_cancel_.Cancel(level);
   }
 
-  /// Called with mutex_ held.
-  void StartReadyJobs() {
-    for (size_t i = 0; i < states_.size() && !stopping_; ++i) {
-      if (states_[i] != State::kPending || running_ >= options_.max_parallel) continue;
-      const PlannedJob& planned = plan_.jobs[i];
-      bool ready = std::all_of(planned.deps.begin(), planned.deps.end(),
-                               [this](size_t dep) { return states_[dep] == State::kDone; });
-      if (!ready) continue;
-      states_[i] = State::kRunning;
-      ++running_;
-      threads_.emplace_back([this, i] { RunOne(i); });
-    }
-  }
-
+  /// The body of job `index`'s thread.
   void RunOne(size_t index) {
     const PlannedJob& planned = plan_.jobs[index];
-    JobResult job_result;
-    std::string environment_error;
-    try {
-      exec::JobLaunch launch = MakeLaunch(planned, index);
-      auto skip = options_.skip_jobs.find(planned.job.name);
-      if (skip != options_.skip_jobs.end()) {
-        job_result = SkippedByCondition(planned.job, skip->second);
-      } else if (!MatchesChangesets(planned.job)) {
-        job_result = SkippedByCondition(planned.job);
-      } else {
-        PrepareWorkspace(index, launch);
-        launch.caches = exec::CacheVolumesFor(planned.job, source_.repo_name,
-                                              launch.workspace_target, source_dir_);
-        job_result = RunAttempts(planned, index, launch);
-        job_result.pulled = images_ready_;
-        if (!planned.job.artifacts.empty() && job_result.started != Clock::time_point{}) {
-          exec::ArtifactStats stored =
-              exec::CollectArtifacts(launch.workspace_host_dir, planned.job.artifacts,
-                                     ArtifactDir(index), options_.artifact_cap_bytes);
-          context_.log->debug("job '{}': stored {} artifact files, {} bytes", planned.job.name,
-                              stored.files, stored.bytes);
-          if (!options_.artifact_store.empty() && stored.files > 0) {
-            workspace::CopyTree(ArtifactDir(index), options_.artifact_store + "/" + result_.run_id +
-                                                        "/" +
-                                                        exec::JobDirName(index, planned.job.name));
-          }
-        }
-      }
-    } catch (const std::exception& error) {
-      job_result.name = planned.job.name;
-      job_result.stage = planned.job.stage;
-      job_result.image = planned.job.image;
-      job_result.outcome = JobOutcome::kFailed;
-      job_result.reason = error.what();
-      job_result.finished = Clock::now();
-      environment_error = error.what();
-    }
+    exec::JobRun run = runner_.Run(index);
+    JobResult& job_result = run.result;
     std::lock_guard<std::mutex> lock(mutex_);
     if (job_result.outcome == JobOutcome::kCancelled && stopping_) {
       job_result.reason = "stopped: " + stop_reason_;
     }
     job_result.runner_labels = planned.job.runner_labels;
     result_.jobs[index] = job_result;
-    states_[index] = State::kDone;
-    --running_;
+    ready_.Finish(index);
     context_.observer.OnJobFinished(job_result);
-    if (!environment_error.empty() && result_.environment_error.empty()) {
-      result_.environment_error = "job '" + planned.job.name + "': " + environment_error;
+    if (!run.environment_error.empty() && result_.environment_error.empty()) {
+      result_.environment_error = "job '" + planned.job.name + "': " + run.environment_error;
     }
     if (!stopping_ && job_result.Fails()) {
       // Without fail-fast, jobs already running (a parallel group's others) may finish first.
@@ -233,100 +142,17 @@ class Scheduler {
     changed_.notify_all();
   }
 
-  /// The job's own copy of the snapshot, with the artifacts of the jobs before it.
-  void PrepareWorkspace(size_t index, const exec::JobLaunch& launch) {
-    std::vector<std::string> sources = {source_dir_};
-    if (launch.job.download_artifacts) {
-      for (size_t earlier : Ancestors(index)) sources.push_back(ArtifactDir(earlier));
-    }
-    backend_.PrepareWorkspace(sources, launch.workspace_host_dir, launch.workspace_target,
-                              launch.job.user);
-  }
-
-  /// Runs the job with its `retry` policy (run/retry.h), each attempt in a fresh workspace.
-  JobResult RunAttempts(const PlannedJob& planned, size_t index, const exec::JobLaunch& launch) {
-    exec::JobServices services{
-        backend_,     tracker_,     context_.observer,
-        context_.log, jobs_cancel_, DockerServiceAddOn(context_.engine, context_.log)};
-    return exec::RunWithRetries(
-        planned.job.retry, planned.job.name, jobs_cancel_, *context_.log,
-        [&] {
-          backend_.DiscardWorkspace({launch.workspace_host_dir, launch.workspace_target, ""});
-          PrepareWorkspace(index, launch);
-        },
-        [&] { return exec::RunJob(launch, services); });
-  }
-
-  std::string ArtifactDir(size_t index) const {
-    return run_dir_ + "/artifacts/" + std::to_string(index + 1);
-  }
-
-  /// Every job `index` waits for, directly or not, in plan order: whose artifacts it receives
-  /// (a later one's copy wins on conflicts).
-  std::vector<size_t> Ancestors(size_t index) const {
-    std::set<size_t> seen;
-    std::vector<size_t> todo = plan_.jobs[index].deps;
-    while (!todo.empty()) {
-      size_t dep = todo.back();
-      todo.pop_back();
-      if (!seen.insert(dep).second) continue;
-      todo.insert(todo.end(), plan_.jobs[dep].deps.begin(), plan_.jobs[dep].deps.end());
-    }
-    return {seen.begin(), seen.end()};
-  }
-
-  bool MatchesChangesets(const Job& job) const { return ChangesetsMatch(job, changed_files_); }
-
-  static JobResult SkippedByCondition(
-      const Job& job,
-      const std::string& reason = "no changed file matches its condition.changesets") {
-    JobResult skipped;
-    skipped.name = job.name;
-    skipped.stage = job.stage;
-    skipped.image = job.image;
-    skipped.outcome = JobOutcome::kSkipped;
-    skipped.reason = reason;
-    return skipped;
-  }
-
-  exec::JobLaunch MakeLaunch(const PlannedJob& planned, size_t index) const {
-    exec::RunLaunchContext run{options_, source_};
-    run.run_id = result_.run_id;
-    run.commit = result_.commit;
-    run.run_dir = run_dir_;
-    run.owner = owner_;
-    run.pipeline_uuid = pipeline_uuid_;
-    run.build_number = build_number_;
-    run.secrets_file = secrets_file_;
-    run.git_objects = git_objects_;
-    run.masker = &masker_;
-    return exec::MakeJobLaunch(run, planned, index);
-  }
-
   const Plan& plan_;
-  const Source& source_;
   const RunOptions& options_;
   RunContext& context_;
-  Backend& backend_;
   RunResult& result_;
-  std::string source_dir_;
-  std::string run_dir_;
-  Clock::time_point images_ready_;
-  std::vector<std::string> changed_files_;
-  uint64_t build_number_ = 1;
-  std::string git_objects_;
-  std::string secrets_file_;
-  std::string pipeline_uuid_ = exec::MakeBracedUuid();
-  exec::SecretMasker masker_{SecretValues(options_.secret_env)};
-  std::vector<State> states_;
-  std::string owner_;
-  exec::ObjectTracker tracker_;
-  CancelToken jobs_cancel_;
+  exec::JobRunner& runner_;
+  CancelToken& jobs_cancel_;
 
   std::mutex mutex_;
   std::condition_variable changed_;
+  exec::ReadySet ready_;
   std::vector<std::thread> threads_;
-  size_t running_ = 0;
   bool stopping_ = false;
   std::string stop_reason_;
 };
@@ -390,6 +216,34 @@ void FinalSweep(Backend& backend, const std::string& run_id,
   }
 }
 
+/// Runs the plan's jobs: every job's launch settings, one runner for them, the scheduler.
+void RunJobs(const Plan& plan, const Source& source, const RunOptions& options, RunContext& context,
+             RunResult& result, Backend& backend, exec::JobRunnerSetting setting,
+             const std::string& run_dir, const std::string& secrets_file,
+             const std::string& git_objects) {
+  exec::RunLaunchContext launch{options, source};
+  launch.run_id = result.run_id;
+  launch.commit = result.commit;
+  launch.run_dir = run_dir;
+  launch.owner = exec::CurrentOwner();
+  launch.pipeline_uuid = exec::MakeBracedUuid();
+  launch.build_number = exec::NextBuildNumber(source.repo_root, *context.log);
+  launch.secrets_file = secrets_file;
+  launch.git_objects = git_objects;
+  bool any_changesets = std::any_of(plan.jobs.begin(), plan.jobs.end(), [](const PlannedJob& p) {
+    return HasChangesetCondition(p.job);
+  });
+  if (any_changesets) {
+    setting.changed_files = source.changed_files
+                                ? *source.changed_files
+                                : workspace::ChangedFiles(source.repo_root, source.commit);
+  }
+  CancelToken jobs_cancel;
+  exec::JobRunner runner(plan, std::move(launch), std::move(setting), context, backend,
+                         jobs_cancel);
+  Scheduler(plan, options, context, result, runner, jobs_cancel).Run();
+}
+
 }  // namespace
 
 RunResult RunPlan(const Plan& plan, const Source& source, const RunOptions& options,
@@ -434,19 +288,8 @@ RunResult RunPlan(const Plan& plan, const Source& source, const RunOptions& opti
   std::string git_objects = CloneObjects(plan, source, result.commit, source_dir);
 
   context.observer.OnRunStarted(result);
-  Scheduler scheduler(plan, source, options, context, result, source_dir, run_dir.path(),
-                      images_ready, *backend);
-  if (!git_objects.empty()) scheduler.set_git_objects(git_objects);
-  scheduler.set_build_number(exec::NextBuildNumber(source.repo_root, log));
-  if (!secrets_file.empty()) scheduler.set_secrets_file(secrets_file);
-  bool any_changesets = std::any_of(plan.jobs.begin(), plan.jobs.end(), [](const PlannedJob& p) {
-    return HasChangesetCondition(p.job);
-  });
-  if (any_changesets)
-    scheduler.set_changed_files(source.changed_files
-                                    ? *source.changed_files
-                                    : workspace::ChangedFiles(source.repo_root, source.commit));
-  scheduler.Run();
+  RunJobs(plan, source, options, context, result, *backend, {source_dir, images_ready, {}},
+          run_dir.path(), secrets_file, git_objects);
 
   FinalSweep(*backend, result.run_id, reaper, log);
   result.finished = Clock::now();

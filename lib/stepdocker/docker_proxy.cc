@@ -36,7 +36,8 @@
 #include <utility>
 #include <vector>
 
-#include "docker/http_transport.h"
+#include "docker/daemon_socket.h"
+#include "docker/text_encoding.h"
 #include "pipeline/errors.h"
 #include "stepdocker/http_head.h"
 
@@ -346,96 +347,46 @@ void SendError(Poco::Net::HTTPServerResponse& response, int status, const std::s
   response.send() << body;
 }
 
-Poco::Net::StreamSocket ConnectUpstream(const docker::Endpoint& endpoint) {
-  const std::string& host = endpoint.host;
-  if (host.rfind("unix://", 0) == 0 || (!host.empty() && host.front() == '/')) {
-    std::string path = host.front() == '/' ? host : host.substr(7);
-    Poco::Net::StreamSocket socket(Poco::Net::SocketAddress::UNIX_LOCAL);
-    socket.connect(Poco::Net::SocketAddress(Poco::Net::SocketAddress::UNIX_LOCAL, path),
-                   Poco::Timespan(10, 0));
-    return socket;
+/// What the daemon calls the kind of object the rules keep apart.
+docker::LabelledObject Labelled(ObjectKind kind) {
+  switch (kind) {
+    case ObjectKind::kNetwork:
+      return docker::LabelledObject::kNetwork;
+    case ObjectKind::kVolume:
+      return docker::LabelledObject::kVolume;
+    case ObjectKind::kExec:
+      return docker::LabelledObject::kExec;
+    default:
+      return docker::LabelledObject::kContainer;
   }
-  std::string rest = host.substr(host.find("://") + 3);
-  rest = rest.substr(0, rest.find('/'));
-  size_t colon = rest.rfind(':');
-  std::string name = rest.substr(0, colon);
-  uint16_t port =
-      colon == std::string::npos ? 2375 : static_cast<uint16_t>(std::stoi(rest.substr(colon + 1)));
-  Poco::Net::StreamSocket socket;
-  socket.connect(Poco::Net::SocketAddress(name, port), Poco::Timespan(10, 0));
-  return socket;
-}
-
-std::map<std::string, std::string> LabelsOf(const Poco::JSON::Object::Ptr& labels) {
-  std::map<std::string, std::string> out;
-  if (!labels) return out;
-  for (const auto& [key, value] : *labels) out[key] = value.convert<std::string>();
-  return out;
-}
-
-/// The labels of an object, or nullopt when the daemon does not know it.
-std::optional<std::map<std::string, std::string>> InspectLabels(docker::HttpTransport& daemon,
-                                                                ObjectKind kind,
-                                                                const std::string& id) {
-  std::string path = kind == ObjectKind::kContainer ? "/containers/" + id + "/json"
-                     : kind == ObjectKind::kNetwork ? "/networks/" + id
-                     : kind == ObjectKind::kVolume  ? "/volumes/" + id
-                                                    : "/exec/" + id + "/json";
-  docker::HttpResponse response = daemon.Request("GET", path);
-  if (response.status == 404) return std::nullopt;
-  if (response.status != 200) {
-    throw DockerError("inspect " + id + ": " + docker::ErrorMessage(response), response.status);
-  }
-  Poco::JSON::Parser parser;
-  auto object = parser.parse(response.body).extract<Poco::JSON::Object::Ptr>();
-  if (kind == ObjectKind::kExec) {
-    std::string container = object->optValue<std::string>("ContainerID", "");
-    if (container.empty()) return std::nullopt;
-    return InspectLabels(daemon, ObjectKind::kContainer, container);
-  }
-  if (kind == ObjectKind::kContainer) {
-    Poco::JSON::Object::Ptr config = object->getObject("Config");
-    return LabelsOf(config ? config->getObject("Labels") : nullptr);
-  }
-  return LabelsOf(object->getObject("Labels"));
 }
 
 /// Whether `id` may be used by the step; throws ProxyRefusal 404 when not.
-void RequireOwned(docker::HttpTransport& daemon, ObjectKind kind, const std::string& id,
+void RequireOwned(docker::EngineApi& daemon, ObjectKind kind, const std::string& id,
                   const ProxyScope& scope) {
   std::string decoded = PercentDecode(id);
   if (decoded.empty() || decoded.find('/') != std::string::npos) {
     throw ProxyRefusal(404, NoSuchMessage(kind, decoded));
   }
-  auto labels = InspectLabels(daemon, kind, PercentEncode(decoded));
+  auto labels = daemon.InspectLabels(Labelled(kind), decoded);
   if (!labels || !IsOwned(*labels, scope)) throw ProxyRefusal(404, NoSuchMessage(kind, decoded));
 }
 
 /// A named volume a new container mounts: an existing one must be the step's; a missing one is
 /// created here with the step's labels, since the daemon would create it without any, and it
 /// would outlive the run.
-void EnsureStepVolume(docker::HttpTransport& daemon, const std::string& name,
-                      const ProxyScope& scope) {
+void EnsureStepVolume(docker::EngineApi& daemon, const std::string& name, const ProxyScope& scope) {
   // 403, not 404: the CLI reads a 404 from create as a missing image and pulls.
   std::string refusal = "mounting volume '" + name +
                         "', which the step did not create, is not allowed from a pipeline step "
                         "(docker-pipeline)";
   if (name.find('/') != std::string::npos) throw ProxyRefusal(403, refusal);
-  auto labels = InspectLabels(daemon, ObjectKind::kVolume, PercentEncode(name));
+  auto labels = daemon.InspectLabels(docker::LabelledObject::kVolume, name);
   if (labels) {
     if (!IsOwned(*labels, scope)) throw ProxyRefusal(403, refusal);
     return;
   }
-  Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
-  body->set("Name", name);
-  std::ostringstream text;
-  body->stringify(text);
-  docker::HttpResponse created = daemon.Request(
-      "POST", "/volumes/create", RewriteObjectCreate(ObjectKind::kVolume, text.str(), scope));
-  if (created.status >= 300) {
-    throw DockerError("create volume " + name + ": " + docker::ErrorMessage(created),
-                      created.status);
-  }
+  daemon.CreateVolume(name, scope.labels);
 }
 
 /// A host bind source must not lead out of the clone dir through a symlink: the daemon
@@ -505,6 +456,7 @@ DockerProxy::DockerProxy(std::string socket_path, docker::Endpoint upstream, Pro
                          std::shared_ptr<spdlog::logger> log)
     : socket_path_(std::move(socket_path)),
       upstream_(std::move(upstream)),
+      daemon_(docker::MakeEngineClient(upstream_)),
       scope_(std::move(scope)),
       log_(std::move(log)),
       // Each connection holds a thread while it waits for its next request or copies a hijacked
@@ -601,7 +553,7 @@ void DockerProxy::Handle(Poco::Net::HTTPServerRequestImpl& request,
 
 std::optional<std::string> DockerProxy::ApplyRules(const Route& route, Target& parts,
                                                    RequestBody& body) {
-  docker::HttpTransport daemon(upstream_);
+  docker::EngineApi& daemon = *daemon_;
   switch (route.action) {
     case Route::Action::kForward:
       return std::nullopt;
@@ -619,7 +571,7 @@ std::optional<std::string> DockerProxy::ApplyRules(const Route& route, Target& p
       return std::nullopt;
     case Route::Action::kObject: {
       std::string id = route.id;
-      if (id.empty()) id = PercentEncode(QueryParam(parts.query, "container").value_or(""));
+      if (id.empty()) id = docker::UrlEncode(QueryParam(parts.query, "container").value_or(""));
       RequireOwned(daemon, route.kind, id, scope_);
       if (!route.body_names_container) return std::nullopt;
       Poco::JSON::Object::Ptr object;
@@ -630,7 +582,7 @@ std::optional<std::string> DockerProxy::ApplyRules(const Route& route, Target& p
         throw ProxyRefusal(400, "the request body is not a JSON object: " + error.displayText());
       }
       RequireOwned(daemon, ObjectKind::kContainer,
-                   PercentEncode(object->optValue<std::string>("Container", "")), scope_);
+                   docker::UrlEncode(object->optValue<std::string>("Container", "")), scope_);
       return body.Read();
     }
     case Route::Action::kCreate:
@@ -642,14 +594,14 @@ std::optional<std::string> DockerProxy::ApplyRules(const Route& route, Target& p
   return std::nullopt;
 }
 
-std::string DockerProxy::CheckedContainerCreate(docker::HttpTransport& daemon,
+std::string DockerProxy::CheckedContainerCreate(docker::EngineApi& daemon,
                                                 const std::string& original) {
   CreateRewrite rewrite =
       RewriteContainerCreate(original, scope_, MakeHostPathCheck(scope_.host_clone_dir));
   // 403, not 404: the CLI reads a 404 from create as a missing image and pulls.
   for (const std::string& other : rewrite.referenced_containers) {
     try {
-      RequireOwned(daemon, ObjectKind::kContainer, PercentEncode(other), scope_);
+      RequireOwned(daemon, ObjectKind::kContainer, docker::UrlEncode(other), scope_);
     } catch (const ProxyRefusal&) {
       throw ProxyRefusal(403, "sharing namespaces or volumes with container '" + other +
                                   "', which the step did not create, is not allowed "
@@ -666,7 +618,7 @@ void DockerProxy::Forward(Poco::Net::HTTPServerRequestImpl& request,
                           Poco::Net::HTTPServerResponse& response, const HttpHead& head,
                           RequestBody& body, const std::optional<std::string>& rewritten,
                           bool upgrade) {
-  Poco::Net::StreamSocket upstream = ConnectUpstream(upstream_);
+  Poco::Net::StreamSocket upstream = docker::DialDaemon(upstream_);
   UpstreamGuard guard(*this, upstream);
   SendAll(upstream, head.Serialize());
   if (rewritten) {

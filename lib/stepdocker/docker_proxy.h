@@ -23,10 +23,6 @@ class StreamSocket;
 }  // namespace Net
 }  // namespace Poco
 
-namespace pipeline::docker {
-class HttpTransport;
-}
-
 namespace pipeline::stepdocker {
 
 struct HttpHead;
@@ -77,7 +73,7 @@ class DockerProxy {
   /// The rules for one request: rewrites `parts` and returns a rewritten body, or throws
   /// ProxyRefusal.
   std::optional<std::string> ApplyRules(const Route& route, Target& parts, RequestBody& body);
-  std::string CheckedContainerCreate(docker::HttpTransport& daemon, const std::string& original);
+  std::string CheckedContainerCreate(docker::EngineApi& daemon, const std::string& original);
   void Forward(Poco::Net::HTTPServerRequestImpl& request, Poco::Net::HTTPServerResponse& response,
                const HttpHead& head, RequestBody& body, const std::optional<std::string>& rewritten,
                bool upgrade);
@@ -85,6 +81,8 @@ class DockerProxy {
 
   std::string socket_path_;
   docker::Endpoint upstream_;
+  /// Inspects labels and creates the step's volumes; each call has its own connection.
+  std::unique_ptr<docker::EngineApi> daemon_;
   ProxyScope scope_;
   std::shared_ptr<spdlog::logger> log_;
   std::atomic<bool> stopping_{false};

@@ -14,6 +14,7 @@
 #include "model/shell_quote.h"
 #include "pipeline/backend.h"
 #include "pipeline/errors.h"
+#include "stepdocker/docker_proxy.h"
 
 namespace pipeline::stepdocker {
 namespace {

@@ -1,7 +1,12 @@
 #include "stepdocker/http_head.h"
 
+#include <Poco/Exception.h>
+#include <Poco/URI.h>
+
 #include <algorithm>
 #include <cctype>
+#include <utility>
+#include <vector>
 
 namespace pipeline::stepdocker {
 namespace {
@@ -19,13 +24,6 @@ std::string_view Trim(std::string_view text) {
     text.remove_suffix(1);
   }
   return text;
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 /// A bare CR, LF or other control byte inside a line: another parser could split the line there
@@ -128,69 +126,41 @@ std::string JoinTarget(const Target& target) {
 
 std::string PercentDecode(std::string_view text) {
   std::string out;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '+') {
-      out.push_back(' ');
-    } else if (text[i] == '%' && i + 2 < text.size() && HexValue(text[i + 1]) >= 0 &&
-               HexValue(text[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(HexValue(text[i + 1]) * 16 + HexValue(text[i + 2])));
-      i += 2;
-    } else {
-      out.push_back(text[i]);
-    }
+  try {
+    Poco::URI::decode(std::string(text), out, false);
+  } catch (const Poco::SyntaxException& error) {
+    throw HttpSyntaxError("bad percent-escape in '" + std::string(text) + "'");
   }
   return out;
 }
 
-std::string PercentEncode(std::string_view text) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (char c : text) {
-    unsigned char u = static_cast<unsigned char>(c);
-    if (std::isalnum(u) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(c);
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[u >> 4]);
-      out.push_back(kHex[u & 15]);
-    }
+std::vector<std::pair<std::string, std::string>> QueryParams(const std::string& query) {
+  Poco::URI uri;
+  uri.setRawQuery(query);
+  try {
+    return uri.getQueryParameters();
+  } catch (const Poco::SyntaxException& error) {
+    throw HttpSyntaxError("bad query string '" + query + "'");
   }
-  return out;
 }
 
 std::optional<std::string> QueryParam(const std::string& query, const std::string& name) {
-  size_t from = 0;
-  while (from <= query.size()) {
-    size_t amp = query.find('&', from);
-    std::string_view pair = std::string_view(query).substr(
-        from, amp == std::string::npos ? std::string::npos : amp - from);
-    size_t equals = pair.find('=');
-    if (PercentDecode(pair.substr(0, equals)) == name) {
-      return equals == std::string_view::npos ? "" : PercentDecode(pair.substr(equals + 1));
-    }
-    if (amp == std::string::npos) break;
-    from = amp + 1;
+  for (const auto& [key, value] : QueryParams(query)) {
+    if (key == name) return value;
   }
   return std::nullopt;
 }
 
 std::string WithQueryParam(const std::string& query, const std::string& name,
                            const std::string& value) {
-  std::string out;
-  size_t from = 0;
-  while (from < query.size()) {
-    size_t amp = query.find('&', from);
-    std::string_view pair = std::string_view(query).substr(
-        from, amp == std::string::npos ? std::string::npos : amp - from);
-    if (!pair.empty() && PercentDecode(pair.substr(0, pair.find('='))) != name) {
-      if (!out.empty()) out.push_back('&');
-      out.append(pair);
-    }
-    if (amp == std::string::npos) break;
-    from = amp + 1;
-  }
-  if (!out.empty()) out.push_back('&');
-  return out + PercentEncode(name) + "=" + PercentEncode(value);
+  std::vector<std::pair<std::string, std::string>> params = QueryParams(query);
+  params.erase(std::remove_if(params.begin(), params.end(),
+                              [&](const auto& param) { return param.first == name; }),
+               params.end());
+  params.emplace_back(name, value);
+  Poco::URI uri;
+  uri.setQueryParameters(params);
+  return uri.getRawQuery();
 }
 
 }  // namespace pipeline::stepdocker

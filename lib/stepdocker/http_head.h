@@ -52,13 +52,18 @@ struct Target {
 Target SplitTarget(const std::string& target);
 std::string JoinTarget(const Target& target);
 
-/// The decoded value of query parameter `name`, or nullopt.
+/// Query strings are read and written by Poco::URI, as the daemon (Go's net/url) reads them:
+/// '&' separates parameters, '+' is a space, escapes are decoded. A bad escape is an
+/// HttpSyntaxError (400), which the daemon refuses too, so the rules and the daemon never read
+/// one query two ways.
+///
+/// The decoded value of query parameter `name` (the first), or nullopt.
 std::optional<std::string> QueryParam(const std::string& query, const std::string& name);
 /// `query` with parameter `name` set to `value` (encoded), replacing any earlier ones.
 std::string WithQueryParam(const std::string& query, const std::string& name,
                            const std::string& value);
+/// A path segment decoded ('+' stays a '+'); throws HttpSyntaxError for a bad escape.
 std::string PercentDecode(std::string_view text);
-std::string PercentEncode(std::string_view text);
 
 }  // namespace pipeline::stepdocker
 

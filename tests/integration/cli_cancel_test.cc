@@ -50,6 +50,16 @@ TEST_F(CancelTest, SigtermBehavesLikeCtrlC) {
   EXPECT_EQ(run.exit_code, 130) << run.all();
 }
 
+TEST_F(CancelTest, CtrlCRunsTheJobsOwnTermTrapWithinTheGracePeriod) {
+  // The wrapper shell hands SIGTERM on to the script's subshell instead of dying of it.
+  ProcessResult run = RunAndSignal(
+      {SIGINT}, std::chrono::milliseconds(0),
+      "trap \"echo trapped; exit 3\" TERM; while true; do sleep 1; done");
+  EXPECT_EQ(run.exit_code, 130) << run.all();
+  EXPECT_THAT(run.out, HasSubstr("sleeper | trapped\n")) << run.all();
+  EXPECT_THAT(run.out, ::testing::Not(HasSubstr("next | next")));
+}
+
 /// A job that keeps printing ticks; the test makes its container deaf to SIGTERM once it runs,
 /// so only SIGKILL (the stop's grace period running out, or a second Ctrl-C) ends it.
 constexpr const char* kTickingJob =

@@ -6,6 +6,7 @@
 #include <istream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -128,6 +129,9 @@ struct ObjectRef {
   std::string kind;
 };
 
+/// Objects whose labels EngineApi::InspectLabels reads.
+enum class LabelledObject { kContainer, kNetwork, kVolume, kImage, kExec };
+
 /// The part of the Docker Engine API the runner needs. Abstract so the runner can be tested with
 /// a fake; the real one is MakeEngineClient. Every method is safe to call from several threads at
 /// once (each call uses its own connection). Failures throw DockerError with a message that names
@@ -202,6 +206,13 @@ class EngineApi {
   virtual std::vector<ObjectRef> ListImages(const std::string& label) { return {}; }
   /// Force-removes an image by id, with its tags. An image already gone is not an error.
   virtual void RemoveImage(const std::string& id) {}
+
+  /// The labels of object `id` (a name or id, as the daemon takes it; an exec's labels are its
+  /// container's), or nullopt when the daemon does not know it. Throws DockerError otherwise.
+  virtual std::optional<std::map<std::string, std::string>> InspectLabels(
+      LabelledObject kind, const std::string& id) {
+    throw DockerError("this engine cannot inspect labels");
+  }
 };
 
 /// The real client: HTTP over the endpoint's unix socket or TCP, through Poco.

@@ -6,7 +6,9 @@
 #include <chrono>
 #include <condition_variable>
 #include <future>
+#include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -231,6 +233,32 @@ TEST(EngineClientTest, NetworksAndVolumes) {
   EXPECT_THAT(requests[0].body, HasSubstr(R"("Name":"dp-net")"));
   EXPECT_THAT(requests[0].body, HasSubstr(R"("Labels":{"k":"v"})"));
   EXPECT_EQ(requests[1].uri, "/v1.41/volumes/create");
+}
+
+TEST(EngineClientTest, InspectLabelsReadsEachKindWhereTheDaemonKeepsThem) {
+  Fixture f([](const FakeRequest& request) {
+    if (request.uri == "/v1.41/containers/a%2Fb/json") {
+      return Reply(200, R"({"Id":"c1","Config":{"Labels":{"k":"c"}}})");
+    }
+    if (request.uri == "/v1.41/images/img/json") return Reply(200, R"({"Config":{"Labels":null}})");
+    if (request.uri == "/v1.41/volumes/vol") return Reply(200, R"({"Labels":{"k":"v"}})");
+    if (request.uri == "/v1.41/exec/e1/json") return Reply(200, R"({"ContainerID":"a/b"})");
+    if (request.uri == "/v1.41/exec/e2/json") return Reply(200, R"({"ContainerID":""})");
+    if (request.uri == "/v1.41/networks/net") return Reply(500, R"({"message":"boom"})");
+    return ErrorReply(404, "no such object");
+  });
+  using Labels = std::map<std::string, std::string>;
+  EXPECT_EQ(f.client->InspectLabels(LabelledObject::kContainer, "a/b"), Labels({{"k", "c"}}));
+  EXPECT_EQ(f.client->InspectLabels(LabelledObject::kImage, "img"), Labels());
+  EXPECT_EQ(f.client->InspectLabels(LabelledObject::kVolume, "vol"), Labels({{"k", "v"}}));
+  // An exec's labels are its container's.
+  EXPECT_EQ(f.client->InspectLabels(LabelledObject::kExec, "e1"), Labels({{"k", "c"}}));
+  EXPECT_EQ(f.client->InspectLabels(LabelledObject::kExec, "e2"), std::nullopt);
+  EXPECT_EQ(f.client->InspectLabels(LabelledObject::kContainer, "gone"), std::nullopt);
+  DockerError error =
+      DockerErrorOf([&] { f.client->InspectLabels(LabelledObject::kNetwork, "net"); });
+  EXPECT_EQ(error.http_status(), 500);
+  EXPECT_THAT(error.what(), HasSubstr("inspect net: boom"));
 }
 
 // The daemon often sends the first frames in the same packet as the 101 answer; Poco has read

@@ -75,10 +75,21 @@ TEST(TargetTest, QueryParametersAreDecodedAndReplaced) {
   EXPECT_EQ(QueryParam(query, "x"), "");
   EXPECT_FALSE(QueryParam(query, "labels"));
   std::string changed = WithQueryParam(query, "filters", "{\"a\":1}");
-  EXPECT_EQ(changed, "all=1&x&filters=%7B%22a%22%3A1%7D");
+  EXPECT_EQ(QueryParam(changed, "filters"), "{\"a\":1}");
+  EXPECT_EQ(QueryParam(changed, "all"), "1");
+  EXPECT_EQ(QueryParam(changed, "x"), "");
   EXPECT_EQ(WithQueryParam("", "labels", "{}"), "labels=%7B%7D");
-  EXPECT_EQ(PercentDecode("a+b%2Fc%zz"), "a b/c%zz");
-  EXPECT_EQ(PercentEncode("a b/c"), "a%20b%2Fc");
+  // Every copy of the parameter goes, so the daemon cannot read one the rules did not write.
+  EXPECT_EQ(WithQueryParam("filters=a&all=1&filters=b", "filters", "c"), "all=1&filters=c");
+  // As the daemon reads them: '+' is a space, the first of two wins.
+  EXPECT_EQ(QueryParam("name=a+b%2Bc&name=d", "name"), "a b+c");
+  EXPECT_EQ(PercentDecode("a+b%2Fc"), "a+b/c");
+}
+
+TEST(TargetTest, ABadEscapeIsASyntaxErrorNotReadTwoWays) {
+  EXPECT_THROW(QueryParam("filters=%zz", "filters"), HttpSyntaxError);
+  EXPECT_THROW(WithQueryParam("all=1&x=%4", "filters", "{}"), HttpSyntaxError);
+  EXPECT_THROW(PercentDecode("abc%g1"), HttpSyntaxError);
 }
 
 }  // namespace

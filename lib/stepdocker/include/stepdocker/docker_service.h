@@ -8,9 +8,10 @@
 
 #include "job/launch.h"
 #include "pipeline/docker.h"
-#include "stepdocker/docker_proxy.h"
 
 namespace pipeline::stepdocker {
+
+class DockerProxy;
 
 /// Where the step finds its daemon and, when its image has none, a docker CLI.
 inline constexpr const char* kDockerSocketInContainer = "/var/run/docker.sock";

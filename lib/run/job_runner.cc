@@ -1,0 +1,150 @@
+#include "run/job_runner.h"
+
+#include <exception>
+#include <memory>
+#include <utility>
+
+#include "model/changesets.h"
+#include "pipeline/workspace.h"
+#include "run/ready_set.h"
+#include "run/retry.h"
+#include "stepdocker/docker_service.h"
+#include "storage/artifacts.h"
+#include "storage/cache_volumes.h"
+
+namespace pipeline::exec {
+namespace {
+
+/// The values of `secrets`, for the masker.
+std::vector<std::string> SecretValues(const EnvVars& secrets) {
+  std::vector<std::string> values;
+  for (const auto& [name, value] : secrets) values.push_back(value);
+  return values;
+}
+
+/// The step's `docker` service as the job's container add-on.
+class DockerServiceHolder : public ContainerAddOn {
+ public:
+  explicit DockerServiceHolder(std::unique_ptr<stepdocker::DockerService> service)
+      : service_(std::move(service)) {}
+  void Apply(docker::ContainerSpec& spec) const override { service_->Apply(spec); }
+
+ private:
+  std::unique_ptr<stepdocker::DockerService> service_;
+};
+
+/// Starts a job's docker service when it asks for one. The service is a proxy to the daemon
+/// itself (it forwards the step's Engine API calls), so it takes the engine, not the backend.
+AddOnFactory DockerServiceAddOn(docker::EngineApi& engine, std::shared_ptr<spdlog::logger> log) {
+  return [&engine, log](const JobLaunch& launch) -> std::unique_ptr<ContainerAddOn> {
+    std::unique_ptr<stepdocker::DockerService> service =
+        stepdocker::StartDockerService(launch, engine, log);
+    if (!service) return nullptr;
+    return std::make_unique<DockerServiceHolder>(std::move(service));
+  };
+}
+
+JobResult SkippedByCondition(const Job& job, const std::string& reason) {
+  JobResult skipped;
+  skipped.name = job.name;
+  skipped.stage = job.stage;
+  skipped.image = job.image;
+  skipped.outcome = JobOutcome::kSkipped;
+  skipped.reason = reason;
+  return skipped;
+}
+
+}  // namespace
+
+JobRunner::JobRunner(const Plan& plan, RunLaunchContext launch, JobRunnerSetting setting,
+                     RunContext& context, Backend& backend, CancelToken& cancel)
+    : plan_(plan),
+      launch_(std::move(launch)),
+      setting_(std::move(setting)),
+      context_(context),
+      backend_(backend),
+      cancel_(cancel),
+      masker_(SecretValues(launch_.options.secret_env)) {
+  launch_.masker = &masker_;
+}
+
+JobRun JobRunner::Run(size_t index) {
+  JobRun run;
+  try {
+    run.result = RunMatching(index);
+  } catch (const std::exception& error) {
+    const Job& job = plan_.jobs[index].job;
+    run.result.name = job.name;
+    run.result.stage = job.stage;
+    run.result.image = job.image;
+    run.result.outcome = JobOutcome::kFailed;
+    run.result.reason = error.what();
+    run.result.finished = Clock::now();
+    run.environment_error = error.what();
+  }
+  return run;
+}
+
+JobResult JobRunner::RunMatching(size_t index) {
+  const PlannedJob& planned = plan_.jobs[index];
+  JobLaunch launch = MakeJobLaunch(launch_, planned, index);
+  // The front end's decisions (--changed-only, changesets against --since) come with their why.
+  auto skip = launch_.options.skip_jobs.find(planned.job.name);
+  if (skip != launch_.options.skip_jobs.end()) return SkippedByCondition(planned.job, skip->second);
+  if (!ChangesetsMatch(planned.job, setting_.changed_files)) {
+    return SkippedByCondition(planned.job, "no changed file matches its condition.changesets");
+  }
+  PrepareWorkspace(index, launch);
+  launch.caches = CacheVolumesFor(planned.job, launch_.source.repo_name, launch.workspace_target,
+                                  setting_.source_dir);
+  JobResult result = RunAttempts(index, launch);
+  result.pulled = setting_.images_ready;
+  if (!planned.job.artifacts.empty() && result.started != Clock::time_point{}) {
+    KeepArtifacts(index, launch);
+  }
+  return result;
+}
+
+/// The job's own copy of the snapshot, with the artifacts of the jobs before it.
+void JobRunner::PrepareWorkspace(size_t index, const JobLaunch& launch) {
+  std::vector<std::string> sources = {setting_.source_dir};
+  if (launch.job.download_artifacts) {
+    for (size_t earlier : Ancestors(plan_, index)) sources.push_back(ArtifactDir(earlier));
+  }
+  backend_.PrepareWorkspace(sources, launch.workspace_host_dir, launch.workspace_target,
+                            launch.job.user);
+}
+
+/// Runs the job with its `retry` policy (run/retry.h), each attempt in a fresh workspace.
+JobResult JobRunner::RunAttempts(size_t index, const JobLaunch& launch) {
+  JobServices services{backend_,     tracker_, context_.observer,
+                       context_.log, cancel_,  DockerServiceAddOn(context_.engine, context_.log)};
+  const Job& job = plan_.jobs[index].job;
+  return RunWithRetries(
+      job.retry, job.name, cancel_, *context_.log,
+      [&] {
+        backend_.DiscardWorkspace({launch.workspace_host_dir, launch.workspace_target, ""});
+        PrepareWorkspace(index, launch);
+      },
+      [&] { return RunJob(launch, services); });
+}
+
+/// Collects what the job left for the jobs after it and, when asked, keeps it past the run.
+void JobRunner::KeepArtifacts(size_t index, const JobLaunch& launch) {
+  const RunOptions& options = launch_.options;
+  const Job& job = plan_.jobs[index].job;
+  ArtifactStats stored = CollectArtifacts(launch.workspace_host_dir, job.artifacts,
+                                          ArtifactDir(index), options.artifact_cap_bytes);
+  context_.log->debug("job '{}': stored {} artifact files, {} bytes", job.name, stored.files,
+                      stored.bytes);
+  if (!options.artifact_store.empty() && stored.files > 0) {
+    workspace::CopyTree(ArtifactDir(index), options.artifact_store + "/" + launch_.run_id + "/" +
+                                                JobDirName(index, job.name));
+  }
+}
+
+std::string JobRunner::ArtifactDir(size_t index) const {
+  return launch_.run_dir + "/artifacts/" + std::to_string(index + 1);
+}
+
+}  // namespace pipeline::exec

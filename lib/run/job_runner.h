@@ -1,0 +1,65 @@
+#ifndef PIPELINE_RUN_JOB_RUNNER_H_
+#define PIPELINE_RUN_JOB_RUNNER_H_
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "cleanup/scoped_container.h"
+#include "job/job_executor.h"
+#include "job/secret_masker.h"
+#include "pipeline/backend.h"
+#include "pipeline/cancel.h"
+#include "pipeline/plan.h"
+#include "pipeline/run.h"
+#include "run/launch.h"
+
+namespace pipeline::exec {
+
+/// One job's run: its result and, when the machine failed rather than the job, why.
+struct JobRun {
+  JobResult result;
+  std::string environment_error;
+};
+
+/// What every job of a run starts from, fixed before the first one starts.
+struct JobRunnerSetting {
+  std::string source_dir;                  ///< the run's snapshot
+  Clock::time_point images_ready;          ///< when the images were there (JobResult::pulled)
+  std::vector<std::string> changed_files;  ///< for jobs with condition.changesets
+};
+
+/// Runs one job of the plan from its own thread: its changesets condition, its workspace (the
+/// snapshot, then the artifacts of the jobs before it), caches, the retry loop, and the
+/// artifacts it leaves. When a job runs is the scheduler's business, not this class's.
+class JobRunner {
+ public:
+  /// `launch.masker` is set to this runner's masker of `launch.options.secret_env`.
+  JobRunner(const Plan& plan, RunLaunchContext launch, JobRunnerSetting setting,
+            RunContext& context, Backend& backend, CancelToken& cancel);
+  JobRunner(const JobRunner&) = delete;
+  JobRunner& operator=(const JobRunner&) = delete;
+
+  /// Never throws: a failure of the machine fails the job and is named in `environment_error`.
+  JobRun Run(size_t index);
+
+ private:
+  JobResult RunMatching(size_t index);
+  void PrepareWorkspace(size_t index, const JobLaunch& launch);
+  JobResult RunAttempts(size_t index, const JobLaunch& launch);
+  void KeepArtifacts(size_t index, const JobLaunch& launch);
+  std::string ArtifactDir(size_t index) const;
+
+  const Plan& plan_;
+  RunLaunchContext launch_;
+  JobRunnerSetting setting_;
+  RunContext& context_;
+  Backend& backend_;
+  CancelToken& cancel_;
+  SecretMasker masker_;
+  ObjectTracker tracker_;
+};
+
+}  // namespace pipeline::exec
+
+#endif  // PIPELINE_RUN_JOB_RUNNER_H_

@@ -1,0 +1,57 @@
+#include "run/ready_set.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace pipeline::exec {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+
+/// Jobs 0..n-1 where job i waits for `deps[i]`.
+Plan PlanOf(const std::vector<std::vector<size_t>>& deps) {
+  Plan plan;
+  for (size_t i = 0; i < deps.size(); ++i) {
+    PlannedJob planned;
+    planned.job.name = "job" + std::to_string(i);
+    planned.deps = deps[i];
+    plan.jobs.push_back(planned);
+  }
+  return plan;
+}
+
+TEST(ReadySetTest, AJobStartsWhenEveryJobItNeedsIsDoneAndNoMoreThanTheLimitRun) {
+  Plan plan = PlanOf({{}, {}, {}, {0, 1}});
+  ReadySet ready(plan, 2);
+  EXPECT_THAT(ready.TakeReady(), ElementsAre(0, 1));
+  EXPECT_THAT(ready.TakeReady(), IsEmpty());  // the limit
+  ready.Finish(0);
+  EXPECT_THAT(ready.TakeReady(), ElementsAre(2));  // job 3 still waits for job 1
+  ready.Finish(1);
+  EXPECT_THAT(ready.TakeReady(), ElementsAre(3));
+  EXPECT_FALSE(ready.AllDone());
+  ready.Finish(2);
+  ready.Finish(3);
+  EXPECT_TRUE(ready.AllDone());
+}
+
+TEST(ReadySetTest, DroppingThePendingJobsLeavesOnlyTheRunningOnes) {
+  Plan plan = PlanOf({{}, {0}, {1}});
+  ReadySet ready(plan, 4);
+  EXPECT_THAT(ready.TakeReady(), ElementsAre(0));
+  EXPECT_THAT(ready.DropPending(), ElementsAre(1, 2));
+  EXPECT_FALSE(ready.AllDone());
+  ready.Finish(0);
+  EXPECT_THAT(ready.TakeReady(), IsEmpty());
+  EXPECT_TRUE(ready.AllDone());
+}
+
+TEST(ReadySetTest, AncestorsAreEveryJobWaitedForDirectlyOrNotInPlanOrder) {
+  Plan plan = PlanOf({{}, {}, {1}, {2, 0}, {}});
+  EXPECT_THAT(Ancestors(plan, 3), ElementsAre(0, 1, 2));
+  EXPECT_THAT(Ancestors(plan, 4), IsEmpty());
+}
+
+}  // namespace
+}  // namespace pipeline::exec

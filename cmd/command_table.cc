@@ -51,7 +51,7 @@ const std::vector<Command>& Commands() {
        "Run the pipeline (the default command)",
        {},
        {&kSourceFlags, &kSelectionFlags, &kJobEnvironmentFlags, &kLimitFlags, &kReportFlags,
-        &kHistoryFlags, &kRunUsageFlags, &kRunOutputFlags},
+        &kHistoryFlags, &kRunUsageFlags, &kChangeFlags, &kRunOutputFlags},
        R"(Run the pipeline: parse, plan, snapshot the repository with libgit2, run each job in its own
 container, stream the output, print a summary. Ctrl-C once stops the jobs gracefully and cleans
 up (exit 130); a second Ctrl-C stops them at once and still cleans up. 'run' is the default
@@ -60,6 +60,7 @@ command: 'docker pipeline -f ci.yml' is 'docker pipeline run -f ci.yml'.
        R"(  docker pipeline run                      # the working tree, uncommitted edits included
   docker pipeline run --commit HEAD~1      # exactly that commit's tree
   docker pipeline run --job test           # only test and the jobs it needs
+  docker pipeline run --since origin/main  # changesets / rules:changes see the branch's changes
   docker pipeline run --pipeline custom/deploy --var ENV=staging
   docker pipeline run --pr-id 7 --pr-destination main
   docker pipeline run -e CI_DEBUG=1 --secret NPM_TOKEN -j 2 --memory 2g
@@ -71,11 +72,15 @@ command: 'docker pipeline -f ci.yml' is 'docker pipeline run -f ci.yml'.
       {"validate",
        "Check the pipeline file and its job graph; run nothing",
        {},
-       {&kSourceFlags, &kSelectionFlags, &kOutputFlags},
+       {&kSourceFlags, &kSelectionFlags, &kValidateFlags, &kOutputFlags},
        R"(Parse the pipeline file and build the job graph of the pipeline 'run' would run, without running
 anything. Prints the number of jobs and levels, or the first error with file:line:column (exit 2).
+With --strict, also lists how a run here would differ from one in the cloud, and exits 1 when
+it would (a CI job or the hook can then require a faithful local run).
 )",
        R"(  docker pipeline validate
+  docker pipeline validate --strict
+  docker pipeline validate --format json --report-json fidelity.json
   docker pipeline validate -f ci/other.yml
   docker pipeline validate --pipeline custom/deploy --var ENV=staging
 )",

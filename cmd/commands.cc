@@ -15,7 +15,10 @@
 #include <thread>
 #include <vector>
 
+#include "change_decisions.h"
+#include "changed_files.h"
 #include "dotenv.h"
+#include "model/changesets.h"
 #include "pipeline/caches.h"
 #include "pipeline/errors.h"
 #include "pipeline/load.h"
@@ -27,6 +30,7 @@
 #include "run_history.h"
 #include "signals.h"
 #include "usage_command.h"
+#include "validate_strict.h"
 
 namespace pipeline::cli {
 namespace {
@@ -41,8 +45,9 @@ struct Loaded {
   workspace::RepoInfo repo;
   std::string branch;  ///< what is being built: the current branch, or --ref's
   std::string tag;
-  std::string pr_destination_commit;  ///< --pr-destination's commit, if that branch is local
-  std::string commit;                 ///< full SHA with --commit, else empty
+  std::string pr_destination_commit;      ///< --pr-destination's commit, if that branch is local
+  std::string commit;                     ///< full SHA with --commit, else empty
+  std::shared_ptr<ChangedFiles> changes;  ///< what `changes` conditions compare with
   Pipeline pipeline;
   Plan plan;
 };
@@ -52,6 +57,9 @@ struct Loaded {
 void AddGitLabChoice(const Options& options, const Loaded& loaded, PipelineChoice& choice) {
   AddRepositoryChoice(loaded.repo.root, loaded.commit, choice);
   if (loaded.commit.empty()) choice.commit_sha = loaded.repo.head_commit;
+  // What `changes` compares with: --since's range when given, read once (cmd/changed_files.h).
+  std::shared_ptr<ChangedFiles> changes = loaded.changes;
+  choice.changed_files = [changes] { return changes->Get(); };
   for (const std::string& arg : options.include_dirs) {
     choice.include_dirs[arg.substr(0, arg.find('='))] = arg.substr(arg.find('=') + 1);
   }
@@ -82,19 +90,33 @@ Loaded Load(const Options& options, const Logging& logging) {
     choice.custom_variables.emplace_back(var.substr(0, var.find('=')),
                                          var.substr(var.find('=') + 1));
   }
-  AddGitLabChoice(options, loaded, choice);
   if (!options.commit.empty()) {
     loaded.commit = workspace::ResolveCommit(loaded.repo.root, options.commit);
-    loaded.pipeline = LoadPipelineAtCommit(loaded.repo.root, loaded.commit, options.file, choice);
-  } else {
+  }
+  loaded.changes = std::make_shared<ChangedFiles>(loaded.repo.root, options.since, loaded.commit);
+  AddGitLabChoice(options, loaded, choice);
+  auto read = [&](const PipelineChoice& with) {
+    if (!loaded.commit.empty()) {
+      return LoadPipelineAtCommit(loaded.repo.root, loaded.commit, options.file, with);
+    }
     std::string file = options.file.empty() ? FindPipelineFile(loaded.repo.root) : options.file;
-    loaded.pipeline = LoadPipeline(file, choice);
+    return LoadPipeline(file, with);
+  };
+  loaded.pipeline = read(choice);
+  std::vector<NotPlanned> left_out;
+  if (loaded.changes->used()) {
+    // Read again as if every file had changed: the jobs that appear are the ones `changes` left
+    // out, which the summary lists as skipped, with why.
+    PipelineChoice everything = choice;
+    everything.changed_files = nullptr;
+    left_out = LeftOutByChanges(loaded.pipeline, read(everything), loaded.changes->Describe());
   }
   for (const std::string& warning : loaded.pipeline.warnings) logging.log->warn("{}", warning);
   Selection selection;
   selection.only_jobs = options.only_jobs;
   selection.run_manual = options.run_manual;
   loaded.plan = MakePlan(loaded.pipeline, selection);
+  loaded.plan.not_planned.insert(loaded.plan.not_planned.end(), left_out.begin(), left_out.end());
   return loaded;
 }
 
@@ -184,6 +206,21 @@ std::string DescribeJob(const Job& job) {
          (pipes.empty() ? "" : " (pipes: " + pipes + ")") + RunsOnNote(job);
 }
 
+/// Jobs the change leaves out (changesets, --changed-only), decided here so the summary can say
+/// against what the change was measured.
+void DecideChangedJobs(const Options& options, const Loaded& loaded, Source& source,
+                       RunOptions& run_options) {
+  bool conditions = std::any_of(loaded.plan.jobs.begin(), loaded.plan.jobs.end(),
+                                [](const PlannedJob& p) { return HasChangesetCondition(p.job); });
+  if (!conditions && !options.changed_only) return;
+  const std::vector<std::string>& changed = loaded.changes->Get();
+  source.changed_files = changed;
+  std::string file = loaded.pipeline.file;
+  if (file.rfind(loaded.repo.root + "/", 0) == 0) file = file.substr(loaded.repo.root.size() + 1);
+  run_options.skip_jobs =
+      JobsToSkip(loaded.plan, changed, loaded.changes->Describe(), options.changed_only, file);
+}
+
 bool UseColor(const Options& options) {
   return !options.no_color && GetEnv("NO_COLOR").empty() && isatty(STDOUT_FILENO) != 0;
 }
@@ -244,6 +281,8 @@ int RunReusing(const Options& options, const Logging& logging,
   source.pr_destination_commit = loaded.pr_destination_commit;
   source.commit = loaded.commit;
 
+  DecideChangedJobs(options, loaded, source, run_options);
+
   ObserverList observers;
   if (options.log_format == LogFormat::kJson) {
     observers.Add(MakeJsonEventLogger(logging.events));
@@ -278,8 +317,9 @@ int RunReusing(const Options& options, const Logging& logging,
   }
 }
 
-int ValidateCommand(const Options& options, const Logging& logging) {
-  Loaded loaded = Load(options, logging);
+namespace {
+
+void ValidateSummary(const Loaded& loaded) {
   if (!loaded.pipeline.nothing_to_run.empty()) {
     std::string pipelines =
         loaded.pipeline.available.empty()
@@ -287,11 +327,19 @@ int ValidateCommand(const Options& options, const Logging& logging) {
             : " (" + std::to_string(loaded.pipeline.available.size()) + " pipelines)";
     std::printf("%s: ok%s\nnote: %s\n", loaded.pipeline.file.c_str(), pipelines.c_str(),
                 loaded.pipeline.nothing_to_run.c_str());
-    return 0;
+    return;
   }
   std::printf("%s: ok (%zu jobs, %zu levels)\n", loaded.pipeline.file.c_str(),
               loaded.plan.jobs.size(), loaded.plan.levels.size());
-  return 0;
+}
+
+}  // namespace
+
+int ValidateCommand(const Options& options, const Logging& logging) {
+  Loaded loaded = Load(options, logging);
+  if (options.format != "json") ValidateSummary(loaded);
+  if (!options.strict && options.format != "json" && options.report_json_path.empty()) return 0;
+  return ReportDifferences(options, loaded.pipeline, loaded.repo.root, loaded.commit);
 }
 
 int PlanCommand(const Options& options, const Logging& logging) {

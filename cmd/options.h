@@ -40,8 +40,8 @@ struct Options {
   std::vector<std::string> var_args;   ///< --var NAME=VALUE: a custom pipeline's variables
   std::vector<std::string> include_dirs;  ///< --include-dir PROJECT=PATH (GitLab include:project)
   std::string format = "text";            ///< plan --format text|json
-  bool run_manual = false;             ///< --manual: run manual jobs/steps too
-  std::vector<std::string> env_args;   ///< -e as given: NAME=VALUE or NAME
+  bool run_manual = false;                ///< --manual: run manual jobs/steps too
+  std::vector<std::string> env_args;      ///< -e as given: NAME=VALUE or NAME
   std::vector<std::string>
       secret_names;  ///< --secret NAME: a variable from our environment, masked
   std::vector<std::string> secrets_files;    ///< --secrets-file FILE: dotenv variables, all masked
@@ -49,8 +49,8 @@ struct Options {
   std::optional<size_t> max_parallel;        ///< -j
   Resources overrides;                       ///< --memory, --cpus, --pids
   std::string user;                          ///< --user UID[:GID]: every job runs as it
-  std::optional<std::chrono::seconds> pipeline_timeout;  ///< --timeout
-  std::optional<std::chrono::seconds> job_timeout;       ///< --job-timeout
+  std::optional<std::chrono::seconds> pipeline_timeout;             ///< --timeout
+  std::optional<std::chrono::seconds> job_timeout;                  ///< --job-timeout
   WorkspaceTransfer workspace_transfer = WorkspaceTransfer::kAuto;  ///< --workspace-transfer
   PullPolicy pull = PullPolicy::kMissing;
   LogFormat log_format = LogFormat::kText;
@@ -64,8 +64,8 @@ struct Options {
   // Run history (cmd/run_history.h, cmd/runs_command.cc).
   std::string store_url;    ///< --store URL; empty: DOCKER_PIPELINE_STORE, then the default file
   bool no_history = false;  ///< --no-history: `run` records nothing
-  std::optional<size_t> keep_runs;  ///< --keep-runs N (0: no limit)
-  std::optional<int> keep_days;     ///< --keep-days D (0: no limit)
+  std::optional<size_t> keep_runs;   ///< --keep-runs N (0: no limit)
+  std::optional<int> keep_days;      ///< --keep-days D (0: no limit)
   std::string runs_action = "list";  ///< runs [show|logs|prune]
   std::string runs_run;              ///< runs show|logs RUN
   std::string runs_job;              ///< runs logs RUN JOB
@@ -86,6 +86,10 @@ struct Options {
   std::string usage_format = "text";   ///< report --format text|json|csv
   std::string usage_repo;              ///< report --repo
   size_t usage_runs = 5;               ///< report --runs N: suggestions look at N runs
+  // Beyond the cloud (cmd/dx_flags.cc): fidelity, changed files, the failure shell.
+  bool strict = false;        ///< validate --strict: exit 1 when a run here differs from the cloud
+  std::string since;          ///< run --since REF: changes are what REF.. changed
+  bool changed_only = false;  ///< run --changed-only: skip jobs whose inputs did not change
 };
 
 /// Parses argv (argv[0] excluded) with the command table (command_table.h). Docker's global

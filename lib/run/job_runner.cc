@@ -52,13 +52,13 @@ bool IsDirectory(const std::string& path) {
   return stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode);
 }
 
-JobResult SkippedByCondition(const Job& job) {
+JobResult SkippedByCondition(const Job& job, const std::string& reason) {
   JobResult skipped;
   skipped.name = job.name;
   skipped.stage = job.stage;
   skipped.image = job.image;
   skipped.outcome = JobOutcome::kSkipped;
-  skipped.reason = "no changed file matches its condition.changesets";
+  skipped.reason = reason;
   return skipped;
 }
 
@@ -96,9 +96,12 @@ JobRun JobRunner::Run(size_t index) {
 JobResult JobRunner::RunMatching(size_t index) {
   const PlannedJob& planned = plan_.jobs[index];
   JobLaunch launch = MakeJobLaunch(launch_, planned, index);
+  // The front end's decisions (--changed-only, changesets against --since) come with their why.
+  auto skip = launch_.options.skip_jobs.find(planned.job.name);
+  if (skip != launch_.options.skip_jobs.end()) return SkippedByCondition(planned.job, skip->second);
   if (Reuse(index)) return Reused(index);
   if (!ChangesetsMatch(planned.job, setting_.changed_files)) {
-    return SkippedByCondition(planned.job);
+    return SkippedByCondition(planned.job, "no changed file matches its condition.changesets");
   }
   JobWorkspace workspace = PrepareWorkspace(index, launch);
   const Source& source = launch_.source;

@@ -275,7 +275,9 @@ void RunJobs(const Plan& plan, const Source& source, const RunOptions& options, 
     return HasChangesetCondition(p.job);
   });
   if (any_changesets) {
-    setting.changed_files = workspace::ChangedFiles(source.repo_root, source.commit);
+    setting.changed_files = source.changed_files
+                                ? *source.changed_files
+                                : workspace::ChangedFiles(source.repo_root, source.commit);
   }
   CancelToken jobs_cancel;
   exec::JobRunner runner(plan, std::move(launch), std::move(setting), context, backend,

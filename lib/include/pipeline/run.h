@@ -42,6 +42,9 @@ struct Source {
   std::string pr_id;
   std::string pr_destination;         ///< its destination branch
   std::string pr_destination_commit;  ///< that branch's commit, when it exists locally
+  /// What the change being tested touched, for condition.changesets (the front end's, from
+  /// --since or the pre-push hook's range); unset: ChangedFiles(repo_root, commit).
+  std::optional<std::vector<std::string>> changed_files;
 };
 
 struct RunOptions {
@@ -98,6 +101,8 @@ struct RunOptions {
   std::map<std::string, std::string> reuse_passed;
   /// Sample each job's resource use from the stats stream (docs/usage.md); --no-usage turns it off.
   bool record_usage = true;
+  /// Jobs the front end decided not to run (--changed-only), each with why: reported as skipped.
+  std::map<std::string, std::string> skip_jobs;
 };
 
 /// Collaborators the run uses; all owned by the caller.

@@ -52,6 +52,13 @@ std::optional<std::string> ReadFileAtCommit(const std::string& repo_root, const 
 /// against its parent plus every uncommitted change and untracked file in the work tree.
 std::vector<std::string> ChangedFiles(const std::string& repo_root, const std::string& commit);
 
+/// What a push of `commit` onto `base` changes (a revision: a SHA, a branch, "origin/main"):
+/// the paths that differ between their merge base and `commit`, as `git diff base...commit`;
+/// with `commit` empty, between the merge base with HEAD and the work tree, uncommitted and
+/// untracked files included. Throws GitError when `base` names no commit.
+std::vector<std::string> ChangedFilesSince(const std::string& repo_root, const std::string& base,
+                                           const std::string& commit);
+
 /// The project's default branch as GitLab's CI_DEFAULT_BRANCH has it: what origin's HEAD points
 /// at in this clone, else `main` or, when only it exists, `master`.
 std::string DefaultBranch(const std::string& repo_root);

@@ -7,6 +7,7 @@
 #include "commands.h"
 #include "flags.h"
 #include "runs_command.h"
+#include "serve_command.h"
 
 namespace pipeline::cli {
 namespace {
@@ -111,11 +112,11 @@ current branch, or as the flags below choose), and list its jobs. Runs nothing.
        ListCommand,
        CheckSelection},
       {"runs",
-       "The run history: list runs, show one, print or follow its logs, prune old ones",
-       {{"action", "[show|logs|prune]", ApplyRunsAction},
+       "The run history: list runs, show one, print or follow its logs, rerun one, prune old ones",
+       {{"action", "[show|logs|rerun|prune]", ApplyRunsAction},
         {"run", "[RUN]", ApplyRunsRun},
         {"job", "[JOB]", ApplyRunsJob}},
-       {&kRunsFlags, &kOutputFlags},
+       {&kRunsFlags, &kJobEnvironmentFlags, &kOutputFlags},
        R"(Every 'run' (and pre-push hook run) is recorded with its jobs and their masked output, in a
 SQLite file or a PostgreSQL database (docs/history.md).
   runs             List runs, newest first: id, status, repository, ref, commit, trigger, start
@@ -124,6 +125,10 @@ SQLite file or a PostgreSQL database (docs/history.md).
                    start, duration, peak memory and CPU time
   runs logs RUN    The run's output, each line prefixed by its job; with JOB only that job's, as
                    printed. -f follows a live run until it ends
+  runs rerun RUN   Run again what RUN ran: its repository, commit, pipeline, ref and selection
+                   (--job, --var, --manual). -e, --secret and variables files are not recorded:
+                   give them again. --from-failed leaves out the jobs that passed (the jobs
+                   after them get the artifacts those kept) and runs the rest
   runs prune       Remove finished runs beyond the retention now (each command also does it)
 RUN is a run id, a unique beginning of one, or 'last' (the newest, of --repo if given).
 A run whose runner died (killed, machine rebooted) shows as aborted from the next command on.
@@ -132,11 +137,31 @@ A run whose runner died (killed, machine rebooted) shows as aborted from the nex
   docker pipeline runs show last
   docker pipeline runs logs 20261206-0713 test
   docker pipeline runs logs last -f
+  docker pipeline runs rerun last --from-failed --secret NPM_TOKEN
   docker pipeline runs prune --keep-runs 50
 )",
        nullptr,
        RunsCommand,
        CheckRuns},
+      {"serve",
+       "Serve the HTTP API that triggers, queues, streams and cancels runs (docs/api.md)",
+       {},
+       {&kServeFlags, &kLimitFlags, &kOutputFlags},
+       R"(Run the pipeline service: an HTTP API (docs/api.md) that runs commits of the registered
+repositories (--repo) on this machine's Docker, queued by priority, at most --concurrency at
+once, recorded in the run history (the 'runs' commands read it too). A run is of a commit, as
+'run --commit' runs it: the service never runs a working tree or a path from a request.
+Without a token it listens on loopback only. SIGINT/SIGTERM stop it: running runs end
+cancelled, queued runs stay queued for the next start.
+)",
+       R"(  docker pipeline serve --repo app=$HOME/src/app
+  DOCKER_PIPELINE_TOKEN=$(openssl rand -hex 32) docker pipeline serve --listen 0.0.0.0:8080 \
+      --repo app=/srv/git/app.git --concurrency 4 --store postgresql://ci@db:5432/pipeline
+  curl -X POST -d '{"ref": "main"}' localhost:8080/api/v1/repos/app/pipelines/run
+)",
+       kDockerFooter,
+       ServeCommand,
+       CheckServe},
       {"artifacts",
        "List the artifacts kept from earlier runs, or extract one run's",
        {{"run", "[RUN]", ApplyArtifactsRun}},
@@ -178,18 +203,28 @@ Cache volumes are kept ('cache clear' removes them).
        kDockerFooter,
        PruneCommand},
       {"hook",
-       "Install or uninstall the git pre-push hook that runs the pipeline before a push",
-       {{"action", "install|uninstall", ApplyHookAction}},
-       {&kRepositoryFlags},
+       "Install or uninstall the git pre-push hook that runs the pipeline before a push, or the "
+       "post-receive hook that has the pipeline service run what was pushed",
+       {{"action", "install|uninstall|notify", ApplyHookAction}},
+       {&kHookFlags},
        R"(install    Put a pre-push hook into the repository (core.hooksPath is respected). An existing
            pre-push hook is kept as pre-push.docker-pipeline-previous and still runs first.
            On `git push`, the hook runs the pipeline on exactly each pushed commit (not your
            working tree) and refuses the push when it fails, printing the summary and the path
            of the full log. Skip it with `git push --no-verify` or DOCKER_PIPELINE_SKIP=1.
-uninstall  Remove our hook and put back the one it replaced.
+           With --server URL (in the repository pushed to, usually a bare one on the build
+           box): a post-receive hook instead. After each push it asks the pipeline service
+           (docker pipeline serve) to run every pushed branch and tag at its new commit
+           (POST /api/v1/repos/NAME/pipelines/run); deleted refs run nothing. The token is
+           read from --token-file at each push, never written into the hook.
+uninstall  Remove our hooks and put back the ones they replaced.
+notify     What the post-receive hook runs: reads "OLD NEW REF" lines on stdin and asks the
+           service to run each REF at NEW.
 )",
        R"(  docker pipeline hook install
   docker pipeline hook uninstall -C ~/src/app
+  docker pipeline hook install -C /srv/git/app.git --server http://127.0.0.1:8080 \
+      --token-file /etc/docker-pipeline/token
 )",
        nullptr,
        HookCommand,

@@ -16,6 +16,7 @@
 
 #include "dotenv.h"
 #include "pipeline/errors.h"
+#include "pipeline/load.h"
 #include "pipeline/parse.h"
 #include "pipeline/plan.h"
 #include "pipeline/report.h"
@@ -43,49 +44,11 @@ struct Loaded {
   Plan plan;
 };
 
-/// With --commit the pipeline file is read from that commit, as CI would read it, not from the
-/// work tree; -f then names a path inside the repository.
-Pipeline LoadPipelineAtCommit(const workspace::RepoInfo& repo, const std::string& commit,
-                              const std::string& file, const PipelineChoice& choice) {
-  std::vector<std::string> candidates;
-  if (!file.empty()) {
-    candidates.push_back(file);
-  } else {
-    candidates.assign(std::begin(kPipelineFileNames), std::end(kPipelineFileNames));
-  }
-  for (const std::string& candidate : candidates) {
-    std::optional<std::string> text = workspace::ReadFileAtCommit(repo.root, commit, candidate);
-    if (text) return ParsePipeline(*text, candidate, choice);
-  }
-  std::string names;
-  for (const std::string& candidate : candidates) names += (names.empty() ? "" : ", ") + candidate;
-  throw ParseError("commit " + commit.substr(0, 12) + " has no pipeline file (looked for " + names +
-                   ")");
-}
-
-/// "refs/heads/feature/x" -> "feature/x"; other refs (tags) name no branch.
-std::string BranchOfRef(const std::string& ref) {
-  const std::string heads = "refs/heads/";
-  if (ref.rfind(heads, 0) == 0) return ref.substr(heads.size());
-  if (ref.rfind("refs/", 0) == 0) return "";
-  return ref;
-}
-
-/// "refs/tags/v1" -> "v1"; anything else names no tag.
-std::string TagOfRef(const std::string& ref) {
-  const std::string tags = "refs/tags/";
-  return ref.rfind(tags, 0) == 0 ? ref.substr(tags.size()) : "";
-}
-
 /// What a GitLab file's rules and includes look at: the commit, the default branch, the work
 /// tree, the changed files (read only if a `changes` asks), --include-dir.
 void AddGitLabChoice(const Options& options, const Loaded& loaded, PipelineChoice& choice) {
-  choice.commit_sha = loaded.commit.empty() ? loaded.repo.head_commit : loaded.commit;
-  choice.default_branch = workspace::DefaultBranch(loaded.repo.root);
-  choice.repo_root = loaded.repo.root;
-  std::string root = loaded.repo.root;
-  std::string commit = loaded.commit;
-  choice.changed_files = [root, commit] { return workspace::ChangedFiles(root, commit); };
+  AddRepositoryChoice(loaded.repo.root, loaded.commit, choice);
+  if (loaded.commit.empty()) choice.commit_sha = loaded.repo.head_commit;
   for (const std::string& arg : options.include_dirs) {
     choice.include_dirs[arg.substr(0, arg.find('='))] = arg.substr(arg.find('=') + 1);
   }
@@ -119,7 +82,7 @@ Loaded Load(const Options& options, const Logging& logging) {
   AddGitLabChoice(options, loaded, choice);
   if (!options.commit.empty()) {
     loaded.commit = workspace::ResolveCommit(loaded.repo.root, options.commit);
-    loaded.pipeline = LoadPipelineAtCommit(loaded.repo, loaded.commit, options.file, choice);
+    loaded.pipeline = LoadPipelineAtCommit(loaded.repo.root, loaded.commit, options.file, choice);
   } else {
     std::string file = options.file.empty() ? FindPipelineFile(loaded.repo.root) : options.file;
     loaded.pipeline = LoadPipeline(file, choice);
@@ -232,6 +195,11 @@ std::string PluginMetadata() {
 }
 
 int RunCommand(const Options& options, const Logging& logging) {
+  return RunReusing(options, logging, {});
+}
+
+int RunReusing(const Options& options, const Logging& logging,
+               std::map<std::string, std::string> reuse_passed) {
   CancelToken cancel;
   // Before any other thread exists, so every thread inherits the blocked signals.
   SignalWatcher signals(cancel);
@@ -253,8 +221,10 @@ int RunCommand(const Options& options, const Logging& logging) {
   run_options.pipeline_timeout = options.pipeline_timeout;
   if (options.job_timeout) run_options.default_job_timeout = *options.job_timeout;
   run_options.pull = options.pull;
+  run_options.workspace_transfer = options.workspace_transfer;
   run_options.reaper_command = {"/proc/self/exe", "__reaper"};
   run_options.artifact_store = DefaultArtifactStore();
+  run_options.reuse_passed = std::move(reuse_passed);
   // Read here, once, so the engine itself never looks at the environment for it.
   run_options.test_pause = GetEnv("DOCKER_PIPELINE_TEST_PAUSE");
 

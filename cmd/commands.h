@@ -1,6 +1,9 @@
 #ifndef PIPELINE_CMD_COMMANDS_H_
 #define PIPELINE_CMD_COMMANDS_H_
 
+#include <map>
+#include <string>
+
 #include "options.h"
 #include "pipeline/log.h"
 
@@ -8,6 +11,9 @@ namespace pipeline::cli {
 
 /// Each command returns the process exit status and throws pipeline::Error for failures.
 int RunCommand(const Options& options, const Logging& logging);
+/// `run`, leaving out jobs that passed in an earlier run (RunOptions::reuse_passed).
+int RunReusing(const Options& options, const Logging& logging,
+               std::map<std::string, std::string> reuse_passed);
 int ValidateCommand(const Options& options, const Logging& logging);
 int PlanCommand(const Options& options, const Logging& logging);
 int ListCommand(const Options& options, const Logging& logging);

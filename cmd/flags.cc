@@ -84,6 +84,15 @@ void ApplyPull(Options& options, const std::string& flag, const std::string& pol
                                     "never, missing or always");
 }
 
+void ApplyWorkspaceTransfer(Options& options, const std::string& flag, const std::string& mode) {
+  options.workspace_transfer = Choose<WorkspaceTransfer>(
+      flag, mode,
+      {{"auto", WorkspaceTransfer::kAuto},
+       {"copy", WorkspaceTransfer::kCopy},
+       {"mount", WorkspaceTransfer::kMount}},
+      "auto, copy or mount");
+}
+
 void ApplyLogFormat(Options& options, const std::string& flag, const std::string& format) {
   options.log_format = Choose<LogFormat>(
       flag, format, {{"text", LogFormat::kText}, {"json", LogFormat::kJson}}, "text or json");
@@ -224,7 +233,11 @@ const FlagGroup kLimitFlags = {
       [](Options& o, const std::string& flag, const std::string& v) {
         o.job_timeout = ParseDurationFlag(flag, v);
       }},
-     {"--pull", "POLICY", "When to pull images: never, missing (default) or always", ApplyPull}}};
+     {"--pull", "POLICY", "When to pull images: never, missing (default) or always", ApplyPull},
+     {"--workspace-transfer", "MODE",
+      "How jobs get the workspace: auto (default: bind-mounted when the Docker daemon is on this "
+      "machine, else copied into a volume on it), copy or mount",
+      ApplyWorkspaceTransfer}}};
 
 const FlagGroup kReportFlags = {
     "Reports",
@@ -247,6 +260,26 @@ const FlagGroup kRunOutputFlags = {
 const FlagGroup kOutputFlags = {"Output", {kVerboseFlag, kNoColorFlag, kLogFormatFlag}};
 
 const FlagGroup kRepositoryFlags = {"Options", {kDirectoryFlag}};
+
+const FlagGroup kHookFlags = {
+    "Options",
+    {kDirectoryFlag,
+     {"--server", "URL",
+      "install: a post-receive hook that asks the pipeline service at URL (http://HOST:PORT) "
+      "to run every pushed branch and tag, instead of the pre-push hook",
+      [](Options& o, const std::string& flag, const std::string& v) {
+        if (v.rfind("http://", 0) != 0 || v.size() == 7) {
+          throw UsageError("option '" + flag + "' wants http://HOST:PORT, not '" + v + "'");
+        }
+        o.hook_server = v;
+      }},
+     {"--token-file", "FILE",
+      "The service's bearer token, read from FILE at each push (default: "
+      "$DOCKER_PIPELINE_TOKEN)",
+      [](Options& o, const std::string&, const std::string& v) { o.hook_token_file = v; }},
+     {"--repo", "NAME",
+      "The repository's name at the service (default: its directory's name without .git)",
+      [](Options& o, const std::string&, const std::string& v) { o.hook_repo = v; }}}};
 
 const FlagGroup kArtifactsFlags = {
     "Options",
@@ -282,7 +315,7 @@ std::string CheckAction(const std::string& command, const std::string& value,
 }  // namespace
 
 void ApplyHookAction(Options& options, const std::string&, const std::string& value) {
-  options.hook_action = CheckAction("hook", value, {"install", "uninstall"});
+  options.hook_action = CheckAction("hook", value, {"install", "uninstall", "notify"});
 }
 
 void ApplyCacheAction(Options& options, const std::string&, const std::string& value) {
@@ -309,6 +342,16 @@ void CheckSelection(const Options& options) {
 void CheckHook(const Options& options) {
   if (options.hook_action.empty()) {
     throw UsageError("'hook' wants an action: 'hook install' or 'hook uninstall'");
+  }
+  if (options.hook_action == "notify" && options.hook_server.empty()) {
+    throw UsageError("'hook notify' wants --server URL (the post-receive hook passes it)");
+  }
+  bool service_flags = !options.hook_token_file.empty() || !options.hook_repo.empty();
+  if (service_flags && options.hook_server.empty()) {
+    throw UsageError("options '--token-file' and '--repo' go with '--server URL'");
+  }
+  if (options.hook_action == "uninstall" && !options.hook_server.empty()) {
+    throw UsageError("'hook uninstall' takes no --server: it removes whichever hook is ours");
   }
 }
 

@@ -14,7 +14,8 @@ extern const FlagGroup kLimitFlags;
 extern const FlagGroup kReportFlags;
 extern const FlagGroup kRunOutputFlags;   ///< -q, -v, --no-color, --log-format
 extern const FlagGroup kOutputFlags;      ///< -v, --no-color, --log-format
-extern const FlagGroup kRepositoryFlags;  ///< -C alone (hook, cache)
+extern const FlagGroup kRepositoryFlags;  ///< -C alone (cache)
+extern const FlagGroup kHookFlags;        ///< -C, --server, --token-file, --repo
 extern const FlagGroup kArtifactsFlags;   ///< --to
 extern const FlagGroup kPruneFlags;       ///< --all
 extern const FlagGroup kCacheFlags;       ///< --all

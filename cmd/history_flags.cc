@@ -82,17 +82,22 @@ const FlagGroup kRunsFlags = {
       }},
      {"-f,--follow", nullptr, "logs: keep printing a live run's output until it ends",
       [](Options& o, const std::string&, const std::string&) { o.runs_follow = true; }},
+     {"--from-failed", nullptr,
+      "rerun: leave out the jobs that passed (their kept artifacts are used) and run the "
+      "failed ones and those after them",
+      [](Options& o, const std::string&, const std::string&) { o.rerun_from_failed = true; }},
      kKeepRunsFlag,
      kKeepDaysFlag,
      kStoreFlag}};
 
 void ApplyRunsAction(Options& options, const std::string&, const std::string& value) {
-  static const std::vector<std::string> kActions = {"show", "logs", "prune"};
-  if (value != "show" && value != "logs" && value != "prune" && value != "list") {
+  static const std::vector<std::string> kActions = {"show", "logs", "rerun", "prune"};
+  if (value != "show" && value != "logs" && value != "rerun" && value != "prune" &&
+      value != "list") {
     std::string hint = DidYouMean(value, kActions);
     throw UsageError("unknown runs action '" + value + "'" +
-                     (hint.empty() ? "; use 'runs', 'runs show RUN', 'runs logs RUN [JOB]' or "
-                                     "'runs prune'"
+                     (hint.empty() ? "; use 'runs', 'runs show RUN', 'runs logs RUN [JOB]', "
+                                     "'runs rerun RUN' or 'runs prune'"
                                    : hint));
   }
   options.runs_action = value;
@@ -108,7 +113,7 @@ void ApplyRunsJob(Options& options, const std::string&, const std::string& value
 
 void CheckRuns(const Options& options) {
   const std::string& action = options.runs_action;
-  bool wants_run = action == "show" || action == "logs";
+  bool wants_run = action == "show" || action == "logs" || action == "rerun";
   if (wants_run && options.runs_run.empty()) {
     throw UsageError("'runs " + action + "' wants a RUN: a run id, its beginning, or 'last'");
   }
@@ -120,6 +125,15 @@ void CheckRuns(const Options& options) {
   }
   if (action != "logs" && options.runs_follow) {
     throw UsageError("option '--follow' is for 'runs logs RUN [JOB]'");
+  }
+  if (action != "rerun" && options.rerun_from_failed) {
+    throw UsageError("option '--from-failed' is for 'runs rerun RUN'");
+  }
+  bool job_environment = !options.env_args.empty() || !options.secret_names.empty() ||
+                         !options.secrets_files.empty() || !options.variables_files.empty() ||
+                         !options.user.empty();
+  if (action != "rerun" && job_environment) {
+    throw UsageError("variables and --user are for 'runs rerun RUN' (a run to start)");
   }
 }
 

@@ -41,6 +41,8 @@ std::optional<size_t> ReadDockerPrefix(const std::vector<std::string>& args, Opt
     }
     if (kDockerBoolFlags.count(name) == 0 && kDockerValueFlags.count(name) == 0) break;
     ++next;
+    if (name == "--tls") options.endpoint.tls = true;
+    if (name == "--tlsverify") options.endpoint.tls_verify = true;
     if (kDockerBoolFlags.count(name) != 0) continue;
     std::string value;
     if (word.rfind("--", 0) == 0 && equals != std::string::npos) {
@@ -53,6 +55,9 @@ std::optional<size_t> ReadDockerPrefix(const std::vector<std::string>& args, Opt
     if (name == "-H" || name == "--host") options.endpoint.host = value;
     if (name == "-c" || name == "--context") options.endpoint.context = value;
     if (name == "--config") options.endpoint.config_dir = value;
+    if (name == "--tlscacert") options.endpoint.tls_ca = value;
+    if (name == "--tlscert") options.endpoint.tls_cert = value;
+    if (name == "--tlskey") options.endpoint.tls_key = value;
   }
   if (next < args.size() && args[next] == "pipeline") {
     ++next;

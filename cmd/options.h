@@ -9,6 +9,7 @@
 #include "pipeline/log.h"
 #include "pipeline/model.h"
 #include "pipeline/run.h"
+#include "pipeline/service.h"
 
 namespace pipeline::cli {
 
@@ -24,7 +25,10 @@ struct Options {
   std::string directory = ".";  ///< -C: where the repository is
   std::string commit;           ///< --commit: run exactly this revision
   std::string ref;              ///< --ref: the git ref being tested (refs/heads/x, refs/tags/v1)
-  std::string hook_action;      ///< hook install | uninstall
+  std::string hook_action;      ///< hook install | uninstall | notify
+  std::string hook_server;      ///< hook install|notify --server URL: the pipeline service
+  std::string hook_token_file;  ///< hook install|notify --token-file FILE: its bearer token
+  std::string hook_repo;        ///< hook install|notify --repo NAME: the repository's name there
   std::string cache_action = "list";   ///< cache list | clear
   std::string artifacts_run;           ///< artifacts RUN: the run whose artifacts to extract
   std::string artifacts_to;            ///< artifacts RUN --to DIR
@@ -47,6 +51,7 @@ struct Options {
   std::string user;                          ///< --user UID[:GID]: every job runs as it
   std::optional<std::chrono::seconds> pipeline_timeout;  ///< --timeout
   std::optional<std::chrono::seconds> job_timeout;       ///< --job-timeout
+  WorkspaceTransfer workspace_transfer = WorkspaceTransfer::kAuto;  ///< --workspace-transfer
   PullPolicy pull = PullPolicy::kMissing;
   LogFormat log_format = LogFormat::kText;
   std::string junit_path;        ///< --junit: write JUnit XML there
@@ -69,6 +74,10 @@ struct Options {
   size_t runs_limit = 20;            ///< runs --limit
   bool runs_json = false;            ///< runs --format json
   bool runs_follow = false;          ///< runs logs -f
+  bool rerun_from_failed = false;    ///< runs rerun --from-failed
+  // The service (cmd/serve_command.cc).
+  service::ServiceOptions serve;  ///< serve --listen, --repo, --concurrency, ...
+  std::string serve_token_file;   ///< serve --token-file
 };
 
 /// Parses argv (argv[0] excluded) with the command table (command_table.h). Docker's global

@@ -1,5 +1,7 @@
 #include "run_history.h"
 
+#include "rerun.h"
+
 #include <cstdlib>
 #include <set>
 
@@ -12,7 +14,8 @@ store::Retention RetentionOf(const Options& options) {
   return retention;
 }
 
-RunHistory::RunHistory(const Options& options, const Logging& logging) : logging_(logging) {
+RunHistory::RunHistory(const Options& options, const Logging& logging)
+    : options_(options), logging_(logging) {
   if (options.no_history) return;
   try {
     store_ = store::OpenHistory(options.store_url, RetentionOf(options), *logging.log);
@@ -44,6 +47,7 @@ void RunHistory::Begin(const Source& source, const Pipeline& pipeline, RunOption
   run.started_at = run.queued_at;
   try {
     store_->CreateRun(run);
+    store_->SetRerunArgs(run.id, RerunArgsOf(options_, source, file));
     recorder_ = store::MakeHistoryRecorder(store_, run.id, logging_.log);
   } catch (const StoreError& error) {
     logging_.log->warn("{}; this run is not recorded", error.what());

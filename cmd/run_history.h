@@ -24,6 +24,7 @@ class RunHistory {
   void Fail(const Error& error);
 
  private:
+  const Options& options_;
   const Logging& logging_;
   std::shared_ptr<store::RunStore> store_;
   std::shared_ptr<RunObserver> recorder_;

@@ -14,6 +14,7 @@
 #include "pipeline/errors.h"
 #include "pipeline/report.h"
 #include "pipeline/store.h"
+#include "rerun.h"
 #include "run_history.h"
 
 namespace pipeline::cli {
@@ -257,6 +258,7 @@ int RunsCommand(const Options& options, const Logging& logging) {
       store_options.store_url, prune ? store::Retention{0, 0} : retention, *logging.log);
   if (args.action == "show") return ShowRun(*history, args);
   if (args.action == "logs") return RunLogs(*history, args);
+  if (args.action == "rerun") return Rerun(*history, ResolveRun(*history, args), options, logging);
   if (prune) {
     size_t removed = history->Prune(retention);
     std::printf(

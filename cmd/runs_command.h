@@ -8,7 +8,8 @@
 
 namespace pipeline::cli {
 
-/// `runs`, `runs show RUN`, `runs logs RUN [JOB] [-f]`, `runs prune`: the run history
+/// `runs`, `runs show RUN`, `runs logs RUN [JOB] [-f]`, `runs rerun RUN [--from-failed]`,
+/// `runs prune`: the run history
 /// (docs/history.md).
 int RunsCommand(const Options& options, const Logging& logging);
 

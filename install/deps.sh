@@ -11,8 +11,12 @@ PIPELINE_BUILD_DEPS=(cmake ninja-build g++ pkg-config libgit2-dev libyaml-cpp-de
 # with the sqlite3 client (install/test-postgres.sh).
 PIPELINE_TEST_DEPS=(libgtest-dev libgmock-dev ant ant-optional clang libclang-rt-14-dev
                     postgresql sqlite3)
+# prometheus: its promtool checks the service's /metrics text (tests/integration/service_*).
+PIPELINE_TEST_DEPS+=(prometheus)
 # pre-commit: install/test-install.sh tries .pre-commit-hooks.yaml with it.
 PIPELINE_TEST_DEPS+=(pre-commit)
+# docker-compose: install/test-deploy.sh checks install/compose.yml with it.
+PIPELINE_TEST_DEPS+=(docker-compose)
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 

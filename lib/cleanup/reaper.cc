@@ -59,6 +59,13 @@ DeadManReaper::DeadManReaper(const std::vector<std::string>& command,
        {endpoint.host, run_id, run_dir, std::to_string(lifeline[0]), std::to_string(ready[1])}) {
     argv_strings.push_back(arg);
   }
+  // TLS settings may have come from flags, which the reaper does not see: they follow.
+  const docker::TlsOptions& tls = endpoint.tls;
+  for (const std::string& arg : {std::string(tls.enabled ? "1" : "0"),
+                                 std::string(tls.verify ? "1" : "0"), tls.ca_file, tls.cert_file,
+                                 tls.key_file}) {
+    argv_strings.push_back(arg);
+  }
   std::vector<char*> argv;
   for (std::string& arg : argv_strings) argv.push_back(arg.data());
   argv.push_back(nullptr);
@@ -171,9 +178,12 @@ int RunReaper(const docker::Endpoint& endpoint, const std::string& run_id,
 namespace pipeline {
 
 int RunReaperProcess(const std::vector<std::string>& args) {
-  if (args.size() != 5) return 2;
+  if (args.size() != 5 && args.size() != 10) return 2;
   docker::Endpoint endpoint;
   endpoint.host = args[0];
+  if (args.size() == 10) {
+    endpoint.tls = {args[5] == "1", args[6] == "1", args[7], args[8], args[9]};
+  }
   try {
     return exec::RunReaper(endpoint, args[1], args[2], std::stoi(args[3]), std::stoi(args[4]));
   } catch (const std::exception&) {

@@ -7,8 +7,10 @@
 #include <Poco/JSON/Parser.h>
 
 #include <fstream>
+#include <optional>
 #include <sstream>
 
+#include "docker/tls_options.h"
 #include "pipeline/docker.h"
 #include "pipeline/errors.h"
 
@@ -37,29 +39,39 @@ std::string ConfigDir(const EndpointOptions& options, const EnvLookup& env) {
   return env("HOME") + "/.docker";
 }
 
-/// The docker endpoint of context `name`, from contexts/meta/*/meta.json. The CLI's "default"
-/// context has no meta.json: it is "whatever DOCKER_HOST says, else the default socket".
-std::string ContextHost(const std::string& config_dir, const std::string& name,
-                        const EnvLookup& env) {
+/// The docker endpoint of context `name`, from contexts/meta/ID/meta.json, with its TLS
+/// material from contexts/tls/ID/docker/. The CLI's "default" context has no meta.json: it is
+/// "whatever DOCKER_HOST says, else the default socket", with TLS from flags and environment.
+Endpoint ContextEndpoint(const std::string& config_dir, const std::string& name,
+                         const EndpointOptions& options, const EnvLookup& env) {
   if (name == "default") {
     std::string from_env = env("DOCKER_HOST");
-    return from_env.empty() ? kDefaultHost : from_env;
+    Endpoint endpoint;
+    endpoint.host = from_env.empty() ? kDefaultHost : from_env;
+    endpoint.tls = TlsFromFlags(options, env, config_dir);
+    return endpoint;
   }
   std::string meta_dir = config_dir + "/contexts/meta";
   DIR* dir = opendir(meta_dir.c_str());
   if (dir != nullptr) {
-    std::string found;
+    std::optional<Endpoint> found;
     while (dirent* entry = readdir(dir)) {
       if (entry->d_name[0] == '.') continue;
       Poco::JSON::Object::Ptr meta = ReadJsonFile(meta_dir + "/" + entry->d_name + "/meta.json");
       if (!meta || !meta->has("Name") || meta->getValue<std::string>("Name") != name) continue;
       auto endpoints = meta->getObject("Endpoints");
       auto docker = endpoints ? endpoints->getObject("docker") : nullptr;
-      if (docker && docker->has("Host")) found = docker->getValue<std::string>("Host");
+      if (docker && docker->has("Host")) {
+        found.emplace();
+        found->host = docker->getValue<std::string>("Host");
+        bool skip_verify = docker->has("SkipTLSVerify") && docker->getValue<bool>("SkipTLSVerify");
+        found->tls = TlsFromContext(
+            config_dir + "/contexts/tls/" + entry->d_name + "/docker", skip_verify);
+      }
       break;
     }
     closedir(dir);
-    if (!found.empty()) return found;
+    if (found) return *found;
   }
   throw EnvironmentError("context '" + name + "' not found: no " + meta_dir +
                          "/*/meta.json names it (see 'docker context ls')");
@@ -72,19 +84,21 @@ Endpoint ResolveEndpoint(const EndpointOptions& options, const EnvLookup& env) {
   std::string config_dir = ConfigDir(options, env);
   if (!options.host.empty()) {
     endpoint.host = options.host;
+    endpoint.tls = TlsFromFlags(options, env, config_dir);
   } else if (!options.context.empty()) {
-    endpoint.host = ContextHost(config_dir, options.context, env);
+    endpoint = ContextEndpoint(config_dir, options.context, options, env);
   } else if (!env("DOCKER_HOST").empty()) {
     endpoint.host = env("DOCKER_HOST");
+    endpoint.tls = TlsFromFlags(options, env, config_dir);
   } else if (!env("DOCKER_CONTEXT").empty()) {
-    endpoint.host = ContextHost(config_dir, env("DOCKER_CONTEXT"), env);
+    endpoint = ContextEndpoint(config_dir, env("DOCKER_CONTEXT"), options, env);
   } else {
     Poco::JSON::Object::Ptr config = ReadJsonFile(config_dir + "/config.json");
     std::string current;
     if (config && config->has("currentContext")) {
       current = config->getValue<std::string>("currentContext");
     }
-    endpoint.host = current.empty() ? kDefaultHost : ContextHost(config_dir, current, env);
+    endpoint = ContextEndpoint(config_dir, current.empty() ? "default" : current, options, env);
   }
   return endpoint;
 }

@@ -11,6 +11,7 @@
 
 #include <sstream>
 
+#include "docker/ssh_session.h"
 #include "pipeline/errors.h"
 
 namespace pipeline::docker {
@@ -61,14 +62,18 @@ HttpTransport::HttpTransport(Endpoint endpoint) : endpoint_(std::move(endpoint))
     rest = rest.substr(0, rest.find('/'));
     size_t colon = rest.rfind(':');
     tcp_host_ = rest.substr(0, colon);
+    bool tls = endpoint_.tls.enabled && host.rfind("tcp://", 0) == 0;
     tcp_port_ = colon == std::string::npos
-                    ? 2375
+                    ? (tls ? 2376 : 2375)
                     : static_cast<uint16_t>(std::stoi(rest.substr(colon + 1)));
+    if (tls) factory_ = TlsSessionFactory(endpoint_.tls, tcp_host_, tcp_port_);
+  } else if (host.rfind("ssh://", 0) == 0) {
+    factory_ = SshSessionFactory(host);
   } else if (!host.empty() && host.front() == '/') {
     unix_path_ = host;
   } else {
     throw EnvironmentError("unsupported Docker host '" + host +
-                           "': use unix:///path/to/docker.sock or tcp://host:port");
+                           "': use unix:///path/to/docker.sock, tcp://host:port or ssh://user@host");
   }
 }
 
@@ -81,6 +86,10 @@ std::string HttpTransport::VersionedPath(const std::string& path) const {
 }
 
 Poco::Net::StreamSocket HttpTransport::Dial() const {
+  if (factory_) {
+    throw DockerError("the step's docker service cannot relay to the Docker daemon at " +
+                      endpoint_.host + " (TLS and ssh are not relayed yet): use a unix socket");
+  }
   try {
     if (unix_path_.empty()) {
       Poco::Net::StreamSocket socket;  // its family follows the address the name resolves to
@@ -98,6 +107,7 @@ Poco::Net::StreamSocket HttpTransport::Dial() const {
 
 std::unique_ptr<Poco::Net::HTTPClientSession> HttpTransport::Open(int timeout_seconds) const {
   Poco::Timespan timeout(timeout_seconds, 0);
+  if (factory_) return factory_(timeout_seconds);
   if (!unix_path_.empty()) return std::make_unique<UnixSocketSession>(unix_path_, timeout);
   auto session = std::make_unique<Poco::Net::HTTPClientSession>(tcp_host_, tcp_port_);
   session->setTimeout(Poco::Timespan(10, 0), Poco::Timespan(kShortTimeoutSeconds, 0), timeout);
@@ -120,16 +130,28 @@ HttpResponse HttpTransport::Request(const std::string& method, const std::string
     sent = true;
     return ReceiveWhole(*session);
   } catch (const Poco::Exception& error) {
-    throw TransportError(method, path, sent, error);
+    throw TransportError(method, path, sent, error, *session);
   }
 }
 
 DockerError HttpTransport::TransportError(const std::string& method, const std::string& path,
-                                          bool sent, const Poco::Exception& error) const {
+                                          bool sent, const Poco::Exception& error,
+                                          Poco::Net::HTTPClientSession& session) const {
   // Anything before the request went out is a failure to reach the daemon at all.
-  if (!sent) return DockerError(CannotConnectMessage());
+  if (!sent) return DockerError(CannotConnect(session, error));
+  std::string ssh = SshDiagnostics(session);
   return DockerError(method + " " + path + ": lost the connection to the Docker daemon at " +
-                     endpoint_.host + ": " + error.displayText());
+                     endpoint_.host + ": " + error.displayText() +
+                     (ssh.empty() ? "" : "; ssh said: " + ssh));
+}
+
+std::string HttpTransport::CannotConnect(Poco::Net::HTTPClientSession& session,
+                                         const Poco::Exception& error) const {
+  std::string message = CannotConnectMessage();
+  // Over TLS or ssh the reason is rarely "not running": say what failed (a certificate, a key).
+  if (factory_) message += " (" + error.displayText() + ")";
+  std::string ssh = SshDiagnostics(session);
+  return message + (ssh.empty() ? "" : "; ssh said: " + ssh);
 }
 
 HttpResponse HttpTransport::Upload(const std::string& method, const std::string& path,
@@ -148,7 +170,7 @@ HttpResponse HttpTransport::Upload(const std::string& method, const std::string&
     }
     return ReceiveWhole(*session);
   } catch (const Poco::Exception& error) {
-    throw TransportError(method, path, sent, error);
+    throw TransportError(method, path, sent, error, *session);
   }
 }
 
@@ -177,7 +199,7 @@ HijackedConnection HttpTransport::Hijack(const std::string& path, const std::str
     connection.socket = session->detachSocket();
     return connection;
   } catch (const Poco::Exception& error) {
-    if (!sent) throw DockerError(CannotConnectMessage());
+    if (!sent) throw DockerError(CannotConnect(*session, error));
     throw DockerError(operation + ": " + error.displayText());
   }
 }
@@ -201,7 +223,7 @@ std::unique_ptr<Poco::Net::HTTPClientSession> HttpTransport::OpenStream(
     }
     return session;
   } catch (const Poco::Exception& error) {
-    if (!sent) throw DockerError(CannotConnectMessage());
+    if (!sent) throw DockerError(CannotConnect(*session, error));
     throw DockerError(operation + ": " + error.displayText());
   }
 }

@@ -10,6 +10,7 @@
 #include <Poco/Net/StreamSocket.h>
 #include <Poco/Timespan.h>
 
+#include "docker/tls_session.h"
 #include "pipeline/docker.h"
 #include "pipeline/errors.h"
 
@@ -28,7 +29,7 @@ struct HijackedConnection {
   Poco::Net::StreamSocket socket;
 };
 
-/// HTTP to the daemon over a unix socket or TCP. Every call opens its own connection, so calls
+/// HTTP to the daemon over a unix socket, TCP (with TLS when the endpoint says so) or ssh. Every call opens its own connection, so calls
 /// from several threads never share one, and a blocking wait does not hold up a kill.
 class HttpTransport {
  public:
@@ -73,13 +74,18 @@ class HttpTransport {
   /// What a Poco failure of `method path` means: the daemon was not reached (nothing `sent`), or
   /// the connection broke afterwards.
   DockerError TransportError(const std::string& method, const std::string& path, bool sent,
-                             const Poco::Exception& error) const;
+                             const Poco::Exception& error,
+                             Poco::Net::HTTPClientSession& session) const;
+  /// CannotConnectMessage(), with `error` over TLS or ssh, and what ssh said on `session`.
+  std::string CannotConnect(Poco::Net::HTTPClientSession& session,
+                            const Poco::Exception& error) const;
   std::string VersionedPath(const std::string& path) const;
 
   Endpoint endpoint_;
   std::string unix_path_;  ///< empty for TCP
   std::string tcp_host_;
   uint16_t tcp_port_ = 0;
+  SessionFactory factory_;  ///< TLS and ssh sessions; empty for plain unix and TCP
   /// Fixed rather than negotiated: 1.41 is what Engine 20.10 (the oldest we support) speaks, and
   /// newer engines still serve it, so asking /version first would only cost a round trip.
   static constexpr const char* kApiVersion = "1.41";

@@ -1,5 +1,7 @@
 #include "run/job_runner.h"
 
+#include <sys/stat.h>
+
 #include <exception>
 #include <memory>
 #include <utility>
@@ -42,6 +44,11 @@ AddOnFactory DockerServiceAddOn(docker::EngineApi& engine, std::shared_ptr<spdlo
     if (!service) return nullptr;
     return std::make_unique<DockerServiceHolder>(std::move(service));
   };
+}
+
+bool IsDirectory(const std::string& path) {
+  struct stat info {};
+  return stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode);
 }
 
 JobResult SkippedByCondition(const Job& job) {
@@ -88,28 +95,86 @@ JobRun JobRunner::Run(size_t index) {
 JobResult JobRunner::RunMatching(size_t index) {
   const PlannedJob& planned = plan_.jobs[index];
   JobLaunch launch = MakeJobLaunch(launch_, planned, index);
+  if (Reuse(index)) return Reused(index);
   if (!ChangesetsMatch(planned.job, setting_.changed_files)) {
     return SkippedByCondition(planned.job);
   }
-  PrepareWorkspace(index, launch);
+  JobWorkspace workspace = PrepareWorkspace(index, launch);
   launch.caches = CacheVolumesFor(planned.job, launch_.source.repo_name, launch.workspace_target,
                                   setting_.source_dir);
   JobResult result = RunAttempts(index, launch);
   result.pulled = setting_.images_ready;
   if (!planned.job.artifacts.empty() && result.started != Clock::time_point{}) {
+    backend_.FetchArtifacts(workspace, launch.workspace_host_dir, planned.job.artifacts);
     KeepArtifacts(index, launch);
   }
+  // A workspace on the daemon (a volume) goes now; a local one stays with the run's files.
+  if (!workspace.volume.empty()) backend_.DiscardWorkspace(workspace);
   return result;
 }
 
+/// Whether job `index` passed in the run being rerun and can be left out (reuse_passed): every
+/// job it waits for was left out too, and its artifacts are still kept.
+bool JobRunner::Reuse(size_t index) {
+  const RunOptions& options = launch_.options;
+  const Job& job = plan_.jobs[index].job;
+  auto earlier = options.reuse_passed.find(job.name);
+  if (earlier == options.reuse_passed.end() || options.artifact_store.empty()) return false;
+  {
+    std::lock_guard<std::mutex> lock(reused_mutex_);
+    for (size_t dep : Ancestors(plan_, index)) {
+      if (reused_.count(dep) == 0) return false;
+    }
+  }
+  if (!job.artifacts.empty() && !IsDirectory(ReusedArtifacts(index))) {
+    context_.log->warn(
+        "job '{}' passed in run {}, but its artifacts are no longer kept: it runs again", job.name,
+        earlier->second);
+    return false;
+  }
+  return true;
+}
+
+/// Job `index` as left out: its earlier artifacts are this run's (for the jobs after it, and
+/// kept under this run's id too, so `artifacts RUN` shows the whole run).
+JobResult JobRunner::Reused(size_t index) {
+  const RunOptions& options = launch_.options;
+  const Job& job = plan_.jobs[index].job;
+  std::string from = ReusedArtifacts(index);
+  if (IsDirectory(from)) {
+    workspace::CopyTree(from, ArtifactDir(index));
+    workspace::CopyTree(
+        from, options.artifact_store + "/" + launch_.run_id + "/" + JobDirName(index, job.name));
+  }
+  {
+    std::lock_guard<std::mutex> lock(reused_mutex_);
+    reused_.insert(index);
+  }
+  JobResult reused;
+  reused.name = job.name;
+  reused.stage = job.stage;
+  reused.image = job.image;
+  reused.outcome = JobOutcome::kSkipped;
+  reused.reason = "passed in run " + options.reuse_passed.at(job.name) +
+                  "; not run again, its artifacts reused";
+  return reused;
+}
+
+std::string JobRunner::ReusedArtifacts(size_t index) const {
+  const RunOptions& options = launch_.options;
+  const Job& job = plan_.jobs[index].job;
+  return options.artifact_store + "/" + options.reuse_passed.at(job.name) + "/" +
+         JobDirName(index, job.name);
+}
+
 /// The job's own copy of the snapshot, with the artifacts of the jobs before it.
-void JobRunner::PrepareWorkspace(size_t index, const JobLaunch& launch) {
+JobWorkspace JobRunner::PrepareWorkspace(size_t index, const JobLaunch& launch) {
   std::vector<std::string> sources = {setting_.source_dir};
   if (launch.job.download_artifacts) {
     for (size_t earlier : Ancestors(plan_, index)) sources.push_back(ArtifactDir(earlier));
   }
-  backend_.PrepareWorkspace(sources, launch.workspace_host_dir, launch.workspace_target,
-                            launch.job.user);
+  return backend_.PrepareWorkspace(sources, launch.workspace_host_dir, launch.workspace_target,
+                                   launch.job.user);
 }
 
 /// Runs the job with its `retry` policy (run/retry.h), each attempt in a fresh workspace.

@@ -2,6 +2,8 @@
 #define PIPELINE_RUN_JOB_RUNNER_H_
 
 #include <cstddef>
+#include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -45,7 +47,10 @@ class JobRunner {
 
  private:
   JobResult RunMatching(size_t index);
-  void PrepareWorkspace(size_t index, const JobLaunch& launch);
+  bool Reuse(size_t index);
+  JobResult Reused(size_t index);
+  std::string ReusedArtifacts(size_t index) const;
+  JobWorkspace PrepareWorkspace(size_t index, const JobLaunch& launch);
   JobResult RunAttempts(size_t index, const JobLaunch& launch);
   void KeepArtifacts(size_t index, const JobLaunch& launch);
   std::string ArtifactDir(size_t index) const;
@@ -58,6 +63,8 @@ class JobRunner {
   CancelToken& cancel_;
   SecretMasker masker_;
   ObjectTracker tracker_;
+  std::mutex reused_mutex_;
+  std::set<size_t> reused_;  ///< jobs left out as passed before (RunOptions::reuse_passed)
 };
 
 }  // namespace pipeline::exec

@@ -23,6 +23,8 @@
 #include "job/secrets_file.h"
 #include "model/changesets.h"
 #include "model/glob.h"
+#include "backend/remote_engine_backend.h"
+#include "docker/locality.h"
 #include "pipeline/backend.h"
 #include "pipeline/errors.h"
 #include "pipeline/run.h"
@@ -52,6 +54,7 @@ class Scheduler {
         runner_(runner),
         jobs_cancel_(jobs_cancel),
         ready_(plan, options.max_parallel) {}
+
 
   void Run() {
     // The stop is recorded here, under the lock, before any job can see it: a job that ends
@@ -200,6 +203,24 @@ std::string CloneObjects(const Plan& plan, const Source& source, const std::stri
                                         exec::kGitObjectsInContainer);
 }
 
+/// Bind mounts where the daemon sees our files, shipped workspaces where it does not
+/// (--workspace-transfer).
+std::unique_ptr<Backend> ChooseBackend(const RunOptions& options, docker::EngineApi& engine,
+                                       spdlog::logger& log) {
+  bool ship = options.workspace_transfer == WorkspaceTransfer::kCopy;
+  std::string why = "--workspace-transfer copy";
+  if (options.workspace_transfer == WorkspaceTransfer::kMount) why = "--workspace-transfer mount";
+  if (options.workspace_transfer == WorkspaceTransfer::kAuto) {
+    docker::Locality locality = docker::DetectLocality(engine.endpoint());
+    ship = !locality.local;
+    why = locality.reason;
+  }
+  log.debug("workspace transfer: {} (Docker daemon at {}: {})",
+            ship ? "copied into volumes" : "bind mounts", engine.endpoint().host, why);
+  if (!ship) return MakeLocalEngineBackend(engine);
+  return MakeRemoteEngineBackend(engine);
+}
+
 /// Belt and braces: anything a handle could not remove is found again by its run label; when
 /// the daemon does not answer, the reaper takes over.
 void FinalSweep(Backend& backend, const std::string& run_id,
@@ -249,9 +270,9 @@ RunResult RunPlan(const Plan& plan, const Source& source, const RunOptions& opti
   spdlog::logger& log = *context.log;
   RunResult result = PendingResult(plan, source, options);
 
-  // The backend the scheduler runs on. Only the local engine exists yet; a --backend choice
-  // (Swarm, a remote daemon) would be made here.
-  std::unique_ptr<Backend> backend = MakeLocalEngineBackend(context.engine);
+  // The backend the scheduler runs on: the local engine, or the remote one when the daemon does
+  // not see our files (a --backend choice, Swarm, would be made here too).
+  std::unique_ptr<Backend> backend = ChooseBackend(options, context.engine, log);
   backend->Ping();
   try {
     Sweep(*backend, "", log);  // leftovers of runs whose process died

@@ -20,22 +20,26 @@ T Get(const Poco::Data::RecordSet& rows, size_t column, size_t row) {
 }  // namespace
 
 void InsertRun(Poco::Data::Session& session, const RunRecord& run) {
+  int dead = run.dead ? 1 : 0;
   session << "INSERT INTO runs (id, repo, pipeline, ref, commit_sha, trigger_kind, status, "
-             "priority, reason, owner, queued_at, started_at, ended_at) VALUES "
-             "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+             "priority, reason, owner, queued_at, started_at, ended_at, request, attempt, dead) "
+             "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
       useRef(run.id), useRef(run.repo), useRef(run.pipeline), useRef(run.ref), useRef(run.commit),
       useRef(run.trigger), useRef(run.status), useRef(run.priority), useRef(run.reason),
-      useRef(run.owner), useRef(run.queued_at), useRef(run.started_at), useRef(run.ended_at), now;
+      useRef(run.owner), useRef(run.queued_at), useRef(run.started_at), useRef(run.ended_at),
+      useRef(run.request), useRef(run.attempt), useRef(dead), now;
 }
 
 void UpdateRunRow(Poco::Data::Session& session, const RunRecord& run) {
+  int dead = run.dead ? 1 : 0;
   session << "UPDATE runs SET repo = $1, pipeline = $2, ref = $3, commit_sha = $4, "
              "trigger_kind = $5, status = $6, priority = $7, reason = $8, owner = $9, "
-             "queued_at = $10, started_at = $11, ended_at = $12 WHERE id = $13",
+             "queued_at = $10, started_at = $11, ended_at = $12, request = $13, attempt = $14, "
+             "dead = $15 WHERE id = $16",
       useRef(run.repo), useRef(run.pipeline), useRef(run.ref), useRef(run.commit),
       useRef(run.trigger), useRef(run.status), useRef(run.priority), useRef(run.reason),
       useRef(run.owner), useRef(run.queued_at), useRef(run.started_at), useRef(run.ended_at),
-      useRef(run.id), now;
+      useRef(run.request), useRef(run.attempt), useRef(dead), useRef(run.id), now;
 }
 
 int64_t InsertJob(Poco::Data::Session& session, const JobRecord& job) {
@@ -84,6 +88,9 @@ std::vector<RunRecord> RunsOf(const Poco::Data::RecordSet& rows) {
     run.queued_at = Get<Poco::Int64>(rows, 10, i);
     run.started_at = Get<Poco::Int64>(rows, 11, i);
     run.ended_at = Get<Poco::Int64>(rows, 12, i);
+    run.request = Get<std::string>(rows, 13, i);
+    run.attempt = Get<int>(rows, 14, i);
+    run.dead = Get<int>(rows, 15, i) != 0;
   }
   return runs;
 }

@@ -84,7 +84,7 @@ auto Guarded(const char* what, Body&& body) -> decltype(body()) {
 
 const char* kRunColumns =
     "id, repo, pipeline, ref, commit_sha, trigger_kind, status, priority, reason, owner, "
-    "queued_at, started_at, ended_at";
+    "queued_at, started_at, ended_at, request, attempt, dead";
 const char* kJobColumns =
     "id, run_id, position, name, stage, status, exit_code, reason, attempt, started_at, "
     "ended_at, peak_memory_bytes, cpu_seconds, log_bytes";
@@ -136,11 +136,14 @@ std::vector<RunRecord> RunStore::ListRuns(const RunFilter& filter) {
     Statement select(impl_->session);
     Poco::Int64 limit = filter.limit == 0 ? -1 : static_cast<Poco::Int64>(filter.limit);
     if (impl_->dialect == Dialect::kPostgres && limit < 0) limit = INT64_MAX;
+    Poco::Int64 offset = static_cast<Poco::Int64>(filter.offset);
+    int dead_only = filter.dead_only ? 1 : 0;
     select << "SELECT " << kRunColumns
            << " FROM runs WHERE ($1 = '' OR repo = $2) AND ($3 = '' OR status = $4)"
-              " ORDER BY queued_at DESC, id DESC LIMIT $5",
+              " AND ($5 = 0 OR dead = 1) ORDER BY queued_at "
+           << (filter.oldest_first ? "ASC, id ASC" : "DESC, id DESC") << " LIMIT $6 OFFSET $7",
         useRef(filter.repo), useRef(filter.repo), useRef(filter.status), useRef(filter.status),
-        useRef(limit), now;
+        useRef(dead_only), useRef(limit), useRef(offset), now;
     return RunsOf(RecordSet(select));
   });
 }
@@ -190,6 +193,18 @@ std::vector<JobRecord> RunStore::ListJobs(const std::string& run_id) {
     select << "SELECT " << kJobColumns << " FROM jobs WHERE run_id = $1 ORDER BY position, id",
         useRef(run_id), now;
     return JobsOf(RecordSet(select));
+  });
+}
+
+void RunStore::ClearJobs(const std::string& run_id) {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  Guarded("cannot clear a run's jobs", [&] {
+    InTransaction(impl_->session, [&] {
+      impl_->session << "DELETE FROM log_chunks WHERE job_id IN "
+                        "(SELECT id FROM jobs WHERE run_id = $1)",
+          useRef(run_id), now;
+      impl_->session << "DELETE FROM jobs WHERE run_id = $1", useRef(run_id), now;
+    });
   });
 }
 

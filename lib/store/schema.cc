@@ -58,6 +58,17 @@ const std::vector<std::vector<std::string>>& Migrations() {
           " logged_at BIGINT NOT NULL,"
           " PRIMARY KEY (job_id, byte_offset))",
       },
+      {
+          // The `run` arguments that repeat the run (runs rerun), as a JSON array of strings.
+          "ALTER TABLE runs ADD COLUMN rerun_args TEXT NOT NULL DEFAULT ''",
+        },
+        {
+          // The service (docs/api.md): what a queued run was asked with, its attempts, and
+          // dead-letter runs.
+          "ALTER TABLE runs ADD COLUMN request TEXT NOT NULL DEFAULT ''",
+          "ALTER TABLE runs ADD COLUMN attempt INTEGER NOT NULL DEFAULT 0",
+          "ALTER TABLE runs ADD COLUMN dead INTEGER NOT NULL DEFAULT 0",
+      },
   };
   return migrations;
 }

@@ -70,6 +70,11 @@ class Backend {
                                         const std::string& user) = 0;
   /// Removes what PrepareWorkspace made (before a retry, which starts from a fresh copy).
   virtual void DiscardWorkspace(const JobWorkspace& workspace) = 0;
+  /// After the job ran: brings what the artifact `patterns` may match in its workspace to
+  /// `job_dir` on this machine, where artifacts are collected. Nothing to do where the workspace
+  /// is `job_dir` already (the default).
+  virtual void FetchArtifacts(const JobWorkspace& workspace, const std::string& job_dir,
+                              const std::vector<std::string>& patterns) {}
 
   /// Creates the job (not started) and returns its id.
   virtual std::string Create(const docker::ContainerSpec& spec) = 0;

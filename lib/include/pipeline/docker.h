@@ -27,9 +27,20 @@ inline constexpr const char* kLabelRunsOn = "io.docker-pipeline.runs-on";
 /// On cache volumes only: the cache's name. They carry no run label, so no sweep removes them.
 inline constexpr const char* kLabelCache = "io.docker-pipeline.cache";
 
-/// Where the daemon is: "unix:///path" or "tcp://host:port".
+/// TLS towards a tcp:// daemon, as the docker CLI sets it up (lib/docker/tls_options.cc).
+struct TlsOptions {
+  bool enabled = false;  ///< speak TLS at all
+  bool verify = false;   ///< check the daemon's certificate against `ca_file`
+  std::string ca_file;   ///< empty: no CA given (only allowed without verify)
+  std::string cert_file;  ///< the client certificate; empty: none
+  std::string key_file;
+};
+
+/// Where the daemon is: "unix:///path", "tcp://host:port" (with `tls` when enabled) or
+/// "ssh://[user@]host[:port]" (reached through `ssh ... docker system dial-stdio`).
 struct Endpoint {
   std::string host = "unix:///var/run/docker.sock";
+  TlsOptions tls;
 };
 
 /// What the user said about the daemon; empty fields were not given.
@@ -37,6 +48,11 @@ struct EndpointOptions {
   std::string host;        ///< -H / --host
   std::string context;     ///< --context
   std::string config_dir;  ///< --config (default $DOCKER_CONFIG, then ~/.docker)
+  bool tls = false;        ///< --tls
+  bool tls_verify = false;  ///< --tlsverify (implies --tls)
+  std::string tls_ca;      ///< --tlscacert
+  std::string tls_cert;    ///< --tlscert
+  std::string tls_key;     ///< --tlskey
 };
 
 /// Looks up an environment variable; empty when unset. Injected so resolution is testable.
@@ -44,7 +60,10 @@ using EnvLookup = std::function<std::string(const std::string&)>;
 
 /// Chooses the daemon as the docker CLI does: -H, then --context, then DOCKER_HOST, then
 /// DOCKER_CONTEXT, then the current context in config.json, then the default socket.
-/// Throws EnvironmentError for a context that does not exist.
+/// TLS comes from the context's store (contexts/tls/ID/docker/{ca,cert,key}.pem and its
+/// SkipTLSVerify), or, without a context, from --tls/--tlsverify/--tls{cacert,cert,key},
+/// DOCKER_TLS_VERIFY, DOCKER_TLS and DOCKER_CERT_PATH (default: the config directory).
+/// Throws EnvironmentError for a context that does not exist or a named certificate file missing.
 Endpoint ResolveEndpoint(const EndpointOptions& options, const EnvLookup& env);
 
 /// A host path mounted into a container.

@@ -23,6 +23,9 @@
 namespace pipeline {
 
 enum class PullPolicy { kNever, kMissing, kAlways };
+/// How jobs get their workspace (--workspace-transfer): bind mounts when the daemon is on this
+/// machine and copies shipped into volumes otherwise (auto), or always one of the two.
+enum class WorkspaceTransfer { kAuto, kCopy, kMount };
 
 /// What to run the plan on.
 struct Source {
@@ -67,6 +70,7 @@ struct RunOptions {
   std::optional<std::chrono::seconds> pipeline_timeout;
   int stop_grace_seconds = 10;
   PullPolicy pull = PullPolicy::kMissing;
+  WorkspaceTransfer workspace_transfer = WorkspaceTransfer::kAuto;
   std::string work_root;  ///< per-run directories go below it; empty: $TMPDIR or /tmp
   size_t output_cap_bytes = size_t{1} << 20;  ///< per job, kept in JobResult::output
   /// Per job, passed to the observers (console, JSON events): past it one line says the rest was
@@ -85,6 +89,11 @@ struct RunOptions {
   std::chrono::hours artifact_retention{14 * 24};  ///< older runs' artifacts are removed
   /// Per job: a job whose artifacts add up to more is refused (as Bitbucket caps them at 1 GB).
   uint64_t artifact_cap_bytes = uint64_t{1} << 30;
+  /// Jobs that passed in an earlier run and are not run again (runs rerun --from-failed): job
+  /// name -> that run's id. Such a job is skipped and the artifacts that run kept are what the
+  /// jobs after it receive. It runs after all when a job it waits for runs, or when it has
+  /// artifact patterns and its kept artifacts are gone (expired).
+  std::map<std::string, std::string> reuse_passed;
 };
 
 /// Collaborators the run uses; all owned by the caller.

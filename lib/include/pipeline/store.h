@@ -53,6 +53,10 @@ struct RunRecord {
   Millis queued_at = 0;
   Millis started_at = 0;
   Millis ended_at = 0;
+  /// The service's request (JSON: variables, ...), kept so a queued run survives a restart.
+  std::string request;
+  int attempt = 0;    ///< the service's attempts at it (infrastructure failures are retried)
+  bool dead = false;  ///< dead-letter: its infrastructure retries ran out (reason says why)
 };
 
 struct JobRecord {
@@ -85,6 +89,9 @@ struct RunFilter {
   std::string repo;    ///< empty: every repository
   std::string status;  ///< empty: every status
   size_t limit = 20;
+  size_t offset = 0;       ///< skip this many of the newest (pagination)
+  bool dead_only = false;  ///< only dead-letter runs
+  bool oldest_first = false;
 };
 
 /// How much history to keep; runs beyond either limit are removed (unfinished ones never).
@@ -122,10 +129,18 @@ class RunStore {
   /// A run whose id starts with `prefix`; throws StoreError naming the candidates when several do.
   std::optional<RunRecord> FindRun(const std::string& prefix);
 
+  /// Records the `run` arguments that repeat run `id` (runs rerun): repository, commit, pipeline
+  /// and selection, never a variable's value given with -e or a secret.
+  void SetRerunArgs(const std::string& id, const std::vector<std::string>& args);
+  /// What SetRerunArgs recorded; empty for a run recorded without (by an older version).
+  std::vector<std::string> RerunArgs(const std::string& id);
+
   /// Inserts `job` and returns its id.
   int64_t AddJob(const JobRecord& job);
   void UpdateJob(const JobRecord& job);
   std::vector<JobRecord> ListJobs(const std::string& run_id);
+  /// Removes a run's jobs and their logs (a run retried from the start records them afresh).
+  void ClearJobs(const std::string& run_id);
   std::optional<JobRecord> GetJob(int64_t id);
 
   /// Appends chunks and applies job and run updates in one transaction, so a reader never sees

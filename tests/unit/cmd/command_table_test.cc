@@ -186,17 +186,31 @@ TEST(CommandTableTest, EveryFlagIsParsedByItsCommand) {
           std::string value =
               name == "--var" || name == "--env" || name == "--include-dir" ? "A=1" : "1";
           if (name == "--format") value = "json";
+          if (name == "--server") value = "http://h:1";
           if (name == "--pull") value = "never";
+          if (name == "--workspace-transfer") value = "copy";
           if (name == "--log-format") value = "json";
           if (name == "--memory") value = "1g";
           if (name == "--status") value = "failed";
+          if (name == "--repo") value = "app=.";
+          if (name == "--http-threads") value = "4";
           if (name == "--format") value = "json";
           args.push_back(value);
         }
         if (name == "--pr-destination") args.insert(args.end(), {"--pr-id", "1"});
         if (name == "--to") args.push_back("RUN");
         if (std::string(command.name) == "hook") args.push_back("install");
+        if ((name == "--token-file" || name == "--repo") && std::string(command.name) == "hook") {
+          args.insert(args.end(), {"--server", "http://h:1"});
+        }
+        if (std::string(command.name) == "serve" && name != "--repo") {
+          args.insert(args.end(), {"--repo", "app=."});
+        }
         if (name == "--follow") args.insert(args.begin() + 1, {"logs", "RUN"});
+        if (std::string(command.name) == "runs" && std::string(group->title) == "Variables and user of every job") {
+          args.insert(args.begin() + 1, {"rerun", "RUN"});
+        }
+        if (name == "--from-failed") args.insert(args.begin() + 1, {"rerun", "RUN"});
         EXPECT_NO_THROW(ParseOptions(args)) << command.name << " " << name;
       }
     }
@@ -268,6 +282,22 @@ TEST(CommandTableHelpTest, HelpAndParserFollowTheTable) {
   EXPECT_THAT(UsageErrorOf({"frob", "--wobbel", "3"}, WidgetTable()),
               HasSubstr("did you mean '--wobble'?"));
   EXPECT_THAT(UsageErrorOf({"run"}, WidgetTable()), HasSubstr("unknown command 'run'"));
+}
+
+}  // namespace
+}  // namespace pipeline::cli
+
+namespace pipeline::cli {
+namespace {
+
+TEST(CommandTableTest, WorkspaceTransferTakesAutoCopyOrMount) {
+  EXPECT_EQ(ParseOptions({"run"}).workspace_transfer, WorkspaceTransfer::kAuto);
+  EXPECT_EQ(ParseOptions({"run", "--workspace-transfer", "copy"}).workspace_transfer,
+            WorkspaceTransfer::kCopy);
+  EXPECT_EQ(ParseOptions({"run", "--workspace-transfer=mount"}).workspace_transfer,
+            WorkspaceTransfer::kMount);
+  EXPECT_THAT(UsageErrorOf({"run", "--workspace-transfer", "rsync"}),
+              HasSubstr("auto, copy or mount"));
 }
 
 }  // namespace

@@ -115,6 +115,11 @@ TEST(ParseOptionsTest, DockerBoolAndTlsFlagsAreSkipped) {
       ParseOptions({"-D", "--tls", "--tlsverify", "--tlscacert", "/ca.pem", "--tlscert",
                     "/cert.pem", "--tlskey", "/key.pem", "--debug", "pipeline", "plan"});
   EXPECT_EQ(options.command, "plan");
+  EXPECT_TRUE(options.endpoint.tls);
+  EXPECT_TRUE(options.endpoint.tls_verify);
+  EXPECT_EQ(options.endpoint.tls_ca, "/ca.pem");
+  EXPECT_EQ(options.endpoint.tls_cert, "/cert.pem");
+  EXPECT_EQ(options.endpoint.tls_key, "/key.pem");
 }
 
 TEST(ParseOptionsTest, DockerValueFlagWithoutValue) {

@@ -146,5 +146,79 @@ TEST_F(EndpointTest, AnUnknownCurrentContextIsAnErrorToo) {
   EXPECT_THROW(Resolve(), EnvironmentError);
 }
 
+void Touch(const std::string& path) {
+  std::system(("mkdir -p $(dirname " + path + ")").c_str());
+  std::ofstream(path) << "pem";
+}
+
+TEST_F(EndpointTest, NoTlsUnlessAsked) {
+  env_["DOCKER_HOST"] = "tcp://box:2376";
+  Touch(config_ + "/ca.pem");
+  EXPECT_FALSE(Resolve().tls.enabled);
+}
+
+TEST_F(EndpointTest, TlsVerifyFromTheEnvironmentUsesDockerCertPath) {
+  env_["DOCKER_HOST"] = "tcp://box:2376";
+  env_["DOCKER_TLS_VERIFY"] = "1";
+  env_["DOCKER_CERT_PATH"] = config_ + "/certs";
+  for (const char* name : {"ca.pem", "cert.pem", "key.pem"}) Touch(config_ + "/certs/" + name);
+  Endpoint endpoint = Resolve();
+  EXPECT_TRUE(endpoint.tls.enabled);
+  EXPECT_TRUE(endpoint.tls.verify);
+  EXPECT_EQ(endpoint.tls.ca_file, config_ + "/certs/ca.pem");
+  EXPECT_EQ(endpoint.tls.cert_file, config_ + "/certs/cert.pem");
+  EXPECT_EQ(endpoint.tls.key_file, config_ + "/certs/key.pem");
+}
+
+TEST_F(EndpointTest, TlsFlagsDefaultToTheConfigDirectoryAndSkipMissingDefaults) {
+  Touch(config_ + "/ca.pem");
+  Touch(config_ + "/my-cert.pem");
+  EndpointOptions options;
+  options.host = "tcp://box";
+  options.tls = true;
+  options.tls_cert = config_ + "/my-cert.pem";
+  Endpoint endpoint = Resolve(options);
+  EXPECT_TRUE(endpoint.tls.enabled);
+  EXPECT_FALSE(endpoint.tls.verify);
+  EXPECT_EQ(endpoint.tls.ca_file, config_ + "/ca.pem");
+  EXPECT_EQ(endpoint.tls.cert_file, config_ + "/my-cert.pem");
+  EXPECT_EQ(endpoint.tls.key_file, "");  // the default key.pem does not exist
+}
+
+TEST_F(EndpointTest, ATlsFileNamedByAFlagMustExist) {
+  EndpointOptions options;
+  options.host = "tcp://box";
+  options.tls_verify = true;
+  options.tls_ca = config_ + "/missing.pem";
+  try {
+    Resolve(options);
+    FAIL() << "expected an EnvironmentError";
+  } catch (const EnvironmentError& error) {
+    EXPECT_THAT(error.what(), ::testing::HasSubstr("--tlscacert " + config_ + "/missing.pem"));
+  }
+}
+
+TEST_F(EndpointTest, ContextTlsMaterialComesFromItsStore) {
+  AddContext("abc", "box", "tcp://box:2376");
+  for (const char* name : {"ca.pem", "cert.pem", "key.pem"}) {
+    Touch(config_ + "/contexts/tls/abc/docker/" + name);
+  }
+  env_["DOCKER_TLS_VERIFY"] = "";  // a context ignores the environment's TLS
+  EndpointOptions options;
+  options.context = "box";
+  Endpoint endpoint = Resolve(options);
+  EXPECT_EQ(endpoint.host, "tcp://box:2376");
+  EXPECT_TRUE(endpoint.tls.enabled);
+  EXPECT_TRUE(endpoint.tls.verify);
+  EXPECT_EQ(endpoint.tls.ca_file, config_ + "/contexts/tls/abc/docker/ca.pem");
+  EXPECT_EQ(endpoint.tls.key_file, config_ + "/contexts/tls/abc/docker/key.pem");
+}
+
+TEST_F(EndpointTest, ContextWithoutTlsMaterialIsPlain) {
+  AddContext("abc", "box", "tcp://box:2375");
+  SetCurrentContext("box");
+  EXPECT_FALSE(Resolve().tls.enabled);
+}
+
 }  // namespace
 }  // namespace pipeline::docker

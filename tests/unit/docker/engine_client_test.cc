@@ -337,12 +337,12 @@ TEST(EngineClientTest, NoDaemonOnTheTcpPortIsCannotConnect) {
 
 TEST(EngineClientTest, AnUnsupportedHostIsAnEnvironmentError) {
   try {
-    MakeEngineClient(Endpoint{"ssh://me@box"});
+    MakeEngineClient(Endpoint{"npipe:////./pipe/docker_engine"});
     FAIL() << "no error";
   } catch (const DockerError&) {
     FAIL() << "not a daemon failure";
   } catch (const EnvironmentError& error) {
-    EXPECT_THAT(error.what(), HasSubstr("unsupported Docker host 'ssh://me@box'"));
+    EXPECT_THAT(error.what(), HasSubstr("unsupported Docker host 'npipe:////./pipe/docker_engine'"));
   }
 }
 

@@ -21,14 +21,14 @@ std::vector<std::string> IdsOf(const std::vector<RunRecord>& runs) {
 }
 
 TEST_P(RunStoreTest, OpenCreatesTheSchemaAndAReopenKeepsTheRows) {
-  EXPECT_EQ(store_->schema_version(), 1);
+  EXPECT_EQ(store_->schema_version(), 3);
   EXPECT_EQ(store_->kind(), GetParam());
   store_->CreateRun(MakeRun("r1", 1000));
   store_.reset();
   store_ = RunStore::Open(url_);
-  EXPECT_EQ(store_->schema_version(), 1);
+  EXPECT_EQ(store_->schema_version(), 3);
   EXPECT_TRUE(store_->GetRun("r1").has_value());
-  EXPECT_EQ(Sql("SELECT COUNT(*) FROM schema_version"), "1\n");
+  EXPECT_EQ(Sql("SELECT COUNT(*) FROM schema_version"), "3\n");
 }
 
 TEST_P(RunStoreTest, ADatabaseFromANewerVersionIsRefused) {
@@ -63,7 +63,57 @@ TEST_P(RunStoreTest, ConcurrentOpenersOfANewDatabaseMigrateItOnce) {
   }
   for (auto& opener : openers) opener.join();
   EXPECT_EQ(failures, 0);
-  EXPECT_EQ(Sql("SELECT COUNT(*) FROM schema_version"), "1\n");
+  EXPECT_EQ(Sql("SELECT COUNT(*) FROM schema_version"), "3\n");
+}
+
+TEST_P(RunStoreTest, AVersionOneDatabaseIsMigratedWithItsRows) {
+  store_->CreateRun(MakeRun("old", 1000));
+  store_.reset();
+  for (const char* column : {"request", "attempt", "dead"}) {
+    Sql(std::string("ALTER TABLE runs DROP COLUMN ") + column);
+  }
+  Sql("DELETE FROM schema_version WHERE version = 3");
+  store_ = RunStore::Open(url_);
+  EXPECT_EQ(store_->schema_version(), 3);
+  RunRecord old = *store_->GetRun("old");
+  EXPECT_EQ(old.attempt, 0);
+  EXPECT_FALSE(old.dead);
+  EXPECT_EQ(old.request, "");
+}
+
+TEST_P(RunStoreTest, TheServiceColumnsPagingAndClearJobs) {
+  RunRecord queued = MakeRun("r1", 1000, kQueued);
+  queued.request = R"({"pipeline":"","variables":{"A":"1"}})";
+  queued.attempt = 2;
+  store_->CreateRun(queued);
+  RunRecord dead = MakeRun("r2", 2000, kFailed);
+  dead.dead = true;
+  store_->CreateRun(dead);
+  store_->CreateRun(MakeRun("r3", 3000));
+  RunRecord read = *store_->GetRun("r1");
+  EXPECT_EQ(read.request, queued.request);
+  EXPECT_EQ(read.attempt, 2);
+  EXPECT_FALSE(read.dead);
+  EXPECT_TRUE(store_->GetRun("r2")->dead);
+  RunFilter page;
+  page.limit = 2;
+  page.offset = 1;
+  EXPECT_EQ(IdsOf(store_->ListRuns(page)), (std::vector<std::string>{"r2", "r1"}));
+  page.oldest_first = true;
+  page.offset = 0;
+  EXPECT_EQ(IdsOf(store_->ListRuns(page)), (std::vector<std::string>{"r1", "r2"}));
+  RunFilter dead_only;
+  dead_only.dead_only = true;
+  EXPECT_EQ(IdsOf(store_->ListRuns(dead_only)), std::vector<std::string>{"r2"});
+  JobRecord job;
+  job.run_id = "r1";
+  job.name = "build";
+  job.id = store_->AddJob(job);
+  store_->Write({{job.id, 0, 1, "x\n", 1}}, {}, {});
+  store_->ClearJobs("r1");
+  EXPECT_TRUE(store_->ListJobs("r1").empty());
+  EXPECT_TRUE(store_->ReadLogs(job.id, 0, 100).empty());
+  EXPECT_TRUE(store_->GetRun("r1").has_value());
 }
 
 TEST_P(RunStoreTest, ARunReadsBackAsWritten) {

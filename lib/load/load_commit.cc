@@ -1,0 +1,71 @@
+#include <iterator>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "pipeline/errors.h"
+#include "pipeline/load.h"
+#include "pipeline/workspace.h"
+
+namespace pipeline {
+
+std::string BranchOfRef(const std::string& ref) {
+  const std::string heads = "refs/heads/";
+  if (ref.rfind(heads, 0) == 0) return ref.substr(heads.size());
+  if (ref.rfind("refs/", 0) == 0) return "";
+  return ref;
+}
+
+std::string TagOfRef(const std::string& ref) {
+  const std::string tags = "refs/tags/";
+  return ref.rfind(tags, 0) == 0 ? ref.substr(tags.size()) : "";
+}
+
+void AddRepositoryChoice(const std::string& repo_root, const std::string& commit,
+                         PipelineChoice& choice) {
+  choice.commit_sha = commit;
+  choice.default_branch = workspace::DefaultBranch(repo_root);
+  choice.repo_root = repo_root;
+  // Only a work tree's run (no commit) compares against nothing: ChangedFiles knows both.
+  std::string root = repo_root;
+  choice.changed_files = [root, commit] { return workspace::ChangedFiles(root, commit); };
+}
+
+Pipeline LoadPipelineAtCommit(const std::string& repo_root, const std::string& commit,
+                              const std::string& file, const PipelineChoice& choice) {
+  std::vector<std::string> candidates;
+  if (!file.empty()) {
+    candidates.push_back(file);
+  } else {
+    candidates.assign(std::begin(kPipelineFileNames), std::end(kPipelineFileNames));
+  }
+  for (const std::string& candidate : candidates) {
+    std::optional<std::string> text = workspace::ReadFileAtCommit(repo_root, commit, candidate);
+    if (text) return ParsePipeline(*text, candidate, choice);
+  }
+  std::string names;
+  for (const std::string& candidate : candidates) names += (names.empty() ? "" : ", ") + candidate;
+  throw ParseError("commit " + commit.substr(0, 12) + " has no pipeline file (looked for " + names +
+                   ")");
+}
+
+LoadedCommit LoadCommit(const CommitRequest& request) {
+  LoadedCommit loaded;
+  PipelineChoice choice;
+  choice.pipeline = request.pipeline;
+  choice.branch = BranchOfRef(request.ref);
+  choice.tag = TagOfRef(request.ref);
+  AddRepositoryChoice(request.repo_root, request.commit, choice);
+  loaded.pipeline = LoadPipelineAtCommit(request.repo_root, request.commit, "", choice);
+  loaded.plan = MakePlan(loaded.pipeline, Selection{});
+  Source& source = loaded.source;
+  source.repo_root = request.repo_root;
+  source.repo_name = request.repo_name;
+  source.commit = request.commit;
+  source.head_commit = request.commit;
+  source.branch = choice.branch;
+  source.tag = choice.tag;
+  return loaded;
+}
+
+}  // namespace pipeline

@@ -2,7 +2,8 @@
 # The whole test suite (README.md's second command; .ci/run calls exactly this):
 #   1. install/dev-setup.sh: build deps, a Docker engine when none answers, the test images;
 #   2. an optimised build (-O1: half the compile time of -O2 -g, still optimised): unit tests
-#      (parallel), then integration tests against the real daemon;
+#      (parallel), then integration tests against the real daemon, then `bench/run --quick` as a
+#      smoke test (the JSON has every figure; no time is asserted);
 #   3. as root, the unit tests and the workspace and cleanup integration tests again as an
 #      unprivileged user (tests/nonroot.sh), so permission paths are really exercised;
 #   4. the mutation check of the critical paths (tests/mutation/run.py): each one-line bug of
@@ -63,6 +64,7 @@ run_suite() {  # run_suite BUILD_DIR EXCLUDED_DOCKER_TESTS [CMAKE_ARGS...]
 
 step "build, unit, integration" run_suite "$top/build-ci" "" \
   -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE="-O1 -DNDEBUG"
+step "bench smoke" ctest --test-dir "$top/build-ci" -L bench --output-on-failure
 if [ "$extra" = 1 ]; then
   step "unprivileged user" "$top/tests/nonroot.sh" "$top/build-ci"
   step "mutation check" "$top/tests/mutation/run.py"

@@ -194,7 +194,7 @@ TEST(CommandTableTest, EveryFlagIsParsedByItsCommand) {
           if (name == "--status") value = "failed";
           if (name == "--repo") value = "app=.";
           if (name == "--http-threads") value = "4";
-          if (name == "--format") value = "json";
+          if (name == "--period") value = "week";
           args.push_back(value);
         }
         if (name == "--pr-destination") args.insert(args.end(), {"--pr-id", "1"});

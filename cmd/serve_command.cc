@@ -29,7 +29,12 @@ long ParseNumber(const std::string& flag, const std::string& text, long min, lon
 
 const FlagGroup kServeFlags = {
     "Service",
-    {{"--listen", "ADDR:PORT",
+    {{"--config", "FILE",
+      "Read flags from FILE first, a 'key = value' line each (e.g. 'repo = app=/srv/git/app.git'); "
+      "flags given here win",
+      // Expanded before parsing (config_file.h); the parser never sees it.
+      [](Options&, const std::string&, const std::string&) {}},
+     {"--listen", "ADDR:PORT",
       "Where to listen (default 127.0.0.1:8080); anything but loopback needs a token",
       [](Options& o, const std::string&, const std::string& v) { o.serve.listen = v; }},
      {"--repo", "NAME=PATH",

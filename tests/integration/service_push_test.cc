@@ -64,7 +64,10 @@ TEST_F(ServicePushTest, AGitLabWebhookWithTheSecretRunsThePushedCommit) {
   MakeRepo();
   std::string secret_file = state_ + "/webhook-secret";
   std::ofstream(secret_file) << "webhook-secret-0123456789\n";
-  WithService({"--webhook-secret-file", secret_file}, [&](const std::string& address, int) {
+  // Through `--config`, as a build box's unit file would give it.
+  std::string config = state_ + "/serve.conf";
+  std::ofstream(config) << "# webhooks\nwebhook-secret-file = " << secret_file << "\n";
+  WithService({"--config", config}, [&](const std::string& address, int) {
     std::string payload = R"({"object_kind": "push", "ref": "refs/heads/main", "before": ")" +
                           std::string(40, '0') + R"(", "after": ")" + commit_ +
                           R"(", "project": {"path_with_namespace": "team/app"}})";

@@ -7,6 +7,7 @@
 #include "pipeline/errors.h"
 #include "pipeline/service.h"
 #include "signals.h"
+#include "usage_command.h"
 
 namespace pipeline::cli {
 namespace {
@@ -102,6 +103,7 @@ int ServeCommand(const Options& options, const Logging& logging) {
       service::LoadToken(options.serve_webhook_secret_file, secret == nullptr ? "" : secret,
                          "--webhook-secret-file", "DOCKER_PIPELINE_WEBHOOK_SECRET");
   serve.store_url = options.store_url;
+  serve.cost_model = CostModelOf(options);
   serve.endpoint = options.endpoint;
   RunOptions& run = serve.run_defaults;
   run.reaper_command = {"/proc/self/exe", "__reaper"};

@@ -116,10 +116,7 @@ int ReportCommand(const Options& options, const Logging& logging) {
   if (options.usage_format == "csv") {
     std::printf("%s", usage::FormatReportCsv(report).c_str());
   } else if (options.usage_format == "json") {
-    std::string text = usage::FormatReportJson(report, model);
-    text.erase(text.find_last_of('}'));
-    std::printf("%s, \"suggestions\": %s}\n", text.c_str(),
-                usage::FormatSuggestionsJson(suggestions).c_str());
+    std::printf("%s", usage::FormatReportWithSuggestionsJson(report, model, suggestions).c_str());
   } else {
     std::printf("%s", usage::FormatReportText(report, model).c_str());
     std::printf("\nSUGGESTIONS (from the newest %zu runs of each pipeline)\n", rules.runs);

@@ -16,6 +16,8 @@
 #include "service/push_payload.h"
 #include "service/run_executor.h"
 #include "service/run_queue.h"
+#include "usage/suggestions.h"
+#include "usage/usage_report.h"
 
 namespace pipeline::service {
 namespace {
@@ -215,6 +217,10 @@ HttpResponse Api::Dispatch(const HttpRequest& request, const Route& route) {
       return GetRun(route.param);
     case Endpoint::kCancelRun:
       return CancelRun(route.param);
+    case Endpoint::kRunCost:
+      return RunCost(route.param);
+    case Endpoint::kCostReport:
+      return CostReport(route);
     case Endpoint::kJobLogs:
       return JobLogs(route);
     case Endpoint::kAdminQueue:
@@ -515,6 +521,38 @@ HttpResponse Api::PushHook(const HttpRequest& request, const std::string& repo) 
   std::string body = "{\"sender\":" + JsonString(payload.sender) + ",\"runs\":[" + queued + "]";
   if (runs.empty()) body += ",\"ignored\":" + JsonString(payload.ignored);
   return Json(runs.empty() ? 200 : 201, body + "}");
+}
+
+// What a run used and would cost (docs/usage.md): the same JSON as `runs show RUN --usage
+// --format json`.
+HttpResponse Api::RunCost(const std::string& id) {
+  if (!store_->GetRun(id)) return ErrorResponse(404, "no run '" + id + "'");
+  usage::UsageReport report = usage::BuildReport(store_->RunUsage(id), config_.cost_model);
+  return Json(200, usage::FormatReportJson(report, config_.cost_model));
+}
+
+// Totals over the last day, week or month, with suggestions: the JSON of `docker pipeline report
+// --format json`.
+HttpResponse Api::CostReport(const Route& route) {
+  auto period = route.query.find("period");
+  std::string name = period == route.query.end() ? "month" : period->second;
+  if (name != "day" && name != "week" && name != "month") {
+    return ErrorResponse(400, "'period' is day, week or month");
+  }
+  auto repo = route.query.find("repo");
+  std::string repo_name = repo == route.query.end() ? "" : repo->second;
+  if (!repo_name.empty() && config_.repos.count(repo_name) == 0) {
+    return ErrorResponse(404, "unknown repository '" + repo_name + "'");
+  }
+  store::Millis to = store::ToMillis(Clock::now()) + 1;
+  store::Millis from = to - usage::PeriodMillis(name);
+  std::vector<UsageRecord> records = store_->ListUsage(from, to, repo_name);
+  usage::UsageReport report = usage::BuildReport(records, config_.cost_model);
+  report.period = name;
+  report.from = from;
+  report.to = to;
+  return Json(200, usage::FormatReportWithSuggestionsJson(report, config_.cost_model,
+                                                          usage::Suggest(records, {})));
 }
 
 std::optional<HttpResponse> Api::CheckStream(const HttpRequest& request, const Route& route) {

@@ -15,6 +15,7 @@
 #include "service/metrics.h"
 #include "service/routes.h"
 #include "service/scheduler.h"
+#include "usage/cost_model.h"
 
 namespace pipeline::service {
 
@@ -47,7 +48,8 @@ class Api {
     std::string token;                         ///< empty: no authentication (loopback only)
     std::string webhook_secret;                ///< empty: push webhooks use the bearer token
     size_t max_body_bytes = 64 * 1024;
-    size_t max_streams = 8;  ///< SSE streams at once (each holds a server thread)
+    size_t max_streams = 8;       ///< SSE streams at once (each holds a server thread)
+    usage::CostModel cost_model;  ///< prices for the cost endpoints (all 0 unless configured)
   };
   Api(Config config, std::shared_ptr<store::RunStore> store, Scheduler& scheduler, Metrics& metrics,
       std::shared_ptr<spdlog::logger> log);
@@ -76,6 +78,8 @@ class Api {
   HttpResponse AdminDead();
   HttpResponse Health();
   HttpResponse PushHook(const HttpRequest& request, const std::string& repo);
+  HttpResponse RunCost(const std::string& id);
+  HttpResponse CostReport(const Route& route);
   std::string RunJson(const store::RunRecord& run, bool with_jobs);
   bool JobEnded(const store::JobRecord& job);
 

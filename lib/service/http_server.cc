@@ -179,6 +179,7 @@ void Serve(const ServiceOptions& options, CancelToken& stop, std::shared_ptr<spd
   config.repos = repos;
   config.token = options.token;
   config.webhook_secret = options.webhook_secret;
+  config.cost_model = options.cost_model;
   config.max_body_bytes = options.max_body_bytes;
   size_t threads = std::max<size_t>(options.http_threads, 4);
   config.max_streams = threads / 2;

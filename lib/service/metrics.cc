@@ -75,9 +75,56 @@ void Metrics::LogBytes(uint64_t bytes) {
   log_bytes_ += bytes;
 }
 
+std::string Metrics::LabelValue(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '\\' || c == '"') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+void Metrics::JobUsed(const std::string& repo, const std::string& job, const JobUsage& usage) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  UsageCounters& counters = usage_[{repo, job}];
+  counters.cpu_seconds += usage.cpu_seconds;
+  counters.rx_bytes += usage.net_rx_bytes;
+  counters.tx_bytes += usage.net_tx_bytes;
+  counters.read_bytes += usage.block_read_bytes;
+  counters.written_bytes += usage.block_write_bytes;
+}
+
 void Metrics::Request(int status_code) {
   std::lock_guard<std::mutex> lock(mutex_);
   ++requests_[status_code];
+}
+
+std::string Metrics::RenderUsage() const {
+  std::string p = kPrefix;
+  std::string cpu = Header(p + "job_cpu_seconds_total", "counter",
+                           "CPU time jobs used, by repository and job (docs/usage.md).");
+  std::string net = Header(p + "job_network_bytes_total", "counter",
+                           "Bytes jobs received (rx) and sent (tx), by repository and job.");
+  std::string disk = Header(p + "job_block_io_bytes_total", "counter",
+                            "Bytes jobs read and wrote on block devices, by repository and job.");
+  for (const auto& [key, counters] : usage_) {
+    std::string labels =
+        "repo=\"" + LabelValue(key.first) + "\",job=\"" + LabelValue(key.second) + "\"";
+    cpu += p + "job_cpu_seconds_total{" + labels + "} " + Number(counters.cpu_seconds) + "\n";
+    net += p + "job_network_bytes_total{" + labels + ",direction=\"rx\"} " +
+           std::to_string(counters.rx_bytes) + "\n";
+    net += p + "job_network_bytes_total{" + labels + ",direction=\"tx\"} " +
+           std::to_string(counters.tx_bytes) + "\n";
+    disk += p + "job_block_io_bytes_total{" + labels + ",direction=\"read\"} " +
+            std::to_string(counters.read_bytes) + "\n";
+    disk += p + "job_block_io_bytes_total{" + labels + ",direction=\"write\"} " +
+            std::to_string(counters.written_bytes) + "\n";
+  }
+  return cpu + net + disk;
 }
 
 std::string Metrics::Render(const QueueGauges& queue) const {
@@ -107,6 +154,7 @@ std::string Metrics::Render(const QueueGauges& queue) const {
   text += p + "running_jobs " + std::to_string(running_jobs_) + "\n";
   text += Header(p + "log_bytes_total", "counter", "Bytes of job output recorded.");
   text += p + "log_bytes_total " + std::to_string(log_bytes_) + "\n";
+  text += RenderUsage();
   text += Header(p + "http_requests_total", "counter", "HTTP requests answered, by status code.");
   for (const auto& [code, count] : requests_) {
     text += p + "http_requests_total{code=\"" + std::to_string(code) + "\"} " +

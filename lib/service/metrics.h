@@ -5,7 +5,10 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
+
+#include "pipeline/usage.h"
 
 namespace pipeline::service {
 
@@ -41,10 +44,16 @@ class Metrics {
   void JobStarted();
   void JobFinished(double seconds);
   void LogBytes(uint64_t bytes);
+  /// What a finished job used (docs/usage.md), added to its repository's and job's counters.
+  void JobUsed(const std::string& repo, const std::string& job, const JobUsage& usage);
   void Request(int status_code);
   std::string Render(const QueueGauges& queue) const;
+  /// Prometheus' escaping of a label value: backslash, double quote and newline.
+  static std::string LabelValue(const std::string& text);
 
  private:
+  std::string RenderUsage() const;  ///< with mutex_ held
+
   mutable std::mutex mutex_;
   uint64_t runs_started_ = 0;
   std::map<std::string, uint64_t> runs_finished_;
@@ -52,6 +61,11 @@ class Metrics {
   Histogram job_seconds_;
   int64_t running_jobs_ = 0;
   uint64_t log_bytes_ = 0;
+  struct UsageCounters {
+    double cpu_seconds = 0;
+    int64_t rx_bytes = 0, tx_bytes = 0, read_bytes = 0, written_bytes = 0;
+  };
+  std::map<std::pair<std::string, std::string>, UsageCounters> usage_;  ///< by (repo, job)
   std::map<int, uint64_t> requests_;
 };
 

@@ -17,6 +17,8 @@ const Pattern kPatterns[] = {
     {"POST", "/api/v1/repos/{}/hooks/push", Endpoint::kPushHook},
     {"GET", "/api/v1/pipelines/runs/{}", Endpoint::kGetRun},
     {"POST", "/api/v1/pipelines/runs/{}/cancel", Endpoint::kCancelRun},
+    {"GET", "/api/v1/pipelines/runs/{}/cost", Endpoint::kRunCost},
+    {"GET", "/api/v1/costs/report", Endpoint::kCostReport},
     {"GET", "/api/v1/jobs/{}/logs", Endpoint::kJobLogs},
     {"GET", "/api/v1/jobs/{}/logs/stream", Endpoint::kJobLogStream},
     {"GET", "/api/v1/admin/queue", Endpoint::kAdminQueue},

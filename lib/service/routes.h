@@ -12,6 +12,8 @@ enum class Endpoint {
   kListRuns,      ///< GET  /api/v1/repos/{repo}/pipelines/runs
   kPushHook,      ///< POST /api/v1/repos/{repo}/hooks/push
   kGetRun,        ///< GET  /api/v1/pipelines/runs/{id}
+  kRunCost,       ///< GET  /api/v1/pipelines/runs/{id}/cost
+  kCostReport,    ///< GET  /api/v1/costs/report
   kCancelRun,     ///< POST /api/v1/pipelines/runs/{id}/cancel
   kJobLogs,       ///< GET  /api/v1/jobs/{id}/logs
   kJobLogStream,  ///< GET  /api/v1/jobs/{id}/logs/stream

@@ -16,17 +16,20 @@ namespace {
 /// Counts jobs and log bytes for /metrics as the run goes.
 class MetricsObserver : public RunObserver {
  public:
-  explicit MetricsObserver(Metrics& metrics) : metrics_(metrics) {}
+  MetricsObserver(Metrics& metrics, std::string repo) : metrics_(metrics), repo_(std::move(repo)) {}
   void OnJobStarted(const JobResult&) override { metrics_.JobStarted(); }
   void OnJobOutput(const JobResult&, StreamKind, std::string_view line) override {
     metrics_.LogBytes(line.size() + 1);
   }
   void OnJobFinished(const JobResult& job) override {
-    if (job.started != Clock::time_point{}) metrics_.JobFinished(job.seconds());
+    if (job.started == Clock::time_point{}) return;
+    metrics_.JobFinished(job.seconds());
+    metrics_.JobUsed(repo_, job.name, job.usage);
   }
 
  private:
   Metrics& metrics_;
+  std::string repo_;
 };
 
 std::string GetEnv(const std::string& name) {
@@ -111,7 +114,7 @@ Outcome EngineExecutor::Execute(const store::RunRecord& run, CancelToken& cancel
   options.cli_env = request.variables;
 
   ObserverList observers;
-  observers.Add(std::make_shared<MetricsObserver>(metrics_));
+  observers.Add(std::make_shared<MetricsObserver>(metrics_, run.repo));
   std::shared_ptr<RunObserver> recorder = store::MakeHistoryRecorder(store_, run.id, log_);
   observers.Add(recorder);
   std::shared_ptr<RunObserver> reported =

@@ -184,4 +184,11 @@ std::string FormatSuggestionsJson(const std::vector<Suggestion>& suggestions) {
   return out + "]";
 }
 
+std::string FormatReportWithSuggestionsJson(const UsageReport& report, const CostModel& model,
+                                            const std::vector<Suggestion>& suggestions) {
+  std::string text = FormatReportJson(report, model);
+  text.erase(text.find_last_of('}'));
+  return text + ", \"suggestions\": " + FormatSuggestionsJson(suggestions) + "}\n";
+}
+
 }  // namespace pipeline::usage

@@ -81,6 +81,15 @@ TEST_F(ServiceApiTest, TriggerPollLogsStreamAndMetrics) {
     EXPECT_THAT(metrics.body,
                 HasSubstr("docker_pipeline_runs_finished_total{status=\"success\"} 1"));
     EXPECT_THAT(metrics.body, HasSubstr("docker_pipeline_job_duration_seconds_count 2"));
+    EXPECT_THAT(metrics.body,
+                HasSubstr("docker_pipeline_job_cpu_seconds_total{repo=\"app\",job=\"build\"} "));
+    // What the run used, and the period's report, as the usage commands print them in JSON.
+    HttpAnswer cost = Http(address, "GET", "/api/v1/pipelines/runs/" + id + "/cost", "", kToken);
+    EXPECT_EQ(cost.status, 200) << cost.body;
+    EXPECT_THAT(cost.body, HasSubstr("\"by_job\": {\"app "));
+    HttpAnswer report = Http(address, "GET", "/api/v1/costs/report?period=day", "", kToken);
+    EXPECT_EQ(report.status, 200) << report.body;
+    EXPECT_THAT(report.body, HasSubstr("\"suggestions\""));
     std::string file = state_ + "/metrics.txt";
     std::ofstream(file) << metrics.body;
     if (std::system("command -v promtool >/dev/null") != 0) {

@@ -16,6 +16,7 @@
 #include "pipeline/docker.h"
 #include "pipeline/errors.h"
 #include "pipeline/run.h"
+#include "usage/cost_model.h"
 
 namespace pipeline::service {
 
@@ -33,7 +34,8 @@ struct ServiceOptions {
   std::chrono::milliseconds retry_delay{5000};  ///< before the first retry; doubles each time
   size_t max_body_bytes = 64 * 1024;            ///< larger request bodies get 413
   docker::EndpointOptions endpoint;             ///< the daemon, as `run` finds it
-  RunOptions run_defaults;  ///< limits, reaper command, artifact store for every run
+  RunOptions run_defaults;      ///< limits, reaper command, artifact store for every run
+  usage::CostModel cost_model;  ///< prices for the cost endpoints (docs/usage.md; all 0 by default)
   /// Written once listening: "ADDR:PORT" (the port chosen when 0 was asked), for scripts.
   std::string address_file;
 };

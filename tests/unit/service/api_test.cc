@@ -253,6 +253,22 @@ TEST_P(ApiTest, WithoutAWebhookSecretAPushNeedsTheBearerToken) {
   EXPECT_THAT(nothing.body, HasSubstr("\"ignored\":"));
 }
 
+// ---- Usage and cost (docs/usage.md) ----
+
+TEST_P(ApiTest, ARunsCostAndThePeriodReportAreJson) {
+  std::string id = Trigger(R"({"ref": "main"})");
+  HttpResponse cost = Call("GET", "/api/v1/pipelines/runs/" + id + "/cost");
+  EXPECT_EQ(cost.status, 200) << cost.body;
+  EXPECT_EQ(cost.body.front(), '{');
+  EXPECT_EQ(Call("GET", "/api/v1/pipelines/runs/nope/cost").status, 404);
+  HttpResponse report = Call("GET", "/api/v1/costs/report?period=week&repo=app");
+  EXPECT_EQ(report.status, 200) << report.body;
+  EXPECT_THAT(report.body, HasSubstr("\"suggestions\": ["));
+  EXPECT_EQ(Call("GET", "/api/v1/costs/report?period=year").status, 400);
+  EXPECT_EQ(Call("GET", "/api/v1/costs/report?repo=other").status, 404);
+  EXPECT_EQ(Call("GET", "/api/v1/costs/report", "", false).status, 401);
+}
+
 PIPELINE_STORE_BACKENDS(ApiTest);
 
 }  // namespace

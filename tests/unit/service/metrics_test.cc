@@ -46,5 +46,25 @@ TEST(MetricsTest, RendersEveryFamilyWithHelpAndType) {
   EXPECT_THAT(text, HasSubstr("docker_pipeline_http_requests_total{code=\"201\"} 1\n"));
 }
 
+TEST(MetricsTest, JobUsageCountsByRepositoryAndJobWithEscapedLabels) {
+  Metrics metrics;
+  JobUsage usage;
+  usage.cpu_seconds = 1.5;
+  usage.net_rx_bytes = 100;
+  usage.net_tx_bytes = 7;
+  usage.block_write_bytes = 4096;
+  metrics.JobUsed("app", "test: [a, \"b\"]", usage);
+  metrics.JobUsed("app", "test: [a, \"b\"]", usage);
+  std::string text = metrics.Render({});
+  EXPECT_THAT(text, HasSubstr("# TYPE docker_pipeline_job_cpu_seconds_total counter\n"));
+  const std::string labels = "repo=\"app\",job=\"test: [a, \\\"b\\\"]\"";
+  EXPECT_THAT(text, HasSubstr("docker_pipeline_job_cpu_seconds_total{" + labels + "} 3\n"));
+  EXPECT_THAT(text, HasSubstr("docker_pipeline_job_network_bytes_total{" + labels +
+                              ",direction=\"rx\"} 200\n"));
+  EXPECT_THAT(text, HasSubstr("docker_pipeline_job_block_io_bytes_total{" + labels +
+                              ",direction=\"write\"} 8192\n"));
+  EXPECT_EQ(Metrics::LabelValue("a\\b\nc"), "a\\\\b\\nc");
+}
+
 }  // namespace
 }  // namespace pipeline::service

@@ -6,6 +6,7 @@
 
 #include "pipeline/usage.h"
 #include "usage/cost_model.h"
+#include "usage/usage_report.h"
 
 namespace pipeline::usage {
 
@@ -40,6 +41,11 @@ std::vector<Suggestion> Suggest(const std::vector<UsageRecord>& records,
 /// The suggestions as text (a message, then its evidence indented) and as a JSON array.
 std::string FormatSuggestionsText(const std::vector<Suggestion>& suggestions);
 std::string FormatSuggestionsJson(const std::vector<Suggestion>& suggestions);
+
+/// The report's JSON (FormatReportJson) with its "suggestions" added: `report --format json`
+/// and the service's GET /api/v1/costs/report.
+std::string FormatReportWithSuggestionsJson(const UsageReport& report, const CostModel& model,
+                                            const std::vector<Suggestion>& suggestions);
 
 }  // namespace pipeline::usage
 

@@ -142,14 +142,29 @@ bool Deleted(const std::string& commit) {
   return commit.find_first_not_of('0') == std::string::npos;
 }
 
-PushPayload GitLabPush(const std::string& body) {
-  PushPayload payload{"gitlab", {}, ""};
-  Fields fields("GitLab");
-  Object::Ptr root = ParseObject(body, "GitLab");
+/// The ref and commits of a GitLab or GitHub push: both name them alike at the top level.
+PushEvent RefAndCommits(Fields& fields, const Object::Ptr& root) {
   PushEvent push;
   push.ref = fields.Ref(root, "ref", "");
   push.before = fields.Commit(root, "before", "");
   push.after = fields.Commit(root, "after", "");
+  return push;
+}
+
+/// Keeps `push`, or says why not when it deleted its ref.
+void Keep(PushPayload& payload, const PushEvent& push, bool deleted) {
+  if (deleted) {
+    payload.ignored = push.ref + " was deleted";
+  } else {
+    payload.pushes.push_back(push);
+  }
+}
+
+PushPayload GitLabPush(const std::string& body) {
+  PushPayload payload{"gitlab", {}, ""};
+  Fields fields("GitLab");
+  Object::Ptr root = ParseObject(body, "GitLab");
+  PushEvent push = RefAndCommits(fields, root);
   if (Object::Ptr project = fields.ObjectAt(root, "project", "")) {
     push.repository = fields.Text(project, "path_with_namespace", "project.", false);
   }
@@ -158,11 +173,7 @@ PushPayload GitLabPush(const std::string& body) {
       push.repository = fields.Text(repository, "name", "repository.", false);
     }
   }
-  if (Deleted(push.after)) {
-    payload.ignored = push.ref + " was deleted";
-  } else {
-    payload.pushes.push_back(push);
-  }
+  Keep(payload, push, Deleted(push.after));
   return payload;
 }
 
@@ -170,20 +181,13 @@ PushPayload GitHubPush(const std::string& body) {
   PushPayload payload{"github", {}, ""};
   Fields fields("GitHub");
   Object::Ptr root = ParseObject(body, "GitHub");
-  PushEvent push;
-  push.ref = fields.Ref(root, "ref", "");
-  push.before = fields.Commit(root, "before", "");
-  push.after = fields.Commit(root, "after", "");
+  PushEvent push = RefAndCommits(fields, root);
   if (Object::Ptr repository = fields.ObjectAt(root, "repository", "")) {
     push.repository = fields.Text(repository, "full_name", "repository.", false);
   }
   bool deleted =
       root->has("deleted") && root->get("deleted").isBoolean() && root->getValue<bool>("deleted");
-  if (deleted || Deleted(push.after)) {
-    payload.ignored = push.ref + " was deleted";
-  } else {
-    payload.pushes.push_back(push);
-  }
+  Keep(payload, push, deleted || Deleted(push.after));
   return payload;
 }
 

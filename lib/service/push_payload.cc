@@ -151,6 +151,13 @@ PushEvent RefAndCommits(Fields& fields, const Object::Ptr& root) {
   return push;
 }
 
+/// The repository's name at `object.key`; empty when the sender left either out.
+std::string Repository(const Fields& fields, const Object::Ptr& root, const std::string& object,
+                       const std::string& key) {
+  Object::Ptr holder = fields.ObjectAt(root, object, "");
+  return holder ? fields.Text(holder, key, object + ".", false) : "";
+}
+
 /// Keeps `push`, or says why not when it deleted its ref.
 void Keep(PushPayload& payload, const PushEvent& push, bool deleted) {
   if (deleted) {
@@ -165,14 +172,8 @@ PushPayload GitLabPush(const std::string& body) {
   Fields fields("GitLab");
   Object::Ptr root = ParseObject(body, "GitLab");
   PushEvent push = RefAndCommits(fields, root);
-  if (Object::Ptr project = fields.ObjectAt(root, "project", "")) {
-    push.repository = fields.Text(project, "path_with_namespace", "project.", false);
-  }
-  if (push.repository.empty()) {
-    if (Object::Ptr repository = fields.ObjectAt(root, "repository", "")) {
-      push.repository = fields.Text(repository, "name", "repository.", false);
-    }
-  }
+  push.repository = Repository(fields, root, "project", "path_with_namespace");
+  if (push.repository.empty()) push.repository = Repository(fields, root, "repository", "name");
   Keep(payload, push, Deleted(push.after));
   return payload;
 }
@@ -182,9 +183,7 @@ PushPayload GitHubPush(const std::string& body) {
   Fields fields("GitHub");
   Object::Ptr root = ParseObject(body, "GitHub");
   PushEvent push = RefAndCommits(fields, root);
-  if (Object::Ptr repository = fields.ObjectAt(root, "repository", "")) {
-    push.repository = fields.Text(repository, "full_name", "repository.", false);
-  }
+  push.repository = Repository(fields, root, "repository", "full_name");
   bool deleted =
       root->has("deleted") && root->get("deleted").isBoolean() && root->getValue<bool>("deleted");
   Keep(payload, push, deleted || Deleted(push.after));
@@ -195,10 +194,7 @@ PushPayload BitbucketPush(const std::string& body) {
   PushPayload payload{"bitbucket", {}, ""};
   Fields fields("Bitbucket");
   Object::Ptr root = ParseObject(body, "Bitbucket");
-  std::string repository;
-  if (Object::Ptr repo = fields.ObjectAt(root, "repository", "")) {
-    repository = fields.Text(repo, "full_name", "repository.", false);
-  }
+  std::string repository = Repository(fields, root, "repository", "full_name");
   Object::Ptr push = fields.ObjectAt(root, "push", "");
   if (!push) fields.Wrong("push", "an object, and it is missing");
   Array::Ptr changes = push->has("changes") ? push->getArray("changes") : nullptr;

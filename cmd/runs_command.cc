@@ -4,10 +4,13 @@
 
 #include <chrono>
 #include <cstdio>
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <set>
+#include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "model/format_bytes.h"
@@ -69,34 +72,49 @@ std::string FormatDuration(store::Millis from, store::Millis to) {
 
 std::string FormatMemory(int64_t bytes) { return bytes > 0 ? FormatMeasuredBytes(bytes) : "-"; }
 
+/// `{"key": value, ...}` in the order given, of values already written as JSON.
+std::string JsonObject(std::initializer_list<std::pair<const char*, std::string>> fields) {
+  std::string text = "{";
+  for (const auto& [key, value] : fields) {
+    text += (text.size() > 1 ? ", \"" : "\"") + std::string(key) + "\": " + value;
+  }
+  return text + "}";
+}
+
 std::string RunJson(const store::RunRecord& run) {
-  return "{\"id\": " + report::JsonString(run.id) +
-         ", \"status\": " + report::JsonString(run.status) +
-         ", \"repo\": " + report::JsonString(run.repo) +
-         ", \"pipeline\": " + report::JsonString(run.pipeline) +
-         ", \"ref\": " + report::JsonString(run.ref) +
-         ", \"commit\": " + report::JsonString(run.commit) +
-         ", \"trigger\": " + report::JsonString(run.trigger) +
-         ", \"priority\": " + std::to_string(run.priority) +
-         ", \"reason\": " + report::JsonString(run.reason) +
-         ", \"queued_at\": " + std::to_string(run.queued_at) +
-         ", \"started_at\": " + std::to_string(run.started_at) +
-         ", \"ended_at\": " + std::to_string(run.ended_at) + "}";
+  using report::JsonString;
+  using std::to_string;
+  return JsonObject({{"id", JsonString(run.id)},
+                     {"status", JsonString(run.status)},
+                     {"repo", JsonString(run.repo)},
+                     {"pipeline", JsonString(run.pipeline)},
+                     {"ref", JsonString(run.ref)},
+                     {"commit", JsonString(run.commit)},
+                     {"trigger", JsonString(run.trigger)},
+                     {"priority", to_string(run.priority)},
+                     {"reason", JsonString(run.reason)},
+                     {"queued_at", to_string(run.queued_at)},
+                     {"started_at", to_string(run.started_at)},
+                     {"ended_at", to_string(run.ended_at)}});
 }
 
 std::string JobJson(const store::JobRecord& job) {
+  using report::JsonString;
+  using std::to_string;
   char cpu[32];
   std::snprintf(cpu, sizeof(cpu), "%.3f", job.cpu_seconds);
-  return "{\"id\": " + std::to_string(job.id) + ", \"name\": " + report::JsonString(job.name) +
-         ", \"stage\": " + report::JsonString(job.stage) +
-         ", \"status\": " + report::JsonString(job.status) +
-         ", \"exit_code\": " + std::to_string(job.exit_code) +
-         ", \"reason\": " + report::JsonString(job.reason) +
-         ", \"attempts\": " + std::to_string(job.attempt) +
-         ", \"started_at\": " + std::to_string(job.started_at) +
-         ", \"ended_at\": " + std::to_string(job.ended_at) +
-         ", \"peak_memory_bytes\": " + std::to_string(job.peak_memory_bytes) +
-         ", \"cpu_seconds\": " + cpu + ", \"log_bytes\": " + std::to_string(job.log_bytes) + "}";
+  return JsonObject({{"id", to_string(job.id)},
+                     {"name", JsonString(job.name)},
+                     {"stage", JsonString(job.stage)},
+                     {"status", JsonString(job.status)},
+                     {"exit_code", to_string(job.exit_code)},
+                     {"reason", JsonString(job.reason)},
+                     {"attempts", to_string(job.attempt)},
+                     {"started_at", to_string(job.started_at)},
+                     {"ended_at", to_string(job.ended_at)},
+                     {"peak_memory_bytes", to_string(job.peak_memory_bytes)},
+                     {"cpu_seconds", cpu},
+                     {"log_bytes", to_string(job.log_bytes)}});
 }
 
 bool Finished(const store::RunRecord& run) {

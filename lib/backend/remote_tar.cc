@@ -14,12 +14,13 @@
 #include <fstream>
 #include <set>
 
+#include "backend/ustar_header.h"
 #include "pipeline/errors.h"
 
 namespace pipeline::backend {
 namespace {
 
-constexpr size_t kBlock = 512;
+constexpr size_t kBlock = kTarBlock;
 
 std::vector<std::string> Components(const std::string& path) {
   std::vector<std::string> parts;
@@ -47,10 +48,6 @@ std::string Clean(const std::string& name) {
 
 // ---- writing ----
 
-void Octal(char* field, size_t width, unsigned long long value) {
-  std::snprintf(field, width, "%0*llo", static_cast<int>(width - 1), value);
-}
-
 void PutHeader(std::ostream& out, const std::string& name, char type, mode_t mode, unsigned uid,
                unsigned long long size, time_t mtime, const std::string& link);
 
@@ -76,19 +73,9 @@ void PutHeader(std::ostream& out, const std::string& name, char type, mode_t mod
   if (type != 'x') PutPax(out, name, link);
   char header[kBlock] = {};
   std::memcpy(header, name.data(), std::min<size_t>(name.size(), 99));
-  Octal(header + 100, 8, mode & 07777);
-  Octal(header + 108, 8, uid);
-  Octal(header + 116, 8, uid);
-  Octal(header + 124, 12, size);
-  Octal(header + 136, 12, static_cast<unsigned long long>(mtime < 0 ? 0 : mtime));
-  header[156] = type;
   std::memcpy(header + 157, link.data(), std::min<size_t>(link.size(), 99));
-  std::memcpy(header + 257, "ustar", 6);
-  std::memcpy(header + 263, "00", 2);
-  std::memset(header + 148, ' ', 8);
-  unsigned sum = 0;
-  for (unsigned char c : header) sum += c;
-  std::snprintf(header + 148, 8, "%06o", sum);
+  FinishUstarHeader(header, {static_cast<unsigned>(mode), uid, uid, size,
+                             static_cast<unsigned long long>(mtime < 0 ? 0 : mtime), type});
   out.write(header, kBlock);
 }
 

@@ -1,7 +1,8 @@
 #include "run/when_gate.h"
 
 #include <algorithm>
-#include <set>
+
+#include "run/ready_set.h"
 
 namespace pipeline::exec {
 
@@ -13,16 +14,8 @@ bool HasJobsForFailures(const Plan& plan) {
 bool RunsAfterFailure(const Job& job) { return job.when != Job::When::kOnSuccess; }
 
 std::string FailedUpstream(const Plan& plan, const std::vector<JobResult>& results, size_t index) {
-  std::set<size_t> seen;
-  std::vector<size_t> todo = plan.jobs[index].deps;
-  while (!todo.empty()) {
-    size_t dep = todo.back();
-    todo.pop_back();
-    if (!seen.insert(dep).second) continue;
-    todo.insert(todo.end(), plan.jobs[dep].deps.begin(), plan.jobs[dep].deps.end());
-  }
-  // The earliest in plan order, so the reason does not depend on the walk.
-  for (size_t dep : seen) {
+  // The earliest in plan order (Ancestors sorts them), so the reason does not depend on the walk.
+  for (size_t dep : Ancestors(plan, index)) {
     if (dep < results.size() && results[dep].Fails()) return results[dep].name;
   }
   return "";

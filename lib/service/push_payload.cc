@@ -2,6 +2,9 @@
 
 #include <strings.h>
 
+#include <utility>
+#include <vector>
+
 #include <Poco/DigestEngine.h>
 #include <Poco/HMACEngine.h>
 #include <Poco/JSON/Object.h>
@@ -142,43 +145,39 @@ bool Deleted(const std::string& commit) {
   return commit.find_first_not_of('0') == std::string::npos;
 }
 
-PushPayload GitLabPush(const std::string& body) {
-  PushPayload payload{"gitlab", {}, ""};
-  Fields fields("GitLab");
-  Object::Ptr root = ParseObject(body, "GitLab");
-  PushEvent push;
-  push.ref = fields.Ref(root, "ref", "");
-  push.before = fields.Commit(root, "before", "");
-  push.after = fields.Commit(root, "after", "");
-  if (Object::Ptr project = fields.ObjectAt(root, "project", "")) {
-    push.repository = fields.Text(project, "path_with_namespace", "project.", false);
-  }
-  if (push.repository.empty()) {
-    if (Object::Ptr repository = fields.ObjectAt(root, "repository", "")) {
-      push.repository = fields.Text(repository, "name", "repository.", false);
-    }
-  }
-  if (Deleted(push.after)) {
-    payload.ignored = push.ref + " was deleted";
-  } else {
-    payload.pushes.push_back(push);
-  }
-  return payload;
+/// The repository's name at `object.key`; empty when the sender left either out.
+std::string Repository(const Fields& fields, const Object::Ptr& root, const std::string& object,
+                       const std::string& key) {
+  Object::Ptr holder = fields.ObjectAt(root, object, "");
+  return holder ? fields.Text(holder, key, object + ".", false) : "";
 }
 
-PushPayload GitHubPush(const std::string& body) {
-  PushPayload payload{"github", {}, ""};
-  Fields fields("GitHub");
-  Object::Ptr root = ParseObject(body, "GitHub");
+/// Where a sender that pushes one ref per event (GitLab, GitHub) keeps what we read.
+struct OneRefSender {
+  const char* kind;  ///< PushPayload::sender
+  const char* name;  ///< in messages
+  /// (object, key) places of the repository's name, the first one present wins.
+  std::vector<std::pair<const char*, const char*>> repository_at;
+  bool deleted_flag;  ///< a top-level "deleted": true also means the ref was deleted (GitHub)
+};
+
+const OneRefSender kGitLab{
+    "gitlab", "GitLab", {{"project", "path_with_namespace"}, {"repository", "name"}}, false};
+const OneRefSender kGitHub{"github", "GitHub", {{"repository", "full_name"}}, true};
+
+PushPayload OneRefPush(const std::string& body, const OneRefSender& sender) {
+  PushPayload payload{sender.kind, {}, ""};
+  Fields fields(sender.name);
+  Object::Ptr root = ParseObject(body, sender.name);
   PushEvent push;
   push.ref = fields.Ref(root, "ref", "");
   push.before = fields.Commit(root, "before", "");
   push.after = fields.Commit(root, "after", "");
-  if (Object::Ptr repository = fields.ObjectAt(root, "repository", "")) {
-    push.repository = fields.Text(repository, "full_name", "repository.", false);
+  for (const auto& [object, key] : sender.repository_at) {
+    if (push.repository.empty()) push.repository = Repository(fields, root, object, key);
   }
-  bool deleted =
-      root->has("deleted") && root->get("deleted").isBoolean() && root->getValue<bool>("deleted");
+  bool deleted = sender.deleted_flag && root->has("deleted") && root->get("deleted").isBoolean() &&
+                 root->getValue<bool>("deleted");
   if (deleted || Deleted(push.after)) {
     payload.ignored = push.ref + " was deleted";
   } else {
@@ -191,10 +190,7 @@ PushPayload BitbucketPush(const std::string& body) {
   PushPayload payload{"bitbucket", {}, ""};
   Fields fields("Bitbucket");
   Object::Ptr root = ParseObject(body, "Bitbucket");
-  std::string repository;
-  if (Object::Ptr repo = fields.ObjectAt(root, "repository", "")) {
-    repository = fields.Text(repo, "full_name", "repository.", false);
-  }
+  std::string repository = Repository(fields, root, "repository", "full_name");
   Object::Ptr push = fields.ObjectAt(root, "push", "");
   if (!push) fields.Wrong("push", "an object, and it is missing");
   Array::Ptr changes = push->has("changes") ? push->getArray("changes") : nullptr;
@@ -256,12 +252,12 @@ PushPayload ParsePushPayload(const Headers& headers, const std::string& body,
     if (*event != "Push Hook" && *event != "Tag Push Hook") {
       return {"gitlab", {}, "a GitLab '" + *event + "' event is not a push"};
     }
-    return GitLabPush(body);
+    return OneRefPush(body, kGitLab);
   }
   if (const std::string* event = FindHeader(headers, "X-GitHub-Event")) {
     if (!secret.empty()) CheckSignature(headers, "X-Hub-Signature-256", body, secret);
     if (*event != "push") return {"github", {}, "a GitHub '" + *event + "' event is not a push"};
-    return GitHubPush(body);
+    return OneRefPush(body, kGitHub);
   }
   if (const std::string* event = FindHeader(headers, "X-Event-Key")) {
     if (!secret.empty()) CheckSignature(headers, "X-Hub-Signature", body, secret);

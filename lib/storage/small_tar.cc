@@ -5,15 +5,12 @@
 #include <ctime>
 #include <stdexcept>
 
+#include "backend/ustar_header.h"
+
 namespace pipeline::exec {
 namespace {
 
-constexpr size_t kBlock = 512;
-
-/// Writes `value` as a zero-padded octal number filling `width` bytes, the last one NUL.
-void Octal(char* field, size_t width, unsigned long long value) {
-  std::snprintf(field, width, "%0*llo", static_cast<int>(width - 1), value);
-}
+constexpr size_t kBlock = backend::kTarBlock;
 
 /// ustar keeps a long name's leading directories in a separate 155-byte prefix field.
 void SetName(char* header, const std::string& name) {
@@ -38,19 +35,10 @@ std::string SmallTar(const std::vector<TarEntry>& entries) {
     bool directory = !entry.name.empty() && entry.name.back() == '/';
     char header[kBlock] = {};
     SetName(header, entry.name);
-    Octal(header + 100, 8, directory ? 0755 : 0644);
-    Octal(header + 108, 8, entry.uid);
-    Octal(header + 116, 8, 0);
-    Octal(header + 124, 12, directory ? 0 : entry.content.size());
-    Octal(header + 136, 12, static_cast<unsigned long long>(std::time(nullptr)));
-    header[156] = directory ? '5' : '0';
-    std::memcpy(header + 257, "ustar", 6);
-    std::memcpy(header + 263, "00", 2);
-    // The checksum is computed with its own field read as spaces.
-    std::memset(header + 148, ' ', 8);
-    unsigned sum = 0;
-    for (unsigned char c : header) sum += c;
-    std::snprintf(header + 148, 8, "%06o", sum);
+    backend::FinishUstarHeader(
+        header, {directory ? 0755u : 0644u, entry.uid, 0,
+                 directory ? 0 : static_cast<unsigned long long>(entry.content.size()),
+                 static_cast<unsigned long long>(std::time(nullptr)), directory ? '5' : '0'});
     tar.append(header, kBlock);
     if (!directory) {
       tar.append(entry.content);

@@ -71,18 +71,6 @@ std::unique_ptr<RunStore::Impl> Connect(const std::string& url) {
   return impl;
 }
 
-/// Poco's exceptions become StoreError at the module's edge: "history store: what: why".
-template <typename Body>
-auto Guarded(const char* what, Body&& body) -> decltype(body()) {
-  try {
-    return body();
-  } catch (const Error&) {
-    throw;
-  } catch (const Poco::Exception& error) {
-    throw StoreError(std::string("history store: ") + what + ": " + error.displayText());
-  }
-}
-
 const char* kRunColumns =
     "id, repo, pipeline, ref, commit_sha, trigger_kind, status, priority, reason, owner, "
     "queued_at, started_at, ended_at, request, attempt, dead";

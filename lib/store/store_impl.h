@@ -5,7 +5,9 @@
 #include <string>
 
 #include <Poco/Data/Session.h>
+#include <Poco/Exception.h>
 
+#include "pipeline/errors.h"
 #include "pipeline/store.h"
 
 namespace pipeline::store {
@@ -38,6 +40,18 @@ void InTransaction(Poco::Data::Session& session, Body&& body) {
     throw;
   }
   session.commit();
+}
+
+/// Poco's exceptions become StoreError at the module's edge: "history store: what: why".
+template <typename Body>
+auto Guarded(const char* what, Body&& body) -> decltype(body()) {
+  try {
+    return body();
+  } catch (const Error&) {
+    throw;
+  } catch (const Poco::Exception& error) {
+    throw StoreError(std::string("history store: ") + what + ": " + error.displayText());
+  }
 }
 
 }  // namespace pipeline::store

@@ -54,18 +54,6 @@ JobUsage UsageOf(const RecordSet& rows, size_t first, size_t row) {
   return usage;
 }
 
-/// Poco's exceptions become StoreError at the module's edge, as in run_store.cc.
-template <typename Body>
-auto Guarded(const char* what, Body&& body) -> decltype(body()) {
-  try {
-    return body();
-  } catch (const Error&) {
-    throw;
-  } catch (const Poco::Exception& error) {
-    throw StoreError(std::string("history store: ") + what + ": " + error.displayText());
-  }
-}
-
 }  // namespace
 
 void UpsertUsageRow(Poco::Data::Session& session, int64_t job_id, const JobUsage& usage) {

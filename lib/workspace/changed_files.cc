@@ -6,48 +6,27 @@
 #include <vector>
 
 #include "pipeline/workspace.h"
+#include "workspace/diff_paths.h"
 #include "workspace/git_handles.h"
 
 namespace pipeline::workspace {
 namespace {
-
-using Diff = GitOwned<git_diff, git_diff_free>;
-
-int CollectPath(const git_diff_delta* delta, float /*progress*/, void* payload) {
-  auto* paths = static_cast<std::set<std::string>*>(payload);
-  if (delta->old_file.path != nullptr) paths->insert(delta->old_file.path);
-  if (delta->new_file.path != nullptr) paths->insert(delta->new_file.path);
-  return 0;
-}
-
-void Collect(git_diff* diff, std::set<std::string>& paths) {
-  git_diff_foreach(diff, CollectPath, nullptr, nullptr, nullptr, &paths);
-}
-
-Tree TreeOf(git_repository* repo, const git_oid& commit_id) {
-  git_commit* raw = nullptr;
-  if (git_commit_lookup(&raw, repo, &commit_id) != 0) ThrowGitError("find commit");
-  Commit commit(raw);
-  git_tree* tree = nullptr;
-  if (git_commit_tree(&tree, commit.get()) != 0) ThrowGitError("read commit tree");
-  return Tree(tree);
-}
 
 /// What `commit_id` changed against its first parent.
 void CommitChanges(git_repository* repo, const git_oid& commit_id, std::set<std::string>& paths) {
   git_commit* raw = nullptr;
   if (git_commit_lookup(&raw, repo, &commit_id) != 0) ThrowGitError("find commit");
   Commit commit(raw);
-  Tree tree = TreeOf(repo, commit_id);
+  Tree tree = CommitTree(repo, commit_id);
   Tree parent_tree(nullptr);
   if (git_commit_parentcount(commit.get()) > 0) {
-    parent_tree = TreeOf(repo, *git_commit_parent_id(commit.get(), 0));
+    parent_tree = CommitTree(repo, *git_commit_parent_id(commit.get(), 0));
   }
   git_diff* diff = nullptr;
   if (git_diff_tree_to_tree(&diff, repo, parent_tree.get(), tree.get(), nullptr) != 0) {
     ThrowGitError("diff commit");
   }
-  Collect(Diff(diff).get(), paths);
+  CollectPaths(diff, paths);
 }
 
 }  // namespace
@@ -66,7 +45,7 @@ std::vector<std::string> ChangedFiles(const std::string& repo_root, const std::s
   Tree head_tree(nullptr);
   if (git_reference_name_to_id(&head, repo.get(), "HEAD") == 0) {
     CommitChanges(repo.get(), head, paths);
-    head_tree = TreeOf(repo.get(), head);
+    head_tree = CommitTree(repo.get(), head);
   }
   git_diff_options options = GIT_DIFF_OPTIONS_INIT;
   options.flags = GIT_DIFF_INCLUDE_UNTRACKED | GIT_DIFF_RECURSE_UNTRACKED_DIRS;
@@ -74,7 +53,7 @@ std::vector<std::string> ChangedFiles(const std::string& repo_root, const std::s
   if (git_diff_tree_to_workdir_with_index(&diff, repo.get(), head_tree.get(), &options) != 0) {
     ThrowGitError("diff the work tree of " + repo_root);
   }
-  Collect(Diff(diff).get(), paths);
+  CollectPaths(diff, paths);
   return {paths.begin(), paths.end()};
 }
 

@@ -6,19 +6,11 @@
 #include <vector>
 
 #include "pipeline/workspace.h"
+#include "workspace/diff_paths.h"
 #include "workspace/git_handles.h"
 
 namespace pipeline::workspace {
 namespace {
-
-using Diff = GitOwned<git_diff, git_diff_free>;
-
-int CollectPath(const git_diff_delta* delta, float /*progress*/, void* payload) {
-  auto* paths = static_cast<std::set<std::string>*>(payload);
-  if (delta->old_file.path != nullptr) paths->insert(delta->old_file.path);
-  if (delta->new_file.path != nullptr) paths->insert(delta->new_file.path);
-  return 0;
-}
 
 git_oid Resolve(git_repository* repo, const std::string& revision) {
   git_object* raw = nullptr;
@@ -34,15 +26,6 @@ git_oid Resolve(git_repository* repo, const std::string& revision) {
   return *git_object_id(commit.get());
 }
 
-Tree TreeOf(git_repository* repo, const git_oid& commit_id) {
-  git_commit* raw = nullptr;
-  if (git_commit_lookup(&raw, repo, &commit_id) != 0) ThrowGitError("find commit");
-  Commit commit(raw);
-  git_tree* tree = nullptr;
-  if (git_commit_tree(&tree, commit.get()) != 0) ThrowGitError("read commit tree");
-  return Tree(tree);
-}
-
 }  // namespace
 
 std::vector<std::string> ChangedFilesSince(const std::string& repo_root, const std::string& base,
@@ -56,7 +39,7 @@ std::vector<std::string> ChangedFilesSince(const std::string& repo_root, const s
   // rewritten branch) does not count the remote's own changes as the push's.
   git_oid from;
   if (git_merge_base(&from, repo.get(), &base_id, &tip) != 0) from = base_id;
-  Tree from_tree = TreeOf(repo.get(), from);
+  Tree from_tree = CommitTree(repo.get(), from);
   git_diff* raw = nullptr;
   if (work_tree) {
     git_diff_options options = GIT_DIFF_OPTIONS_INIT;
@@ -65,14 +48,13 @@ std::vector<std::string> ChangedFilesSince(const std::string& repo_root, const s
       ThrowGitError("diff the work tree of " + repo_root + " with " + base);
     }
   } else {
-    Tree tip_tree = TreeOf(repo.get(), tip);
+    Tree tip_tree = CommitTree(repo.get(), tip);
     if (git_diff_tree_to_tree(&raw, repo.get(), from_tree.get(), tip_tree.get(), nullptr) != 0) {
       ThrowGitError("diff " + base + " with " + commit);
     }
   }
-  Diff diff(raw);
   std::set<std::string> paths;
-  git_diff_foreach(diff.get(), CollectPath, nullptr, nullptr, nullptr, &paths);
+  CollectPaths(raw, paths);
   return {paths.begin(), paths.end()};
 }
 

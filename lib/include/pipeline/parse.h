@@ -37,6 +37,10 @@ struct PipelineChoice {
   /// The paths the push changed, for `changes`; unset: unknown, and `changes` holds (GitLab's
   /// answer when it has nothing to compare with). Called at most once, and only when needed.
   std::function<std::vector<std::string>()> changed_files{};
+  /// The paths that differ between the merge base of a revision and the pipeline's commit (as
+  /// `git diff REV...commit`), for `changes: compare_to: REV`; unset: `compare_to` is not
+  /// compared with and `changes` uses `changed_files`. Throws when REV names no commit.
+  std::function<std::vector<std::string>(const std::string& rev)> changed_files_since{};
   /// `--include-dir PROJECT=PATH`: where `include:project` finds PROJECT's files.
   std::map<std::string, std::string> include_dirs{};
 };

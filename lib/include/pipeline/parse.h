@@ -43,6 +43,12 @@ struct PipelineChoice {
   std::function<std::vector<std::string>(const std::string& rev)> changed_files_since{};
   /// `--include-dir PROJECT=PATH`: where `include:project` finds PROJECT's files.
   std::map<std::string, std::string> include_dirs{};
+  /// Fetches an `include:remote` / `include:template` URL's text; throws pipeline::Error when
+  /// it cannot (offline, HTTP error). Unset: those includes are refused with an error.
+  std::function<std::string(const std::string& url)> fetch_include{};
+  /// Where fetched includes are kept, one file per URL, for use when a fetch fails (offline);
+  /// empty: nothing is kept.
+  std::string include_cache_dir{};
 };
 
 /// The format a file name implies: bitbucket-pipelines.yml is Bitbucket, anything else native.

@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 
 #include "command_table.h"
+#include "config_file.h"
 #include "pipeline/errors.h"
 #include "pipeline/spellcheck.h"
 
@@ -137,6 +138,15 @@ std::string UnknownFlagHint(const Command& command, const std::string& flag,
   if (near.empty()) return "";
   return ", did you mean '" + near + "' (an option of " +
          quoted_list(CommandsWithFlag(commands, near)) + ")?";
+}
+
+bool TakesConfigFile(const Command& command) {
+  for (const FlagGroup* group : command.flag_groups) {
+    for (const Flag& flag : group->flags) {
+      if (std::string(flag.names) == "--config") return true;
+    }
+  }
+  return false;
 }
 
 /// A word the command's parser left over: a flag it does not take, or a stray argument.
@@ -270,6 +280,7 @@ Options ParseOptions(const std::vector<std::string>& args, const std::vector<Com
   }
   const Command* command = FindCommand(commands, options.command);
   if (command == nullptr) RejectCommand(options.command, commands);
+  if (TakesConfigFile(*command)) rest = ExpandConfigFiles(*command, rest);
   ParseCommandArguments(*command, rest, options, commands);
   if (options.command == "help") {
     ResolveHelpTopic(options, commands);

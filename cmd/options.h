@@ -76,8 +76,9 @@ struct Options {
   bool runs_follow = false;          ///< runs logs -f
   bool rerun_from_failed = false;    ///< runs rerun --from-failed
   // The service (cmd/serve_command.cc).
-  service::ServiceOptions serve;  ///< serve --listen, --repo, --concurrency, ...
-  std::string serve_token_file;   ///< serve --token-file
+  service::ServiceOptions serve;          ///< serve --listen, --repo, --concurrency, ...
+  std::string serve_token_file;           ///< serve --token-file
+  std::string serve_webhook_secret_file;  ///< serve --webhook-secret-file
   // Usage and cost (cmd/usage_command.cc, docs/usage.md).
   bool no_usage = false;               ///< run --no-usage: no stats sampling
   bool runs_usage = false;             ///< runs [show RUN] --usage

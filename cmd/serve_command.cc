@@ -29,7 +29,12 @@ long ParseNumber(const std::string& flag, const std::string& text, long min, lon
 
 const FlagGroup kServeFlags = {
     "Service",
-    {{"--listen", "ADDR:PORT",
+    {{"--config", "FILE",
+      "Read flags from FILE first, a 'key = value' line each (e.g. 'repo = app=/srv/git/app.git'); "
+      "flags given here win",
+      // Expanded before parsing (config_file.h); the parser never sees it.
+      [](Options&, const std::string&, const std::string&) {}},
+     {"--listen", "ADDR:PORT",
       "Where to listen (default 127.0.0.1:8080); anything but loopback needs a token",
       [](Options& o, const std::string&, const std::string& v) { o.serve.listen = v; }},
      {"--repo", "NAME=PATH",
@@ -53,6 +58,12 @@ const FlagGroup kServeFlags = {
       "Require 'Authorization: Bearer TOKEN', TOKEN the file's first line (else "
       "$DOCKER_PIPELINE_TOKEN; neither: no token, loopback only)",
       [](Options& o, const std::string&, const std::string& v) { o.serve_token_file = v; }},
+     {"--webhook-secret-file", "FILE",
+      "Push webhooks (POST /api/v1/repos/NAME/hooks/push) must carry this secret, the file's "
+      "first line (else $DOCKER_PIPELINE_WEBHOOK_SECRET; neither: they need the bearer token)",
+      [](Options& o, const std::string&, const std::string& v) {
+        o.serve_webhook_secret_file = v;
+      }},
      {"--infra-retries", "N",
       "Retry a run that ends for an infrastructure reason (exit 3) N times (default 2), then "
       "park it as dead-letter",
@@ -86,6 +97,10 @@ int ServeCommand(const Options& options, const Logging& logging) {
   service::ServiceOptions serve = options.serve;
   const char* token = std::getenv("DOCKER_PIPELINE_TOKEN");
   serve.token = service::LoadToken(options.serve_token_file, token == nullptr ? "" : token);
+  const char* secret = std::getenv("DOCKER_PIPELINE_WEBHOOK_SECRET");
+  serve.webhook_secret =
+      service::LoadToken(options.serve_webhook_secret_file, secret == nullptr ? "" : secret,
+                         "--webhook-secret-file", "DOCKER_PIPELINE_WEBHOOK_SECRET");
   serve.store_url = options.store_url;
   serve.endpoint = options.endpoint;
   RunOptions& run = serve.run_defaults;

@@ -13,6 +13,7 @@
 #include "pipeline/report.h"
 #include "pipeline/workspace.h"
 #include "service/auth.h"
+#include "service/push_payload.h"
 #include "service/run_executor.h"
 #include "service/run_queue.h"
 
@@ -154,9 +155,14 @@ Api::Api(Config config, std::shared_ptr<store::RunStore> store, Scheduler& sched
       log_(std::move(log)) {}
 
 std::optional<HttpResponse> Api::Authenticate(const HttpRequest& request, const Route& route) {
-  if (config_.token.empty() || route.endpoint == Endpoint::kHealth) return std::nullopt;
-  // A push webhook authenticates with its provider's secret instead (push_payload.h).
-  if (route.endpoint == Endpoint::kPushHook) return std::nullopt;
+  if (route.endpoint == Endpoint::kHealth) return std::nullopt;
+  // A push webhook authenticates with its provider's secret when one is set (PushHook).
+  if (route.endpoint == Endpoint::kPushHook && !config_.webhook_secret.empty()) return std::nullopt;
+  return CheckBearer(request);
+}
+
+std::optional<HttpResponse> Api::CheckBearer(const HttpRequest& request) {
+  if (config_.token.empty()) return std::nullopt;
   auto header = request.headers.find("authorization");
   if (header != request.headers.end() && BearerMatches(header->second, config_.token)) {
     return std::nullopt;
@@ -465,14 +471,50 @@ HttpResponse Api::Health() {
   return Json(200, "{\"status\":\"ok\",\"store\":" + JsonString(store_->kind()) + "}");
 }
 
-// PUSH WEBHOOKS: helper "hooks" writes lib/service/push_payload.{h,cc} (GitLab, Bitbucket and
-// GitHub push payloads and their secrets). Wire it here: verify the secret header, take the ref
-// and after-commit from the payload, and Enqueue a run with trigger "push". Until then the
-// endpoint answers 501 so a webhook's sender sees it is not served.
-HttpResponse Api::PushHook(const HttpRequest&, const std::string& repo) {
-  if (config_.repos.count(repo) == 0)
+// A push webhook of GitLab, GitHub or Bitbucket (push_payload.h): each ref it moved runs at the
+// commit it moved to, which must already be in the registered repository (a mirror fetched or
+// pushed to before the webhook fires). All commits are checked before any run is queued, so a
+// payload is taken whole or not at all.
+HttpResponse Api::PushHook(const HttpRequest& request, const std::string& repo) {
+  auto registered = config_.repos.find(repo);
+  if (registered == config_.repos.end()) {
     return ErrorResponse(404, "unknown repository '" + repo + "'");
-  return ErrorResponse(501, "push webhooks are not served by this build yet");
+  }
+  PushPayload payload;
+  try {
+    payload = ParsePushPayload(Headers(request.headers.begin(), request.headers.end()),
+                               request.body, config_.webhook_secret);
+  } catch (const WebhookAuthError& error) {
+    return ErrorResponse(401, error.what());
+  } catch (const WebhookPayloadError& error) {
+    return ErrorResponse(400, error.what());
+  }
+  std::vector<store::RunRecord> runs;
+  for (const PushEvent& push : payload.pushes) {
+    store::RunRecord run;
+    run.repo = repo;
+    run.ref = push.ref;
+    try {
+      run.commit = workspace::ResolveCommit(registered->second, push.after);
+    } catch (const GitError&) {
+      return ErrorResponse(422, "repository '" + repo + "' has no commit '" + push.after +
+                                    "' (the push must reach it before its webhook)");
+    }
+    run.trigger = "push";
+    run.priority = *ParsePriority("normal");
+    run.request = EncodeRequest(RunRequest{});
+    runs.push_back(run);
+  }
+  std::string queued;
+  for (store::RunRecord& run : runs) {
+    run = scheduler_.Enqueue(run);
+    if (!queued.empty()) queued += ",";
+    queued += "{\"id\":" + JsonString(run.id) + ",\"ref\":" + JsonString(run.ref) +
+              ",\"commit\":" + JsonString(run.commit) + ",\"status\":\"queued\"}";
+  }
+  std::string body = "{\"sender\":" + JsonString(payload.sender) + ",\"runs\":[" + queued + "]";
+  if (runs.empty()) body += ",\"ignored\":" + JsonString(payload.ignored);
+  return Json(runs.empty() ? 200 : 201, body + "}");
 }
 
 std::optional<HttpResponse> Api::CheckStream(const HttpRequest& request, const Route& route) {

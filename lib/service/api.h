@@ -45,6 +45,7 @@ class Api {
   struct Config {
     std::map<std::string, std::string> repos;  ///< name -> path
     std::string token;                         ///< empty: no authentication (loopback only)
+    std::string webhook_secret;                ///< empty: push webhooks use the bearer token
     size_t max_body_bytes = 64 * 1024;
     size_t max_streams = 8;  ///< SSE streams at once (each holds a server thread)
   };
@@ -64,6 +65,7 @@ class Api {
 
  private:
   std::optional<HttpResponse> Authenticate(const HttpRequest& request, const Route& route);
+  std::optional<HttpResponse> CheckBearer(const HttpRequest& request);
   HttpResponse Dispatch(const HttpRequest& request, const Route& route);
   HttpResponse Trigger(const HttpRequest& request, const std::string& repo);
   HttpResponse ListRuns(const Route& route);

@@ -64,22 +64,24 @@ void SplitListenAddress(const std::string& listen, std::string& host, int& port)
   port = std::stoi(digits);
 }
 
-std::string LoadToken(const std::string& token_file, const std::string& env_token) {
+std::string LoadToken(const std::string& token_file, const std::string& env_token,
+                      const std::string& flag, const std::string& env_name) {
   std::string token = env_token;
   if (!token_file.empty()) {
     std::ifstream in(token_file);
-    if (!in) throw UsageError("--token-file " + token_file + ": cannot read it");
+    if (!in) throw UsageError(flag + " " + token_file + ": cannot read it");
     std::getline(in, token);
     while (!token.empty() && (token.back() == '\r' || token.back() == ' ')) token.pop_back();
   }
   if (!token.empty() && token.size() < 16) {
-    throw UsageError(std::string(token_file.empty() ? "DOCKER_PIPELINE_TOKEN" : "--token-file") +
+    throw UsageError((token_file.empty() ? env_name : flag) +
                      ": the token is too short (at least 16 characters; try `openssl rand -hex "
                      "32`)");
   }
   for (char c : token) {
     if (static_cast<unsigned char>(c) < 0x21 || static_cast<unsigned char>(c) > 0x7e) {
-      throw UsageError("the service token must be printable ASCII without spaces");
+      throw UsageError((token_file.empty() ? env_name : flag) +
+                       ": the secret must be printable ASCII without spaces");
     }
   }
   return token;

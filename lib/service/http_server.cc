@@ -178,6 +178,7 @@ void Serve(const ServiceOptions& options, CancelToken& stop, std::shared_ptr<spd
   Api::Config config;
   config.repos = repos;
   config.token = options.token;
+  config.webhook_secret = options.webhook_secret;
   config.max_body_bytes = options.max_body_bytes;
   size_t threads = std::max<size_t>(options.http_threads, 4);
   config.max_streams = threads / 2;

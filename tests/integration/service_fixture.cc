@@ -109,8 +109,13 @@ ProcessResult ServiceTest::WithService(
   std::string address_file = state_ + "/address";
   std::remove(address_file.c_str());
   RunSpec spec;
-  spec.args = {"serve",      "--listen", "127.0.0.1:0",         "--address-file",
-               address_file, "--repo",   "app=" + repo_->path()};
+  spec.args = {"serve",
+               "--listen",
+               "127.0.0.1:0",
+               "--address-file",
+               address_file,
+               "--repo",
+               "app=" + (served_.empty() ? repo_->path() : served_)};
   spec.args.insert(spec.args.end(), extra.begin(), extra.end());
   spec.env = {{"XDG_STATE_HOME", state_},
               {"DOCKER_PIPELINE_STORE", ""},

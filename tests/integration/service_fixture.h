@@ -50,6 +50,7 @@ class ServiceTest : public CliTest {
 
   std::string state_;
   std::unique_ptr<TempRepo> repo_;
+  std::string served_;  ///< registered as `app` instead of repo_ when set (a bare repository)
 };
 
 }  // namespace pipeline::testing

@@ -195,6 +195,7 @@ TEST(CommandTableTest, EveryFlagIsParsedByItsCommand) {
           if (name == "--repo") value = "app=.";
           if (name == "--http-threads") value = "4";
           if (name == "--period") value = "week";
+          if (name == "--config") value = "/dev/null";
           args.push_back(value);
         }
         if (name == "--pr-destination") args.insert(args.end(), {"--pr-id", "1"});

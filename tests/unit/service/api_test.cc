@@ -194,6 +194,65 @@ TEST_P(ApiTest, JobLogsComeInChunksWithTheNextOffset) {
   EXPECT_EQ(Call("GET", "/api/v1/jobs/" + std::to_string(job.id) + "/logs?offset=-1").status, 400);
 }
 
+// ---- Push webhooks (POST /api/v1/repos/{repo}/hooks/push) ----
+
+std::string GitLabPush(const std::string& after) {
+  return R"({"object_kind": "push", "before": "0000000000000000000000000000000000000000", "after": ")" +
+         after + R"(", "ref": "refs/heads/main", "project": {"path_with_namespace": "team/app"}})";
+}
+
+HttpRequest PushRequest(const std::string& body, const std::string& token) {
+  HttpRequest request;
+  request.method = "POST";
+  request.target = "/api/v1/repos/app/hooks/push";
+  request.headers["x-gitlab-event"] = "Push Hook";
+  if (!token.empty()) request.headers["x-gitlab-token"] = token;
+  request.body = body;
+  return request;
+}
+
+TEST_P(ApiTest, APushWebhookWithItsSecretQueuesThePushedCommit) {
+  Api::Config config;
+  config.repos = {{"app", repo_}};
+  config.token = kToken;
+  config.webhook_secret = "webhook-secret-of-16+";
+  Api api(config, shared_, *scheduler_, metrics_, NullLog());
+  HttpResponse response = api.Handle(PushRequest(GitLabPush(commit_), "webhook-secret-of-16+"));
+  ASSERT_EQ(response.status, 201) << response.body;
+  size_t start = response.body.find("\"id\":\"") + 6;
+  std::string id = response.body.substr(start, response.body.find('"', start) - start);
+  store::RunRecord run = *shared_->GetRun(id);
+  EXPECT_EQ(run.trigger, "push");
+  EXPECT_EQ(run.ref, "refs/heads/main");
+  EXPECT_EQ(run.commit, commit_);
+  EXPECT_EQ(run.status, store::kQueued);
+  // The sender's secret, not the bearer token, is what counts here.
+  EXPECT_EQ(api.Handle(PushRequest(GitLabPush(commit_), "wrong-secret-of-16+++")).status, 401);
+  EXPECT_EQ(api.Handle(PushRequest(GitLabPush(commit_), "")).status, 401);
+  HttpResponse unknown = api.Handle(
+      PushRequest(GitLabPush("1111111111111111111111111111111111111111"), "webhook-secret-of-16+"));
+  EXPECT_EQ(unknown.status, 422) << unknown.body;
+  EXPECT_EQ(api.Handle(PushRequest("{", "webhook-secret-of-16+")).status, 400);
+  HttpRequest elsewhere = PushRequest(GitLabPush(commit_), "webhook-secret-of-16+");
+  elsewhere.target = "/api/v1/repos/other/hooks/push";
+  EXPECT_EQ(api.Handle(elsewhere).status, 404);
+}
+
+TEST_P(ApiTest, WithoutAWebhookSecretAPushNeedsTheBearerToken) {
+  EXPECT_EQ(api_->Handle(PushRequest(GitLabPush(commit_), "")).status, 401);
+  HttpRequest request = PushRequest(GitLabPush(commit_), "");
+  request.headers["authorization"] = std::string("Bearer ") + kToken;
+  HttpResponse response = api_->Handle(request);
+  EXPECT_EQ(response.status, 201) << response.body;
+  // A deleted branch runs nothing, and says so.
+  HttpRequest deleted = PushRequest(GitLabPush("0000000000000000000000000000000000000000"), "");
+  deleted.headers["authorization"] = std::string("Bearer ") + kToken;
+  HttpResponse nothing = api_->Handle(deleted);
+  EXPECT_EQ(nothing.status, 200) << nothing.body;
+  EXPECT_THAT(nothing.body, HasSubstr("\"runs\":[]"));
+  EXPECT_THAT(nothing.body, HasSubstr("\"ignored\":"));
+}
+
 PIPELINE_STORE_BACKENDS(ApiTest);
 
 }  // namespace

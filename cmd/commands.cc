@@ -109,6 +109,7 @@ Loaded Load(const Options& options, const Logging& logging) {
     // out, which the summary lists as skipped, with why.
     PipelineChoice everything = choice;
     everything.changed_files = nullptr;
+    everything.changed_files_since = nullptr;
     left_out = LeftOutByChanges(loaded.pipeline, read(everything), loaded.changes->Describe());
   }
   for (const std::string& warning : loaded.pipeline.warnings) logging.log->warn("{}", warning);

@@ -29,6 +29,9 @@ void AddRepositoryChoice(const std::string& repo_root, const std::string& commit
   // Only a work tree's run (no commit) compares against nothing: ChangedFiles knows both.
   std::string root = repo_root;
   choice.changed_files = [root, commit] { return workspace::ChangedFiles(root, commit); };
+  choice.changed_files_since = [root, commit](const std::string& rev) {
+    return workspace::ChangedFilesSince(root, rev, commit);
+  };
 }
 
 Pipeline LoadPipelineAtCommit(const std::string& repo_root, const std::string& commit,

@@ -1,6 +1,10 @@
 #include "parse/gitlab_include.h"
 
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
@@ -20,6 +24,30 @@ namespace {
 /// GitLab's limit on the files one pipeline includes, nested ones counted.
 constexpr size_t kMaxIncludes = 150;
 constexpr int kMaxDepth = 100;
+
+/// Where GitLab's `include:template` files live.
+const char kTemplateBase[] =
+    "https://gitlab.com/gitlab-org/gitlab/-/raw/master/lib/gitlab/ci/templates/";
+
+/// The cache file name of a URL: FNV-1a 64 of it, in hex (stable across builds and hosts).
+std::string CacheName(const std::string& url) {
+  uint64_t hash = 14695981039346656037ull;
+  for (unsigned char c : url) {
+    hash ^= c;
+    hash *= 1099511628211ull;
+  }
+  char text[17];
+  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(hash));
+  return std::string(text) + ".yml";
+}
+
+std::optional<std::string> ReadText(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
 
 const std::vector<std::string> kIncludeKeys = {"local",     "project",  "file",     "ref",
                                                "remote",    "template", "rules",    "inputs",
@@ -62,7 +90,7 @@ class IncludeResolver {
     const FieldName field{"", "include"};
     if (entry.IsScalar()) {
       std::string text = entry.Scalar();
-      if (text.find("://") != std::string::npos) Refuse(entry, "remote");
+      if (text.find("://") != std::string::npos) return {Remote(entry, text, "remote")};
       return Local(entry, text);
     }
     file_.ExpectMap(entry, field.Text(), "a path or a map with local, project, remote, ...");
@@ -76,9 +104,14 @@ class IncludeResolver {
     if (entry["local"])
       return Local(entry["local"], file_.Scalar(entry["local"], "'include:local'"));
     if (entry["project"]) return Project(entry);
-    for (const char* kind : {"remote", "template", "component"}) {
-      if (entry[kind]) Refuse(entry[kind], kind);
+    if (entry["remote"]) {
+      return {Remote(entry["remote"], file_.Scalar(entry["remote"], "'include:remote'"), "remote")};
     }
+    if (entry["template"]) {
+      std::string name = file_.Scalar(entry["template"], "'include:template'");
+      return {Remote(entry["template"], kTemplateBase + name, "template")};
+    }
+    if (entry["component"]) Refuse(entry["component"], "component");
     file_.Fail(entry, "'include' entry needs one of local, project, remote, template");
   }
 
@@ -86,6 +119,47 @@ class IncludeResolver {
     file_.Fail(node, "'include:" + kind +
                          "' needs the network, which a local run does not use: download the "
                          "file into the repository and include it with 'local'");
+  }
+
+  /// A URL's document: fetched (and cached) when a fetcher is given; the cached copy, with a
+  /// warning, when the fetch fails; else an error saying how to do without the network.
+  YAML::Node Remote(const YAML::Node& node, const std::string& url, const std::string& kind) {
+    const PipelineChoice& choice = context_.choice();
+    if (!choice.fetch_include) Refuse(node, kind);
+    std::string cached =
+        choice.include_cache_dir.empty() ? "" : choice.include_cache_dir + "/" + CacheName(url);
+    std::string what = "'include:" + kind + "' " + url;
+    try {
+      std::string text = choice.fetch_include(url);
+      if (!cached.empty()) Store(cached, text);
+      return Parse(node, url, text);
+    } catch (const ParseError&) {
+      throw;
+    } catch (const Error& error) {
+      std::optional<std::string> text = cached.empty() ? std::nullopt : ReadText(cached);
+      if (!text) {
+        file_.Fail(node, what + " cannot be fetched (" + error.what() +
+                             ") and no copy of it is cached: download it into the repository and "
+                             "include it with 'local', or give a clone with --include-dir");
+      }
+      warnings_.Add(node, what + " cannot be fetched (" + error.what() +
+                              "): using the copy cached in " + cached);
+      return Parse(node, url, *text);
+    }
+  }
+
+  /// Writes the cache file whole or not at all (a rename), so a reader never sees half of it.
+  static void Store(const std::string& path, const std::string& text) {
+    std::string dir = path.substr(0, path.rfind('/'));
+    std::error_code ignored;
+    std::filesystem::create_directories(dir, ignored);
+    std::string temporary = path + ".part";
+    {
+      std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+      out << text;
+      if (!out) return;  // a cache that cannot be written only costs the offline fallback
+    }
+    std::filesystem::rename(temporary, path, ignored);
   }
 
   std::vector<YAML::Node> Local(const YAML::Node& node, std::string path) {
@@ -127,17 +201,19 @@ class IncludeResolver {
   }
 
   YAML::Node Load(const YAML::Node& where, const std::string& path, const std::string& what) {
+    std::optional<std::string> text = ReadText(path);
+    if (!text) file_.Fail(where, what + ": no such file (" + path + ")");
+    return Parse(where, path, *text);
+  }
+
+  /// One included file's document; `name` (a path or URL) is what its own errors name.
+  YAML::Node Parse(const YAML::Node& where, const std::string& name, const std::string& text) {
     if (++count_ > kMaxIncludes) {
       file_.Fail(where,
                  "more than " + std::to_string(kMaxIncludes) + " included files (GitLab's limit)");
     }
-    std::ifstream in(path, std::ios::binary);
-    if (!in) file_.Fail(where, what + ": no such file (" + path + ")");
-    std::stringstream text;
-    text << in.rdbuf();
-    // Its own errors name it; yaml-cpp's marks do not carry a file name.
-    YamlFile included(path);
-    YAML::Node document = included.Load(text.str());
+    YamlFile included(name);
+    YAML::Node document = included.Load(text);
     for (std::string& line : TakeLastOfDuplicateKeys(document, included)) {
       duplicates_.push_back(std::move(line));
     }

@@ -3,6 +3,7 @@
 #include "model/glob.h"
 #include "parse/gitlab_expression.h"
 #include "parse/variable_expansion.h"
+#include "pipeline/errors.h"
 
 namespace pipeline::parse {
 
@@ -79,6 +80,23 @@ bool ExpressionHolds(const YAML::Node& node, const YamlFile& file, const FieldNa
 bool ChangesHold(const YAML::Node& node, const YamlFile& file, const FieldName& field,
                  const GitLabContext& context, const EnvVars& variables, WarningList& warnings) {
   std::vector<std::string> patterns = Paths(node, file, field, variables, {"paths", "compare_to"});
+  const PipelineChoice& choice = context.choice();
+  if (node.IsMap() && node["compare_to"] && choice.changed_files_since) {
+    YAML::Node ref_node = node["compare_to"];
+    std::string ref =
+        ExpandVariables(file.Scalar(ref_node, field.Sub("compare_to").Text()), variables, nullptr);
+    std::vector<std::string> changed;
+    try {
+      changed = choice.changed_files_since(ref);
+    } catch (const Error& error) {
+      // GitLab refuses the pipeline when compare_to names no commit: so do we, at its line.
+      file.Fail(ref_node, field.Sub("compare_to").Text() + ": cannot compare with '" + ref +
+                              "': " + error.what() +
+                              "; name a branch, tag or SHA this clone has (e.g. origin/main "
+                              "after a git fetch)");
+    }
+    return AnyMatches(patterns, changed);
+  }
   if (node.IsMap() && node["compare_to"]) {
     warnings.Add(node["compare_to"],
                  field.Sub("compare_to").Text() +

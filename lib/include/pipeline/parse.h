@@ -37,8 +37,18 @@ struct PipelineChoice {
   /// The paths the push changed, for `changes`; unset: unknown, and `changes` holds (GitLab's
   /// answer when it has nothing to compare with). Called at most once, and only when needed.
   std::function<std::vector<std::string>()> changed_files{};
+  /// The paths that differ between the merge base of a revision and the pipeline's commit (as
+  /// `git diff REV...commit`), for `changes: compare_to: REV`; unset: `compare_to` is not
+  /// compared with and `changes` uses `changed_files`. Throws when REV names no commit.
+  std::function<std::vector<std::string>(const std::string& rev)> changed_files_since{};
   /// `--include-dir PROJECT=PATH`: where `include:project` finds PROJECT's files.
   std::map<std::string, std::string> include_dirs{};
+  /// Fetches an `include:remote` / `include:template` URL's text; throws pipeline::Error when
+  /// it cannot (offline, HTTP error). Unset: those includes are refused with an error.
+  std::function<std::string(const std::string& url)> fetch_include{};
+  /// Where fetched includes are kept, one file per URL, for use when a fetch fails (offline);
+  /// empty: nothing is kept.
+  std::string include_cache_dir{};
 };
 
 /// The format a file name implies: bitbucket-pipelines.yml is Bitbucket, anything else native.

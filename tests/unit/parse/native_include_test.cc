@@ -6,6 +6,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <map>
 
 #include "parse_error_of.h"
 #include "pipeline/errors.h"
@@ -90,6 +92,76 @@ TEST(NativeIncludeTest, AKeyTwiceInAnIncludedFileIsWarnedAboutWithThatFilesName)
   EXPECT_THAT(pipeline.warnings,
               ElementsAre(root + "/ci.yml:3: 'script' is defined twice (first at line 2): the "
                                  "last one is used, as GitLab does"));
+}
+
+// A fake fetcher: serves `pages`, or fails as an offline machine would.
+struct FakeWeb {
+  std::map<std::string, std::string> pages;
+  bool online = true;
+  std::vector<std::string> asked;
+  std::function<std::string(const std::string&)> Fetcher() {
+    return [this](const std::string& url) -> std::string {
+      asked.push_back(url);
+      if (!online) throw EnvironmentError("could not resolve host");
+      auto page = pages.find(url);
+      if (page == pages.end()) throw EnvironmentError("HTTP 404");
+      return page->second;
+    };
+  }
+};
+
+const char kRemoteYaml[] =
+    "include:\n"
+    "  - remote: https://example.com/ci/base.yml\n"
+    "  - template: Jobs/Lint.gitlab-ci.yml\n"
+    "build:\n  script: [make]\n";
+const char kTemplateUrl[] =
+    "https://gitlab.com/gitlab-org/gitlab/-/raw/master/lib/gitlab/ci/templates/"
+    "Jobs/Lint.gitlab-ci.yml";
+
+TEST(NativeIncludeTest, RemoteAndTemplateAreFetchedCachedAndNestedIncludesFollowed) {
+  char dir[] = "/tmp/native_include_test.XXXXXX";
+  ASSERT_NE(mkdtemp(dir), nullptr);
+  FakeWeb web;
+  web.pages["https://example.com/ci/base.yml"] =
+      "include: https://example.com/ci/nested.yml\nbase:\n  script: [base]\n";
+  web.pages["https://example.com/ci/nested.yml"] = "nested:\n  script: [nested]\n";
+  web.pages[kTemplateUrl] = "lint:\n  script: [lint]\n";
+  PipelineChoice choice = Choice("main");
+  choice.fetch_include = web.Fetcher();
+  choice.include_cache_dir = std::string(dir) + "/includes";
+  Pipeline online = ParsePipeline(kRemoteYaml, ".gitlab-ci.yml", choice);
+  EXPECT_THAT(Names(online), ElementsAre("nested", "base", "lint", "build"));
+  EXPECT_THAT(web.asked, ElementsAre("https://example.com/ci/base.yml",
+                                     "https://example.com/ci/nested.yml", kTemplateUrl));
+  EXPECT_TRUE(online.warnings.empty());
+
+  // Offline: the cached copies, each with a note.
+  web.online = false;
+  Pipeline offline = ParsePipeline(kRemoteYaml, ".gitlab-ci.yml", choice);
+  EXPECT_THAT(Names(offline), ElementsAre("nested", "base", "lint", "build"));
+  ASSERT_EQ(offline.warnings.size(), 3u);
+  EXPECT_THAT(offline.warnings[0],
+              HasSubstr(".gitlab-ci.yml:2: 'include:remote' https://example.com/ci/base.yml "
+                        "cannot be fetched (could not resolve host): using the copy cached in " +
+                        std::string(dir) + "/includes/"));
+  std::filesystem::remove_all(dir);
+}
+
+TEST(NativeIncludeTest, OfflineWithNothingCachedSaysHowToDoWithoutTheNetwork) {
+  char dir[] = "/tmp/native_include_test.XXXXXX";
+  ASSERT_NE(mkdtemp(dir), nullptr);
+  FakeWeb web;
+  web.online = false;
+  PipelineChoice choice = Choice("main");
+  choice.fetch_include = web.Fetcher();
+  choice.include_cache_dir = dir;
+  EXPECT_THAT(testing::ParseErrorOf([&] { ParsePipeline(kRemoteYaml, ".gitlab-ci.yml", choice); }),
+              HasSubstr(".gitlab-ci.yml:2:13: 'include:remote' https://example.com/ci/base.yml "
+                        "cannot be fetched (could not resolve host) and no copy of it is cached: "
+                        "download it into the repository and include it with 'local', or give a "
+                        "clone with --include-dir"));
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

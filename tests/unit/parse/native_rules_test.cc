@@ -123,6 +123,47 @@ api:
   EXPECT_THAT(JobsFor(yaml, choice), ElementsAre("docs", "api"));
 }
 
+TEST(NativeRulesTest, ChangesCompareToDiffsAgainstThatRevision) {
+  const char yaml[] = R"(
+variables:
+  BASE: release
+api:
+  script: go test ./...
+  rules:
+    - changes:
+        paths: ["services/api/**/*"]
+        compare_to: refs/heads/$BASE
+docs:
+  script: mkdocs build
+  rules:
+    - changes: ["docs/**/*"]
+)";
+  PipelineChoice choice = Branch("feature/x");
+  choice.changed_files = [] { return std::vector<std::string>{"docs/intro.md"}; };
+  std::vector<std::string> asked;
+  choice.changed_files_since = [&asked](const std::string& rev) {
+    asked.push_back(rev);
+    return std::vector<std::string>{"services/api/main.go"};
+  };
+  // compare_to's diff decides `api`; the push's changes still decide `docs`.
+  EXPECT_THAT(JobsFor(yaml, choice), ElementsAre("api", "docs"));
+  EXPECT_THAT(asked, ElementsAre("refs/heads/release"));
+  choice.changed_files_since = [](const std::string&) {
+    return std::vector<std::string>{"README.md"};
+  };
+  EXPECT_THAT(JobsFor(yaml, choice), ElementsAre("docs"));
+  // Compared even on a tag, where plain `changes` holds.
+  choice.tag = "v1";
+  EXPECT_THAT(JobsFor(yaml, choice), ElementsAre("docs"));
+  choice.tag.clear();
+  choice.changed_files_since = [](const std::string& rev) -> std::vector<std::string> {
+    throw GitError("no commit named '" + rev + "'");
+  };
+  EXPECT_THAT(testing::ParseErrorOf([&] { ParsePipeline(yaml, ".gitlab-ci.yml", choice); }),
+              HasSubstr(".gitlab-ci.yml:9:21: job 'api': 'rules[1]:changes:compare_to': "
+                        "cannot compare with 'refs/heads/release': no commit named"));
+}
+
 TEST(NativeRulesTest, ExistsLooksInTheWorkTree) {
   const char yaml[] = R"(
 node:
@@ -313,7 +354,7 @@ TEST(NativeRulesTest, AMergeRequestPipelinePredefinesNoCommitBranch) {
       "build:\n  script: make\n  rules: [{if: $CI_MERGE_REQUEST_IID}]\n", ".gitlab-ci.yml", choice);
   EXPECT_THAT(pipeline.predefined,
               ::testing::IsSupersetOf({Pair("CI_PIPELINE_SOURCE", "merge_request_event"),
-                                     Pair("CI_MERGE_REQUEST_SOURCE_BRANCH_NAME", "feature")}));
+                                       Pair("CI_MERGE_REQUEST_SOURCE_BRANCH_NAME", "feature")}));
   for (const auto& [name, value] : pipeline.predefined) EXPECT_NE(name, "CI_COMMIT_BRANCH");
 }
 

@@ -17,6 +17,7 @@
 #include "parse/gitlab_rules.h"
 #include "parse/native_fields.h"
 #include "pipeline/errors.h"
+#include "pipeline/fnv_hash.h"
 
 namespace pipeline::parse {
 namespace {
@@ -30,16 +31,7 @@ const char kTemplateBase[] =
     "https://gitlab.com/gitlab-org/gitlab/-/raw/master/lib/gitlab/ci/templates/";
 
 /// The cache file name of a URL: FNV-1a 64 of it, in hex (stable across builds and hosts).
-std::string CacheName(const std::string& url) {
-  uint64_t hash = 14695981039346656037ull;
-  for (unsigned char c : url) {
-    hash ^= c;
-    hash *= 1099511628211ull;
-  }
-  char text[17];
-  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(hash));
-  return std::string(text) + ".yml";
-}
+std::string CacheName(const std::string& url) { return Fnv1a64Hex(url) + ".yml"; }
 
 std::optional<std::string> ReadText(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

@@ -1,6 +1,7 @@
 #include "storage/cache_volumes.h"
 
 #include "pipeline/caches.h"
+#include "pipeline/fnv_hash.h"
 
 #include <cctype>
 #include <cstdint>
@@ -20,16 +21,7 @@ std::string Slug(const std::string& text) {
   return slug.empty() ? "x" : slug;
 }
 
-std::string ShortHash(const std::string& text) {
-  uint64_t hash = 1469598103934665603ULL;
-  for (unsigned char c : text) {
-    hash ^= c;
-    hash *= 1099511628211ULL;
-  }
-  char hex[17];
-  std::snprintf(hex, sizeof(hex), "%016llx", static_cast<unsigned long long>(hash));
-  return std::string(hex).substr(0, 12);
-}
+std::string ShortHash(const std::string& text) { return Fnv1a64Hex(text).substr(0, 12); }
 
 namespace {
 

@@ -26,12 +26,8 @@ std::string Env(const std::string& name) {
   return value == nullptr ? "" : value;
 }
 
-void RunGit(const std::string& repo, const std::vector<std::string>& args) {
-  RunSpec spec;
-  spec.program = "git";
-  spec.args = {"-C", repo, "-c", "user.name=test", "-c", "user.email=test@localhost"};
-  spec.args.insert(spec.args.end(), args.begin(), args.end());
-  ProcessResult result = RunProcess(spec);
+void RunGitOrThrow(const std::string& repo, const std::vector<std::string>& args) {
+  ProcessResult result = RunGit(repo, args);
   if (result.exit_code != 0) throw std::runtime_error("git failed: " + result.all());
 }
 
@@ -96,7 +92,7 @@ TempRepo::TempRepo(const std::map<std::string, std::string>& files) {
   std::string pattern = base + "/dp-it-XXXXXX";
   if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
   path_ = pattern;
-  RunGit(path_, {"init", "-q", "-b", "main"});
+  RunGitOrThrow(path_, {"init", "-q", "-b", "main"});
   for (const auto& [relative, content] : files) Write(relative, content);
   Commit("initial");
 }
@@ -111,8 +107,8 @@ void TempRepo::Write(const std::string& relative, const std::string& content) co
 }
 
 std::string TempRepo::Commit(const std::string& message) const {
-  RunGit(path_, {"add", "-A"});
-  RunGit(path_, {"commit", "-q", "--allow-empty", "-m", message});
+  RunGitOrThrow(path_, {"add", "-A"});
+  RunGitOrThrow(path_, {"commit", "-q", "--allow-empty", "-m", message});
   RunSpec spec{{"-C", path_, "rev-parse", "HEAD"}, "", {}, "git"};
   std::string sha = RunProcess(spec).out;
   return sha.substr(0, sha.find('\n'));
@@ -208,6 +204,18 @@ ProcessResult RunCli(const std::string& cwd, const std::vector<std::string>& arg
   spec.cwd = cwd;
   spec.args = args;
   spec.env = env;
+  return RunProcess(spec);
+}
+
+ProcessResult RunGit(const std::string& cwd, const std::vector<std::string>& args,
+                     const std::map<std::string, std::string>& env) {
+  RunSpec spec;
+  spec.program = "git";
+  spec.cwd = cwd;
+  spec.args = {"-c", "user.name=test", "-c", "user.email=test@localhost"};
+  spec.args.insert(spec.args.end(), args.begin(), args.end());
+  spec.env = env;
+  spec.limit = std::chrono::seconds(180);
   return RunProcess(spec);
 }
 

@@ -58,6 +58,11 @@ ProcessResult RunProcess(const RunSpec& spec);
 ProcessResult RunCli(const std::string& cwd, const std::vector<std::string>& args,
                      const std::map<std::string, std::string>& env = {});
 
+/// Runs the git program in `cwd` as a test's committer ("test <test@localhost>"), with `env`
+/// added; fixtures use it to push, tag and inspect repositories (the engine itself never does).
+ProcessResult RunGit(const std::string& cwd, const std::vector<std::string>& args,
+                     const std::map<std::string, std::string>& env = {});
+
 /// Polls `output_so_far` until it contains `needle` or `limit` passes; true when found.
 bool WaitForOutput(const std::function<std::string()>& output_so_far, const std::string& needle,
                    std::chrono::seconds limit = std::chrono::seconds(30));

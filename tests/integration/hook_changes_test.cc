@@ -46,34 +46,24 @@ class HookChangesTest : public CliTest {
     char dir[] = "/tmp/dp-remote-XXXXXX";
     ASSERT_NE(mkdtemp(dir), nullptr);
     remote_ = dir;
-    ASSERT_EQ(Git(remote_, {"init", "-q", "--bare", "-b", "main"}).exit_code, 0);
+    ASSERT_EQ(RunGit(remote_, {"init", "-q", "--bare", "-b", "main"}).exit_code, 0);
   }
   void TearDown() override {
     if (!remote_.empty()) workspace::RemoveTree(remote_);
     CliTest::TearDown();
   }
 
-  static ProcessResult Git(const std::string& cwd, const std::vector<std::string>& args) {
-    RunSpec spec;
-    spec.program = "git";
-    spec.cwd = cwd;
-    spec.args = {"-c", "user.name=test", "-c", "user.email=test@localhost"};
-    spec.args.insert(spec.args.end(), args.begin(), args.end());
-    spec.limit = std::chrono::seconds(180);
-    return RunProcess(spec);
-  }
-
   void InstallHook(const TempRepo& repo) {
     ProcessResult install = RunCli(repo.path(), {"hook", "install"});
     ASSERT_EQ(install.exit_code, 0) << install.all();
-    ASSERT_EQ(Git(repo.path(), {"remote", "add", "origin", remote_}).exit_code, 0);
+    ASSERT_EQ(RunGit(repo.path(), {"remote", "add", "origin", remote_}).exit_code, 0);
   }
 
   /// Pushes `branch`; returns the hook's output and, in `log`, the run's full log.
   std::string Push(const TempRepo& repo, const std::string& branch, std::string* log) {
-    ProcessResult push = Git(repo.path(), {"push", "-q", "origin", branch});
+    ProcessResult push = RunGit(repo.path(), {"push", "-q", "origin", branch});
     EXPECT_EQ(push.exit_code, 0) << push.all();
-    std::string head = Git(repo.path(), {"rev-parse", branch}).out.substr(0, 12);
+    std::string head = RunGit(repo.path(), {"rev-parse", branch}).out.substr(0, 12);
     std::ifstream in(repo.path() + "/.git/docker-pipeline/pre-push-" + head + ".log");
     std::stringstream text;
     text << in.rdbuf();
@@ -116,7 +106,7 @@ TEST_F(HookChangesTest, ANewBranchIsComparedWithTheRemotesDefaultBranch) {
   InstallHook(repo);
   std::string log;
   Push(repo, "main", &log);
-  ASSERT_EQ(Git(repo.path(), {"checkout", "-q", "-b", "feature"}).exit_code, 0);
+  ASSERT_EQ(RunGit(repo.path(), {"checkout", "-q", "-b", "feature"}).exit_code, 0);
   repo.Write("src/b.txt", "b\n");
   repo.Commit("src on a branch");
   repo.Write("docs/d.md", "d\n");
@@ -124,7 +114,7 @@ TEST_F(HookChangesTest, ANewBranchIsComparedWithTheRemotesDefaultBranch) {
   std::string said = Push(repo, "feature", &log);
   EXPECT_THAT(log, HasSubstr("src-ran")) << said;
 
-  ASSERT_EQ(Git(repo.path(), {"checkout", "-q", "-b", "docs-only", "main"}).exit_code, 0);
+  ASSERT_EQ(RunGit(repo.path(), {"checkout", "-q", "-b", "docs-only", "main"}).exit_code, 0);
   repo.Write("docs/e.md", "e\n");
   repo.Commit("docs only");
   said = Push(repo, "docs-only", &log);
@@ -148,7 +138,7 @@ TEST_F(HookChangesTest, GitLabRulesChangesLeaveTheJobOutAndTheSummarySaysSo) {
 
 TEST_F(HookChangesTest, RunSinceByHandAndChangedOnly) {
   TempRepo repo({{".gitlab-ci.yml", kGitLab}, {"src/a.txt", "a\n"}});
-  ASSERT_EQ(Git(repo.path(), {"checkout", "-q", "-b", "feature"}).exit_code, 0);
+  ASSERT_EQ(RunGit(repo.path(), {"checkout", "-q", "-b", "feature"}).exit_code, 0);
   repo.Write("src/a.txt", "changed\n");
   repo.Commit("src");
   repo.Write("docs/readme.md", "r\n");

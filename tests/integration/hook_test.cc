@@ -23,28 +23,16 @@ class HookTest : public CliTest {
     char dir[] = "/tmp/dp-remote-XXXXXX";
     ASSERT_NE(mkdtemp(dir), nullptr);
     remote_ = dir;
-    ASSERT_EQ(Git(remote_, {"init", "-q", "--bare"}).exit_code, 0);
+    ASSERT_EQ(RunGit(remote_, {"init", "-q", "--bare"}).exit_code, 0);
   }
   void TearDown() override {
     if (!remote_.empty()) workspace::RemoveTree(remote_);
     CliTest::TearDown();
   }
 
-  static ProcessResult Git(const std::string& cwd, const std::vector<std::string>& args,
-                           const std::map<std::string, std::string>& env = {}) {
-    RunSpec spec;
-    spec.program = "git";
-    spec.cwd = cwd;
-    spec.args = {"-c", "user.name=test", "-c", "user.email=test@localhost"};
-    spec.args.insert(spec.args.end(), args.begin(), args.end());
-    spec.env = env;
-    spec.limit = std::chrono::seconds(180);
-    return RunProcess(spec);
-  }
-
   /// The SHA the remote has for `branch`, or "" when it has none.
   std::string RemoteHead(const std::string& branch) {
-    ProcessResult rev = Git(remote_, {"rev-parse", "--verify", "-q", "refs/heads/" + branch});
+    ProcessResult rev = RunGit(remote_, {"rev-parse", "--verify", "-q", "refs/heads/" + branch});
     return rev.exit_code == 0 ? rev.out.substr(0, 40) : "";
   }
 
@@ -56,7 +44,7 @@ class HookTest : public CliTest {
   void InstallHook(const TempRepo& repo) {
     ProcessResult install = RunCli(repo.path(), {"hook", "install"});
     ASSERT_EQ(install.exit_code, 0) << install.all();
-    ASSERT_EQ(Git(repo.path(), {"remote", "add", "origin", remote_}).exit_code, 0);
+    ASSERT_EQ(RunGit(repo.path(), {"remote", "add", "origin", remote_}).exit_code, 0);
   }
 
   std::string remote_;
@@ -65,7 +53,7 @@ class HookTest : public CliTest {
 TEST_F(HookTest, AGoodCommitIsPushed) {
   TempRepo repo({{".pipeline.yml", Passing()}, {"ok.txt", "fine\n"}});
   InstallHook(repo);
-  ProcessResult push = Git(repo.path(), {"push", "-q", "origin", "main"});
+  ProcessResult push = RunGit(repo.path(), {"push", "-q", "origin", "main"});
   EXPECT_EQ(push.exit_code, 0) << push.all();
   EXPECT_THAT(push.all(), HasSubstr("refs/heads/main passed"));
   EXPECT_FALSE(RemoteHead("main").empty());
@@ -74,11 +62,11 @@ TEST_F(HookTest, AGoodCommitIsPushed) {
 TEST_F(HookTest, ABadCommitIsRefusedAndTheRemoteIsUnchanged) {
   TempRepo repo({{".pipeline.yml", Passing()}, {"ok.txt", "fine\n"}});
   InstallHook(repo);
-  ASSERT_EQ(Git(repo.path(), {"push", "-q", "origin", "main"}).exit_code, 0);
+  ASSERT_EQ(RunGit(repo.path(), {"push", "-q", "origin", "main"}).exit_code, 0);
   std::string before = RemoteHead("main");
   repo.Write(".pipeline.yml", Failing());
   repo.Commit("break it");
-  ProcessResult push = Git(repo.path(), {"push", "-q", "origin", "main"});
+  ProcessResult push = RunGit(repo.path(), {"push", "-q", "origin", "main"});
   EXPECT_NE(push.exit_code, 0) << push.all();
   EXPECT_THAT(push.err, HasSubstr("push of refs/heads/main refused"));
   EXPECT_THAT(push.err, HasSubstr("full log:"));
@@ -92,7 +80,7 @@ TEST_F(HookTest, TheDirtyWorkTreeDoesNotInfluenceTheResult) {
   // The work tree would pass; the commit being pushed does not.
   repo.Write(".pipeline.yml", Passing());
   repo.Write("ok.txt", "fine\n");
-  ProcessResult push = Git(repo.path(), {"push", "-q", "origin", "main"});
+  ProcessResult push = RunGit(repo.path(), {"push", "-q", "origin", "main"});
   EXPECT_NE(push.exit_code, 0) << push.all();
   EXPECT_TRUE(RemoteHead("main").empty());
 }
@@ -100,22 +88,22 @@ TEST_F(HookTest, TheDirtyWorkTreeDoesNotInfluenceTheResult) {
 TEST_F(HookTest, NoVerifyAndTheSkipVariableSkipIt) {
   TempRepo repo({{".pipeline.yml", Failing()}});
   InstallHook(repo);
-  EXPECT_EQ(
-      Git(repo.path(), {"push", "-q", "origin", "main"}, {{"DOCKER_PIPELINE_SKIP", "1"}}).exit_code,
-      0);
+  EXPECT_EQ(RunGit(repo.path(), {"push", "-q", "origin", "main"}, {{"DOCKER_PIPELINE_SKIP", "1"}})
+                .exit_code,
+            0);
   repo.Commit("again");
-  EXPECT_EQ(Git(repo.path(), {"push", "-q", "--no-verify", "origin", "main"}).exit_code, 0);
+  EXPECT_EQ(RunGit(repo.path(), {"push", "-q", "--no-verify", "origin", "main"}).exit_code, 0);
 }
 
 TEST_F(HookTest, TwoRefsInOnePushAndABranchDeletion) {
   TempRepo repo({{".pipeline.yml", Passing()}, {"ok.txt", "fine\n"}});
   InstallHook(repo);
-  ASSERT_EQ(Git(repo.path(), {"branch", "feature"}).exit_code, 0);
-  ProcessResult push = Git(repo.path(), {"push", "-q", "origin", "main", "feature"});
+  ASSERT_EQ(RunGit(repo.path(), {"branch", "feature"}).exit_code, 0);
+  ProcessResult push = RunGit(repo.path(), {"push", "-q", "origin", "main", "feature"});
   EXPECT_EQ(push.exit_code, 0) << push.all();
   EXPECT_THAT(push.all(), HasSubstr("refs/heads/main passed"));
   EXPECT_THAT(push.all(), HasSubstr("refs/heads/feature passed"));
-  ProcessResult deletion = Git(repo.path(), {"push", "-q", "origin", ":feature"});
+  ProcessResult deletion = RunGit(repo.path(), {"push", "-q", "origin", ":feature"});
   EXPECT_EQ(deletion.exit_code, 0) << deletion.all();
   EXPECT_THAT(deletion.all(), Not(HasSubstr("testing")));
   EXPECT_TRUE(RemoteHead("feature").empty());
@@ -129,7 +117,7 @@ TEST_F(HookTest, ABranchWithNoBitbucketPipelineIsPushed) {
                       "\npipelines:\n  branches:\n    'release/*':\n      - step: {script: "
                       "['exit 3']}\n"}});
   InstallHook(repo);
-  ProcessResult push = Git(repo.path(), {"push", "-q", "origin", "main"});
+  ProcessResult push = RunGit(repo.path(), {"push", "-q", "origin", "main"});
   EXPECT_EQ(push.exit_code, 0) << push.all();
   EXPECT_FALSE(RemoteHead("main").empty());
 }
@@ -140,7 +128,7 @@ TEST_F(HookTest, AnExistingHookIsChainedAndRestoredOnUninstall) {
   std::ofstream(hook) << "#!/bin/sh\necho previous hook ran >&2\n";
   chmod(hook.c_str(), 0755);
   InstallHook(repo);
-  ProcessResult push = Git(repo.path(), {"push", "-q", "origin", "main"});
+  ProcessResult push = RunGit(repo.path(), {"push", "-q", "origin", "main"});
   EXPECT_EQ(push.exit_code, 0) << push.all();
   EXPECT_THAT(push.err, HasSubstr("previous hook ran"));
   ASSERT_EQ(RunCli(repo.path(), {"hook", "uninstall"}).exit_code, 0);
@@ -151,7 +139,7 @@ TEST_F(HookTest, AnExistingHookIsChainedAndRestoredOnUninstall) {
 
 TEST_F(HookTest, InstallRespectsCoreHooksPath) {
   TempRepo repo({{".pipeline.yml", Passing()}});
-  ASSERT_EQ(Git(repo.path(), {"config", "core.hooksPath", "githooks"}).exit_code, 0);
+  ASSERT_EQ(RunGit(repo.path(), {"config", "core.hooksPath", "githooks"}).exit_code, 0);
   ProcessResult install = RunCli(repo.path(), {"hook", "install"});
   ASSERT_EQ(install.exit_code, 0) << install.all();
   struct stat info {};

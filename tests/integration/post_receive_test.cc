@@ -119,20 +119,11 @@ class PostReceiveTest : public ::testing::Test {
     ASSERT_NE(mkdtemp(dir), nullptr);
     scratch_ = dir;
     remote_ = scratch_ + "/app.git";
-    ASSERT_EQ(Git(scratch_, {"init", "-q", "--bare", remote_}).exit_code, 0);
+    ASSERT_EQ(RunGit(scratch_, {"init", "-q", "--bare", remote_}).exit_code, 0);
     token_file_ = scratch_ + "/token";
     std::ofstream(token_file_) << "t0ken-for-the-service\n";
   }
   void TearDown() override { workspace::RemoveTree(scratch_); }
-
-  static ProcessResult Git(const std::string& cwd, const std::vector<std::string>& args) {
-    RunSpec spec;
-    spec.program = "git";
-    spec.cwd = cwd;
-    spec.args = {"-c", "user.name=test", "-c", "user.email=test@localhost"};
-    spec.args.insert(spec.args.end(), args.begin(), args.end());
-    return RunProcess(spec);
-  }
 
   void Install() {
     ProcessResult install = RunCli(
@@ -158,10 +149,10 @@ TEST_F(PostReceiveTest, EachPushedRefIsSentWithTheToken) {
   EXPECT_THAT(hook, Not(HasSubstr("t0ken-for-the-service")));
 
   TempRepo repo({{"README", "hello\n"}, {"notes.txt", "x\n"}});
-  std::string main_commit = Git(repo.path(), {"rev-parse", "HEAD"}).out.substr(0, 40);
-  ASSERT_EQ(Git(repo.path(), {"branch", "feature"}).exit_code, 0);
-  ASSERT_EQ(Git(repo.path(), {"tag", "v1.0"}).exit_code, 0);
-  ProcessResult push = Git(repo.path(), {"push", remote_, "main", "feature", "v1.0"});
+  std::string main_commit = RunGit(repo.path(), {"rev-parse", "HEAD"}).out.substr(0, 40);
+  ASSERT_EQ(RunGit(repo.path(), {"branch", "feature"}).exit_code, 0);
+  ASSERT_EQ(RunGit(repo.path(), {"tag", "v1.0"}).exit_code, 0);
+  ProcessResult push = RunGit(repo.path(), {"push", remote_, "main", "feature", "v1.0"});
   ASSERT_EQ(push.exit_code, 0) << push.all();
   EXPECT_THAT(push.err, HasSubstr("sent to " + service_.url()));
 
@@ -182,8 +173,8 @@ TEST_F(PostReceiveTest, EachPushedRefIsSentWithTheToken) {
   // A new commit is sent as what the ref points to now; deleting a ref sends nothing.
   repo.Write("README", "again\n");
   std::string next = repo.Commit("next");
-  ASSERT_EQ(Git(repo.path(), {"push", remote_, "main"}).exit_code, 0);
-  ASSERT_EQ(Git(repo.path(), {"push", remote_, ":feature"}).exit_code, 0);
+  ASSERT_EQ(RunGit(repo.path(), {"push", remote_, "main"}).exit_code, 0);
+  ASSERT_EQ(RunGit(repo.path(), {"push", remote_, ":feature"}).exit_code, 0);
   requests = service_.requests();
   ASSERT_EQ(requests.size(), 4u);
   EXPECT_EQ(requests[3].body, Body("refs/heads/main", next));
@@ -193,7 +184,7 @@ TEST_F(PostReceiveTest, ARefusingServiceWarnsButNeverFailsThePush) {
   Install();
   service_.set_status(401);
   TempRepo repo({{"README", "hello\n"}, {"notes.txt", "x\n"}});
-  ProcessResult push = Git(repo.path(), {"push", remote_, "main"});
+  ProcessResult push = RunGit(repo.path(), {"push", remote_, "main"});
   EXPECT_EQ(push.exit_code, 0) << push.all();
   EXPECT_THAT(push.err, HasSubstr("refs/heads/main"));
   EXPECT_THAT(push.err, HasSubstr("was not run"));
@@ -212,7 +203,7 @@ TEST_F(PostReceiveTest, AForeignHookKeepsRunningAndUninstallPutsItBack) {
   chmod(hook.c_str(), 0755);
   Install();
   TempRepo repo({{"README", "hello\n"}, {"notes.txt", "x\n"}});
-  ASSERT_EQ(Git(repo.path(), {"push", remote_, "main"}).exit_code, 0);
+  ASSERT_EQ(RunGit(repo.path(), {"push", remote_, "main"}).exit_code, 0);
   EXPECT_THAT(ReadText(marker), HasSubstr("refs/heads/main"));
   EXPECT_EQ(service_.requests().size(), 1u);
 

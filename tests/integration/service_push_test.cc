@@ -18,18 +18,10 @@ using ::testing::Not;
 
 class ServicePushTest : public ServiceTest {
  protected:
-  static ProcessResult Git(const std::string& cwd, const std::vector<std::string>& args) {
-    RunSpec spec;
-    spec.program = "git";
-    spec.cwd = cwd;
-    spec.args = {"-c", "user.name=test", "-c", "user.email=test@localhost"};
-    spec.args.insert(spec.args.end(), args.begin(), args.end());
-    return RunProcess(spec);
-  }
   void MakeRepo() {
     repo_ = std::make_unique<TempRepo>(std::map<std::string, std::string>{
         {".pipeline.yml", Pipeline("build:\n  script: ['echo pushed $CI_COMMIT_BRANCH']\n")}});
-    commit_ = Git(repo_->path(), {"rev-parse", "HEAD"}).out.substr(0, 40);
+    commit_ = RunGit(repo_->path(), {"rev-parse", "HEAD"}).out.substr(0, 40);
   }
   std::string commit_;
 };
@@ -37,14 +29,14 @@ class ServicePushTest : public ServiceTest {
 TEST_F(ServicePushTest, APushIntoTheServedBareRepositoryRunsThePushedCommit) {
   MakeRepo();
   served_ = state_ + "/app.git";
-  ASSERT_EQ(Git(state_, {"init", "-q", "--bare", served_}).exit_code, 0);
+  ASSERT_EQ(RunGit(state_, {"init", "-q", "--bare", served_}).exit_code, 0);
   std::string token_file = state_ + "/token";
   std::ofstream(token_file) << kToken << "\n";
   WithService({}, [&](const std::string& address, int) {
     ProcessResult install = RunCli(
         served_, {"hook", "install", "--server", "http://" + address, "--token-file", token_file});
     ASSERT_EQ(install.exit_code, 0) << install.all();
-    ProcessResult push = Git(repo_->path(), {"push", served_, "main"});
+    ProcessResult push = RunGit(repo_->path(), {"push", served_, "main"});
     ASSERT_EQ(push.exit_code, 0) << push.all();
     std::string id;
     for (int i = 0; i < 100 && id.empty(); ++i) {

@@ -73,7 +73,7 @@ fi
 if [ "$sanitizers" = 1 ]; then
   # Under the sanitizers the slowest daemon suites (which exercise the same code paths as the rest
   # with more containers) are left to the first pass, to keep CI well inside its time.
-  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 LSAN_OPTIONS="suppressions=$top/tests/sanitizers/lsan.supp" UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     step "sanitizers" run_suite "$top/build-asan" "BitbucketC|BitbucketRunsOn|CleanupTest.Killing|FaultParallel|FaultOutputTest.AFlood|JUnitConsumers|HookTest|DockerCliPlugin|RemoteDaemon|ServiceQueueTest|UsageTest|GitLabConformance" \
     -DCMAKE_BUILD_TYPE=Debug -DPIPELINE_SANITIZE=ON
 fi

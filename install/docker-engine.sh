@@ -20,8 +20,14 @@ install_packages docker.io
 # The pid of a dockerd started here: tests that restart the daemon (tests/integration/
 # fault_daemon_test.cc) do it only to one this script started, never to a user's own.
 started_pid_file=/var/run/docker-pipeline-dockerd.pid
-# A dockerd that has just exited may linger as a zombie: it does not count.
-dockerd_running() { ps -C dockerd -o stat= 2>/dev/null | grep -qv '^Z'; }
+# Only the daemon of /var/run/docker.sock counts (its pid file is /var/run/docker.pid): a second
+# daemon with its own socket (install/test-remote-daemon.sh) does not serve it. A dockerd that has
+# just exited may linger as a zombie: it does not count either.
+dockerd_running() {
+  local pid
+  pid=$(cat /var/run/docker.pid 2>/dev/null) || return 1
+  ps -p "$pid" -o comm=,stat= 2>/dev/null | grep -q '^dockerd *[^Z]'
+}
 if ! dockerd_running; then
   echo "starting dockerd (log: /tmp/dockerd.log)"
   # Its own session: a test or shell that ends its process group must not take the daemon along.

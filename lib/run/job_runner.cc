@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <exception>
 #include <memory>
 #include <utility>
@@ -175,14 +176,21 @@ std::string JobRunner::ReusedArtifacts(size_t index) const {
          JobDirName(index, job.name);
 }
 
-/// The job's own copy of the snapshot, with the artifacts of the jobs before it.
+/// The job's own workspace: the snapshot with the artifacts of the jobs before it, copied or
+/// shared copy-on-write (pipeline/backend.h).
 JobWorkspace JobRunner::PrepareWorkspace(size_t index, const JobLaunch& launch) {
   std::vector<std::string> sources = {setting_.source_dir};
   if (launch.job.download_artifacts) {
     for (size_t earlier : Ancestors(plan_, index)) sources.push_back(ArtifactDir(earlier));
   }
-  return backend_.PrepareWorkspace(sources, launch.workspace_host_dir, launch.workspace_target,
-                                   launch.job.user);
+  Backend::WorkspaceRequest request{sources, launch.workspace_host_dir, launch.workspace_target,
+                                    launch.job.user};
+  // The step's docker service (a service without an image) lets the step bind-mount the clone
+  // dir by its host path, so that must be the workspace itself, not an overlay's layer.
+  request.host_directory =
+      std::any_of(launch.job.services.begin(), launch.job.services.end(),
+                  [](const Service& service) { return service.image.empty(); });
+  return backend_.PrepareWorkspace(request);
 }
 
 /// Runs the job with its `retry` policy (run/retry.h), each attempt in a fresh workspace.

@@ -73,7 +73,8 @@ JobRunner::JobRunner(const Plan& plan, RunLaunchContext launch, JobRunnerSetting
       context_(context),
       backend_(backend),
       cancel_(cancel),
-      masker_(SecretValues(launch_.options.secret_env)) {
+      masker_(SecretValues(launch_.options.secret_env)),
+      reclaimer_(*context.log) {
   launch_.masker = &masker_;
 }
 
@@ -117,8 +118,12 @@ JobResult JobRunner::RunMatching(size_t index) {
     backend_.FetchArtifacts(workspace, launch.workspace_host_dir, planned.job.artifacts);
     result.usage.artifact_bytes = static_cast<int64_t>(KeepArtifacts(index, launch));
   }
-  // A workspace on the daemon (a volume) goes now; a local one stays with the run's files.
-  if (!workspace.volume.empty()) backend_.DiscardWorkspace(workspace);
+  // A workspace on the daemon (a volume) goes once the job's container has; a local one stays
+  // with the run's files.
+  if (!workspace.volume.empty()) {
+    reclaimer_.Post("workspace volume " + workspace.volume,
+                    [this, workspace] { backend_.DiscardWorkspace(workspace); });
+  }
   return result;
 }
 
@@ -196,11 +201,13 @@ JobWorkspace JobRunner::PrepareWorkspace(size_t index, const JobLaunch& launch) 
 /// Runs the job with its `retry` policy (run/retry.h), each attempt in a fresh workspace.
 JobResult JobRunner::RunAttempts(size_t index, const JobLaunch& launch) {
   JobServices services{backend_,     tracker_, context_.observer,
-                       context_.log, cancel_,  DockerServiceAddOn(context_.engine, context_.log)};
+                       context_.log, cancel_,  DockerServiceAddOn(context_.engine, context_.log),
+                       &reclaimer_};
   const Job& job = plan_.jobs[index].job;
   return RunWithRetries(
       job.retry, job.name, cancel_, *context_.log,
       [&] {
+        reclaimer_.Drain();  // the last attempt's container, which may still use the workspace
         backend_.DiscardWorkspace({launch.workspace_host_dir, launch.workspace_target, ""});
         PrepareWorkspace(index, launch);
       },

@@ -57,12 +57,35 @@ bool KernelHasOverlay() {
   return false;
 }
 
+bool IsLink(const std::string& path) {
+  struct stat info {};
+  return lstat(path.c_str(), &info) == 0 && S_ISLNK(info.st_mode);
+}
+
+/// Whether copying the artifact layer `layer` over `below` would meet a symlink: a link in the
+/// artifacts, or a link in `below` where an artifact's directory or file goes. A copy refuses
+/// to write through one (an EnvironmentError naming it); an overlay would quietly let the upper
+/// layer win, so such a job gets the copy and its error.
+bool MeetsALink(const std::string& layer, const std::string& relative, const std::string& below) {
+  for (const std::string& name : workspace::ListDirectory(layer + "/" + relative)) {
+    std::string entry = relative.empty() ? name : relative + "/" + name;
+    struct stat info {};
+    if (lstat((layer + "/" + entry).c_str(), &info) != 0) continue;
+    if (S_ISLNK(info.st_mode) || IsLink(below + "/" + entry)) return true;
+    if (S_ISDIR(info.st_mode) && MeetsALink(layer, entry, below)) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 std::optional<JobWorkspace> OverlayWorkspaces::Prepare(const Backend::WorkspaceRequest& request) {
   std::vector<std::string> lowers;
   for (size_t i = request.sources.size(); i-- > 1;) {
     if (IsDirectory(request.sources[i])) lowers.push_back(request.sources[i]);  // later wins
+  }
+  for (const std::string& artifacts : lowers) {
+    if (MeetsALink(artifacts, "", request.sources.front())) return std::nullopt;
   }
   lowers.push_back(request.sources.front());
   size_t bytes = 0;

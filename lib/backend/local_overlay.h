@@ -22,7 +22,8 @@ class OverlayWorkspaces {
   explicit OverlayWorkspaces(docker::EngineApi& engine) : engine_(engine) {}
 
   /// An overlay workspace for `request`, or nullopt when its layers cannot be named in mount
-  /// options (a ',' or ':' in a path, too many of them): the caller copies instead.
+  /// options (a ',' or ':' in a path, too many of them) or an earlier job's artifacts hold or
+  /// meet a symlink (the copy then refuses as it always has): the caller copies instead.
   std::optional<JobWorkspace> Prepare(const Backend::WorkspaceRequest& request);
   /// Points the spec's mounts of an overlay job directory at its volume, creating it first.
   docker::ContainerSpec MapMounts(const docker::ContainerSpec& spec);

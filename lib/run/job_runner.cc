@@ -107,10 +107,10 @@ JobResult JobRunner::RunMatching(size_t index) {
   }
   JobWorkspace workspace = PrepareWorkspace(index, launch);
   const Source& source = launch_.source;
-  launch.caches = CacheVolumesFor(
-      planned.job, source.repo_name,
-      source.repo_identity.empty() ? source.repo_name : source.repo_identity,
-      launch.workspace_target, setting_.source_dir, launch.env);
+  launch.caches =
+      CacheVolumesFor(planned.job, source.repo_name,
+                      source.repo_identity.empty() ? source.repo_name : source.repo_identity,
+                      launch.workspace_target, setting_.source_dir, launch.env);
   JobResult result = RunAttempts(index, launch);
   result.pulled = setting_.images_ready;
   NoteWaits(Clock::time_point{}, setting_.run_started, setting_.images_ready, result);
@@ -192,7 +192,11 @@ JobWorkspace JobRunner::PrepareWorkspace(size_t index, const JobLaunch& launch) 
                                     launch.job.user};
   // The step's docker service (a service without an image) lets the step bind-mount the clone
   // dir by its host path, so that must be the workspace itself, not an overlay's layer.
+  // Caches are restored and saved through the archive API of the created and the exited
+  // container; into an overlay volume that lost the restored files (BitbucketCacheTest), so a
+  // job with caches gets a full copy.
   request.host_directory =
+      !launch.job.caches.empty() ||
       std::any_of(launch.job.services.begin(), launch.job.services.end(),
                   [](const Service& service) { return service.image.empty(); });
   return backend_.PrepareWorkspace(request);

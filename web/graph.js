@@ -1,7 +1,7 @@
 // A run's jobs as a DAG in SVG: stages as columns (plan levels when the file has no stages),
 // `needs` as edges, each job's state, duration, peak memory and CPU seconds.
 const kSvg = 'http://www.w3.org/2000/svg';
-const kNodeWidth = 190;
+const kNodeWidth = 230;
 const kNodeHeight = 50;
 const kColumnGap = 70;
 const kRowGap = 12;
@@ -118,7 +118,7 @@ export function renderGraph(run, selectedId, onSelect, now) {
                            'data-job': job.name, 'data-status': job.status, transform: `translate(${x},${y})`,
                            tabindex: '0', role: 'button'});
     group.appendChild(el('rect', {width: kNodeWidth, height: kNodeHeight, rx: 6}));
-    group.appendChild(el('text', {class: 'name', x: 10, y: 19}, truncate(job.name, 24)));
+    group.appendChild(el('text', {class: 'name', x: 10, y: 19}, truncate(job.name, 28)));
     group.appendChild(el('text', {class: 'detail', x: 10, y: 38}, detail(job, now)));
     let title = job.name + ': ' + job.status;
     if (job.exit_code !== null && job.exit_code !== undefined) title += ', exit code ' + job.exit_code;
@@ -142,6 +142,6 @@ function detail(job, now) {
   const seconds = jobSeconds(job, now);
   if (seconds !== null) parts.push(formatSeconds(seconds));
   if (job.peak_memory_bytes) parts.push(formatBytes(job.peak_memory_bytes));
-  if (job.cpu_seconds) parts.push(job.cpu_seconds.toFixed(1) + ' cpu-s');
+  if (job.cpu_seconds) parts.push('cpu ' + job.cpu_seconds.toFixed(1) + ' s');
   return parts.join(' · ');
 }

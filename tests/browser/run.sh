@@ -86,7 +86,7 @@ echo "$TOKEN" >"$WORK/state/token"
 
 XDG_STATE_HOME=$WORK/state DOCKER_PIPELINE_STORE= NO_COLOR=1 \
   "$BIN" serve --listen 127.0.0.1:0 --address-file "$WORK/state/address" --repo "app=$WORK/repo" \
-  --token-file "$WORK/state/token" --pull never >"$WORK/state/serve.log" 2>&1 &
+  --token-file "$WORK/state/token" --pull never ${DASHBOARD_PERF_JOBS:+-j 1} >"$WORK/state/serve.log" 2>&1 &
 SERVER=$!
 for _ in $(seq 100); do
   [ -s "$WORK/state/address" ] && break
@@ -95,7 +95,7 @@ done
 [ -s "$WORK/state/address" ] || { echo "FAIL: serve did not start"; cat "$WORK/state/serve.log"; exit 1; }
 
 NODE_PATH=$CACHE/node_modules DASHBOARD_URL="http://$(cat "$WORK/state/address")" \
-  DASHBOARD_TOKEN=$TOKEN CHROMIUM=$CHROMIUM ARTIFACTS=$ARTIFACTS \
+  DASHBOARD_TOKEN=$TOKEN DASHBOARD_PERF_JOBS=${DASHBOARD_PERF_JOBS:-} CHROMIUM=$CHROMIUM ARTIFACTS=$ARTIFACTS \
   node "$HERE/dashboard_test.cjs"
 status=$?
 echo "screenshots: $ARTIFACTS"

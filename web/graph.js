@@ -114,23 +114,42 @@ export function renderGraph(run, selectedId, onSelect, now) {
     }
   }
   for (const {x, y, job} of place.values()) {
-    const group = el('g', {class: 'job st-' + job.status + (job.id === selectedId ? ' selected' : ''),
-                           'data-job': job.name, 'data-status': job.status, transform: `translate(${x},${y})`,
-                           tabindex: '0', role: 'button'});
+    const group = el('g', {'data-job': job.name, transform: `translate(${x},${y})`, tabindex: '0', role: 'button'});
     group.appendChild(el('rect', {width: kNodeWidth, height: kNodeHeight, rx: 6}));
     group.appendChild(el('text', {class: 'name', x: 10, y: 19}, truncate(job.name, 28)));
-    group.appendChild(el('text', {class: 'detail', x: 10, y: 38}, detail(job, now)));
-    let title = job.name + ': ' + job.status;
-    if (job.exit_code !== null && job.exit_code !== undefined) title += ', exit code ' + job.exit_code;
-    if (job.reason) title += ' (' + job.reason + ')';
-    group.appendChild(el('title', {}, title));
-    group.addEventListener('click', () => onSelect(job));
+    group.appendChild(el('text', {class: 'detail', x: 10, y: 38}));
+    group.appendChild(el('title'));
+    group.addEventListener('click', () => onSelect(group.job));
     group.addEventListener('keydown', (event) => {
-      if (event.key === 'Enter' || event.key === ' ') onSelect(job);
+      if (event.key === 'Enter' || event.key === ' ') onSelect(group.job);
     });
     svg.appendChild(group);
   }
+  svg.dataset.shape = graphShape(run);
+  updateGraph(svg, run, selectedId, now);
   return svg;
+}
+
+// What decides the drawing: the jobs, their columns and edges. The same shape is updated in
+// place (states, times), so a click or focus is never lost to a redraw.
+export function graphShape(run) {
+  return JSON.stringify([run.stages, run.jobs.map((job) => [job.name, job.stage, job.level, job.needs])]);
+}
+
+export function updateGraph(svg, run, selectedId, now) {
+  const groups = new Map([...svg.querySelectorAll('g[data-job]')].map((group) => [group.dataset.job, group]));
+  for (const job of run.jobs) {
+    const group = groups.get(job.name);
+    if (!group) continue;
+    group.job = job;
+    group.setAttribute('class', 'job st-' + job.status + (job.id === selectedId ? ' selected' : ''));
+    group.setAttribute('data-status', job.status);
+    group.querySelector('.detail').textContent = detail(job, now);
+    let title = job.name + ': ' + job.status;
+    if (job.exit_code !== null && job.exit_code !== undefined) title += ', exit code ' + job.exit_code;
+    if (job.reason) title += ' (' + job.reason + ')';
+    group.querySelector('title').textContent = title;
+  }
 }
 
 function truncate(text, length) {

@@ -95,10 +95,10 @@ async function main() {
     assert.ok(await page.$('#log .fg-c1.b'), 'bold red is rendered bold and red');
     assert.ok(!(await page.$eval('#log', (log) => log.textContent.includes('\u001b'))), 'escape codes are not shown raw');
     await page.click('svg.graph g.job[data-job="slow"]');
-    await page.waitForFunction(() => document.querySelectorAll('#log .line').length >= 3 &&
-                               document.querySelector('#log .line .text').textContent.startsWith('slow line'));
-    const before = await page.$$eval('#log .line', (lines) => lines.length);
-    await page.waitForFunction((n) => document.querySelectorAll('#log .line').length >= n + 3, {timeout: 10000}, before);
+    const slowLines = () => [...document.querySelectorAll('#log .line .text')].filter((t) => /^slow line \d+$/.test(t.textContent)).length;
+    await page.waitForFunction(`(${slowLines})() >= 3`, {timeout: 20000});
+    const before = await page.evaluate(slowLines);
+    await page.waitForFunction(`(${slowLines})() >= ${before + 3}`, {timeout: 10000});
     const status = (await api('GET', '/api/v1/pipelines/runs/' + id)).data.jobs.find((j) => j.name === 'slow').status;
     assert.strictEqual(status, 'running', 'the lines arrived while the job ran');
     const link = await page.$eval('#log .line:nth-child(2) a.ln', (a) => a.getAttribute('href'));
@@ -118,6 +118,10 @@ async function main() {
 
     assert.deepStrictEqual(violations, [], 'the page broke its CSP or threw');
     step('passed');
+  } catch (error) {
+    const pages = await browser.pages();
+    if (pages.length) await pages[pages.length - 1].screenshot({path: path.join(artifacts, 'failure.png'), fullPage: true}).catch(() => {});
+    throw error;
   } finally {
     await browser.close();
   }

@@ -38,9 +38,9 @@ TEST_F(ServiceDashboardTest, ThePageAndItsFilesAreServedWithTheirHeaders) {
     EXPECT_EQ(Http(address, "GET", "/assets/app.js", "", "", {{"If-None-Match", etag}}).status,
               304);
     EXPECT_EQ(HeaderOf(Http(address, "GET", "/healthz"), "Cache-Control"), "no-store");
-    for (const char* path : {"/assets/nope.js", "/assets/%2e%2e/%2e%2e/etc/passwd",
-                             "/assets/../../etc/passwd", "/assets/", "/assets/embed.cmake",
-                             "/index.html", "/assets/app.js/x"}) {
+    for (const char* path :
+         {"/assets/nope.js", "/assets/%2e%2e/%2e%2e/etc/passwd", "/assets/../../etc/passwd",
+          "/assets/", "/assets/embed.cmake", "/index.html", "/assets/app.js/x"}) {
       std::string answer =
           RawExchange(address, "GET " + std::string(path) + " HTTP/1.0\r\nHost: x\r\n\r\n");
       EXPECT_THAT(answer, HasSubstr(" 404 ")) << path;

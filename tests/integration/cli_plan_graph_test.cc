@@ -12,10 +12,11 @@ using ::testing::HasSubstr;
 class PlanGraphCliTest : public CliTest {};
 
 TEST_F(PlanGraphCliTest, DotAndMermaidDrawTheJobGraph) {
-  TempRepo repo({{".gitlab-ci.yml",
-                  "stages: [build, test]\nbuild:\n  stage: build\n  script: ['true']\n"
-                  "unit:\n  stage: test\n  needs: [build]\n  script: ['true']\n"
-                  "lint:\n  stage: test\n  needs: []\n  script: ['true']\n"}});
+  TempRepo repo(std::map<std::string, std::string>{
+      {".gitlab-ci.yml",
+       "stages: [build, test]\nbuild:\n  stage: build\n  script: ['true']\n"
+       "unit:\n  stage: test\n  needs: [build]\n  script: ['true']\n"
+       "lint:\n  stage: test\n  needs: []\n  script: ['true']\n"}});
   ProcessResult dot = RunCli(repo.path(), {"plan", "--format", "dot"});
   ASSERT_EQ(dot.exit_code, 0) << dot.all();
   EXPECT_THAT(dot.out, HasSubstr("digraph \"pipeline\" {\n"));

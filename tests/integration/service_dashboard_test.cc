@@ -41,8 +41,10 @@ TEST_F(ServiceDashboardTest, ThePageAndItsFilesAreServedWithTheirHeaders) {
     for (const char* path :
          {"/assets/nope.js", "/assets/%2e%2e/%2e%2e/etc/passwd", "/assets/../../etc/passwd",
           "/assets/", "/assets/embed.cmake", "/index.html", "/assets/app.js/x"}) {
-      std::string answer =
-          RawExchange(address, "GET " + std::string(path) + " HTTP/1.0\r\nHost: x\r\n\r\n");
+      // With the token, so the 404 is the path's (without one any unknown path is a 401).
+      std::string answer = RawExchange(
+          address, "GET " + std::string(path) + " HTTP/1.0\r\nHost: x\r\nAuthorization: Bearer " +
+                       kToken + "\r\n\r\n");
       EXPECT_THAT(answer, HasSubstr(" 404 ")) << path;
       EXPECT_EQ(answer.find("root:"), std::string::npos) << path;
     }

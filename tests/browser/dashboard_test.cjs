@@ -1,6 +1,7 @@
 // The dashboard against a real service (run.sh starts it): token refused then accepted, the runs
 // list shows a triggered run, the graph its jobs with the right edges, the log pane receives
-// lines while a job runs, cancel from the page stops the run and removes its containers.
+// lines while a job runs, cancel from the page stops the run and removes its containers, rerun
+// from failed queues a new run.
 // Screenshots go to $ARTIFACTS. With DASHBOARD_PERF_JOBS it only measures the first paint.
 'use strict';
 const assert = require('node:assert');
@@ -60,13 +61,17 @@ async function main() {
     assert.strictEqual(await page.$('#runs'), null, 'the runs list is shown with a wrong token');
     assert.ok(await page.$('#login:not([hidden])'), 'the token form is not shown again');
 
-    step('the right token opens the runs list; a triggered run appears in it');
+    step('the right token opens the runs list; a run triggered from the page appears in it');
     await page.type('#token', token);
     await page.click('#login-form button[type=submit]');
     await page.waitForSelector('#runs');
-    const trigger = await api('POST', '/api/v1/repos/app/pipelines/run', {ref: 'main'});
-    assert.strictEqual(trigger.status, 201, JSON.stringify(trigger.data));
-    const id = trigger.data.id;
+    await page.click('nav a[href="#/trigger"]');
+    await page.waitForSelector('#trigger-form');
+    await page.click('#trigger-form button[type=submit]');  // ref main, the default pipeline
+    await page.waitForFunction(() => /^#\/runs\/[0-9a-f-]+$/.test(location.hash));
+    const id = await page.evaluate(() => location.hash.slice('#/runs/'.length));
+    assert.strictEqual((await api('GET', '/api/v1/pipelines/runs/' + id)).data.trigger, 'api');
+    await page.click('nav a[href="#/"]');
     await page.waitForSelector(`tr[data-run="${id}"]`, {timeout: 10000});
     const stored = await page.evaluate(() => sessionStorage.getItem('docker-pipeline-token'));
     assert.strictEqual(stored, token, 'the token is kept in sessionStorage');
@@ -114,7 +119,16 @@ async function main() {
     await page.waitForFunction(() => /ended/.test(document.querySelector('.log-status').textContent), {timeout: 10000});
     const left = execFileSync('docker', ['ps', '-aq', '--filter', 'label=io.docker-pipeline.run=' + id]).toString().trim();
     assert.strictEqual(left, '', 'containers of the cancelled run are left: ' + left);
-    assert.ok(await page.$('#rerun-failed'), 'a cancelled run offers a rerun from the failed jobs');
+    step('rerun from failed from the page queues a new run of the same commit');
+    await page.click('#rerun-failed');
+    await page.waitForFunction((old) => /^#\/runs\/[0-9a-f-]+$/.test(location.hash) && !location.hash.endsWith(old), {}, id);
+    const rerunId = await page.evaluate(() => location.hash.slice('#/runs/'.length));
+    const rerun = (await api('GET', '/api/v1/pipelines/runs/' + rerunId)).data;
+    assert.strictEqual(rerun.trigger, 'rerun');
+    assert.strictEqual(rerun.commit, (await api('GET', '/api/v1/pipelines/runs/' + id)).data.commit);
+    const stop = await api('POST', `/api/v1/pipelines/runs/${rerunId}/cancel`);
+    assert.ok(stop.status === 200 || stop.status === 202 || stop.status === 409, JSON.stringify(stop));
+    await until('the rerun to end', async () => !['queued', 'running'].includes((await api('GET', '/api/v1/pipelines/runs/' + rerunId)).data.status), 30);
 
     assert.deepStrictEqual(violations, [], 'the page broke its CSP or threw');
     step('passed');

@@ -31,5 +31,6 @@ const size_t kEmbeddedFileCount = ${index};
 
 }  // namespace pipeline::service
 ")
-file(COPY_FILE ${OUTPUT}.tmp ${OUTPUT} ONLY_IF_DIFFERENT)
+# Only a changed table is rewritten (CMake 3.18 has no file(COPY_FILE)).
+execute_process(COMMAND ${CMAKE_COMMAND} -E copy_if_different ${OUTPUT}.tmp ${OUTPUT})
 file(REMOVE ${OUTPUT}.tmp)

@@ -85,12 +85,11 @@ void ApplyPull(Options& options, const std::string& flag, const std::string& pol
 }
 
 void ApplyWorkspaceTransfer(Options& options, const std::string& flag, const std::string& mode) {
-  options.workspace_transfer = Choose<WorkspaceTransfer>(
-      flag, mode,
-      {{"auto", WorkspaceTransfer::kAuto},
-       {"copy", WorkspaceTransfer::kCopy},
-       {"mount", WorkspaceTransfer::kMount}},
-      "auto, copy or mount");
+  options.workspace_transfer = Choose<WorkspaceTransfer>(flag, mode,
+                                                         {{"auto", WorkspaceTransfer::kAuto},
+                                                          {"copy", WorkspaceTransfer::kCopy},
+                                                          {"mount", WorkspaceTransfer::kMount}},
+                                                         "auto, copy or mount");
 }
 
 void ApplyLogFormat(Options& options, const std::string& flag, const std::string& format) {
@@ -146,7 +145,11 @@ const FlagGroup kSourceFlags = {
       [](Options& o, const std::string&, const std::string& v) { o.commit = v; }},
      {"--include-dir", "PROJECT=PATH",
       "GitLab: 'include: project: PROJECT' reads that project's files from PATH (repeatable)",
-      ApplyIncludeDir}}};
+      ApplyIncludeDir},
+     {"--offline", nullptr,
+      "GitLab: fetch no 'include: remote/template' over the network; use the copies cached "
+      "by earlier runs",
+      [](Options& o, const std::string&, const std::string&) { o.offline = true; }}}};
 
 const FlagGroup kPlanFormatFlags = {
     "Plan output",

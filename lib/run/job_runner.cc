@@ -2,7 +2,9 @@
 
 #include <sys/stat.h>
 
+#include <cstdint>
 #include <exception>
+#include <filesystem>
 #include <memory>
 #include <utility>
 
@@ -45,6 +47,21 @@ AddOnFactory DockerServiceAddOn(docker::EngineApi& engine, std::shared_ptr<spdlo
     if (!service) return nullptr;
     return std::make_unique<DockerServiceHolder>(std::move(service));
   };
+}
+
+/// The bytes of the files below `dir` (links not followed); 0 when it cannot be read.
+int64_t TreeBytes(const std::string& dir) {
+  std::error_code error;
+  int64_t bytes = 0;
+  auto options = std::filesystem::directory_options::skip_permission_denied;
+  for (std::filesystem::recursive_directory_iterator it(dir, options, error), end;
+       !error && it != end; it.increment(error)) {
+    std::error_code ignored;
+    if (it->is_regular_file(ignored) && !it->is_symlink(ignored)) {
+      bytes += static_cast<int64_t>(it->file_size(ignored));
+    }
+  }
+  return bytes;
 }
 
 bool IsDirectory(const std::string& path) {
@@ -105,10 +122,10 @@ JobResult JobRunner::RunMatching(size_t index) {
   }
   JobWorkspace workspace = PrepareWorkspace(index, launch);
   const Source& source = launch_.source;
-  launch.caches = CacheVolumesFor(
-      planned.job, source.repo_name,
-      source.repo_identity.empty() ? source.repo_name : source.repo_identity,
-      launch.workspace_target, setting_.source_dir, launch.env);
+  launch.caches =
+      CacheVolumesFor(planned.job, source.repo_name,
+                      source.repo_identity.empty() ? source.repo_name : source.repo_identity,
+                      launch.workspace_target, setting_.source_dir, launch.env);
   JobResult result = RunAttempts(index, launch);
   result.pulled = setting_.images_ready;
   NoteWaits(Clock::time_point{}, setting_.run_started, setting_.images_ready, result);
@@ -116,8 +133,13 @@ JobResult JobRunner::RunMatching(size_t index) {
     backend_.FetchArtifacts(workspace, launch.workspace_host_dir, planned.job.artifacts);
     result.usage.artifact_bytes = static_cast<int64_t>(KeepArtifacts(index, launch));
   }
-  // A workspace on the daemon (a volume) goes now; a local one stays with the run's files.
-  if (!workspace.volume.empty()) backend_.DiscardWorkspace(workspace);
+  // A workspace on the daemon (a volume) goes now; a local one stays with the run's files, and
+  // its size is what the job's copy and the job itself wrote (JobUsage::workspace_bytes).
+  if (!workspace.volume.empty()) {
+    backend_.DiscardWorkspace(workspace);
+  } else if (result.started != Clock::time_point{}) {
+    result.usage.workspace_bytes = TreeBytes(launch.workspace_host_dir);
+  }
   return result;
 }
 

@@ -14,17 +14,17 @@
 #include <thread>
 #include <vector>
 
+#include "backend/remote_engine_backend.h"
 #include "cleanup/owner.h"
 #include "cleanup/reaper.h"
 #include "cleanup/scoped_container.h"
+#include "docker/locality.h"
 #include "job/images.h"
 #include "job/job_env.h"
 #include "job/job_executor.h"
 #include "job/secrets_file.h"
 #include "model/changesets.h"
 #include "model/glob.h"
-#include "backend/remote_engine_backend.h"
-#include "docker/locality.h"
 #include "pipeline/backend.h"
 #include "pipeline/errors.h"
 #include "pipeline/run.h"
@@ -55,7 +55,6 @@ class Scheduler {
         runner_(runner),
         jobs_cancel_(jobs_cancel),
         ready_(plan, options.max_parallel) {}
-
 
   void Run() {
     // The stop is recorded here, under the lock, before any job can see it: a job that ends
@@ -112,7 +111,8 @@ class Scheduler {
         std::string skip = exec::WhenSkipReason(plan_.jobs[index].job.when,
                                                 exec::FailedUpstream(plan_, result_.jobs, index));
         if (skip.empty()) {
-          threads_.emplace_back([this, index] { RunOne(index); });
+          double slot_wait = ready_.SlotWaitSeconds(index);
+          threads_.emplace_back([this, index, slot_wait] { RunOne(index, slot_wait); });
           continue;
         }
         ready_.Finish(index);
@@ -139,10 +139,11 @@ class Scheduler {
   }
 
   /// The body of job `index`'s thread.
-  void RunOne(size_t index) {
+  void RunOne(size_t index, double slot_wait) {
     const PlannedJob& planned = plan_.jobs[index];
     exec::JobRun run = runner_.Run(index);
     JobResult& job_result = run.result;
+    job_result.usage.slot_wait_seconds = slot_wait;
     std::lock_guard<std::mutex> lock(mutex_);
     if (job_result.outcome == JobOutcome::kCancelled && stopping_) {
       job_result.reason = "stopped: " + stop_reason_;
@@ -329,8 +330,9 @@ RunResult RunPlan(const Plan& plan, const Source& source, const RunOptions& opti
   std::string git_objects = CloneObjects(plan, source, result.commit, source_dir);
 
   context.observer.OnRunStarted(result);
-  RunJobs(plan, source, options, context, result, *backend, {source_dir, images_ready, {}, result.started},
-          run_dir.path(), secrets_file, git_objects);
+  RunJobs(plan, source, options, context, result, *backend,
+          {source_dir, images_ready, {}, result.started}, run_dir.path(), secrets_file,
+          git_objects);
 
   FinalSweep(*backend, result.run_id, reaper, log);
   result.finished = Clock::now();

@@ -13,6 +13,10 @@
 
 namespace pipeline::usage {
 
+/// The period's length in milliseconds ("day", "week" = 7 days, "month" = 30 days); throws
+/// UsageError naming the choices for anything else.
+int64_t PeriodMillis(const std::string& period);
+
 /// Sums over jobs. Times and counters add up; the peak is the largest; the image pulls of a run
 /// happen once before its jobs, so they count once per run.
 struct UsageTotals {
@@ -56,10 +60,6 @@ struct UsageReport {
   std::map<std::string, UsageTotals> by_job;
   std::map<std::string, UsageTotals> by_trigger;
 };
-
-/// The period's length in milliseconds ("day", "week" = 7 days, "month" = 30 days); throws
-/// UsageError naming the choices for anything else.
-int64_t PeriodMillis(const std::string& period);
 
 UsageReport BuildReport(const std::vector<UsageRecord>& records, const CostModel& model);
 

@@ -30,7 +30,7 @@ for arg in "$@"; do
     --no-fuzz) fuzz=0 ;;
     --quick) sanitizers=0 fuzz=0 extra=0 ;;
     --allow-no-daemon) export PIPELINE_ALLOW_NO_DAEMON=1 ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option '$arg'" >&2; exit 2 ;;
   esac
 done

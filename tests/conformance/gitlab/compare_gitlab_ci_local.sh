@@ -19,6 +19,8 @@
 set -u
 
 BIN=${1:?usage: compare_gitlab_ci_local.sh DOCKER_PIPELINE_BINARY}
+# Absolute: each case runs in its own repository.
+BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
 HERE=$(cd "$(dirname "$0")" && pwd)
 VERSION=${GITLAB_CI_LOCAL_VERSION:-4.55.0}
 CACHE=${GITLAB_CI_LOCAL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/docker-pipeline/gitlab-ci-local/$VERSION}

@@ -18,6 +18,7 @@
 #include "change_decisions.h"
 #include "changed_files.h"
 #include "dotenv.h"
+#include "fetch/include_fetch.h"
 #include "model/changesets.h"
 #include "pipeline/caches.h"
 #include "pipeline/errors.h"
@@ -64,6 +65,10 @@ void AddGitLabChoice(const Options& options, const Loaded& loaded, PipelineChoic
   for (const std::string& arg : options.include_dirs) {
     choice.include_dirs[arg.substr(0, arg.find('='))] = arg.substr(arg.find('=') + 1);
   }
+  // include:remote/template over HTTPS, each kept for offline use (docs/gitlab.md).
+  choice.fetch_include =
+      fetch::IncludeFetcher(fetch::OptionsFromEnvironment(GetEnv, options.offline));
+  choice.include_cache_dir = fetch::IncludeCacheDir(GetEnv);
 }
 
 Loaded Load(const Options& options, const Logging& logging) {

@@ -145,7 +145,11 @@ const FlagGroup kSourceFlags = {
       [](Options& o, const std::string&, const std::string& v) { o.commit = v; }},
      {"--include-dir", "PROJECT=PATH",
       "GitLab: 'include: project: PROJECT' reads that project's files from PATH (repeatable)",
-      ApplyIncludeDir}}};
+      ApplyIncludeDir},
+     {"--offline", nullptr,
+      "GitLab: fetch no 'include: remote/template' over the network; use the copies cached "
+      "by earlier runs",
+      [](Options& o, const std::string&, const std::string&) { o.offline = true; }}}};
 
 const FlagGroup kPlanFormatFlags = {
     "Plan output",

@@ -39,9 +39,10 @@ struct Options {
   std::string pr_destination;          ///< --pr-destination: that pull request's destination branch
   std::vector<std::string> var_args;   ///< --var NAME=VALUE: a custom pipeline's variables
   std::vector<std::string> include_dirs;  ///< --include-dir PROJECT=PATH (GitLab include:project)
-  std::string format = "text";            ///< plan --format text|json
-  bool run_manual = false;                ///< --manual: run manual jobs/steps too
-  std::vector<std::string> env_args;      ///< -e as given: NAME=VALUE or NAME
+  bool offline = false;         ///< --offline: GitLab include:remote/template from the cache only
+  std::string format = "text";  ///< plan --format text|json
+  bool run_manual = false;      ///< --manual: run manual jobs/steps too
+  std::vector<std::string> env_args;  ///< -e as given: NAME=VALUE or NAME
   std::vector<std::string>
       secret_names;  ///< --secret NAME: a variable from our environment, masked
   std::vector<std::string> secrets_files;    ///< --secrets-file FILE: dotenv variables, all masked

@@ -76,6 +76,7 @@ std::vector<std::string> RerunArgsOf(const Options& options, const Source& sourc
     add("--include-dir", dir.substr(0, equals + 1) + Absolute(dir.substr(equals + 1)));
   }
   if (options.run_manual) args.push_back("--manual");
+  if (options.offline) args.push_back("--offline");
   return args;
 }
 

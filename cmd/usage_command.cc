@@ -103,13 +103,12 @@ int ReportCommand(const Options& options, const Logging& logging) {
   if (options.keep_days) retention.keep_days = *options.keep_days;
   std::unique_ptr<store::RunStore> history =
       store::OpenHistory(options.store_url, retention, *logging.log);
-  store::Millis to = store::ToMillis(Clock::now()) + 1;
-  store::Millis from = to - usage::PeriodMillis(options.usage_period);
-  std::vector<UsageRecord> records = history->ListUsage(from, to, options.usage_repo);
-  usage::UsageReport report = usage::BuildReport(records, model);
-  report.period = options.usage_period;
-  report.from = from;
-  report.to = to;
+  usage::PeriodUsage period = usage::ReportPeriod(
+      options.usage_period, store::ToMillis(Clock::now()),
+      [&](int64_t from, int64_t to) { return history->ListUsage(from, to, options.usage_repo); },
+      model);
+  const usage::UsageReport& report = period.report;
+  const std::vector<UsageRecord>& records = period.records;
   usage::SuggestionRules rules;
   rules.runs = options.usage_runs;
   std::vector<usage::Suggestion> suggestions = usage::Suggest(records, rules);

@@ -6,6 +6,12 @@
 namespace pipeline::cli {
 namespace {
 
+/// A flag without a value that turns `*member` on.
+template <bool Options::*member>
+void TurnOn(Options& options, const std::string&, const std::string&) {
+  options.*member = true;
+}
+
 const Flag kCostFlag = {
     "--cost", "FILE",
     "The cost model: prices per vCPU-hour, GiB-hour, GB and build minute (default: "
@@ -18,15 +24,15 @@ const FlagGroup kRunUsageFlags = {
     "Usage",
     {{"--no-usage", nullptr,
       "Do not sample the jobs' CPU, memory, network and disk use from the stats API",
-      [](Options& o, const std::string&, const std::string&) { o.no_usage = true; }},
+      TurnOn<&Options::no_usage>},
      kCostFlag}};
 
 const FlagGroup kRunsUsageFlags = {
     "Usage",
     {{"--usage", nullptr,
-      "With each run (and each job of 'show RUN'): CPU, memory, network, and the build minutes "
-      "it would have used",
-      [](Options& o, const std::string&, const std::string&) { o.runs_usage = true; }},
+      "With each run (and each job of 'show RUN'): CPU, memory, network, caches, and the build "
+      "minutes it would have used",
+      TurnOn<&Options::runs_usage>},
      kCostFlag}};
 
 const FlagGroup kUsageReportFlags = {

@@ -3,7 +3,8 @@
 #   1. install/dev-setup.sh: build deps, a Docker engine when none answers, the test images;
 #   2. an optimised build (-O1: half the compile time of -O2 -g, still optimised): unit tests
 #      (parallel), then integration tests against the real daemon, then `bench/run --quick` as a
-#      smoke test (the JSON has every figure; no time is asserted);
+#      smoke test (the JSON has every figure; no time is asserted), then our GitLab job sets
+#      against gitlab-ci-local's (SKIP, with why, when npm cannot install it);
 #   3. as root, the unit tests and the workspace and cleanup integration tests again as an
 #      unprivileged user (tests/nonroot.sh), so permission paths are really exercised;
 #   4. the mutation check of the critical paths (tests/mutation/run.py): each one-line bug of
@@ -29,7 +30,7 @@ for arg in "$@"; do
     --no-fuzz) fuzz=0 ;;
     --quick) sanitizers=0 fuzz=0 extra=0 ;;
     --allow-no-daemon) export PIPELINE_ALLOW_NO_DAEMON=1 ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option '$arg'" >&2; exit 2 ;;
   esac
 done
@@ -64,6 +65,17 @@ run_suite() {  # run_suite BUILD_DIR DOCKER_TESTS_REGEX [CMAKE_ARGS...]; an empt
 step "build, unit, integration" run_suite "$top/build-ci" "" \
   -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE="-O1 -DNDEBUG"
 step "bench smoke" ctest --test-dir "$top/build-ci" -L bench --output-on-failure
+# Our GitLab job sets against gitlab-ci-local's (ctest label `conformance`), run directly so its
+# SKIP line (no node/npm, the registry unreachable) is printed; gitlab-ci-local is installed under
+# a cache on first use, and a cached one takes well under a minute.
+gitlab_ci_local() {
+  local status=0
+  "$top/tests/conformance/gitlab/compare_gitlab_ci_local.sh" "$top/build-ci/plugin/docker-pipeline" ||
+    status=$?
+  [ "$status" = 77 ] && status=0
+  return "$status"
+}
+step "gitlab-ci-local" gitlab_ci_local
 if [ "$extra" = 1 ]; then
   step "unprivileged user" "$top/tests/nonroot.sh" "$top/build-ci"
   step "mutation check" "$top/tests/mutation/run.py"

@@ -50,6 +50,13 @@ class LocalEngineBackend : public Backend {
     workspace::RemoveTree(workspace.host_dir);
   }
 
+  uint64_t WorkspaceBytes(const JobWorkspace& workspace) override {
+    if (std::optional<uint64_t> written = overlays_.WrittenBytes(workspace.host_dir)) {
+      return *written;
+    }
+    return workspace.volume.empty() ? workspace::TreeBytes(workspace.host_dir) : 0;
+  }
+
   void FetchArtifacts(const JobWorkspace& workspace, const std::string& job_dir,
                       const std::vector<std::string>& patterns) override {
     overlays_.Materialize(job_dir);

@@ -159,6 +159,17 @@ bool OverlayWorkspaces::Discard(const std::string& job_dir) {
   return true;
 }
 
+std::optional<uint64_t> OverlayWorkspaces::WrittenBytes(const std::string& job_dir) {
+  std::string upper;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto found = overlays_.find(job_dir);
+    if (found == overlays_.end()) return std::nullopt;
+    upper = found->second.base + "/upper";
+  }
+  return workspace::TreeBytes(upper);
+}
+
 }  // namespace pipeline::backend
 
 namespace pipeline {

@@ -33,6 +33,9 @@ class OverlayWorkspaces {
   /// Removes the overlay workspace of `job_dir` (its volume, its upper layer); false when there
   /// is none.
   bool Discard(const std::string& job_dir);
+  /// The bytes the job wrote into the overlay workspace of `job_dir` (its upper layer); nullopt
+  /// when there is none.
+  std::optional<uint64_t> WrittenBytes(const std::string& job_dir);
 
  private:
   struct Overlay {

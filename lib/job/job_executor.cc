@@ -8,6 +8,7 @@
 
 #include "job/container_wait.h"
 #include "job/job_services.h"
+#include "job/job_usage.h"
 #include "job/output_pipeline.h"
 #include "job/pipe_runner.h"
 #include "job/spec.h"
@@ -165,6 +166,7 @@ JobResult RunJob(const JobLaunch& launch, JobServices& services) {
   if (ended && !services.cancel.cancelled()) {
     caches.Save(container.id(), result.outcome == JobOutcome::kPassed);
   }
+  NoteCaches(caches.uses(), result);
   PauseForTest(launch, "before-remove", services);
   // Off the critical path when nothing waits for it to go (a services network and the step's
   // docker service are removed after it, on this thread).

@@ -84,4 +84,14 @@ void NoteWaits(Clock::time_point ready, Clock::time_point run_started,
   }
 }
 
+void NoteCaches(const std::vector<CacheUse>& caches, JobResult& result) {
+  JobUsage& usage = result.usage;
+  usage.caches = caches;
+  for (const CacheUse& cache : caches) {
+    if (cache.hit) ++usage.cache_hits;
+    if (cache.pulled && !cache.hit) ++usage.cache_misses;
+    usage.cache_bytes += cache.saved_bytes;
+  }
+}
+
 }  // namespace pipeline::exec

@@ -1,8 +1,10 @@
+#include <cstdlib>
 #include <iterator>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "fetch/include_fetch.h"
 #include "pipeline/errors.h"
 #include "pipeline/load.h"
 #include "pipeline/workspace.h"
@@ -25,6 +27,13 @@ void AddRepositoryChoice(const std::string& repo_root, const std::string& commit
                          PipelineChoice& choice) {
   choice.commit_sha = commit;
   choice.default_branch = workspace::DefaultBranch(repo_root);
+  // include:remote/template over HTTPS, each kept for offline use (docs/gitlab.md).
+  auto getenv = [](const std::string& name) {
+    const char* value = std::getenv(name.c_str());
+    return std::string(value == nullptr ? "" : value);
+  };
+  choice.fetch_include = fetch::IncludeFetcher(fetch::OptionsFromEnvironment(getenv, false));
+  choice.include_cache_dir = fetch::IncludeCacheDir(getenv);
   choice.repo_root = repo_root;
   // Only a work tree's run (no commit) compares against nothing: ChangedFiles knows both.
   std::string root = repo_root;

@@ -114,7 +114,9 @@ class IncludeResolver {
   }
 
   /// A URL's document: fetched (and cached) when a fetcher is given; the cached copy, with a
-  /// warning, when the fetch fails; else an error saying how to do without the network.
+  /// warning, when the fetch fails for want of the network (EnvironmentError); else an error at
+  /// the include's line: exit 3 (EnvironmentError) when the network failed and nothing is cached,
+  /// exit 2 (ParseError) when the answer itself refuses (a 404, a plain http:// URL, ...).
   YAML::Node Remote(const YAML::Node& node, const std::string& url, const std::string& kind) {
     const PipelineChoice& choice = context_.choice();
     if (!choice.fetch_include) Refuse(node, kind);
@@ -127,16 +129,19 @@ class IncludeResolver {
       return Parse(node, url, text);
     } catch (const ParseError&) {
       throw;
-    } catch (const Error& error) {
+    } catch (const EnvironmentError& error) {
       std::optional<std::string> text = cached.empty() ? std::nullopt : ReadText(cached);
       if (!text) {
-        file_.Fail(node, what + " cannot be fetched (" + error.what() +
-                             ") and no copy of it is cached: download it into the repository and "
-                             "include it with 'local', or give a clone with --include-dir");
+        throw EnvironmentError(file_.Where(node).ToString() + ": " + what + " cannot be fetched (" +
+                               error.what() +
+                               ") and no copy of it is cached: download it into the repository "
+                               "and include it with 'local', or give a clone with --include-dir");
       }
       warnings_.Add(node, what + " cannot be fetched (" + error.what() +
                               "): using the copy cached in " + cached);
       return Parse(node, url, *text);
+    } catch (const Error& error) {
+      file_.Fail(node, what + " cannot be used: " + error.what());
     }
   }
 

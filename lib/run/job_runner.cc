@@ -3,7 +3,9 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <exception>
+#include <filesystem>
 #include <memory>
 #include <utility>
 
@@ -117,6 +119,11 @@ JobResult JobRunner::RunMatching(size_t index) {
   if (!planned.job.artifacts.empty() && result.started != Clock::time_point{}) {
     backend_.FetchArtifacts(workspace, launch.workspace_host_dir, planned.job.artifacts);
     result.usage.artifact_bytes = static_cast<int64_t>(KeepArtifacts(index, launch));
+  }
+  // What the job's workspace took on this machine (JobUsage::workspace_bytes): the copy and
+  // the job's writes, or with a copy-on-write workspace the writes alone.
+  if (result.started != Clock::time_point{}) {
+    result.usage.workspace_bytes = static_cast<int64_t>(backend_.WorkspaceBytes(workspace));
   }
   // A workspace on the daemon (a volume) goes once the job's container has; a local one stays
   // with the run's files.

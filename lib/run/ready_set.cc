@@ -2,20 +2,35 @@
 
 #include <algorithm>
 #include <set>
+#include <utility>
 
 namespace pipeline::exec {
 
-ReadySet::ReadySet(const Plan& plan, size_t max_parallel)
-    : plan_(plan), max_parallel_(max_parallel), states_(plan.jobs.size(), State::kPending) {}
+ReadySet::ReadySet(const Plan& plan, size_t max_parallel, std::function<TimePoint()> now)
+    : plan_(plan),
+      max_parallel_(max_parallel),
+      states_(plan.jobs.size(), State::kPending),
+      now_(std::move(now)),
+      blocked_since_(plan.jobs.size()),
+      slot_wait_(plan.jobs.size(), 0) {}
 
 std::vector<size_t> ReadySet::TakeReady() {
   std::vector<size_t> ready;
-  for (size_t i = 0; i < states_.size() && running_ < max_parallel_; ++i) {
+  TimePoint now = now_();
+  for (size_t i = 0; i < states_.size(); ++i) {
     if (states_[i] != State::kPending) continue;
     const std::vector<size_t>& deps = plan_.jobs[i].deps;
     if (!std::all_of(deps.begin(), deps.end(),
                      [this](size_t dep) { return states_[dep] == State::kDone; })) {
       continue;
+    }
+    if (running_ >= max_parallel_) {
+      // Its needs are met but --jobs holds it back: the slot wait starts now.
+      if (blocked_since_[i] == TimePoint{}) blocked_since_[i] = now;
+      continue;
+    }
+    if (blocked_since_[i] != TimePoint{}) {
+      slot_wait_[i] = std::chrono::duration<double>(now - blocked_since_[i]).count();
     }
     states_[i] = State::kRunning;
     ++running_;
@@ -23,6 +38,8 @@ std::vector<size_t> ReadySet::TakeReady() {
   }
   return ready;
 }
+
+double ReadySet::SlotWaitSeconds(size_t index) const { return slot_wait_[index]; }
 
 void ReadySet::Finish(size_t index) {
   states_[index] = State::kDone;

@@ -1,7 +1,9 @@
 #ifndef PIPELINE_RUN_READY_SET_H_
 #define PIPELINE_RUN_READY_SET_H_
 
+#include <chrono>
 #include <cstddef>
+#include <functional>
 #include <vector>
 
 #include "pipeline/plan.h"
@@ -13,7 +15,11 @@ namespace pipeline::exec {
 /// the scheduler calls it under its own lock.
 class ReadySet {
  public:
-  ReadySet(const Plan& plan, size_t max_parallel);
+  using TimePoint = std::chrono::steady_clock::time_point;
+
+  /// `now` tells the time for SlotWaitSeconds (a test gives its own clock).
+  ReadySet(const Plan& plan, size_t max_parallel,
+           std::function<TimePoint()> now = std::chrono::steady_clock::now);
 
   /// The pending jobs that may start now, in plan order, marked running.
   std::vector<size_t> TakeReady();
@@ -23,6 +29,9 @@ class ReadySet {
   std::vector<size_t> DropPending();
   /// True when nothing runs and nothing is pending.
   bool AllDone() const;
+  /// How long job `index` (taken) waited for a free slot after its needs were met: seen by a
+  /// TakeReady that found every slot taken, until the one that took it.
+  double SlotWaitSeconds(size_t index) const;
 
  private:
   enum class State { kPending, kRunning, kDone };
@@ -31,6 +40,9 @@ class ReadySet {
   size_t max_parallel_;
   std::vector<State> states_;
   size_t running_ = 0;
+  std::function<TimePoint()> now_;
+  std::vector<TimePoint> blocked_since_;  ///< per job: first seen ready with no slot free
+  std::vector<double> slot_wait_;         ///< per job taken: SlotWaitSeconds
 };
 
 /// Every job `index` waits for, directly or not, in plan order: whose artifacts it receives

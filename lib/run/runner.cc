@@ -114,7 +114,8 @@ class Scheduler {
         std::string skip = exec::WhenSkipReason(plan_.jobs[index].job.when,
                                                 exec::FailedUpstream(plan_, result_.jobs, index));
         if (skip.empty()) {
-          threads_.emplace_back([this, index] { RunOne(index); });
+          double slot_wait = ready_.SlotWaitSeconds(index);
+          threads_.emplace_back([this, index, slot_wait] { RunOne(index, slot_wait); });
           continue;
         }
         ready_.Finish(index);
@@ -141,10 +142,11 @@ class Scheduler {
   }
 
   /// The body of job `index`'s thread.
-  void RunOne(size_t index) {
+  void RunOne(size_t index, double slot_wait) {
     const PlannedJob& planned = plan_.jobs[index];
     exec::JobRun run = runner_.Run(index);
     JobResult& job_result = run.result;
+    job_result.usage.slot_wait_seconds = slot_wait;
     std::lock_guard<std::mutex> lock(mutex_);
     if (job_result.outcome == JobOutcome::kCancelled && stopping_) {
       job_result.reason = "stopped: " + stop_reason_;

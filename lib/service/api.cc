@@ -605,7 +605,7 @@ HttpResponse Api::PushHook(const HttpRequest& request, const std::string& repo) 
                                     "' (the push must reach it before its webhook)");
     }
     run.trigger = "push";
-    run.priority = *ParsePriority("normal");
+    run.priority = kNormal;
     run.request = EncodeRequest(RunRequest{});
     runs.push_back(run);
   }
@@ -642,15 +642,12 @@ HttpResponse Api::CostReport(const Route& route) {
   if (!repo_name.empty() && config_.repos.count(repo_name) == 0) {
     return ErrorResponse(404, "unknown repository '" + repo_name + "'");
   }
-  store::Millis to = store::ToMillis(Clock::now()) + 1;
-  store::Millis from = to - usage::PeriodMillis(name);
-  std::vector<UsageRecord> records = store_->ListUsage(from, to, repo_name);
-  usage::UsageReport report = usage::BuildReport(records, config_.cost_model);
-  report.period = name;
-  report.from = from;
-  report.to = to;
-  return Json(200, usage::FormatReportWithSuggestionsJson(report, config_.cost_model,
-                                                          usage::Suggest(records, {})));
+  usage::PeriodUsage usage = usage::ReportPeriod(
+      name, store::ToMillis(Clock::now()),
+      [&](int64_t from, int64_t to) { return store_->ListUsage(from, to, repo_name); },
+      config_.cost_model);
+  return Json(200, usage::FormatReportWithSuggestionsJson(usage.report, config_.cost_model,
+                                                          usage::Suggest(usage.records, {})));
 }
 
 std::optional<HttpResponse> Api::CheckStream(const HttpRequest& request, const Route& route) {

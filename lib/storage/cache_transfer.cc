@@ -10,6 +10,7 @@
 
 #include "pipeline/caches.h"
 #include "pipeline/errors.h"
+#include "storage/counting_stream.h"
 #include "storage/small_tar.h"
 
 namespace pipeline::exec {
@@ -35,6 +36,10 @@ unsigned long long EntrySize(const char* header) {
   return size;
 }
 
+double SecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
 }  // namespace
 
 CacheTransfer::CacheTransfer(Backend& backend, ObjectTracker& tracker, spdlog::logger& log,
@@ -48,7 +53,14 @@ CacheTransfer::CacheTransfer(Backend& backend, ObjectTracker& tracker, spdlog::l
       caches_(std::move(caches)),
       directory_owner_(directory_owner),
       save_(caches_.size(), false),
-      replace_(caches_.size(), false) {}
+      replace_(caches_.size(), false),
+      uses_(caches_.size()) {
+  for (size_t i = 0; i < caches_.size(); ++i) uses_[i].name = caches_[i].cache;
+}
+
+CacheUse& CacheTransfer::UseOf(const CacheVolume& cache) {
+  return uses_[static_cast<size_t>(&cache - caches_.data())];
+}
 
 ScopedContainer CacheTransfer::NewCarrier(const CacheVolume& cache, const std::string& volume) {
   docker::ContainerSpec spec;
@@ -75,6 +87,7 @@ void CacheTransfer::Restore(const std::string& build_id) {
     return;
   }
   for (size_t i = 0; i < caches_.size(); ++i) {
+    auto start = std::chrono::steady_clock::now();
     try {
       auto found = kept.find(caches_[i].volume);
       bool restored =
@@ -82,10 +95,12 @@ void CacheTransfer::Restore(const std::string& build_id) {
               ? RestoreGitLab(caches_[i], build_id, found != kept.end(), kept)
               : RestoreOne(caches_[i], build_id, found == kept.end() ? nullptr : &found->second);
       if (restored) restored_.push_back(caches_[i].cache);
+      uses_[i].hit = restored;
     } catch (const std::exception& error) {
       save_[i] = false;  // the daemon misbehaves: leave the volume as it is
       log_.warn("cache '{}' not restored: {}", caches_[i].cache, error.what());
     }
+    uses_[i].restore_seconds = SecondsSince(start);
   }
 }
 
@@ -124,7 +139,10 @@ bool CacheTransfer::RestoreGitLab(
   // Every save replaces what is kept (GitLab's caches are not write-once).
   save_[index] = cache.spec.push;
   replace_[index] = exists;
-  if (!cache.spec.pull) return false;  // policy: push
+  if (!cache.spec.pull) {  // policy: push
+    UseOf(cache).pulled = false;
+    return false;
+  }
   if (exists && CopyIn(cache, cache.volume, build_id)) return true;
   for (const std::string& fallback : cache.fallback_volumes) {
     if (kept.count(fallback) != 0 && CopyIn(cache, fallback, build_id)) {
@@ -142,7 +160,9 @@ bool CacheTransfer::CopyIn(const CacheVolume& cache, const std::string& volume,
   if (!backend_.PathExists(carrier.id(), std::string(kCarrierMount) + "/complete")) return false;
   std::unique_ptr<docker::ArchiveReader> data =
       backend_.GetArchive(carrier.id(), std::string(kCarrierMount) + "/data/.");
-  backend_.PutArchive(build_id, cache.target, data->stream());
+  CountingStream counted(data->stream());
+  backend_.PutArchive(build_id, cache.target, counted.stream());
+  UseOf(cache).restored_bytes = counted.bytes();
   log_.info("cache '{}': restored into {}", cache.cache, cache.target);
   return true;
 }
@@ -163,8 +183,10 @@ bool CacheTransfer::SavesAfter(const CacheSpec& spec, bool passed) {
 void CacheTransfer::Save(const std::string& build_id, bool passed) {
   for (size_t i = 0; i < caches_.size(); ++i) {
     if (!save_[i] || !SavesAfter(caches_[i].spec, passed)) continue;
+    auto start = std::chrono::steady_clock::now();
     try {
       SaveOne(caches_[i], build_id);
+      uses_[i].save_seconds = SecondsSince(start);
     } catch (const std::exception& error) {
       log_.warn("cache '{}' not saved: {}", caches_[i].cache, error.what());
     }
@@ -183,9 +205,9 @@ void CacheTransfer::SaveOne(const CacheVolume& cache, const std::string& build_i
                     std::chrono::system_clock::now().time_since_epoch())
                     .count();
   backend_.CreateVolume(cache.volume, {{docker::kLabelTool, docker::kToolName},
-                                      {docker::kLabelCache, cache.cache},
-                                      {kLabelCacheRepository, cache.repository},
-                                      {kLabelCacheCreated, std::to_string(now)}});
+                                       {docker::kLabelCache, cache.cache},
+                                       {kLabelCacheRepository, cache.repository},
+                                       {kLabelCacheCreated, std::to_string(now)}});
   ScopedContainer carrier = NewCarrier(cache);
   std::string complete = std::string(kCarrierMount) + "/complete";
   if (!replace_[index] && backend_.PathExists(carrier.id(), complete)) {
@@ -195,7 +217,9 @@ void CacheTransfer::SaveOne(const CacheVolume& cache, const std::string& build_i
   std::istringstream data_dir(SmallTar({{"data/", ""}}));
   backend_.PutArchive(carrier.id(), kCarrierMount, data_dir);
   std::unique_ptr<docker::ArchiveReader> data = backend_.GetArchive(build_id, cache.target + "/.");
-  backend_.PutArchive(carrier.id(), std::string(kCarrierMount) + "/data", data->stream());
+  CountingStream counted(data->stream());
+  backend_.PutArchive(carrier.id(), std::string(kCarrierMount) + "/data", counted.stream());
+  UseOf(cache).saved_bytes = counted.bytes();
   std::istringstream marker(SmallTar({{"complete", cache.target + "\n"}}));
   backend_.PutArchive(carrier.id(), kCarrierMount, marker);
   log_.info("cache '{}': saved from {}", cache.cache, cache.target);

@@ -92,6 +92,16 @@ const std::vector<std::vector<std::string>>& Migrations() {
           " size_multiplier INTEGER NOT NULL DEFAULT 0,"
           " platform TEXT NOT NULL DEFAULT '')",
       },
+      // 5: caches (hits, misses, bytes saved; `caches` holds each one's use, usage_rows.cc),
+      // the job's workspace bytes and its wait for a --jobs slot.
+      {
+          "ALTER TABLE job_usage ADD COLUMN slot_wait_seconds DOUBLE PRECISION NOT NULL DEFAULT 0",
+          "ALTER TABLE job_usage ADD COLUMN workspace_bytes BIGINT NOT NULL DEFAULT 0",
+          "ALTER TABLE job_usage ADD COLUMN cache_bytes BIGINT NOT NULL DEFAULT 0",
+          "ALTER TABLE job_usage ADD COLUMN cache_hits INTEGER NOT NULL DEFAULT 0",
+          "ALTER TABLE job_usage ADD COLUMN cache_misses INTEGER NOT NULL DEFAULT 0",
+          "ALTER TABLE job_usage ADD COLUMN caches TEXT NOT NULL DEFAULT ''",
+      },
   };
   return migrations;
 }

@@ -1,7 +1,10 @@
 // The usage report as text, JSON and CSV (usage_report.h).
 #include <cstdio>
 #include <ctime>
-#include <functional>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "usage/usage_report.h"
 #include "usage/usage_text.h"
@@ -25,15 +28,49 @@ bool HasPrices(const CostModel& model) {
          model.gb_month_stored > 0 || model.bitbucket_minute > 0 || model.gitlab_minute > 0;
 }
 
+/// A grouping of the report: its title in the text, its key in the JSON, its name in the CSV.
+struct Section {
+  const char* title;
+  const char* json;
+  const char* csv;
+  const std::map<std::string, UsageTotals>* groups;
+};
+
 /// The groupings in the order every format lists them.
-void ForEachGroup(
-    const UsageReport& report,
-    const std::function<void(const char*, const std::string&, const UsageTotals&)>& visit) {
-  visit("total", "", report.total);
-  for (const auto& [key, totals] : report.by_repo) visit("repo", key, totals);
-  for (const auto& [key, totals] : report.by_pipeline) visit("pipeline", key, totals);
-  for (const auto& [key, totals] : report.by_job) visit("job", key, totals);
-  for (const auto& [key, totals] : report.by_trigger) visit("trigger", key, totals);
+std::vector<Section> SectionsOf(const UsageReport& report) {
+  return {{"REPOSITORY", "by_repo", "repo", &report.by_repo},
+          {"PIPELINE", "by_pipeline", "pipeline", &report.by_pipeline},
+          {"JOB", "by_job", "job", &report.by_job},
+          {"TRIGGER", "by_trigger", "trigger", &report.by_trigger}};
+}
+
+/// The totals' columns as the JSON and the CSV name and write them, in order (new ones last,
+/// so a CSV reader's positions hold).
+std::vector<std::pair<const char*, std::string>> Columns(const UsageTotals& t) {
+  return {{"runs", std::to_string(t.runs)},
+          {"jobs", std::to_string(t.jobs)},
+          {"cpu_seconds", Number(t.cpu_seconds, 3)},
+          {"peak_memory_bytes", std::to_string(t.peak_memory_bytes)},
+          {"memory_byte_seconds", Number(t.memory_byte_seconds, 0)},
+          {"net_rx_bytes", std::to_string(t.net_rx_bytes)},
+          {"net_tx_bytes", std::to_string(t.net_tx_bytes)},
+          {"block_read_bytes", std::to_string(t.block_read_bytes)},
+          {"block_write_bytes", std::to_string(t.block_write_bytes)},
+          {"wall_seconds", Number(t.wall_seconds, 3)},
+          {"wait_seconds", Number(t.wait_seconds, 3)},
+          {"pull_seconds", Number(t.pull_seconds, 3)},
+          {"log_bytes", std::to_string(t.log_bytes)},
+          {"artifact_bytes", std::to_string(t.artifact_bytes)},
+          {"bitbucket_minutes", Number(t.bitbucket_minutes, 0)},
+          {"gitlab_minutes", Number(t.gitlab_minutes, 3)},
+          {"hosted_minutes_saved", Number(t.hosted_minutes, 3)},
+          {"hosted_cost_saved", Number(t.hosted_cost, 4)},
+          {"resource_cost", Number(t.resource_cost, 4)},
+          {"slot_wait_seconds", Number(t.slot_wait_seconds, 3)},
+          {"workspace_bytes", std::to_string(t.workspace_bytes)},
+          {"cache_bytes", std::to_string(t.cache_bytes)},
+          {"cache_hits", std::to_string(t.cache_hits)},
+          {"cache_misses", std::to_string(t.cache_misses)}};
 }
 
 std::string TableRow(const std::string& name, const UsageTotals& t, bool money) {
@@ -63,24 +100,11 @@ std::string Header(const char* title, bool money, const CostModel& model) {
 }
 
 std::string JsonTotals(const UsageTotals& t) {
-  return "{\"runs\": " + std::to_string(t.runs) + ", \"jobs\": " + std::to_string(t.jobs) +
-         ", \"cpu_seconds\": " + Number(t.cpu_seconds, 3) +
-         ", \"peak_memory_bytes\": " + std::to_string(t.peak_memory_bytes) +
-         ", \"memory_byte_seconds\": " + Number(t.memory_byte_seconds, 0) +
-         ", \"net_rx_bytes\": " + std::to_string(t.net_rx_bytes) +
-         ", \"net_tx_bytes\": " + std::to_string(t.net_tx_bytes) +
-         ", \"block_read_bytes\": " + std::to_string(t.block_read_bytes) +
-         ", \"block_write_bytes\": " + std::to_string(t.block_write_bytes) +
-         ", \"wall_seconds\": " + Number(t.wall_seconds, 3) +
-         ", \"wait_seconds\": " + Number(t.wait_seconds, 3) +
-         ", \"pull_seconds\": " + Number(t.pull_seconds, 3) +
-         ", \"log_bytes\": " + std::to_string(t.log_bytes) +
-         ", \"artifact_bytes\": " + std::to_string(t.artifact_bytes) +
-         ", \"bitbucket_minutes\": " + Number(t.bitbucket_minutes, 0) +
-         ", \"gitlab_minutes\": " + Number(t.gitlab_minutes, 3) +
-         ", \"hosted_minutes_saved\": " + Number(t.hosted_minutes, 3) +
-         ", \"hosted_cost_saved\": " + Number(t.hosted_cost, 4) +
-         ", \"resource_cost\": " + Number(t.resource_cost, 4) + "}";
+  std::string out = "{";
+  for (const auto& [name, value] : Columns(t)) {
+    out += (out.size() > 1 ? ", \"" : "\"") + std::string(name) + "\": " + value;
+  }
+  return out + "}";
 }
 
 }  // namespace
@@ -99,8 +123,11 @@ std::string FormatReportText(const UsageReport& report, const CostModel& model) 
          HumanBytes(t.block_write_bytes) + " written\n";
   out += "  wall " + Number(t.wall_seconds / 60, 1) + " min, waiting " +
          Number(t.wait_seconds / 60, 1) + " min, pulling images " + Number(t.pull_seconds, 1) +
-         " s; logs " + HumanBytes(t.log_bytes) + ", artifacts " + HumanBytes(t.artifact_bytes) +
-         "\n";
+         " s, for a --jobs slot " + Number(t.slot_wait_seconds, 1) + " s; logs " +
+         HumanBytes(t.log_bytes) + ", artifacts " + HumanBytes(t.artifact_bytes) + "\n";
+  out += "  workspaces " + HumanBytes(t.workspace_bytes) + "; caches " +
+         std::to_string(t.cache_hits) + " hits / " + std::to_string(t.cache_misses) + " misses, " +
+         HumanBytes(t.cache_bytes) + " saved\n";
   out += "  build minutes saved by running locally: " + Number(t.hosted_minutes, 1) +
          " (as Bitbucket would count every job: " + Number(t.bitbucket_minutes, 0) +
          ", as GitLab: " + Number(t.gitlab_minutes, 1) + ")\n";
@@ -110,14 +137,9 @@ std::string FormatReportText(const UsageReport& report, const CostModel& model) 
   } else {
     out += "  no prices set (every price in the cost model is 0; see docs/usage.md)\n";
   }
-  const std::pair<const char*, const std::map<std::string, UsageTotals>*> sections[] = {
-      {"REPOSITORY", &report.by_repo},
-      {"PIPELINE", &report.by_pipeline},
-      {"JOB", &report.by_job},
-      {"TRIGGER", &report.by_trigger}};
-  for (const auto& [title, groups] : sections) {
-    out += "\n" + Header(title, money, model) + "\n";
-    for (const auto& [key, totals] : *groups) out += TableRow(key, totals, money) + "\n";
+  for (const Section& section : SectionsOf(report)) {
+    out += "\n" + Header(section.title, money, model) + "\n";
+    for (const auto& [key, totals] : *section.groups) out += TableRow(key, totals, money) + "\n";
   }
   return out;
 }
@@ -127,15 +149,10 @@ std::string FormatReportJson(const UsageReport& report, const CostModel& model) 
       "{\"period\": " + JsonString(report.period) + ", \"from\": " + std::to_string(report.from) +
       ", \"to\": " + std::to_string(report.to) + ", \"currency\": " + JsonString(model.currency) +
       ", \"total\": " + JsonTotals(report.total);
-  const std::pair<const char*, const std::map<std::string, UsageTotals>*> sections[] = {
-      {"by_repo", &report.by_repo},
-      {"by_pipeline", &report.by_pipeline},
-      {"by_job", &report.by_job},
-      {"by_trigger", &report.by_trigger}};
-  for (const auto& [name, groups] : sections) {
-    out += ", \"" + std::string(name) + "\": {";
+  for (const Section& section : SectionsOf(report)) {
+    out += ", \"" + std::string(section.json) + "\": {";
     bool first = true;
-    for (const auto& [key, totals] : *groups) {
+    for (const auto& [key, totals] : *section.groups) {
       out += (first ? "" : ", ") + JsonString(key) + ": " + JsonTotals(totals);
       first = false;
     }
@@ -145,23 +162,18 @@ std::string FormatReportJson(const UsageReport& report, const CostModel& model) 
 }
 
 std::string FormatReportCsv(const UsageReport& report) {
-  std::string out =
-      "group,name,runs,jobs,cpu_seconds,peak_memory_bytes,memory_byte_seconds,net_rx_bytes,"
-      "net_tx_bytes,block_read_bytes,block_write_bytes,wall_seconds,wait_seconds,pull_seconds,"
-      "log_bytes,artifact_bytes,bitbucket_minutes,gitlab_minutes,hosted_minutes_saved,"
-      "hosted_cost_saved,resource_cost\n";
-  ForEachGroup(report, [&out](const char* group, const std::string& name, const UsageTotals& t) {
-    out += std::string(group) + "," + CsvField(name) + "," + std::to_string(t.runs) + "," +
-           std::to_string(t.jobs) + "," + Number(t.cpu_seconds, 3) + "," +
-           std::to_string(t.peak_memory_bytes) + "," + Number(t.memory_byte_seconds, 0) + "," +
-           std::to_string(t.net_rx_bytes) + "," + std::to_string(t.net_tx_bytes) + "," +
-           std::to_string(t.block_read_bytes) + "," + std::to_string(t.block_write_bytes) + "," +
-           Number(t.wall_seconds, 3) + "," + Number(t.wait_seconds, 3) + "," +
-           Number(t.pull_seconds, 3) + "," + std::to_string(t.log_bytes) + "," +
-           std::to_string(t.artifact_bytes) + "," + Number(t.bitbucket_minutes, 0) + "," +
-           Number(t.gitlab_minutes, 3) + "," + Number(t.hosted_minutes, 3) + "," +
-           Number(t.hosted_cost, 4) + "," + Number(t.resource_cost, 4) + "\n";
-  });
+  std::string out = "group,name";
+  for (const auto& [name, value] : Columns(UsageTotals{})) out += "," + std::string(name);
+  out += "\n";
+  auto row = [&out](const char* group, const std::string& name, const UsageTotals& totals) {
+    out += std::string(group) + "," + CsvField(name);
+    for (const auto& [column, value] : Columns(totals)) out += "," + value;
+    out += "\n";
+  };
+  row("total", "", report.total);
+  for (const Section& section : SectionsOf(report)) {
+    for (const auto& [key, totals] : *section.groups) row(section.csv, key, totals);
+  }
   return out;
 }
 

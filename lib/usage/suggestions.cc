@@ -4,16 +4,10 @@
 #include <map>
 #include <set>
 
+#include "usage/suggestion_runs.h"
 #include "usage/usage_text.h"
 
 namespace pipeline::usage {
-namespace {
-
-/// One pipeline's newest runs, each with its jobs.
-struct PipelineRuns {
-  std::vector<std::string> run_ids;  ///< newest first, at most rules.runs
-  std::map<std::string, std::vector<const UsageRecord*>> jobs_of_run;
-};
 
 std::map<std::string, PipelineRuns> NewestRuns(const std::vector<UsageRecord>& records,
                                                size_t limit) {
@@ -39,17 +33,6 @@ std::map<std::string, PipelineRuns> NewestRuns(const std::vector<UsageRecord>& r
   return pipelines;
 }
 
-double RunWallSeconds(const std::vector<const UsageRecord*>& jobs) {
-  const UsageRecord& any = *jobs.front();
-  if (any.run_ended_at > any.run_started_at) {
-    return static_cast<double>(any.run_ended_at - any.run_started_at) / 1000;
-  }
-  double sum = 0;
-  for (const UsageRecord* job : jobs) sum += job->usage.wall_seconds;
-  return sum;
-}
-
-/// The job called `name` in each run, newest first; empty when a run lacks it or it did not run.
 std::vector<const UsageRecord*> JobInEveryRun(const PipelineRuns& runs, const std::string& name) {
   std::vector<const UsageRecord*> found;
   for (const std::string& run : runs.run_ids) {
@@ -63,10 +46,21 @@ std::vector<const UsageRecord*> JobInEveryRun(const PipelineRuns& runs, const st
   return found;
 }
 
-void Oversized(const std::string& pipeline, const PipelineRuns& runs, const std::string& name,
-               const SuggestionRules& rules, std::vector<Suggestion>& out) {
-  std::vector<const UsageRecord*> jobs = JobInEveryRun(runs, name);
-  if (jobs.empty()) return;
+namespace {
+
+double RunWallSeconds(const std::vector<const UsageRecord*>& jobs) {
+  const UsageRecord& any = *jobs.front();
+  if (any.run_ended_at > any.run_started_at) {
+    return static_cast<double>(any.run_ended_at - any.run_started_at) / 1000;
+  }
+  double sum = 0;
+  for (const UsageRecord* job : jobs) sum += job->usage.wall_seconds;
+  return sum;
+}
+
+void Oversized(const std::string& pipeline, const std::vector<const UsageRecord*>& jobs,
+               const std::string& name, const SuggestionRules& rules,
+               std::vector<Suggestion>& out) {
   Suggestion suggestion;
   int64_t highest = 0;
   for (const UsageRecord* job : jobs) {
@@ -96,10 +90,9 @@ void Oversized(const std::string& pipeline, const PipelineRuns& runs, const std:
   out.push_back(std::move(suggestion));
 }
 
-void CriticalPath(const std::string& pipeline, const PipelineRuns& runs, const std::string& name,
+void CriticalPath(const std::string& pipeline, const PipelineRuns& runs,
+                  const std::vector<const UsageRecord*>& jobs, const std::string& name,
                   const SuggestionRules& rules, std::vector<Suggestion>& out) {
-  std::vector<const UsageRecord*> jobs = JobInEveryRun(runs, name);
-  if (jobs.empty()) return;
   Suggestion suggestion;
   double share_sum = 0;
   for (const UsageRecord* job : jobs) {
@@ -153,8 +146,14 @@ std::vector<Suggestion> Suggest(const std::vector<UsageRecord>& records,
     if (runs.run_ids.size() < rules.runs || runs.run_ids.empty()) continue;
     std::set<std::string> names;
     for (const UsageRecord* job : runs.jobs_of_run.at(runs.run_ids.front())) names.insert(job->job);
-    for (const std::string& name : names) Oversized(pipeline, runs, name, rules, out);
-    for (const std::string& name : names) CriticalPath(pipeline, runs, name, rules, out);
+    std::map<std::string, std::vector<const UsageRecord*>> jobs;
+    for (const std::string& name : names) {
+      std::vector<const UsageRecord*> found = JobInEveryRun(runs, name);
+      if (!found.empty()) jobs[name] = found;
+    }
+    for (const auto& [name, found] : jobs) Oversized(pipeline, found, name, rules, out);
+    for (const auto& [name, found] : jobs) CriticalPath(pipeline, runs, found, name, rules, out);
+    for (const auto& [name, found] : jobs) CacheSuggestions(pipeline, found, name, rules, out);
     ImagePulls(pipeline, runs, rules, out);
   }
   return out;

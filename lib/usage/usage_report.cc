@@ -24,6 +24,11 @@ void UsageTotals::Add(const JobUsage& usage, const CostModel& model) {
   wait_seconds += usage.wait_seconds;
   log_bytes += usage.log_bytes;
   artifact_bytes += usage.artifact_bytes;
+  slot_wait_seconds += usage.slot_wait_seconds;
+  workspace_bytes += usage.workspace_bytes;
+  cache_bytes += usage.cache_bytes;
+  cache_hits += usage.cache_hits;
+  cache_misses += usage.cache_misses;
   bitbucket_minutes += BitbucketMinutes(usage.wall_seconds, usage.size);
   gitlab_minutes += GitLabMinutes(usage.wall_seconds, model.gitlab_cost_factor);
   hosted_minutes += HostedMinutes(usage, model);
@@ -37,6 +42,19 @@ int64_t PeriodMillis(const std::string& period) {
   if (period == "week") return 7 * kDay;
   if (period == "month") return 30 * kDay;
   throw UsageError("option '--period' wants day, week or month, not '" + period + "'");
+}
+
+PeriodUsage ReportPeriod(const std::string& period, int64_t now_millis, const RecordSource& list,
+                         const CostModel& model) {
+  int64_t to = now_millis + 1;
+  int64_t from = to - PeriodMillis(period);
+  PeriodUsage usage;
+  usage.records = list(from, to);
+  usage.report = BuildReport(usage.records, model);
+  usage.report.period = period;
+  usage.report.from = from;
+  usage.report.to = to;
+  return usage;
 }
 
 UsageReport BuildReport(const std::vector<UsageRecord>& records, const CostModel& model) {
@@ -103,7 +121,14 @@ std::string DescribeJobUsage(const JobUsage& usage, const CostModel& model) {
     text = "not sampled";
   }
   text += ", wait " + Number(usage.wait_seconds, 1) + " s";
+  if (usage.slot_wait_seconds > 0) text += " (slot " + Number(usage.slot_wait_seconds, 1) + " s)";
+  if (usage.workspace_bytes > 0) text += ", workspace " + HumanBytes(usage.workspace_bytes);
   if (usage.artifact_bytes > 0) text += ", artifacts " + HumanBytes(usage.artifact_bytes);
+  if (!usage.caches.empty()) {
+    text += ", caches " + std::to_string(usage.cache_hits) + " hit / " +
+            std::to_string(usage.cache_misses) + " miss (saved " + HumanBytes(usage.cache_bytes) +
+            ")";
+  }
   if (usage.platform == "bitbucket") {
     text += ", " + Number(BitbucketMinutes(usage.wall_seconds, usage.size), 0) +
             " Bitbucket min (" + std::to_string(std::max(1, usage.size)) + "x)";

@@ -6,12 +6,14 @@
 
 #include <sys/stat.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <map>
 #include <regex>
 #include <string>
+#include <thread>
 
 #include "integration/cli_fixture.h"
 #include "pipeline/workspace.h"
@@ -61,6 +63,10 @@ TEST_F(WorkspaceTest, ARerunSeesEditsNewFilesAndDeletionsAndCopiesOnlyWhatChange
                                   "else echo gone-absent; fi']\n")},
        {"tracked.txt", "v1\n"},
        {"gone.txt", "x\n"}});
+  // Racy means changed (mtime or ctime) within two seconds before the copy began, and ctime
+  // cannot be set back: wait that long, so no run finds the pipeline file racy however quick
+  // the machine.
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
   ProcessResult first = Run(repo);
   ASSERT_EQ(first.exit_code, 0) << first.all();
   EXPECT_THAT(first.out, HasSubstr("job | v1"));

@@ -186,6 +186,74 @@ TEST_F(UsageTest, SuggestionsFireOnAPipelineBuiltForThemAndNotOtherwise) {
       << fits.out;
 }
 
+// Caches (docs/usage.md): a key that changes every run never hits and is named, with its bytes
+// saved each run (the tar stream: 2 MiB of content plus headers, within 16 KiB); the workspace is
+// what the job wrote there (5 MiB) plus the repository's few files (within 1 MiB).
+TEST_F(UsageTest, ACacheThatNeverHitsIsSuggestedWithItsBytesRecorded) {
+  TempRepo repo(
+      {{".gitlab-ci.yml", std::string("image: ") + kBusybox +
+                              "\ndeps:\n  cache:\n    key: k-$CI_PIPELINE_ID\n    paths: [vendor]\n"
+                              "  script:\n    - mkdir -p vendor\n"
+                              "    - head -c 2097152 /dev/urandom > vendor/blob\n"
+                              "    - head -c 3145728 /dev/zero > work.bin\n"}});
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(Cli(repo, {"run"}).exit_code, 0);
+  EXPECT_EQ(Usage("deps", "cache_hits"), "0");
+  EXPECT_EQ(Usage("deps", "cache_misses"), "1");
+  int64_t saved = std::stoll(Usage("deps", "cache_bytes"));
+  EXPECT_GE(saved, int64_t{2} << 20);
+  EXPECT_LE(saved, (int64_t{2} << 20) + 16384);
+  int64_t workspace = std::stoll(Usage("deps", "workspace_bytes"));
+  EXPECT_GE(workspace, int64_t{5} << 20);
+  EXPECT_LE(workspace, int64_t{6} << 20);
+  ProcessResult report = Cli(repo, {"report", "--runs", "3"});
+  ASSERT_EQ(report.exit_code, 0) << report.all();
+  EXPECT_THAT(report.out, HasSubstr("of job 'deps' never hit in the last 3 runs: its key changes "
+                                    "every run (3 keys)"));
+  EXPECT_THAT(report.out, ContainsRegex("run [^ ]+: miss \\(key k-[^)]+\\), saved 2\\.0 MiB in"));
+  EXPECT_THAT(report.out, HasSubstr("caches 0 hits / 3 misses"));
+  ProcessResult show = Cli(repo, {"runs", "show", "last", "--usage"});
+  EXPECT_THAT(show.out, HasSubstr("caches 0 hit / 1 miss (saved 2.0 MiB)"));
+  ProcessResult json = Cli(repo, {"report", "--format", "json", "--runs", "3"});
+  EXPECT_THAT(json.out, HasSubstr("\"cache_misses\": 3"));
+  EXPECT_THAT(json.out, HasSubstr("\"kind\": \"cache-never-hit\""));
+  Cli(repo, {"cache", "clear"});
+}
+
+// A cache that spares its job 8 s each time it hits: recorded as hits with the bytes restored
+// (1 MiB of content, within 16 KiB), and no cache suggestion.
+TEST_F(UsageTest, ACacheThatPaysForItselfIsNotSuggested) {
+  TempRepo repo({{".gitlab-ci.yml",
+                  std::string("image: ") + kBusybox +
+                      "\ndeps:\n  cache:\n    key: stable\n    paths: [vendor]\n"
+                      "  script:\n    - 'if [ -f vendor/blob ]; then echo hit; else sleep 8; "
+                      "mkdir -p vendor; head -c 1048576 /dev/urandom > vendor/blob; fi'\n"}});
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(Cli(repo, {"run"}).exit_code, 0);
+  EXPECT_EQ(Usage("deps", "cache_hits"), "1");
+  EXPECT_EQ(Usage("deps", "cache_misses"), "0");
+  std::string caches = Usage("deps", "caches");
+  int64_t restored = std::stoll(caches.substr(caches.find('\t', caches.find('\t') + 1) + 1));
+  EXPECT_GE(restored, int64_t{1} << 20) << caches;
+  EXPECT_LE(restored, (int64_t{1} << 20) + 16384) << caches;
+  ProcessResult report = Cli(repo, {"report", "--runs", "3"});
+  ASSERT_EQ(report.exit_code, 0) << report.all();
+  EXPECT_THAT(report.out, Not(HasSubstr("cache '"))) << report.out;
+  EXPECT_THAT(report.out, HasSubstr("caches 2 hits / 1 misses"));
+  Cli(repo, {"cache", "clear"});
+}
+
+// --jobs 1 and two independent jobs: the second waits for the first's slot, recorded apart from
+// the image pulls and the set-up wait.
+TEST_F(UsageTest, TheWaitForAJobsSlotIsRecordedOnItsOwn) {
+  TempRepo repo({{".pipeline.yml", Pipeline("first:\n  script: ['sleep 2']\n"
+                                            "second:\n  needs: []\n  script: ['true']\n")}});
+  ProcessResult run = Cli(repo, {"run", "--jobs", "1"});
+  ASSERT_EQ(run.exit_code, 0) << run.all();
+  EXPECT_EQ(Usage("first", "slot_wait_seconds"), "0.0");
+  EXPECT_GE(std::stod(Usage("second", "slot_wait_seconds")), 2.0);
+  ProcessResult show = Cli(repo, {"runs", "show", "last", "--usage"});
+  EXPECT_THAT(show.out, ContainsRegex("second +.*\\(slot [0-9.]+ s\\)"));
+}
+
 TEST_F(UsageTest, NoUsageSamplesNothingButStillCountsTime) {
   TempRepo repo({{".pipeline.yml", Pipeline("a:\n  script: ['sleep 1.5']\n")}});
   ProcessResult run = Cli(repo, {"run", "--no-usage"});

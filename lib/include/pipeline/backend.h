@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <istream>
 #include <map>
 #include <memory>
@@ -85,6 +86,10 @@ class Backend {
   }
   /// Removes what PrepareWorkspace made (before a retry, which starts from a fresh copy).
   virtual void DiscardWorkspace(const JobWorkspace& workspace) = 0;
+  /// The bytes the job's workspace took on this machine once the job ran: the copy and the job's
+  /// writes, or only the writes where the snapshot is shared copy-on-write. 0 where it is not
+  /// known (a volume on a remote daemon, the default).
+  virtual uint64_t WorkspaceBytes(const JobWorkspace& workspace) { return 0; }
   /// After the job ran: brings what the artifact `patterns` may match in its workspace to
   /// `job_dir` on this machine, where artifacts are collected. Nothing to do where the workspace
   /// is `job_dir` already (the default).
@@ -173,8 +178,7 @@ WorkspaceSharing DetectWorkspaceSharing(const docker::Endpoint& endpoint,
 /// driver (lower: the snapshot and the earlier jobs' artifacts; upper: the job's own writes, in
 /// `JOB_DIR.overlay/`), made by the daemon with no copy, where the request allows it (no
 /// run-as `user`, no docker service); a full copy otherwise.
-std::unique_ptr<Backend> MakeLocalEngineBackend(docker::EngineApi& engine,
-                                                bool overlay_workspaces);
+std::unique_ptr<Backend> MakeLocalEngineBackend(docker::EngineApi& engine, bool overlay_workspaces);
 
 }  // namespace pipeline
 

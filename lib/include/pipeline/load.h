@@ -20,8 +20,8 @@ std::string BranchOfRef(const std::string& ref);
 std::string TagOfRef(const std::string& ref);
 
 /// Fills what a GitLab file's rules and includes look at from the repository at `commit`: the
-/// commit, the default branch, the repository root and (read only if a `changes` asks) the files
-/// the commit changed.
+/// commit, the default branch, the repository root, (read only if a `changes` asks) the files
+/// the commit changed, and the HTTPS fetcher of `include:remote`/`template` with its cache.
 void AddRepositoryChoice(const std::string& repo_root, const std::string& commit,
                          PipelineChoice& choice);
 

@@ -86,6 +86,10 @@ std::vector<std::string> ListDirectory(const std::string& path);
 /// Removes `path` recursively without following symlinks; a missing path is not an error.
 void RemoveTree(const std::string& path);
 
+/// The bytes of the regular files below `dir` (links not followed, unreadable parts skipped);
+/// 0 when it cannot be read.
+uint64_t TreeBytes(const std::string& dir);
+
 /// A directory removed with everything in it when this goes out of scope.
 class ScopedDirectory {
  public:

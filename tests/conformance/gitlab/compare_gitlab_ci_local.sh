@@ -19,6 +19,8 @@
 set -u
 
 BIN=${1:?usage: compare_gitlab_ci_local.sh DOCKER_PIPELINE_BINARY}
+# Absolute: each case runs in its own repository.
+BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
 HERE=$(cd "$(dirname "$0")" && pwd)
 VERSION=${GITLAB_CI_LOCAL_VERSION:-4.55.0}
 CACHE=${GITLAB_CI_LOCAL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/docker-pipeline/gitlab-ci-local/$VERSION}
@@ -35,9 +37,13 @@ command -v git >/dev/null 2>&1 || skip "git is not installed"
 if [ ! -x "$GCL" ]; then
   command -v npm >/dev/null 2>&1 || skip "npm is not installed: cannot install gitlab-ci-local"
   mkdir -p "$CACHE"
+  # A registry that does not answer is said at once, not after npm's retries.
+  registry=$(npm config get registry 2>/dev/null)
+  timeout 20 npm ping >"$CACHE/install.log" 2>&1 ||
+    skip "the npm registry ${registry:-} does not answer (offline?): cannot install gitlab-ci-local@$VERSION"
   echo "installing gitlab-ci-local@$VERSION under $CACHE"
-  if ! timeout 600 npm install --no-audit --no-fund --prefix "$CACHE" "gitlab-ci-local@$VERSION" \
-    >"$CACHE/install.log" 2>&1; then
+  if ! timeout 300 npm install --no-audit --no-fund --fetch-retries=1 --prefix "$CACHE" \
+    "gitlab-ci-local@$VERSION" >>"$CACHE/install.log" 2>&1; then
     skip "npm could not install gitlab-ci-local@$VERSION (offline?): see $CACHE/install.log"
   fi
 fi
@@ -65,9 +71,9 @@ job_names() {
 git_quiet() { git -c user.name=compare -c user.email=compare@example.com \
   -c commit.gpgsign=false "$@" >/dev/null 2>&1; }
 
-# Makes the case's repository in $WORK/repo. $1: the .yml file.
+# Makes the case's repository in $2. $1: the .yml file.
 make_repo() {
-  local yml=$1 repo=$WORK/repo
+  local yml=$1 repo=$2
   rm -rf "$repo"
   mkdir -p "$repo"
   cp "$yml" "$repo/.gitlab-ci.yml"
@@ -104,54 +110,77 @@ make_repo() {
   fi
 }
 
+# One case: its repository in $WORK/N, both tools' job names into $WORK/N.ours and .theirs.
+# $1: N, $2: the .yml file, $3: the plan line's arguments.
+run_case() {
+  local n=$1 yml=$2 repo=$WORK/$1 args arg value i gcl_args
+  read -r -a args <<<"$3"
+  make_repo "$yml" "$repo"
+  gcl_args=(--list-json)
+  i=0
+  while [ $i -lt ${#args[@]} ]; do
+    arg=${args[$i]}
+    value=${args[$((i + 1))]:-}
+    case $arg in
+      --ref) git_quiet -C "$repo" checkout -b "${value#refs/heads/}" ;;
+      --tag) git_quiet -C "$repo" tag "$value" && git_quiet -C "$repo" checkout "$value" ;;
+      --pipeline) gcl_args+=(--variable "CI_PIPELINE_SOURCE=$value") ;;
+      --var) gcl_args+=(--variable "$value") ;;
+    esac
+    i=$((i + 1))
+  done
+  (cd "$repo" && "$BIN" plan --format json "${args[@]}" 2>/dev/null | job_names) >"$repo.ours"
+  (cd "$repo" && timeout 120 "$GCL" "${gcl_args[@]}" 2>/dev/null | job_names 2>/dev/null) \
+    >"$repo.theirs"
+}
+
+# The cases run $JOBS at a time: gitlab-ci-local takes seconds to start (node loading its
+# modules), and the cases are independent.
+JOBS=${COMPARE_JOBS:-4}
+n=0
+declare -a case_file case_label
+for yml in "$HERE"/*.yml; do
+  while IFS= read -r plan; do
+    plan=${plan#"# plan: "}
+    n=$((n + 1))
+    case_file[$n]=$yml
+    case_label[$n]=${plan%%:*}
+    while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do wait -n; done
+    run_case "$n" "$yml" "${plan#*:}" &
+  done < <(grep '^# plan: ' "$yml")
+done
+wait
+
 cases=0
 agree=0
 unexpected=0
 declare -A file_ok
-for yml in "$HERE"/*.yml; do
-  name=$(basename "$yml" .yml)
-  file_ok[$name]=1
-  while IFS= read -r plan; do
-    plan=${plan#"# plan: "}
-    case_name=${plan%%:*}
-    read -r -a args <<<"${plan#*:}"
-    make_repo "$yml"
-    gcl_args=(--list-json)
-    i=0
-    while [ $i -lt ${#args[@]} ]; do
-      arg=${args[$i]}
-      value=${args[$((i + 1))]:-}
-      case $arg in
-        --ref) git_quiet -C "$WORK/repo" checkout -b "${value#refs/heads/}" ;;
-        --tag) git_quiet -C "$WORK/repo" tag "$value" && git_quiet -C "$WORK/repo" checkout "$value" ;;
-        --pipeline) gcl_args+=(--variable "CI_PIPELINE_SOURCE=$value") ;;
-        --var) gcl_args+=(--variable "$value") ;;
-      esac
-      i=$((i + 1))
-    done
-    cases=$((cases + 1))
-    ours=$(cd "$WORK/repo" && "$BIN" plan --format json "${args[@]}" 2>/dev/null | job_names)
-    theirs=$(cd "$WORK/repo" && timeout 120 "$GCL" "${gcl_args[@]}" 2>/dev/null | job_names 2>/dev/null)
-    [ -n "$theirs" ] || theirs="(no answer)"
-    known=$(grep -E "^$name $case_name: " "$KNOWN" 2>/dev/null | head -1)
-    if [ "$ours" = "$theirs" ]; then
-      agree=$((agree + 1))
-      if [ -n "$known" ]; then
-        echo "AGREE NOW $name $case_name: drop it from $(basename "$KNOWN")"
-        unexpected=$((unexpected + 1))
-      else
-        echo "agree     $name $case_name: $ours"
-      fi
-      continue
-    fi
-    file_ok[$name]=0
+for i in $(seq 1 "$n"); do
+  name=$(basename "${case_file[$i]}" .yml)
+  case_name=${case_label[$i]}
+  [ -n "${file_ok[$name]:-}" ] || file_ok[$name]=1
+  cases=$((cases + 1))
+  ours=$(cat "$WORK/$i.ours")
+  theirs=$(cat "$WORK/$i.theirs")
+  [ -n "$theirs" ] || theirs="(no answer)"
+  known=$(grep -E "^$name $case_name: " "$KNOWN" 2>/dev/null | head -1)
+  if [ "$ours" = "$theirs" ]; then
+    agree=$((agree + 1))
     if [ -n "$known" ]; then
-      echo "known     $name $case_name: ours [$ours], gitlab-ci-local [$theirs]: ${known#*: }"
-    else
-      echo "DIFFER    $name $case_name: ours [$ours], gitlab-ci-local [$theirs]"
+      echo "AGREE NOW $name $case_name: drop it from $(basename "$KNOWN")"
       unexpected=$((unexpected + 1))
+    else
+      echo "agree     $name $case_name: $ours"
     fi
-  done < <(grep '^# plan: ' "$yml")
+    continue
+  fi
+  file_ok[$name]=0
+  if [ -n "$known" ]; then
+    echo "known     $name $case_name: ours [$ours], gitlab-ci-local [$theirs]: ${known#*: }"
+  else
+    echo "DIFFER    $name $case_name: ours [$ours], gitlab-ci-local [$theirs]"
+    unexpected=$((unexpected + 1))
+  fi
 done
 
 files=0

@@ -104,7 +104,7 @@ struct FakeWeb {
       asked.push_back(url);
       if (!online) throw EnvironmentError("could not resolve host");
       auto page = pages.find(url);
-      if (page == pages.end()) throw EnvironmentError("HTTP 404");
+      if (page == pages.end()) throw UsageError("HTTP 404 Not Found from " + url);
       return page->second;
     };
   }
@@ -148,6 +148,7 @@ TEST(NativeIncludeTest, RemoteAndTemplateAreFetchedCachedAndNestedIncludesFollow
   std::filesystem::remove_all(dir);
 }
 
+// Offline with nothing cached is the machine's problem (exit 3), said at the include's line.
 TEST(NativeIncludeTest, OfflineWithNothingCachedSaysHowToDoWithoutTheNetwork) {
   char dir[] = "/tmp/native_include_test.XXXXXX";
   ASSERT_NE(mkdtemp(dir), nullptr);
@@ -156,11 +157,36 @@ TEST(NativeIncludeTest, OfflineWithNothingCachedSaysHowToDoWithoutTheNetwork) {
   PipelineChoice choice = Choice("main");
   choice.fetch_include = web.Fetcher();
   choice.include_cache_dir = dir;
+  try {
+    ParsePipeline(kRemoteYaml, ".gitlab-ci.yml", choice);
+    ADD_FAILURE() << "parsed without the network or a cached copy";
+  } catch (const ParseError& error) {
+    ADD_FAILURE() << "a ParseError (exit 2), not an EnvironmentError: " << error.what();
+  } catch (const EnvironmentError& error) {
+    EXPECT_THAT(error.what(),
+                HasSubstr(".gitlab-ci.yml:2:13: 'include:remote' https://example.com/ci/base.yml "
+                          "cannot be fetched (could not resolve host) and no copy of it is "
+                          "cached: download it into the repository and include it with 'local', "
+                          "or give a clone with --include-dir"));
+  }
+  std::filesystem::remove_all(dir);
+}
+
+// A server's refusal (a 404, a plain http:// URL) is not papered over with a cached copy.
+TEST(NativeIncludeTest, ARefusedFetchIsAnErrorAtItsLineEvenWithACachedCopy) {
+  char dir[] = "/tmp/native_include_test.XXXXXX";
+  ASSERT_NE(mkdtemp(dir), nullptr);
+  FakeWeb web;
+  web.pages["https://example.com/ci/base.yml"] = "base:\n  script: [base]\n";
+  web.pages[kTemplateUrl] = "lint:\n  script: [lint]\n";
+  PipelineChoice choice = Choice("main");
+  choice.fetch_include = web.Fetcher();
+  choice.include_cache_dir = dir;
+  ParsePipeline(kRemoteYaml, ".gitlab-ci.yml", choice);  // cached now
+  web.pages.erase("https://example.com/ci/base.yml");
   EXPECT_THAT(testing::ParseErrorOf([&] { ParsePipeline(kRemoteYaml, ".gitlab-ci.yml", choice); }),
               HasSubstr(".gitlab-ci.yml:2:13: 'include:remote' https://example.com/ci/base.yml "
-                        "cannot be fetched (could not resolve host) and no copy of it is cached: "
-                        "download it into the repository and include it with 'local', or give a "
-                        "clone with --include-dir"));
+                        "cannot be used: HTTP 404 Not Found from https://example.com/ci/base.yml"));
   std::filesystem::remove_all(dir);
 }
 

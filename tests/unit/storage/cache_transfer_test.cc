@@ -112,6 +112,29 @@ TEST_F(CacheTransferTest, ACompleteCacheIsRestoredAndNeverOverwritten) {
   EXPECT_EQ(Volume(), (std::set<std::string>{"complete", "data", "data/old"}));
 }
 
+// Usage (docs/usage.md): a miss then a save, and a hit with nothing saved, each with the tar
+// bytes moved (a tar of one empty file is at least a header and two end blocks).
+TEST_F(CacheTransferTest, EachCacheRecordsAHitOrAMissAndTheBytesItMoved) {
+  CacheTransfer miss = Transfer();
+  miss.Restore(CreateBuild(fakes::ContainerScript().Writes("/build/node_modules/left-pad")));
+  engine_.StartContainer(build_);
+  miss.Save(build_);
+  ASSERT_EQ(miss.uses().size(), 1u);
+  EXPECT_EQ(miss.uses()[0].name, "node");
+  EXPECT_FALSE(miss.uses()[0].hit);
+  EXPECT_TRUE(miss.uses()[0].pulled);
+  EXPECT_EQ(miss.uses()[0].restored_bytes, 0);
+  EXPECT_GE(miss.uses()[0].saved_bytes, 512);
+
+  CacheTransfer hit = Transfer();
+  hit.Restore(CreateBuild());
+  engine_.StartContainer(build_);
+  hit.Save(build_);
+  EXPECT_TRUE(hit.uses()[0].hit);
+  EXPECT_GE(hit.uses()[0].restored_bytes, 512);
+  EXPECT_EQ(hit.uses()[0].saved_bytes, 0);
+}
+
 TEST_F(CacheTransferTest, AnInterruptedSaveIsNotRestoredAndIsReplaced) {
   engine_.AddVolume("vol-node", kCacheLabels, {"data", "data/half"});
   CacheTransfer transfer = Transfer();
@@ -214,6 +237,7 @@ TEST_F(GitLabCacheTransferTest, PolicyPullNeverSavesAndPushNeverRestores) {
   CacheTransfer push = Transfer(GitLabCache([](CacheSpec& spec) { spec.pull = false; }));
   push.Restore(CreateBuild(fakes::ContainerScript().Writes("/build/node_modules/pushed")));
   EXPECT_THAT(push.restored(), IsEmpty());
+  EXPECT_FALSE(push.uses()[0].pulled);  // not a miss: it never asks
   EXPECT_THAT(engine_.container_paths(build_), Not(Contains("/build/node_modules/old")));
   engine_.StartContainer(build_);
   push.Save(build_);

@@ -21,14 +21,14 @@ std::vector<std::string> IdsOf(const std::vector<RunRecord>& runs) {
 }
 
 TEST_P(RunStoreTest, OpenCreatesTheSchemaAndAReopenKeepsTheRows) {
-  EXPECT_EQ(store_->schema_version(), 4);
+  EXPECT_EQ(store_->schema_version(), 5);
   EXPECT_EQ(store_->kind(), GetParam());
   store_->CreateRun(MakeRun("r1", 1000));
   store_.reset();
   store_ = RunStore::Open(url_);
-  EXPECT_EQ(store_->schema_version(), 4);
+  EXPECT_EQ(store_->schema_version(), 5);
   EXPECT_TRUE(store_->GetRun("r1").has_value());
-  EXPECT_EQ(Sql("SELECT COUNT(*) FROM schema_version"), "4\n");
+  EXPECT_EQ(Sql("SELECT COUNT(*) FROM schema_version"), "5\n");
 }
 
 TEST_P(RunStoreTest, ADatabaseFromANewerVersionIsRefused) {
@@ -64,7 +64,7 @@ TEST_P(RunStoreTest, ConcurrentOpenersOfANewDatabaseMigrateItOnce) {
   }
   for (auto& opener : openers) opener.join();
   EXPECT_EQ(failures, 0);
-  EXPECT_EQ(Sql("SELECT COUNT(*) FROM schema_version"), "4\n");
+  EXPECT_EQ(Sql("SELECT COUNT(*) FROM schema_version"), "5\n");
 }
 
 TEST_P(RunStoreTest, AVersionTwoDatabaseIsMigratedWithItsRows) {
@@ -76,11 +76,24 @@ TEST_P(RunStoreTest, AVersionTwoDatabaseIsMigratedWithItsRows) {
   }
   Sql("DELETE FROM schema_version WHERE version >= 3");
   store_ = RunStore::Open(url_);
-  EXPECT_EQ(store_->schema_version(), 4);
+  EXPECT_EQ(store_->schema_version(), 5);
   RunRecord old = *store_->GetRun("old");
   EXPECT_EQ(old.attempt, 0);
   EXPECT_FALSE(old.dead);
   EXPECT_EQ(old.request, "");
+}
+
+// Version 5 (caches, workspace bytes, slot wait) is added to a version 4 database's job_usage.
+TEST_P(RunStoreTest, AVersionFourDatabaseGainsTheCacheAndSlotColumns) {
+  store_.reset();
+  for (const char* column : {"slot_wait_seconds", "workspace_bytes", "cache_bytes", "cache_hits",
+                             "cache_misses", "caches"}) {
+    Sql(std::string("ALTER TABLE job_usage DROP COLUMN ") + column);
+  }
+  Sql("DELETE FROM schema_version WHERE version >= 5");
+  store_ = RunStore::Open(url_);
+  EXPECT_EQ(store_->schema_version(), 5);
+  EXPECT_EQ(Sql("SELECT COUNT(cache_hits) FROM job_usage"), "0\n");
 }
 
 TEST_P(RunStoreTest, TheServiceColumnsPagingAndClearJobs) {

@@ -35,6 +35,13 @@ class UsageRowsTest : public StoreTest {
     usage.cpu_limit = 1.5;
     usage.size = 2;
     usage.platform = "bitbucket";
+    usage.slot_wait_seconds = 4.5;
+    usage.workspace_bytes = 123456;
+    usage.cache_bytes = 2048;
+    usage.cache_hits = 1;
+    usage.cache_misses = 1;
+    usage.caches = {{"node", true, true, 4096, 0, 0.5, 0},
+                    {"key with\ttab", true, false, 0, 2048, 0.25, 1.75}};
     job.usage = usage;
     store_->Write({}, {job}, {});
     return job.id;
@@ -78,6 +85,20 @@ TEST_P(UsageRowsTest, AJobsUsageReadsBackAsWrittenWithItsRunsIdentity) {
   EXPECT_DOUBLE_EQ(usage.cpu_limit, 1.5);
   EXPECT_EQ(usage.size, 2);
   EXPECT_EQ(usage.platform, "bitbucket");
+  EXPECT_DOUBLE_EQ(usage.slot_wait_seconds, 4.5);
+  EXPECT_EQ(usage.workspace_bytes, 123456);
+  EXPECT_EQ(usage.cache_bytes, 2048);
+  EXPECT_EQ(usage.cache_hits, 1);
+  EXPECT_EQ(usage.cache_misses, 1);
+  ASSERT_EQ(usage.caches.size(), 2u);
+  EXPECT_EQ(usage.caches[0].name, "node");
+  EXPECT_TRUE(usage.caches[0].hit);
+  EXPECT_EQ(usage.caches[0].restored_bytes, 4096);
+  EXPECT_DOUBLE_EQ(usage.caches[0].restore_seconds, 0.5);
+  EXPECT_EQ(usage.caches[1].name, "key with\ttab");
+  EXPECT_FALSE(usage.caches[1].hit);
+  EXPECT_EQ(usage.caches[1].saved_bytes, 2048);
+  EXPECT_DOUBLE_EQ(usage.caches[1].save_seconds, 1.75);
 }
 
 TEST_P(UsageRowsTest, ASecondWriteOfAJobReplacesItsRow) {

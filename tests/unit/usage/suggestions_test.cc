@@ -92,3 +92,88 @@ TEST(SuggestionsTest, AOneJobPipelineHasNoCriticalPathToSplit) {
 
 }  // namespace
 }  // namespace pipeline::usage
+
+namespace pipeline::usage {
+namespace {
+
+/// One-job runs of "deps" (newest last), each with one cache as `uses[i]` and `walls[i]` s.
+std::vector<UsageRecord> CacheRuns(const std::vector<CacheUse>& uses,
+                                   const std::vector<double>& walls) {
+  std::vector<UsageRecord> records;
+  for (size_t i = 0; i < uses.size(); ++i) {
+    UsageRecord record;
+    record.run_id = "run" + std::to_string(i);
+    record.repo = "shop";
+    record.pipeline = ".gitlab-ci.yml";
+    record.job = "deps";
+    record.run_queued_at = 1000 * static_cast<int64_t>(i);
+    record.usage.platform = "gitlab";
+    record.usage.wall_seconds = walls[i];
+    record.usage.caches = {uses[i]};
+    records.push_back(record);
+  }
+  return records;
+}
+
+CacheUse Use(const std::string& key, bool hit, double restore, double save) {
+  CacheUse use;
+  use.name = key;
+  use.hit = hit;
+  use.restored_bytes = hit ? 4096 : 0;
+  use.saved_bytes = save > 0 ? 8192 : 0;
+  use.restore_seconds = restore;
+  use.save_seconds = save;
+  return use;
+}
+
+SuggestionRules ThreeRuns() {
+  SuggestionRules rules;
+  rules.runs = 3;
+  return rules;
+}
+
+TEST(CacheSuggestionsTest, ACacheWhoseKeyChangesEveryRunNeverHits) {
+  std::vector<Suggestion> found = Suggest(
+      CacheRuns({Use("k1", false, 0.1, 1), Use("k2", false, 0.1, 1), Use("k3", false, 0.1, 1)},
+                {20, 20, 20}),
+      ThreeRuns());
+  ASSERT_EQ(KindsOf(found), std::vector<std::string>{"cache-never-hit"});
+  EXPECT_EQ(found[0].subject, "shop .gitlab-ci.yml deps");
+  EXPECT_THAT(found[0].message, HasSubstr("cache 'k3' of job 'deps' never hit in the last 3 "
+                                          "runs: its key changes every run (3 keys)"));
+  EXPECT_THAT(found[0].evidence[0],
+              HasSubstr("run run2: miss (key k3), saved 8.0 KiB in 1.0 s; job 20.0 s"));
+}
+
+TEST(CacheSuggestionsTest, ACacheThatCostsMoreThanItSavesIsNamedAndAGoodOneIsNot) {
+  // Hits save 0.2 s of the job's time; restoring and saving take 2 s a run.
+  std::vector<Suggestion> costly =
+      Suggest(CacheRuns({Use("k", false, 0.1, 2), Use("k", true, 1, 1), Use("k", true, 1, 1)},
+                        {10.2, 10, 10}),
+              ThreeRuns());
+  ASSERT_EQ(KindsOf(costly), std::vector<std::string>{"cache-costs-more"});
+  EXPECT_THAT(costly[0].message, HasSubstr("costs 2.0 s a run to restore and save, more than "
+                                           "the 0.2 s the job saves when it hits"));
+  EXPECT_THAT(costly[0].evidence[0], HasSubstr("run run2: hit, restored 4.0 KiB in 1.0 s"));
+  // The same cache when a hit saves 30 s: silent; and a cache that always hit: nothing to
+  // compare, silent.
+  EXPECT_THAT(
+      Suggest(CacheRuns({Use("k", false, 0.1, 2), Use("k", true, 1, 1), Use("k", true, 1, 1)},
+                        {40, 10, 10}),
+              ThreeRuns()),
+      ::testing::IsEmpty());
+  EXPECT_THAT(Suggest(CacheRuns({Use("k", true, 1, 0), Use("k", true, 1, 0), Use("k", true, 1, 0)},
+                                {10, 10, 10}),
+                      ThreeRuns()),
+              ::testing::IsEmpty());
+}
+
+TEST(CacheSuggestionsTest, APushOnlyCacheIsNotAMiss) {
+  CacheUse pushed = Use("k", false, 0, 1);
+  pushed.pulled = false;
+  EXPECT_THAT(Suggest(CacheRuns({pushed, pushed, pushed}, {5, 5, 5}), ThreeRuns()),
+              ::testing::IsEmpty());
+}
+
+}  // namespace
+}  // namespace pipeline::usage

@@ -60,6 +60,27 @@ TEST(UsageReportTest, PeriodsAreADayAWeekAndThirtyDays) {
   EXPECT_THROW(PeriodMillis("year"), UsageError);
 }
 
+// `report --period` and the API's cost report share this window: it ends with (and includes) the
+// millisecond of now.
+TEST(UsageReportTest, APeriodsReportReadsTheWindowEndingNow) {
+  int64_t asked_from = 0, asked_to = 0;
+  PeriodUsage week = ReportPeriod(
+      "week", 1000000000000,
+      [&](int64_t from, int64_t to) {
+        asked_from = from;
+        asked_to = to;
+        return std::vector<UsageRecord>{Record("r1", "shop", "build", 90, 120)};
+      },
+      CostModel());
+  EXPECT_EQ(asked_to, 1000000000001);
+  EXPECT_EQ(asked_from, 1000000000001 - 7 * 86400000LL);
+  EXPECT_EQ(week.report.period, "week");
+  EXPECT_EQ(week.report.from, asked_from);
+  EXPECT_EQ(week.report.to, asked_to);
+  EXPECT_EQ(week.report.total.jobs, 1u);
+  EXPECT_EQ(week.records.size(), 1u);
+}
+
 TEST(UsageReportTest, TheFormatsCarryTheSameTotals) {
   UsageReport report = BuildReport({Record("r1", "shop, inc", "build", 90, 120)}, CostModel());
   std::string csv = FormatReportCsv(report);

@@ -9,6 +9,7 @@
 
 #include "cleanup/scoped_container.h"
 #include "pipeline/backend.h"
+#include "pipeline/usage.h"
 #include "storage/cache_volumes.h"
 
 namespace pipeline::exec {
@@ -45,6 +46,8 @@ class CacheTransfer {
 
   /// The caches Restore copied in, by name (for tests and the debug log).
   const std::vector<std::string>& restored() const { return restored_; }
+  /// Per cache, in order: hit or miss, bytes and seconds of the restore and the save so far.
+  const std::vector<CacheUse>& uses() const { return uses_; }
 
  private:
   /// A carrier of `volume` (empty: the cache's own).
@@ -57,6 +60,8 @@ class CacheTransfer {
                      const std::map<std::string, std::map<std::string, std::string>>& kept);
   /// Copies the complete `volume` into the cache's directory; false when it is not complete.
   bool CopyIn(const CacheVolume& cache, const std::string& volume, const std::string& build_id);
+  /// The CacheUse of `cache` (one of caches_).
+  CacheUse& UseOf(const CacheVolume& cache);
   /// Whether a cache with these rules is saved after a job that `passed` (or failed).
   static bool SavesAfter(const CacheSpec& spec, bool passed);
   void SaveOne(const CacheVolume& cache, const std::string& build_id);
@@ -73,6 +78,7 @@ class CacheTransfer {
   std::vector<bool> save_;  ///< per cache: absent or incomplete at restore, so the job may save it
   std::vector<bool> replace_;  ///< per cache: an incomplete volume to remove before saving
   std::vector<std::string> restored_;
+  std::vector<CacheUse> uses_;
 };
 
 }  // namespace pipeline::exec

@@ -12,7 +12,8 @@ namespace pipeline::usage {
 
 /// A change the recorded usage argues for, with the numbers that argue for it.
 struct Suggestion {
-  std::string kind;                   ///< "oversized", "critical-path", "image-pulls"
+  /// "oversized", "critical-path", "image-pulls", "cache-never-hit", "cache-costs-more"
+  std::string kind;
   std::string subject;                ///< "repo pipeline job" or "repo pipeline"
   std::string message;                ///< one line, what to change and what it would save
   std::vector<std::string> evidence;  ///< one line per run looked at, newest first
@@ -25,6 +26,7 @@ struct SuggestionRules {
   double oversized_fraction = 0.25;  ///< peak memory under this share of the limit
   double dominant_fraction = 0.5;    ///< one job's wall time over this share of the run's
   double pull_seconds = 1.0;         ///< image pulls longer than this in every run
+  double cache_seconds = 0.5;        ///< a cache's restore and save under this a run cost nothing
 };
 
 /// Suggestions from stored usage (any order; several repositories and pipelines mixed):
@@ -34,7 +36,11 @@ struct SuggestionRules {
 ///     and at least twice as long as any other job of it;
 ///   image-pulls: a pipeline whose runs each began with image pulls (a moving tag, or --pull
 ///     always).
-/// Caches are not suggested on: no hit or miss is recorded yet.
+///   cache-never-hit: a cache a job pulls that no run found kept (a key that changes every run,
+///     a cache never saved);
+///   cache-costs-more: a cache whose restore and save take longer on average (and at least
+///     cache_seconds) than the job's wall time gains in the runs it hit over the runs it
+///     missed; needs a hit and a miss among the runs looked at.
 std::vector<Suggestion> Suggest(const std::vector<UsageRecord>& records,
                                 const SuggestionRules& rules);
 

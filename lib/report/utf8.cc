@@ -28,4 +28,26 @@ size_t Utf8SequenceLength(std::string_view text, size_t i) {
   return length;
 }
 
+void AppendEscaped(std::string_view text, const TextEscapes& escapes, std::string& out) {
+  for (size_t i = 0; i < text.size();) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      escapes.ascii(c, out);
+      ++i;
+      continue;
+    }
+    size_t length = Utf8SequenceLength(text, i);
+    bool non_character = escapes.refuse_non_characters && length == 3 &&
+                         text.substr(i, 2) == "\xEF\xBF" &&
+                         (static_cast<unsigned char>(text[i + 2]) & 0xFE) == 0xBE;
+    if (length == 0 || non_character) {
+      out += escapes.replacement;
+      i += length == 0 ? 1 : length;
+    } else {
+      out.append(text.substr(i, length));
+      i += length;
+    }
+  }
+}
+
 }  // namespace pipeline::report

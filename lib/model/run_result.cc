@@ -36,20 +36,4 @@ ExitCode RunResult::exit_code() const {
   return ExitCode::kOk;
 }
 
-void ObserverList::OnRunStarted(const RunResult& run) {
-  for (auto& observer : observers_) observer->OnRunStarted(run);
-}
-void ObserverList::OnJobStarted(const JobResult& job) {
-  for (auto& observer : observers_) observer->OnJobStarted(job);
-}
-void ObserverList::OnJobOutput(const JobResult& job, StreamKind stream, std::string_view line) {
-  for (auto& observer : observers_) observer->OnJobOutput(job, stream, line);
-}
-void ObserverList::OnJobFinished(const JobResult& job) {
-  for (auto& observer : observers_) observer->OnJobFinished(job);
-}
-void ObserverList::OnRunFinished(const RunResult& run) {
-  for (auto& observer : observers_) observer->OnRunFinished(run);
-}
-
 }  // namespace pipeline

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <ctime>
+#include <iterator>
 
 #include "report/utf8.h"
 
@@ -9,35 +10,9 @@ namespace pipeline::report {
 
 namespace {
 
-void JsonAscii(unsigned char c, std::string& out) {
-  switch (c) {
-    case '"':
-      out += "\\\"";
-      break;
-    case '\\':
-      out += "\\\\";
-      break;
-    case '\n':
-      out += "\\n";
-      break;
-    case '\r':
-      out += "\\r";
-      break;
-    case '\t':
-      out += "\\t";
-      break;
-    default:
-      if (c < 0x20 || c == 0x7f) {
-        char escaped[8];
-        std::snprintf(escaped, sizeof(escaped), "\\u%04x", c);
-        out += escaped;
-      } else {
-        out.push_back(static_cast<char>(c));
-      }
-  }
-}
-
-constexpr TextEscapes kJsonEscapes = {"\\ufffd", false, JsonAscii};
+constexpr CharEscape kJsonTable[] = {
+    {'"', "\\\""}, {'\\', "\\\\"}, {'\n', "\\n"}, {'\r', "\\r"}, {'\t', "\\t"}};
+constexpr TextEscapes kJsonEscapes = {kJsonTable, std::size(kJsonTable), true, "\\ufffd"};
 
 }  // namespace
 

@@ -1,5 +1,7 @@
 #include "report/utf8.h"
 
+#include <cstdio>
+
 namespace pipeline::report {
 
 size_t Utf8SequenceLength(std::string_view text, size_t i) {
@@ -28,11 +30,33 @@ size_t Utf8SequenceLength(std::string_view text, size_t i) {
   return length;
 }
 
+namespace {
+
+void AppendAscii(unsigned char c, const TextEscapes& escapes, std::string& out) {
+  for (size_t i = 0; i < escapes.table_size; ++i) {
+    if (static_cast<unsigned char>(escapes.table[i].c) == c) {
+      out += escapes.table[i].text;
+      return;
+    }
+  }
+  if (c >= 0x20 && c != 0x7f) {
+    out.push_back(static_cast<char>(c));
+  } else if (escapes.hex_controls) {
+    char escaped[8];
+    std::snprintf(escaped, sizeof(escaped), "\\u%04x", c);
+    out += escaped;
+  } else {
+    out += escapes.replacement;
+  }
+}
+
+}  // namespace
+
 void AppendEscaped(std::string_view text, const TextEscapes& escapes, std::string& out) {
   for (size_t i = 0; i < text.size();) {
     unsigned char c = static_cast<unsigned char>(text[i]);
     if (c < 0x80) {
-      escapes.ascii(c, out);
+      AppendAscii(c, escapes, out);
       ++i;
       continue;
     }

@@ -11,13 +11,22 @@ namespace pipeline::report {
 /// Job output is arbitrary bytes; every text report must still be valid UTF-8.
 size_t Utf8SequenceLength(std::string_view text, size_t i);
 
-/// How one text format escapes: what stands for a byte that is not valid UTF-8, whether
-/// U+FFFE/U+FFFF are refused too (XML 1.0 section 2.2 has no such characters), and how an ASCII
-/// byte is written (the format's own escapes for quotes and control characters).
+/// One ASCII character a text format writes another way.
+struct CharEscape {
+  char c;
+  const char* text;
+};
+
+/// How one text format escapes: its table of ASCII escapes; the other control characters as
+/// \u00XX (`hex_controls`, JSON) or as `replacement` (XML has no escape for them); what stands
+/// for a byte that is not valid UTF-8; whether U+FFFE/U+FFFF are refused too (XML 1.0 section
+/// 2.2 has no such characters).
 struct TextEscapes {
+  const CharEscape* table;
+  size_t table_size;
+  bool hex_controls = false;
   std::string_view replacement;
   bool refuse_non_characters = false;
-  void (*ascii)(unsigned char c, std::string& out) = nullptr;
 };
 
 /// Appends `text` to `out` as `escapes` say: the one walk over UTF-8 the JSON and XML writers

@@ -10,7 +10,7 @@ const FlagGroup kValidateFlags = {
     {{"--strict", nullptr,
       "List every key that behaves differently here than in the cloud (not honoured, warned, "
       "emulated, limits that differ) and exit 1 when there is any",
-      [](Options& o, const std::string&, const std::string&) { o.strict = true; }},
+      SetSwitch<&Options::strict>},
      {"--format", "FORMAT",
       "text (default) or json: {\"file\", \"cloud\", \"count\", \"differences\": [{\"kind\", "
       "\"where\", \"key\", \"text\"}]} on stdout",
@@ -21,7 +21,7 @@ const FlagGroup kValidateFlags = {
         o.format = v;
       }},
      {"--report-json", "PATH", "Also write that JSON to PATH",
-      [](Options& o, const std::string&, const std::string& v) { o.report_json_path = v; }}}};
+      SetText<&Options::report_json_path>}}};
 
 const FlagGroup kChangeFlags = {
     "Changed files",
@@ -30,10 +30,10 @@ const FlagGroup kChangeFlags = {
       "only:changes) see what changed since REF: from the merge base of REF and the commit "
       "run, plus uncommitted changes without --commit (default: HEAD's last commit plus "
       "uncommitted changes; the pre-push hook passes the pushed range)",
-      [](Options& o, const std::string&, const std::string& v) { o.since = v; }},
+      SetText<&Options::since>},
      {"--changed-only", nullptr,
       "Also skip jobs whose declared inputs did not change: their 'changes' or changesets, their "
       "caches' key files; a job declaring none runs. The summary says why each one was skipped",
-      [](Options& o, const std::string&, const std::string&) { o.changed_only = true; }}}};
+      SetSwitch<&Options::changed_only>}}};
 
 }  // namespace pipeline::cli

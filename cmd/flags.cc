@@ -66,35 +66,43 @@ void ApplyUser(Options& options, const std::string& flag, const std::string& tex
   options.user = text;
 }
 
-/// The choice `value` names among `choices`; else a UsageError listing them as `wanted` says.
+/// The choice `value` names among `choices`; else a UsageError listing them ("never, missing or
+/// always", unless `wanted` says otherwise).
 template <typename T>
 T Choose(const std::string& flag, const std::string& value,
-         const std::vector<std::pair<std::string, T>>& choices, const std::string& wanted) {
+         const std::vector<std::pair<std::string, T>>& choices, std::string wanted = "") {
   for (const auto& [name, choice] : choices) {
     if (value == name) return choice;
+  }
+  if (wanted.empty()) {
+    for (size_t i = 0; i < choices.size(); ++i) {
+      wanted += (i == 0 ? "" : i + 1 < choices.size() ? ", " : " or ") + choices[i].first;
+    }
   }
   throw UsageError("option '" + flag + "' wants " + wanted + ", not '" + value + "'");
 }
 
+const std::vector<std::pair<std::string, PullPolicy>> kPullPolicies = {
+    {"never", PullPolicy::kNever},
+    {"missing", PullPolicy::kMissing},
+    {"always", PullPolicy::kAlways}};
+const std::vector<std::pair<std::string, WorkspaceTransfer>> kTransfers = {
+    {"auto", WorkspaceTransfer::kAuto},
+    {"copy", WorkspaceTransfer::kCopy},
+    {"mount", WorkspaceTransfer::kMount}};
+const std::vector<std::pair<std::string, LogFormat>> kLogFormats = {{"text", LogFormat::kText},
+                                                                    {"json", LogFormat::kJson}};
+
 void ApplyPull(Options& options, const std::string& flag, const std::string& policy) {
-  options.pull = Choose<PullPolicy>(flag, policy,
-                                    {{"never", PullPolicy::kNever},
-                                     {"missing", PullPolicy::kMissing},
-                                     {"always", PullPolicy::kAlways}},
-                                    "never, missing or always");
+  options.pull = Choose(flag, policy, kPullPolicies);
 }
 
 void ApplyWorkspaceTransfer(Options& options, const std::string& flag, const std::string& mode) {
-  options.workspace_transfer = Choose<WorkspaceTransfer>(flag, mode,
-                                                         {{"auto", WorkspaceTransfer::kAuto},
-                                                          {"copy", WorkspaceTransfer::kCopy},
-                                                          {"mount", WorkspaceTransfer::kMount}},
-                                                         "auto, copy or mount");
+  options.workspace_transfer = Choose(flag, mode, kTransfers);
 }
 
 void ApplyLogFormat(Options& options, const std::string& flag, const std::string& format) {
-  options.log_format = Choose<LogFormat>(
-      flag, format, {{"text", LogFormat::kText}, {"json", LogFormat::kJson}}, "text or json");
+  options.log_format = Choose(flag, format, kLogFormats);
 }
 
 void ApplyVar(Options& options, const std::string& flag, const std::string& value) {
@@ -112,20 +120,19 @@ void ApplyIncludeDir(Options& options, const std::string& flag, const std::strin
 }
 
 // Flags more than one group holds.
-const Flag kDirectoryFlag = {
-    "-C,--directory", "DIR", "Repository to work in (default: the current directory)",
-    [](Options& o, const std::string&, const std::string& v) { o.directory = v; }};
+const Flag kDirectoryFlag = {"-C,--directory", "DIR",
+                             "Repository to work in (default: the current directory)",
+                             SetText<&Options::directory>};
 const Flag kJobFlag = {
     "--job", "NAME",
     "Only this job and the jobs it needs (repeatable); a manual job named "
     "here runs",
     [](Options& o, const std::string&, const std::string& v) { o.only_jobs.push_back(v); }};
-const Flag kVerboseFlag = {
-    "-v,--verbose", nullptr, "Show debug messages",
-    [](Options& o, const std::string&, const std::string&) { o.verbose = true; }};
-const Flag kNoColorFlag = {
-    "--no-color", nullptr, "No colours (also: NO_COLOR set, or output not a terminal)",
-    [](Options& o, const std::string&, const std::string&) { o.no_color = true; }};
+const Flag kVerboseFlag = {"-v,--verbose", nullptr, "Show debug messages",
+                           SetSwitch<&Options::verbose>};
+const Flag kNoColorFlag = {"--no-color", nullptr,
+                           "No colours (also: NO_COLOR set, or output not a terminal)",
+                           SetSwitch<&Options::no_color>};
 const Flag kLogFormatFlag = {"--log-format", "FORMAT",
                              "text (default) or json: one JSON object per message or event on "
                              "stdout",
@@ -138,11 +145,11 @@ const FlagGroup kSourceFlags = {
     {{"-f,--file", "FILE",
       "Pipeline file (default: first of .pipeline.yml, bitbucket-pipelines.yml, .gitlab-ci.yml "
       "in the repository root; with --commit, a path inside the repository)",
-      [](Options& o, const std::string&, const std::string& v) { o.file = v; }},
+      SetText<&Options::file>},
      kDirectoryFlag,
      {"--commit", "REV",
       "Use exactly this commit's tree and its pipeline file instead of the working tree",
-      [](Options& o, const std::string&, const std::string& v) { o.commit = v; }},
+      SetText<&Options::commit>},
      {"--include-dir", "PROJECT=PATH",
       "GitLab: 'include: project: PROJECT' reads that project's files from PATH (repeatable)",
       ApplyIncludeDir},
@@ -168,14 +175,14 @@ const FlagGroup kSelectionFlags = {
     {{"--ref", "REF",
       "The git ref being built (refs/heads/NAME or refs/tags/NAME): picks the pipeline and sets "
       "the branch or tag variables (default: the current branch)",
-      [](Options& o, const std::string&, const std::string& v) { o.ref = v; }},
+      SetText<&Options::ref>},
      {"--tag", "TAG", "Build as if TAG were pushed (picks a tags pipeline, sets the variables)",
-      [](Options& o, const std::string&, const std::string& v) { o.tag = v; }},
+      SetText<&Options::tag>},
      {"--pipeline", "NAME",
       "Bitbucket: this pipeline (default, branches/main, tags/v*, pull-requests/**, "
       "custom/deploy) instead of the one the cloud would pick for the branch; GitLab: the "
       "pipeline source the rules see (push by default, web, schedule, merge_request_event, ...)",
-      [](Options& o, const std::string&, const std::string& v) { o.pipeline = v; }},
+      SetText<&Options::pipeline>},
      {"--pr-id", "N",
       "Bitbucket: build as pull request N from the current (or --ref) branch: picks the "
       "pull-requests pipeline matching it, sets BITBUCKET_PR_ID",
@@ -185,7 +192,7 @@ const FlagGroup kSelectionFlags = {
      {"--pr-destination", "BRANCH",
       "That pull request's destination: BITBUCKET_PR_DESTINATION_BRANCH, and _COMMIT when the "
       "branch exists locally (needs --pr-id)",
-      [](Options& o, const std::string&, const std::string& v) { o.pr_destination = v; }},
+      SetText<&Options::pr_destination>},
      {"--var", "NAME=VALUE",
       "A custom pipeline's variable; GitLab: a pipeline variable the rules see (repeatable)",
       ApplyVar},
@@ -193,7 +200,7 @@ const FlagGroup kSelectionFlags = {
      {"--manual", nullptr,
       "Also the manual jobs and steps (else a manual Bitbucket step stops the run there, as the "
       "cloud pauses)",
-      [](Options& o, const std::string&, const std::string&) { o.run_manual = true; }}}};
+      SetSwitch<&Options::run_manual>}}};
 
 const FlagGroup kJobEnvironmentFlags = {
     "Variables and user of every job",
@@ -247,17 +254,17 @@ const FlagGroup kLimitFlags = {
 const FlagGroup kReportFlags = {
     "Reports",
     {{"--junit", "PATH", "Write a JUnit XML report (one testsuite per stage, one testcase per job)",
-      [](Options& o, const std::string&, const std::string& v) { o.junit_path = v; }},
+      SetText<&Options::junit_path>},
      {"--junit-dir", "DIR", "Write one TEST-<stage>.xml per stage (Ant / Maven Surefire layout)",
-      [](Options& o, const std::string&, const std::string& v) { o.junit_dir = v; }},
+      SetText<&Options::junit_dir>},
      {"--report-json", "PATH",
       "Write the run as a JSON report (status, exit code, timings per job)",
-      [](Options& o, const std::string&, const std::string& v) { o.report_json_path = v; }}}};
+      SetText<&Options::report_json_path>}}};
 
 const FlagGroup kRunOutputFlags = {
     "Output",
     {{"-q,--quiet", nullptr, "Show only the summary, not the jobs' output",
-      [](Options& o, const std::string&, const std::string&) { o.quiet = true; }},
+      SetSwitch<&Options::quiet>},
      kVerboseFlag,
      kNoColorFlag,
      kLogFormatFlag}};
@@ -281,25 +288,25 @@ const FlagGroup kHookFlags = {
      {"--token-file", "FILE",
       "The service's bearer token, read from FILE at each push (default: "
       "$DOCKER_PIPELINE_TOKEN)",
-      [](Options& o, const std::string&, const std::string& v) { o.hook_token_file = v; }},
+      SetText<&Options::hook_token_file>},
      {"--repo", "NAME",
       "The repository's name at the service (default: its directory's name without .git)",
-      [](Options& o, const std::string&, const std::string& v) { o.hook_repo = v; }}}};
+      SetText<&Options::hook_repo>}}};
 
 const FlagGroup kArtifactsFlags = {
     "Options",
     {{"--to", "DIR", "Where to extract RUN's artifacts (default: ./artifacts-RUN)",
-      [](Options& o, const std::string&, const std::string& v) { o.artifacts_to = v; }}}};
+      SetText<&Options::artifacts_to>}}};
 
 const FlagGroup kPruneFlags = {
     "Options",
     {{"--all", nullptr, "Also the objects of runs still going (on this daemon)",
-      [](Options& o, const std::string&, const std::string&) { o.prune_all = true; }}}};
+      SetSwitch<&Options::prune_all>}}};
 
 const FlagGroup kCacheFlags = {
     "Options",
     {{"--all", nullptr, "Every repository's cache volumes, not only this repository's",
-      [](Options& o, const std::string&, const std::string&) { o.prune_all = true; }},
+      SetSwitch<&Options::prune_all>},
      kDirectoryFlag}};
 
 namespace {

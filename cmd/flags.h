@@ -6,9 +6,9 @@
 namespace pipeline::cli {
 
 /// The flag groups commands share; each flag is defined once, in flags.cc, with its check.
-extern const FlagGroup kSourceFlags;     ///< -f, -C, --commit, --include-dir
+extern const FlagGroup kSourceFlags;      ///< -f, -C, --commit, --include-dir
 extern const FlagGroup kPlanFormatFlags;  ///< plan --format
-extern const FlagGroup kSelectionFlags;  ///< --ref, --tag, --pipeline, --pr-id, ..., --job
+extern const FlagGroup kSelectionFlags;   ///< --ref, --tag, --pipeline, --pr-id, ..., --job
 extern const FlagGroup kJobEnvironmentFlags;
 extern const FlagGroup kLimitFlags;
 extern const FlagGroup kReportFlags;
@@ -19,13 +19,23 @@ extern const FlagGroup kHookFlags;        ///< -C, --server, --token-file, --rep
 extern const FlagGroup kArtifactsFlags;   ///< --to
 extern const FlagGroup kPruneFlags;       ///< --all
 extern const FlagGroup kCacheFlags;       ///< --all
-extern const FlagGroup kHistoryFlags;     ///< run: --no-history, --store, --keep-* (history_flags.cc)
-extern const FlagGroup kValidateFlags;    ///< validate: --strict, --format, --report-json
-extern const FlagGroup kChangeFlags;      ///< run: --since, --changed-only (dx_flags.cc)
-extern const FlagGroup kRunsFlags;        ///< runs: --repo, --status, --limit, --format, -f, ...
-extern const FlagGroup kRunUsageFlags;    ///< run: --no-usage, --cost (usage_flags.cc)
-extern const FlagGroup kRunsUsageFlags;   ///< runs: --usage, --cost
+extern const FlagGroup kHistoryFlags;   ///< run: --no-history, --store, --keep-* (history_flags.cc)
+extern const FlagGroup kValidateFlags;  ///< validate: --strict, --format, --report-json
+extern const FlagGroup kChangeFlags;    ///< run: --since, --changed-only (dx_flags.cc)
+extern const FlagGroup kRunsFlags;      ///< runs: --repo, --status, --limit, --format, -f, ...
+extern const FlagGroup kRunUsageFlags;  ///< run: --no-usage, --cost (usage_flags.cc)
+extern const FlagGroup kRunsUsageFlags;    ///< runs: --usage, --cost
 extern const FlagGroup kUsageReportFlags;  ///< report: --period, --repo, --format, --runs, ...
+
+/// The ApplyValue of a switch that sets `field`, and of a flag whose value is kept as written.
+template <bool Options::*field>
+void SetSwitch(Options& options, const std::string&, const std::string&) {
+  options.*field = true;
+}
+template <std::string Options::*field>
+void SetText(Options& options, const std::string&, const std::string& value) {
+  options.*field = value;
+}
 
 /// Positional arguments' checks.
 void ApplyHookAction(Options& options, const std::string& name, const std::string& value);

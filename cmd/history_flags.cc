@@ -29,7 +29,7 @@ const Flag kStoreFlag = {
     "The run history: a SQLite file or postgresql://USER@HOST:PORT/DB (default: "
     "$DOCKER_PIPELINE_STORE, else $XDG_STATE_HOME/docker-pipeline/history.db, "
     "~/.local/state/docker-pipeline/history.db)",
-    [](Options& o, const std::string&, const std::string& v) { o.store_url = v; }};
+    SetText<&Options::store_url>};
 const Flag kKeepRunsFlag = {"--keep-runs", "N",
                             "Keep the newest N finished runs in the history (default: 500; 0: all)",
                             [](Options& o, const std::string& flag, const std::string& v) {
@@ -46,7 +46,7 @@ const Flag kKeepDaysFlag = {"--keep-days", "D",
 const FlagGroup kHistoryFlags = {
     "Run history",
     {{"--no-history", nullptr, "Do not record this run in the run history ('runs')",
-      [](Options& o, const std::string&, const std::string&) { o.no_history = true; }},
+      SetSwitch<&Options::no_history>},
      kStoreFlag,
      kKeepRunsFlag,
      kKeepDaysFlag}};
@@ -54,7 +54,7 @@ const FlagGroup kHistoryFlags = {
 const FlagGroup kRunsFlags = {
     "Options",
     {{"--repo", "NAME", "Only runs of this repository (its directory name)",
-      [](Options& o, const std::string&, const std::string& v) { o.runs_repo = v; }},
+      SetText<&Options::runs_repo>},
      {"--status", "STATUS",
       "Only runs with this status: queued, running, success, failed, cancelled, aborted",
       [](Options& o, const std::string& flag, const std::string& v) {
@@ -81,11 +81,11 @@ const FlagGroup kRunsFlags = {
         o.runs_json = v == "json";
       }},
      {"-f,--follow", nullptr, "logs: keep printing a live run's output until it ends",
-      [](Options& o, const std::string&, const std::string&) { o.runs_follow = true; }},
+      SetSwitch<&Options::runs_follow>},
      {"--from-failed", nullptr,
       "rerun: leave out the jobs that passed (their kept artifacts are used) and run the "
       "failed ones and those after them",
-      [](Options& o, const std::string&, const std::string&) { o.rerun_from_failed = true; }},
+      SetSwitch<&Options::rerun_from_failed>},
      kKeepRunsFlag,
      kKeepDaysFlag,
      kStoreFlag}};

@@ -21,21 +21,19 @@ std::string Absolute(const std::string& path) {
   return std::string(cwd) + "/" + path;
 }
 
+/// `fields` of `from`, copied into `to`.
+template <typename Struct, typename... Types>
+void CopyFields(const Struct& from, Struct& to, Types Struct::*... fields) {
+  ((to.*fields = from.*fields), ...);
+}
+
 /// The flags of now that the recorded arguments never hold: the jobs' variables and user, where
 /// Docker is, the history, the output.
 void TakeFlagsOfNow(const Options& now, Options& rerun) {
-  rerun.env_args = now.env_args;
-  rerun.secret_names = now.secret_names;
-  rerun.secrets_files = now.secrets_files;
-  rerun.variables_files = now.variables_files;
-  rerun.user = now.user;
-  rerun.endpoint = now.endpoint;
-  rerun.store_url = now.store_url;
-  rerun.keep_runs = now.keep_runs;
-  rerun.keep_days = now.keep_days;
-  rerun.verbose = now.verbose;
-  rerun.no_color = now.no_color;
-  rerun.log_format = now.log_format;
+  using O = Options;
+  CopyFields(now, rerun, &O::env_args, &O::secret_names, &O::secrets_files, &O::variables_files,
+             &O::user, &O::endpoint, &O::store_url, &O::keep_runs, &O::keep_days, &O::verbose,
+             &O::no_color, &O::log_format);
 }
 
 /// The jobs of `run` that passed, to be left out: name -> run id.

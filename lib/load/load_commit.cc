@@ -63,20 +63,21 @@ Pipeline LoadPipelineAtCommit(const std::string& repo_root, const std::string& c
 
 LoadedCommit LoadCommit(const CommitRequest& request) {
   LoadedCommit loaded;
-  PipelineChoice choice;
-  choice.pipeline = request.pipeline;
-  choice.branch = BranchOfRef(request.ref);
-  choice.tag = TagOfRef(request.ref);
-  AddRepositoryChoice(request.repo_root, request.commit, choice);
-  loaded.pipeline = LoadPipelineAtCommit(request.repo_root, request.commit, "", choice);
-  loaded.plan = MakePlan(loaded.pipeline, Selection{});
   Source& source = loaded.source;
   source.repo_root = request.repo_root;
   source.repo_name = request.repo_name;
-  source.commit = request.commit;
-  source.head_commit = request.commit;
-  source.branch = choice.branch;
-  source.tag = choice.tag;
+  // The run builds exactly this commit's tree, and CI_COMMIT_SHA names it.
+  source.commit = source.head_commit = request.commit;
+  source.branch = BranchOfRef(request.ref);
+  source.tag = TagOfRef(request.ref);
+  // The pipeline is chosen for the same branch or tag the run reports.
+  PipelineChoice choice;
+  choice.pipeline = request.pipeline;
+  choice.branch = source.branch;
+  choice.tag = source.tag;
+  AddRepositoryChoice(request.repo_root, request.commit, choice);
+  loaded.pipeline = LoadPipelineAtCommit(request.repo_root, request.commit, "", choice);
+  loaded.plan = MakePlan(loaded.pipeline, Selection{});
   return loaded;
 }
 

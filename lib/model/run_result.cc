@@ -1,24 +1,20 @@
-#include <chrono>
-
 #include "pipeline/run_result.h"
+
+#include <chrono>
+#include <iterator>
+
+#include "model/enum_names.h"
 
 namespace pipeline {
 
-const char* ToString(JobOutcome outcome) {
-  switch (outcome) {
-    case JobOutcome::kPassed:
-      return "passed";
-    case JobOutcome::kFailed:
-      return "failed";
-    case JobOutcome::kTimedOut:
-      return "timed out";
-    case JobOutcome::kCancelled:
-      return "cancelled";
-    case JobOutcome::kSkipped:
-      return "skipped";
-  }
-  return "unknown";
-}
+namespace {
+
+constexpr const char* kOutcomeNames[] = {"passed", "failed", "timed out", "cancelled", "skipped"};
+static_assert(std::size(kOutcomeNames) == static_cast<size_t>(JobOutcome::kSkipped) + 1);
+
+}  // namespace
+
+const char* ToString(JobOutcome outcome) { return EnumName(outcome, kOutcomeNames, "unknown"); }
 
 bool JobResult::Fails() const {
   if (allowed_failure) return false;
@@ -38,23 +34,6 @@ ExitCode RunResult::exit_code() const {
     if (job.Fails()) return ExitCode::kJobFailed;
   }
   return ExitCode::kOk;
-}
-
-void ObserverList::OnRunStarted(const RunResult& run) {
-  for (auto& observer : observers_) observer->OnRunStarted(run);
-}
-void ObserverList::OnJobStarted(const JobResult& job) {
-  for (auto& observer : observers_) observer->OnJobStarted(job);
-}
-void ObserverList::OnJobOutput(const JobResult& job, StreamKind stream,
-                               std::string_view line) {
-  for (auto& observer : observers_) observer->OnJobOutput(job, stream, line);
-}
-void ObserverList::OnJobFinished(const JobResult& job) {
-  for (auto& observer : observers_) observer->OnJobFinished(job);
-}
-void ObserverList::OnRunFinished(const RunResult& run) {
-  for (auto& observer : observers_) observer->OnRunFinished(run);
 }
 
 }  // namespace pipeline

@@ -2,6 +2,7 @@
 
 #include "model/spellcheck.h"
 #include "parse/bitbucket_image.h"
+#include "parse/bitbucket_variables.h"
 
 namespace pipeline::parse {
 namespace {
@@ -39,16 +40,13 @@ Service ReadService(const std::string& name, const YAML::Node& node, const YamlF
     service.image = ReadBitbucketImage(node["image"], what + ": 'image'", file, warnings);
   }
   if (YAML::Node variables = node["variables"]) {
-    if (!variables.IsMap() && !variables.IsNull()) {
-      file.Fail(variables, what + ": 'variables' must be a map of NAME: value");
-    }
-    for (auto it = variables.begin(); it != variables.end(); ++it) {
-      std::string variable = file.Scalar(it->first, what + ": a variable name");
-      YAML::Node value = it->second;
-      service.variables.emplace_back(
-          variable,
-          value.IsNull() ? "" : file.Scalar(value, what + ": variable '" + variable + "'"));
-    }
+    ForEachVariable(
+        variables, what, "'variables'", "a variable name", file,
+        [&](const std::string& variable, const YAML::Node& value) {
+          service.variables.emplace_back(
+              variable,
+              value.IsNull() ? "" : file.Scalar(value, what + ": variable '" + variable + "'"));
+        });
   }
   if (YAML::Node memory = node["memory"]) {
     long megabytes = file.Integer(memory, what + ": 'memory'");

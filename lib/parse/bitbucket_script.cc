@@ -1,6 +1,7 @@
 #include "parse/bitbucket_script.h"
 
 #include "parse/bitbucket_pipes.h"
+#include "parse/bitbucket_variables.h"
 #include "pipeline/errors.h"
 
 namespace pipeline::parse {
@@ -16,12 +17,7 @@ PipeCall ReadPipe(const YAML::Node& item, const std::string& what, const YamlFil
   if (pipe.image.empty()) file.Fail(item["pipe"], what + ": 'pipe' names no image");
   pipe.location = file.Where(item);
   if (YAML::Node variables = item["variables"]) {
-    if (!variables.IsMap() && !variables.IsNull()) {
-      file.Fail(variables, what + ": the pipe's 'variables' must be a map of NAME: value");
-    }
-    for (auto it = variables.begin(); it != variables.end(); ++it) {
-      std::string name = file.Scalar(it->first, what + ": a pipe variable name");
-      YAML::Node value = it->second;
+    auto take = [&](const std::string& name, const YAML::Node& value) {
       if (value.IsSequence()) {
         EnvVars spread =
             PipeListVariable(name, file.StringList(value, what + ": pipe variable '" + name + "'"));
@@ -32,7 +28,8 @@ PipeCall ReadPipe(const YAML::Node& item, const std::string& what, const YamlFil
         pipe.variables.emplace_back(name,
                                     file.Scalar(value, what + ": pipe variable '" + name + "'"));
       }
-    }
+    };
+    ForEachVariable(variables, what, "the pipe's 'variables'", "a pipe variable name", file, take);
   }
   return pipe;
 }

@@ -210,20 +210,10 @@ long ReadMaxTime(const YAML::Node& node, const std::string& what, const YamlFile
   return minutes;
 }
 
-BitbucketStep ReadBitbucketStep(const YAML::Node& key, const YAML::Node& step,
-                                const StepContext& context) {
+/// The step's `script` (pipes included) and `after-script`.
+void ReadStepScripts(const YAML::Node& key, const YAML::Node& step, const std::string& what,
+                     const StepContext& context, Job& job) {
   const YamlFile& file = context.file;
-  if (!step.IsMap())
-    file.Fail(step, "'step' must be a map with a 'script', not " + DescribeType(step));
-  BitbucketStep result;
-  Job& job = result.job;
-  job.location = file.Where(key);
-  if (step["name"]) job.name = file.Scalar(step["name"], "a step's 'name'");
-  std::string what = job.name.empty() ? "step" : "step '" + job.name + "'";
-  file.CheckKeys(step, kStepKeys, what);
-
-  job.script_style = ScriptStyle::kBitbucket;
-  job.workdir = kBitbucketCloneDir;
   if (!step["script"]) file.Fail(key, what + " has no 'script'");
   job.script =
       ReadBitbucketScript(step["script"], what + ": 'script'", file, context.warnings, job.pipes);
@@ -233,15 +223,13 @@ BitbucketStep ReadBitbucketStep(const YAML::Node& key, const YAML::Node& step,
     job.after_script = ReadBitbucketScript(after, what + ": 'after-script'", file, context.warnings,
                                            job.pipes, true);
   }
-  job.image = step["image"]
-                  ? ReadBitbucketImage(step["image"], what + ": 'image'", file, context.warnings)
-                  : context.defaults.image;
-  job.user = step["image"] ? RunAsUserOf(step["image"]) : context.defaults.run_as_user;
+}
 
-  long minutes = step["max-time"] ? ReadMaxTime(step["max-time"], what + ": 'max-time'", file)
-                                  : context.defaults.max_time_minutes;
-  job.timeout = std::chrono::minutes(minutes);
-
+/// The step's services and the memory left to its build container: the step's `size` times
+/// 4 GB less what the services take, refused below Bitbucket's minimum.
+void ReadServicesAndMemory(const YAML::Node& key, const YAML::Node& step, const std::string& what,
+                           const StepContext& context, Job& job) {
+  const YamlFile& file = context.file;
   job.services = ReadServices(step, what, context);
   int size =
       step["size"] ? ReadStepSize(step["size"], what + ": 'size'", file) : context.defaults.size;
@@ -258,6 +246,33 @@ BitbucketStep ReadBitbucketStep(const YAML::Node& key, const YAML::Node& step,
                   " MB: use a larger 'size' or give the services less 'memory'");
   }
   job.resources.memory_bytes = memory;
+}
+
+BitbucketStep ReadBitbucketStep(const YAML::Node& key, const YAML::Node& step,
+                                const StepContext& context) {
+  const YamlFile& file = context.file;
+  if (!step.IsMap())
+    file.Fail(step, "'step' must be a map with a 'script', not " + DescribeType(step));
+  BitbucketStep result;
+  Job& job = result.job;
+  job.location = file.Where(key);
+  if (step["name"]) job.name = file.Scalar(step["name"], "a step's 'name'");
+  std::string what = job.name.empty() ? "step" : "step '" + job.name + "'";
+  file.CheckKeys(step, kStepKeys, what);
+
+  job.script_style = ScriptStyle::kBitbucket;
+  job.workdir = kBitbucketCloneDir;
+  ReadStepScripts(key, step, what, context, job);
+  job.image = step["image"]
+                  ? ReadBitbucketImage(step["image"], what + ": 'image'", file, context.warnings)
+                  : context.defaults.image;
+  job.user = step["image"] ? RunAsUserOf(step["image"]) : context.defaults.run_as_user;
+
+  long minutes = step["max-time"] ? ReadMaxTime(step["max-time"], what + ": 'max-time'", file)
+                                  : context.defaults.max_time_minutes;
+  job.timeout = std::chrono::minutes(minutes);
+
+  ReadServicesAndMemory(key, step, what, context, job);
 
   if (YAML::Node caches = step["caches"]) job.caches = ReadCaches(caches, what, context);
   if (YAML::Node artifacts = step["artifacts"]) ReadArtifacts(artifacts, what, file, job);

@@ -242,23 +242,19 @@ class Parser {
     return node;
   }
 
-  std::unique_ptr<Node> Or() {
-    std::unique_ptr<Node> node = And();
-    while (Peek().kind == TokenKind::kOr) {
+  /// `operand (op operand)*`, grouped from the left: one precedence level of `||` and `&&`.
+  std::unique_ptr<Node> LeftAssociative(TokenKind op_kind,
+                                        std::unique_ptr<Node> (Parser::*operand)()) {
+    std::unique_ptr<Node> node = (this->*operand)();
+    while (Peek().kind == op_kind) {
       Token op = Take();
-      node = Binary(op, std::move(node), And());
+      node = Binary(op, std::move(node), (this->*operand)());
     }
     return node;
   }
 
-  std::unique_ptr<Node> And() {
-    std::unique_ptr<Node> node = Compare();
-    while (Peek().kind == TokenKind::kAnd) {
-      Token op = Take();
-      node = Binary(op, std::move(node), Compare());
-    }
-    return node;
-  }
+  std::unique_ptr<Node> Or() { return LeftAssociative(TokenKind::kOr, &Parser::And); }
+  std::unique_ptr<Node> And() { return LeftAssociative(TokenKind::kAnd, &Parser::Compare); }
 
   std::unique_ptr<Node> Compare() {
     std::unique_ptr<Node> node = Operand();

@@ -2,6 +2,7 @@
 
 #include "model/glob.h"
 #include "parse/gitlab_expression.h"
+#include "parse/references.h"
 #include "parse/variable_expansion.h"
 #include "pipeline/errors.h"
 
@@ -47,15 +48,7 @@ std::vector<YAML::Node> RuleList(const YAML::Node& rules, const YamlFile& file,
   if (!rules.IsSequence()) {
     file.Fail(rules, field.Text() + " must be a list of rules, not " + DescribeType(rules));
   }
-  std::vector<YAML::Node> list;
-  for (const YAML::Node& rule : rules) {
-    if (!rule.IsSequence()) {
-      list.push_back(rule);
-      continue;
-    }
-    for (const YAML::Node& nested : rule) list.push_back(nested);
-  }
-  return list;
+  return FlattenedList(rules);
 }
 
 }  // namespace

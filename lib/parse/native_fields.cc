@@ -6,6 +6,7 @@
 
 #include "model/spellcheck.h"
 #include "parse/gitlab_parallel.h"
+#include "parse/references.h"
 
 namespace pipeline::parse {
 namespace {
@@ -146,16 +147,8 @@ Needs ReadNeeds(const YAML::Node& node, const YamlFile& file, const FieldName& f
   if (node.IsNull()) return needs;
   if (!node.IsSequence())
     file.Fail(node, field.Text() + " must be a list, not " + DescribeType(node));
-  std::vector<YAML::Node> items;
-  for (const YAML::Node& item : node) {
-    // `!reference [.base, needs]` inside the list leaves a nested list: flatten it, as GitLab.
-    if (!item.IsSequence()) {
-      items.push_back(item);
-      continue;
-    }
-    for (const YAML::Node& nested : item) items.push_back(nested);
-  }
-  for (const YAML::Node& item : items) {
+  // `!reference [.base, needs]` inside the list leaves a nested list.
+  for (const YAML::Node& item : FlattenedList(node)) {
     if (item.IsNull()) continue;
     if (!item.IsMap()) {
       needs.jobs.push_back(file.Scalar(item, field.Text() + " entry"));

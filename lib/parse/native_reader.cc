@@ -191,7 +191,8 @@ class NativeReader {
     pipeline_.stages.push_back(".post");
   }
 
-  void ReadJob(const std::string& name, const YAML::Node& key, const YAML::Node& value) {
+  /// Refuses a job entry that is not a job: no name, not a map, or a misspelled top-level key.
+  void CheckJobEntry(const std::string& name, const YAML::Node& key, const YAML::Node& value) {
     if (name.empty()) file_.Fail(key, "a job needs a name");
     std::string hint = DidYouMean(name, kTopLevelKeywords);
     if (!value.IsMap()) {
@@ -204,6 +205,10 @@ class NativeReader {
     if (!hint.empty() && !value["script"] && !value["extends"]) {
       file_.Fail(key, "unknown top-level key '" + name + "'" + hint);
     }
+  }
+
+  void ReadJob(const std::string& name, const YAML::Node& key, const YAML::Node& value) {
+    CheckJobEntry(name, key, value);
     std::string what = "job '" + name + "'";
     // const: a lookup through a non-const yaml-cpp node may add an empty entry to shared nodes.
     const YAML::Node node = references_.Resolve(templates_.Resolve(name));
@@ -230,6 +235,33 @@ class NativeReader {
     }
     ReadJobImage(node, inherit, what, job);
     if (YAML::Node needs = node["needs"]) ReadJobNeeds(needs, field("needs"), job);
+    ReadJobLimits(node, inherit, what, job);
+    ReadJobServicesAndCaches(node, defaults_, inherit.Takes("services"), inherit.Takes("cache"),
+                             file_, field("services"), field("cache"),
+                             MergeEnv({&pipeline_.variables, &job.variables}), warnings_, job);
+    if (YAML::Node dependencies = node["dependencies"]) {
+      ReadDependencies(dependencies, field("dependencies"), job);
+    }
+    if (!Included(node, what, when, job)) return;
+    if (!ApplyWhen(node, when, job)) return;  // validated, never run
+    if (trigger.key) RefuseTrigger(trigger, what);
+    for (auto it = node.begin(); it != node.end(); ++it) {  // in file order
+      YAML::Node entry_key = it->first;
+      auto unhonoured = kUnhonouredJobKeys.find(entry_key.Scalar());
+      if (unhonoured != kUnhonouredJobKeys.end()) warnings_.Add(entry_key, unhonoured->second);
+    }
+    if (YAML::Node parallel = node["parallel"]) {
+      AddParallelCopies(parallel, field("parallel"), job);
+      return;
+    }
+    pipeline_.jobs.push_back(std::move(job));
+  }
+
+  /// What may fail, and for how long a job runs: allow_failure, timeout, retry, resources and
+  /// artifacts (the last three from `default:` unless `inherit:` says no).
+  void ReadJobLimits(const YAML::Node& node, const Inherit& inherit, const std::string& what,
+                     Job& job) {
+    auto field = [&](const std::string& key) { return FieldName{what, key}; };
     if (YAML::Node allow = node["allow_failure"]) {
       AllowFailure allow_failure = ReadAllowFailure(allow, file_, field("allow_failure"));
       job.allow_failure = allow_failure.allowed;
@@ -253,23 +285,25 @@ class NativeReader {
     } else if (inherit.Takes("artifacts") && defaults_.artifacts) {
       job.artifacts = *defaults_.artifacts;
     }
-    ReadJobServicesAndCaches(node, defaults_, inherit.Takes("services"), inherit.Takes("cache"),
-                             file_, field("services"), field("cache"),
-                             MergeEnv({&pipeline_.variables, &job.variables}), warnings_, job);
-    if (YAML::Node dependencies = node["dependencies"]) {
-      // `dependencies: []` takes no artifacts from earlier jobs (GitLab); a list still takes all.
-      if (!dependencies.IsSequence() && !dependencies.IsNull()) {
-        file_.Fail(dependencies, field("dependencies").Text() + " must be a list of job names");
-      }
-      std::vector<std::string> names = file_.StringList(dependencies, field("dependencies").Text());
-      job.download_artifacts = !names.empty();
-      dependencies_[name] = {dependencies, names};
+  }
+
+  /// `dependencies:`, checked against the jobs once all are read.
+  void ReadDependencies(const YAML::Node& dependencies, const FieldName& field, Job& job) {
+    // `dependencies: []` takes no artifacts from earlier jobs (GitLab); a list still takes all.
+    if (!dependencies.IsSequence() && !dependencies.IsNull()) {
+      file_.Fail(dependencies, field.Text() + " must be a list of job names");
     }
-    if (!Included(node, what, when, job)) return;
+    std::vector<std::string> names = file_.StringList(dependencies, field.Text());
+    job.download_artifacts = !names.empty();
+    dependencies_[job.name] = {dependencies, names};
+  }
+
+  /// Sets what `when:` means for the job; false for `when: never` (validated, never run).
+  bool ApplyWhen(const YAML::Node& node, When when, Job& job) {
     switch (when) {
       case When::kNever:
         excluded_[job.name] = "its 'when' is never";
-        return;  // validated, never run
+        return false;
       case When::kOnFailure:
         job.when = Job::When::kOnFailure;
         break;
@@ -285,26 +319,21 @@ class NativeReader {
       case When::kOnSuccess:
         break;
     }
-    if (trigger.key) RefuseTrigger(trigger, what);
-    for (auto it = node.begin(); it != node.end(); ++it) {  // in file order
-      YAML::Node entry_key = it->first;
-      auto unhonoured = kUnhonouredJobKeys.find(entry_key.Scalar());
-      if (unhonoured != kUnhonouredJobKeys.end()) warnings_.Add(entry_key, unhonoured->second);
+    return true;
+  }
+
+  /// One copy of `job` a `parallel:` instance, each with the instance's variables.
+  void AddParallelCopies(const YAML::Node& parallel, const FieldName& field, const Job& job) {
+    for (ParallelInstance& instance : ExpandParallel(parallel, file_, field, job.name)) {
+      Job copy = job;
+      copy.name = instance.name;
+      copy.parallel_of = job.name;
+      copy.variables = MergeEnv({&job.variables, &instance.variables});
+      // `image: python:$PYTHON` with PYTHON from the matrix.
+      copy.image =
+          ExpandVariables(job.image, MergeEnv({&pipeline_.variables, &copy.variables}), nullptr);
+      pipeline_.jobs.push_back(std::move(copy));
     }
-    if (YAML::Node parallel = node["parallel"]) {
-      for (ParallelInstance& instance : ExpandParallel(parallel, file_, field("parallel"), name)) {
-        Job copy = job;
-        copy.name = instance.name;
-        copy.parallel_of = name;
-        copy.variables = MergeEnv({&job.variables, &instance.variables});
-        // `image: python:$PYTHON` with PYTHON from the matrix.
-        copy.image =
-            ExpandVariables(job.image, MergeEnv({&pipeline_.variables, &copy.variables}), nullptr);
-        pipeline_.jobs.push_back(std::move(copy));
-      }
-      return;
-    }
-    pipeline_.jobs.push_back(std::move(job));
   }
 
   /// A need on a job with `parallel` waits for all of its copies, as in GitLab.

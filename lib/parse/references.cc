@@ -102,4 +102,16 @@ YAML::Node ReferenceResolver::Lookup(const YAML::Node& reference, int depth) {
   return Resolve(current, depth + 1);
 }
 
+std::vector<YAML::Node> FlattenedList(const YAML::Node& list) {
+  std::vector<YAML::Node> items;
+  for (const YAML::Node& item : list) {
+    if (!item.IsSequence()) {
+      items.push_back(item);
+      continue;
+    }
+    for (const YAML::Node& nested : item) items.push_back(nested);
+  }
+  return items;
+}
+
 }  // namespace pipeline::parse

@@ -4,6 +4,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <string>
+#include <vector>
 
 #include "parse/extends.h"
 #include "parse/yaml_util.h"
@@ -30,6 +31,10 @@ class ReferenceResolver {
   JobTemplates& templates_;
   const YamlFile& file_;
 };
+
+/// The items of the list `list`, with each item that is itself a list (what a `!reference` to a
+/// list leaves inside `rules:`, `needs:` and the like) replaced by its items, as GitLab does.
+std::vector<YAML::Node> FlattenedList(const YAML::Node& list);
 
 }  // namespace pipeline::parse
 

@@ -111,16 +111,8 @@ std::string DescribeCycle(const std::vector<const Job*>& jobs,
   return text + "'" + jobs[cycle.front()]->name + "'";
 }
 
-}  // namespace
-
-size_t Plan::IndexOf(const std::string& name) const {
-  for (size_t i = 0; i < jobs.size(); ++i) {
-    if (jobs[i].job.name == name) return i;
-  }
-  return jobs.size();
-}
-
-Plan MakePlan(const Pipeline& pipeline, const Selection& selection) {
+/// Refuses a job whose stage the pipeline does not declare.
+void CheckStages(const Pipeline& pipeline) {
   for (const Job& job : pipeline.jobs) {
     if (StageIndex(pipeline, job.stage) == pipeline.stages.size()) {
       throw PlanError(job.location.ToString() + ": job '" + job.name + "' is in stage '" +
@@ -128,12 +120,14 @@ Plan MakePlan(const Pipeline& pipeline, const Selection& selection) {
                       DidYouMean(job.stage, pipeline.stages));
     }
   }
-  Plan plan;
-  std::vector<const Job*> jobs = SelectJobs(pipeline, selection, plan.not_planned);
+}
+
+/// Each job's dependencies, as indices into `jobs`, as GitLab has them: explicit `needs`, else
+/// every job of the earlier stages. A need on a job that was not selected is dropped.
+std::vector<std::vector<size_t>> Dependencies(const Pipeline& pipeline,
+                                              const std::vector<const Job*>& jobs) {
   std::map<std::string, size_t> index_of;
   for (size_t i = 0; i < jobs.size(); ++i) index_of[jobs[i]->name] = i;
-
-  // Dependencies as GitLab has them: explicit `needs`, else every job of the earlier stages.
   std::vector<std::vector<size_t>> deps(jobs.size());
   for (size_t i = 0; i < jobs.size(); ++i) {
     const Job& job = *jobs[i];
@@ -157,8 +151,18 @@ Plan MakePlan(const Pipeline& pipeline, const Selection& selection) {
       if (StageIndex(pipeline, jobs[j]->stage) < stage) deps[i].push_back(j);
     }
   }
+  return deps;
+}
 
-  // Kahn's algorithm; among ready jobs the earliest in the file goes first, so output is stable.
+/// The jobs in run order, and each one's level (1 + the deepest of its dependencies' levels).
+struct RunOrder {
+  std::vector<size_t> order;
+  std::vector<size_t> level;
+};
+
+/// Kahn's algorithm; among ready jobs the earliest in the file goes first, so output is stable.
+RunOrder OrderJobs(const Pipeline& pipeline, const std::vector<const Job*>& jobs,
+                   const std::vector<std::vector<size_t>>& deps) {
   std::vector<size_t> missing(jobs.size());
   std::vector<std::vector<size_t>> dependents(jobs.size());
   for (size_t i = 0; i < jobs.size(); ++i) {
@@ -169,18 +173,18 @@ Plan MakePlan(const Pipeline& pipeline, const Selection& selection) {
   for (size_t i = 0; i < jobs.size(); ++i) {
     if (missing[i] == 0) ready.insert(i);
   }
-  std::vector<size_t> order;
-  std::vector<size_t> level(jobs.size(), 0);
+  RunOrder run;
+  run.level.assign(jobs.size(), 0);
   while (!ready.empty()) {
     size_t next = *ready.begin();
     ready.erase(ready.begin());
-    order.push_back(next);
+    run.order.push_back(next);
     for (size_t dependent : dependents[next]) {
-      level[dependent] = std::max(level[dependent], level[next] + 1);
+      run.level[dependent] = std::max(run.level[dependent], run.level[next] + 1);
       if (--missing[dependent] == 0) ready.insert(dependent);
     }
   }
-  if (order.size() != jobs.size()) {
+  if (run.order.size() != jobs.size()) {
     std::vector<size_t> stuck;
     for (size_t i = 0; i < jobs.size(); ++i) {
       if (missing[i] != 0) stuck.push_back(i);
@@ -188,6 +192,26 @@ Plan MakePlan(const Pipeline& pipeline, const Selection& selection) {
     throw PlanError(pipeline.file +
                     ": the jobs' needs form a cycle: " + DescribeCycle(jobs, deps, stuck));
   }
+  return run;
+}
+
+}  // namespace
+
+size_t Plan::IndexOf(const std::string& name) const {
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    if (jobs[i].job.name == name) return i;
+  }
+  return jobs.size();
+}
+
+Plan MakePlan(const Pipeline& pipeline, const Selection& selection) {
+  CheckStages(pipeline);
+  Plan plan;
+  std::vector<const Job*> jobs = SelectJobs(pipeline, selection, plan.not_planned);
+  std::vector<std::vector<size_t>> deps = Dependencies(pipeline, jobs);
+  RunOrder run = OrderJobs(pipeline, jobs, deps);
+  const std::vector<size_t>& order = run.order;
+  const std::vector<size_t>& level = run.level;
 
   plan.pipeline_file = pipeline.file;
   std::vector<size_t> planned_index(jobs.size());

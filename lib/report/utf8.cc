@@ -1,5 +1,7 @@
 #include "report/utf8.h"
 
+#include <cstdio>
+
 namespace pipeline::report {
 
 size_t Utf8SequenceLength(std::string_view text, size_t i) {
@@ -26,6 +28,50 @@ size_t Utf8SequenceLength(std::string_view text, size_t i) {
   if (lead == 0xF0 && second < 0x90) return 0;
   if (lead == 0xF4 && second > 0x8F) return 0;
   return length;
+}
+
+namespace {
+
+void AppendAscii(unsigned char c, const TextEscapes& escapes, std::string& out) {
+  for (size_t i = 0; i < escapes.table_size; ++i) {
+    if (static_cast<unsigned char>(escapes.table[i].c) == c) {
+      out += escapes.table[i].text;
+      return;
+    }
+  }
+  if (c >= 0x20 && c != 0x7f) {
+    out.push_back(static_cast<char>(c));
+  } else if (escapes.hex_controls) {
+    char escaped[8];
+    std::snprintf(escaped, sizeof(escaped), "\\u%04x", c);
+    out += escaped;
+  } else {
+    out += escapes.replacement;
+  }
+}
+
+}  // namespace
+
+void AppendEscaped(std::string_view text, const TextEscapes& escapes, std::string& out) {
+  for (size_t i = 0; i < text.size();) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      AppendAscii(c, escapes, out);
+      ++i;
+      continue;
+    }
+    size_t length = Utf8SequenceLength(text, i);
+    bool non_character = escapes.refuse_non_characters && length == 3 &&
+                         text.substr(i, 2) == "\xEF\xBF" &&
+                         (static_cast<unsigned char>(text[i + 2]) & 0xFE) == 0xBE;
+    if (length == 0 || non_character) {
+      out += escapes.replacement;
+      i += length == 0 ? 1 : length;
+    } else {
+      out.append(text.substr(i, length));
+      i += length;
+    }
+  }
 }
 
 }  // namespace pipeline::report

@@ -274,62 +274,64 @@ HttpResponse Api::Dispatch(const HttpRequest& request, const Route& route) {
   return ErrorResponse(404, "no such endpoint");
 }
 
-HttpResponse Api::Trigger(const HttpRequest& request, const std::string& repo) {
-  auto registered = config_.repos.find(repo);
-  if (registered == config_.repos.end()) {
-    return ErrorResponse(404, "unknown repository '" + repo + "'");
-  }
-  if (NestingDepth(request.body) > kMaxJsonDepth) return ErrorResponse(400, "JSON nested too deep");
-  Poco::JSON::Object::Ptr body;
-  try {
-    Poco::JSON::Parser parser;
-    Poco::Dynamic::Var parsed = parser.parse(request.body.empty() ? "{}" : request.body);
-    if (parsed.type() != typeid(Poco::JSON::Object::Ptr)) {
-      return ErrorResponse(400, "the body must be a JSON object");
-    }
-    body = parsed.extract<Poco::JSON::Object::Ptr>();
-  } catch (const Poco::Exception&) {
-    return ErrorResponse(400, "the body is not valid JSON");
-  }
-  store::RunRecord run;
-  RunRequest run_request;
+namespace {
+
+/// What a trigger's JSON body asks for.
+struct TriggerFields {
+  store::RunRecord run;  ///< its ref, commit and priority
+  RunRequest request;    ///< its pipeline and variables
   std::string priority = "normal";
-  for (const std::string& key : body->getNames()) {
-    Poco::Dynamic::Var value = body->get(key);
+};
+
+/// `variables`: an object of strings with names a shell takes.
+std::optional<HttpResponse> ReadTriggerVariables(const Poco::Dynamic::Var& value,
+                                                 RunRequest& request) {
+  if (value.type() != typeid(Poco::JSON::Object::Ptr)) {
+    return ErrorResponse(400, "'variables' must be an object of strings");
+  }
+  Poco::JSON::Object::Ptr variables = value.extract<Poco::JSON::Object::Ptr>();
+  if (variables->size() > kMaxVariables) return ErrorResponse(400, "too many variables");
+  for (const std::string& name : variables->getNames()) {
+    Poco::Dynamic::Var variable = variables->get(name);
+    if (!IsName(name) || !variable.isString()) {
+      return ErrorResponse(
+          400, "variable '" + name + "': names are letters, digits and '_', values strings");
+    }
+    request.variables.emplace_back(name, variable.convert<std::string>());
+  }
+  return std::nullopt;
+}
+
+/// Reads the body's fields into `fields`; the answer that refuses the first bad one.
+std::optional<HttpResponse> ReadTriggerFields(const Poco::JSON::Object& body,
+                                              TriggerFields& fields) {
+  for (const std::string& key : body.getNames()) {
+    Poco::Dynamic::Var value = body.get(key);
     if (key == "variables") {
-      if (value.type() != typeid(Poco::JSON::Object::Ptr)) {
-        return ErrorResponse(400, "'variables' must be an object of strings");
-      }
-      Poco::JSON::Object::Ptr variables = value.extract<Poco::JSON::Object::Ptr>();
-      if (variables->size() > kMaxVariables) return ErrorResponse(400, "too many variables");
-      for (const std::string& name : variables->getNames()) {
-        Poco::Dynamic::Var variable = variables->get(name);
-        if (!IsName(name) || !variable.isString()) {
-          return ErrorResponse(
-              400, "variable '" + name + "': names are letters, digits and '_', values strings");
-        }
-        run_request.variables.emplace_back(name, variable.convert<std::string>());
-      }
+      if (auto refused = ReadTriggerVariables(value, fields.request)) return refused;
       continue;
     }
     if (!value.isString()) return ErrorResponse(400, "'" + key + "' must be a string");
     std::string text = value.convert<std::string>();
     if (key == "ref") {
-      run.ref = text;
+      fields.run.ref = text;
     } else if (key == "commit") {
-      run.commit = text;
+      fields.run.commit = text;
     } else if (key == "pipeline") {
-      run_request.pipeline = text;
+      fields.request.pipeline = text;
     } else if (key == "priority") {
-      priority = text;
+      fields.priority = text;
     } else {
       return ErrorResponse(
           400, "unknown field '" + key + "' (known: ref, commit, pipeline, variables, priority)");
     }
   }
-  std::optional<int> level = ParsePriority(priority);
-  if (!level)
-    return ErrorResponse(400, "'priority' is high, normal or low, not '" + priority + "'");
+  std::optional<int> level = ParsePriority(fields.priority);
+  if (!level) {
+    return ErrorResponse(400, "'priority' is high, normal or low, not '" + fields.priority + "'");
+  }
+  fields.run.priority = *level;
+  const store::RunRecord& run = fields.run;
   if (run.ref.empty() && run.commit.empty()) {
     return ErrorResponse(400, "give a 'ref' (branch or tag) or a 'commit' to run");
   }
@@ -337,9 +339,14 @@ HttpResponse Api::Trigger(const HttpRequest& request, const std::string& repo) {
   if (!run.commit.empty() && !IsHex(run.commit, 4, 40)) {
     return ErrorResponse(400, "'commit' must be a hexadecimal commit id");
   }
-  if (run_request.pipeline.size() > 255) return ErrorResponse(400, "'pipeline' is too long");
-  // The commit is pinned now: a branch moving while the run waits does not change what runs.
-  const std::string& root = registered->second;
+  if (fields.request.pipeline.size() > 255) return ErrorResponse(400, "'pipeline' is too long");
+  return std::nullopt;
+}
+
+/// Pins the run's commit now, so a branch moving while the run waits does not change what runs;
+/// a bare ref is a branch, else a tag. The 422 answer when the repository has no such commit.
+std::optional<HttpResponse> PinCommit(const std::string& root, const std::string& repo,
+                                      store::RunRecord& run) {
   try {
     if (!run.commit.empty()) {
       run.commit = workspace::ResolveCommit(root, run.commit);
@@ -358,11 +365,36 @@ HttpResponse Api::Trigger(const HttpRequest& request, const std::string& repo) {
         422, "repository '" + repo + "' has no " +
                  (run.commit.empty() ? "ref '" + run.ref + "'" : "commit '" + run.commit + "'"));
   }
+  return std::nullopt;
+}
+
+}  // namespace
+
+HttpResponse Api::Trigger(const HttpRequest& request, const std::string& repo) {
+  auto registered = config_.repos.find(repo);
+  if (registered == config_.repos.end()) {
+    return ErrorResponse(404, "unknown repository '" + repo + "'");
+  }
+  if (NestingDepth(request.body) > kMaxJsonDepth) return ErrorResponse(400, "JSON nested too deep");
+  Poco::JSON::Object::Ptr body;
+  try {
+    Poco::JSON::Parser parser;
+    Poco::Dynamic::Var parsed = parser.parse(request.body.empty() ? "{}" : request.body);
+    if (parsed.type() != typeid(Poco::JSON::Object::Ptr)) {
+      return ErrorResponse(400, "the body must be a JSON object");
+    }
+    body = parsed.extract<Poco::JSON::Object::Ptr>();
+  } catch (const Poco::Exception&) {
+    return ErrorResponse(400, "the body is not valid JSON");
+  }
+  TriggerFields fields;
+  if (auto refused = ReadTriggerFields(*body, fields)) return *refused;
+  store::RunRecord& run = fields.run;
+  if (auto refused = PinCommit(registered->second, repo, run)) return *refused;
   run.repo = repo;
-  run.pipeline = run_request.pipeline;
+  run.pipeline = fields.request.pipeline;
   run.trigger = "api";
-  run.priority = *level;
-  run.request = EncodeRequest(run_request);
+  run.request = EncodeRequest(fields.request);
   run = scheduler_.Enqueue(run);
   HttpResponse response = Json(201, "{\"id\":" + JsonString(run.id) + ",\"status\":\"queued\"}");
   response.headers.emplace_back("Location", "/api/v1/pipelines/runs/" + run.id);

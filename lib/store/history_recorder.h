@@ -28,10 +28,16 @@ class HistoryRecorder : public RunObserver {
   /// Writes what is pending, then stops the writer.
   ~HistoryRecorder() override;
 
+  /// Adds a pending row for every planned job, so `runs show` lists the whole plan at once.
   void OnRunStarted(const RunResult& run) override;
+  /// Marks the job running (a job the plan did not list gets its row here).
   void OnJobStarted(const JobResult& job) override;
+  /// Appends the line to the job's open chunk; waits only when kMaxPendingBytes are unwritten.
   void OnJobOutput(const JobResult& job, StreamKind stream, std::string_view line) override;
+  /// Records the outcome, exit code and reason ("failure allowed" added where it was).
   void OnJobFinished(const JobResult& job) override;
+  /// Records the run's status and reason, then writes everything before returning, so the exit
+  /// code and the history agree.
   void OnRunFinished(const RunResult& run) override;
 
  private:

@@ -4,18 +4,12 @@
 
 #include <Poco/Data/Statement.h>
 
+#include "store/row_reader.h"
+
 namespace pipeline::store {
 namespace {
 
 using namespace Poco::Data::Keywords;  // NOLINT: now, into, useRef
-
-/// Column `column` of row `row`; Var converts between the integer widths the two databases use.
-template <typename T>
-T Get(const Poco::Data::RecordSet& rows, size_t column, size_t row) {
-  Poco::Dynamic::Var value = rows.value(column, row);
-  if (value.isEmpty()) return T();
-  return value.convert<T>();
-}
 
 }  // namespace
 
@@ -72,62 +66,29 @@ void InsertChunk(Poco::Data::Session& session, const LogChunk& chunk) {
 }
 
 std::vector<RunRecord> RunsOf(const Poco::Data::RecordSet& rows) {
-  std::vector<RunRecord> runs(rows.rowCount());
-  for (size_t i = 0; i < runs.size(); ++i) {
-    RunRecord& run = runs[i];
-    run.id = Get<std::string>(rows, 0, i);
-    run.repo = Get<std::string>(rows, 1, i);
-    run.pipeline = Get<std::string>(rows, 2, i);
-    run.ref = Get<std::string>(rows, 3, i);
-    run.commit = Get<std::string>(rows, 4, i);
-    run.trigger = Get<std::string>(rows, 5, i);
-    run.status = Get<std::string>(rows, 6, i);
-    run.priority = Get<int>(rows, 7, i);
-    run.reason = Get<std::string>(rows, 8, i);
-    run.owner = Get<std::string>(rows, 9, i);
-    run.queued_at = Get<Poco::Int64>(rows, 10, i);
-    run.started_at = Get<Poco::Int64>(rows, 11, i);
-    run.ended_at = Get<Poco::Int64>(rows, 12, i);
-    run.request = Get<std::string>(rows, 13, i);
-    run.attempt = Get<int>(rows, 14, i);
+  using R = RunRecord;
+  return RecordsOf<R>(rows, [](const Poco::Data::RecordSet& rows, size_t i, R& run) {
+    ReadColumns(rows, i, 0, run, &R::id, &R::repo, &R::pipeline, &R::ref, &R::commit, &R::trigger,
+                &R::status, &R::priority, &R::reason, &R::owner, &R::queued_at, &R::started_at,
+                &R::ended_at, &R::request, &R::attempt);
     run.dead = Get<int>(rows, 15, i) != 0;
-  }
-  return runs;
+  });
 }
 
 std::vector<JobRecord> JobsOf(const Poco::Data::RecordSet& rows) {
-  std::vector<JobRecord> jobs(rows.rowCount());
-  for (size_t i = 0; i < jobs.size(); ++i) {
-    JobRecord& job = jobs[i];
-    job.id = Get<Poco::Int64>(rows, 0, i);
-    job.run_id = Get<std::string>(rows, 1, i);
-    job.position = Get<int>(rows, 2, i);
-    job.name = Get<std::string>(rows, 3, i);
-    job.stage = Get<std::string>(rows, 4, i);
-    job.status = Get<std::string>(rows, 5, i);
-    job.exit_code = Get<int>(rows, 6, i);
-    job.reason = Get<std::string>(rows, 7, i);
-    job.attempt = Get<int>(rows, 8, i);
-    job.started_at = Get<Poco::Int64>(rows, 9, i);
-    job.ended_at = Get<Poco::Int64>(rows, 10, i);
-    job.peak_memory_bytes = Get<Poco::Int64>(rows, 11, i);
-    job.cpu_seconds = Get<double>(rows, 12, i);
-    job.log_bytes = Get<Poco::Int64>(rows, 13, i);
-  }
-  return jobs;
+  using J = JobRecord;
+  return RecordsOf<J>(rows, [](const Poco::Data::RecordSet& rows, size_t i, J& job) {
+    ReadColumns(rows, i, 0, job, &J::id, &J::run_id, &J::position, &J::name, &J::stage, &J::status,
+                &J::exit_code, &J::reason, &J::attempt, &J::started_at, &J::ended_at,
+                &J::peak_memory_bytes, &J::cpu_seconds, &J::log_bytes);
+  });
 }
 
 std::vector<LogChunk> ChunksOf(const Poco::Data::RecordSet& rows) {
-  std::vector<LogChunk> chunks(rows.rowCount());
-  for (size_t i = 0; i < chunks.size(); ++i) {
-    LogChunk& chunk = chunks[i];
-    chunk.job_id = Get<Poco::Int64>(rows, 0, i);
-    chunk.offset = Get<Poco::Int64>(rows, 1, i);
-    chunk.stream = Get<int>(rows, 2, i);
-    chunk.text = Get<std::string>(rows, 3, i);
-    chunk.time = Get<Poco::Int64>(rows, 4, i);
-  }
-  return chunks;
+  using C = LogChunk;
+  return RecordsOf<C>(rows, [](const Poco::Data::RecordSet& rows, size_t i, C& chunk) {
+    ReadColumns(rows, i, 0, chunk, &C::job_id, &C::offset, &C::stream, &C::text, &C::time);
+  });
 }
 
 }  // namespace pipeline::store

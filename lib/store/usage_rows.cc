@@ -11,6 +11,7 @@
 #include <Poco/Data/Statement.h>
 #include <Poco/Exception.h>
 
+#include "store/row_reader.h"
 #include "store/store_impl.h"
 
 namespace pipeline::store {
@@ -27,13 +28,6 @@ const char* kUsageColumns =
     "u.wait_seconds, u.pull_seconds, u.estimated_seconds, u.artifact_bytes, "
     "u.memory_limit_bytes, u.cpu_limit, u.size_multiplier, u.platform, u.slot_wait_seconds, "
     "u.workspace_bytes, u.cache_bytes, u.cache_hits, u.cache_misses, u.caches";
-
-template <typename T>
-T Get(const RecordSet& rows, size_t column, size_t row) {
-  Poco::Dynamic::Var value = rows.value(column, row);
-  if (value.isEmpty()) return T();
-  return value.convert<T>();
-}
 
 /// The `caches` column: a line per cache, "pulled hit restored_bytes saved_bytes
 /// restore_seconds save_seconds name", tab-separated, the name last (a line break in it becomes
@@ -152,23 +146,14 @@ std::string UsageSelect(const std::string& where) {
          where + " ORDER BY r.queued_at, r.id, j.position, j.id";
 }
 
-std::vector<UsageRecord> RecordsOf(const RecordSet& rows) {
-  std::vector<UsageRecord> records(rows.rowCount());
-  for (size_t i = 0; i < records.size(); ++i) {
-    UsageRecord& record = records[i];
-    record.run_id = Get<std::string>(rows, 0, i);
-    record.repo = Get<std::string>(rows, 1, i);
-    record.pipeline = Get<std::string>(rows, 2, i);
-    record.trigger = Get<std::string>(rows, 3, i);
-    record.job = Get<std::string>(rows, 4, i);
-    record.status = Get<std::string>(rows, 5, i);
-    record.run_queued_at = Get<Poco::Int64>(rows, 6, i);
-    record.run_started_at = Get<Poco::Int64>(rows, 7, i);
-    record.run_ended_at = Get<Poco::Int64>(rows, 8, i);
+std::vector<UsageRecord> UsageRecordsOf(const RecordSet& rows) {
+  using U = UsageRecord;
+  return RecordsOf<U>(rows, [](const RecordSet& rows, size_t i, U& record) {
+    ReadColumns(rows, i, 0, record, &U::run_id, &U::repo, &U::pipeline, &U::trigger, &U::job,
+                &U::status, &U::run_queued_at, &U::run_started_at, &U::run_ended_at);
     record.usage = UsageOf(rows, 10, i);
     record.usage.log_bytes = Get<Poco::Int64>(rows, 9, i);
-  }
-  return records;
+  });
 }
 
 }  // namespace
@@ -178,7 +163,7 @@ std::vector<UsageRecord> RunStore::RunUsage(const std::string& run_id) {
   return Guarded("cannot read usage", [&] {
     Statement select(impl_->session);
     select << UsageSelect("r.id = $1"), useRef(run_id), now;
-    return RecordsOf(RecordSet(select));
+    return UsageRecordsOf(RecordSet(select));
   });
 }
 
@@ -190,7 +175,7 @@ std::vector<UsageRecord> RunStore::ListUsage(Millis from, Millis to, const std::
     Poco::Int64 until = to;
     select << UsageSelect("r.queued_at >= $1 AND r.queued_at < $2 AND ($3 = '' OR r.repo = $4)"),
         useRef(since), useRef(until), useRef(repo), useRef(repo), now;
-    return RecordsOf(RecordSet(select));
+    return UsageRecordsOf(RecordSet(select));
   });
 }
 

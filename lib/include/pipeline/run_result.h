@@ -79,8 +79,7 @@ class RunObserver {
   virtual void OnRunStarted(const RunResult& run) {}
   virtual void OnJobStarted(const JobResult& job) {}
   /// One line of output, without its newline (a last unterminated line is flushed at job end).
-  virtual void OnJobOutput(const JobResult& job, StreamKind stream, std::string_view line) {
-  }
+  virtual void OnJobOutput(const JobResult& job, StreamKind stream, std::string_view line) {}
   virtual void OnJobFinished(const JobResult& job) {}
   virtual void OnRunFinished(const RunResult& run) {}
 };
@@ -89,13 +88,21 @@ class RunObserver {
 class ObserverList : public RunObserver {
  public:
   void Add(std::shared_ptr<RunObserver> observer) { observers_.push_back(std::move(observer)); }
-  void OnRunStarted(const RunResult& run) override;
-  void OnJobStarted(const JobResult& job) override;
-  void OnJobOutput(const JobResult& job, StreamKind stream, std::string_view line) override;
-  void OnJobFinished(const JobResult& job) override;
-  void OnRunFinished(const RunResult& run) override;
+  void OnRunStarted(const RunResult& run) override { Each(&RunObserver::OnRunStarted, run); }
+  void OnJobStarted(const JobResult& job) override { Each(&RunObserver::OnJobStarted, job); }
+  void OnJobOutput(const JobResult& job, StreamKind stream, std::string_view line) override {
+    Each(&RunObserver::OnJobOutput, job, stream, line);
+  }
+  void OnJobFinished(const JobResult& job) override { Each(&RunObserver::OnJobFinished, job); }
+  void OnRunFinished(const RunResult& run) override { Each(&RunObserver::OnRunFinished, run); }
 
  private:
+  /// Calls `event` with `args` on every observer, in the order they were added.
+  template <typename... Params, typename... Args>
+  void Each(void (RunObserver::*event)(Params...), const Args&... args) {
+    for (auto& observer : observers_) ((*observer).*event)(args...);
+  }
+
   std::vector<std::shared_ptr<RunObserver>> observers_;
 };
 

@@ -5,12 +5,12 @@
 #include <string>
 #include <vector>
 
+#include "pipeline/workspace.h"
+
 namespace pipeline::exec {
 
-struct ArtifactStats {
-  uint64_t files = 0;
-  uint64_t bytes = 0;
-};
+/// Files and bytes copied: the count the workspace's own copies give.
+using ArtifactStats = workspace::SnapshotStats;
 
 /// Copies the files below `job_dir` whose relative path matches one of `patterns` (GlobMatch; a
 /// pattern ending in "/" means everything below that directory) into `store_dir`, keeping their

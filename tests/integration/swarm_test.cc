@@ -272,7 +272,8 @@ std::string Outcomes(const std::string& output) {
     }
     if (!table || text.empty() || text.rfind("pipeline ", 0) == 0) continue;
     std::vector<std::string> fields;
-    std::sregex_token_iterator it(text.begin(), text.end(), std::regex("  +"), -1), end;
+    static const std::regex kGap("  +");
+    std::sregex_token_iterator it(text.begin(), text.end(), kGap, -1), end;
     for (; it != end && fields.size() < 4; ++it) fields.push_back(*it);
     for (const std::string& field : fields) outcomes += field + "|";
     outcomes += "\n";

@@ -82,11 +82,11 @@ TEST(SecretCreateBodyTest, DataIsBase64) {
 
 TEST(ParseTasksTest, ReadsStateExitCodeAndContainer) {
   auto tasks = ParseTasks(
-      R"([{"ID":"t1","ServiceID":"s1","NodeID":"n1","DesiredState":"shutdown",
+      R"json([{"ID":"t1","ServiceID":"s1","NodeID":"n1","DesiredState":"shutdown",
           "Spec":{"ContainerSpec":{"Labels":{"io.docker-pipeline.job":"build"}}},
           "Status":{"State":"failed","Message":"started","Err":"task: non-zero exit (3)",
                     "ContainerStatus":{"ContainerID":"c1","ExitCode":3}}},
-         {"ID":"t2","Status":{"State":"pending","Message":"no suitable node"}}])",
+         {"ID":"t2","Status":{"State":"pending","Message":"no suitable node"}}])json",
       "list tasks");
   ASSERT_EQ(tasks.size(), 2u);
   EXPECT_EQ(tasks[0].state, "failed");

@@ -175,6 +175,15 @@ class SwarmBackend : public Backend {
     auto found = jobs_.find(id);
     return found == jobs_.end() ? "" : found->second.task_container;
   }
+  docker::ContainerSpec SpecOf(const std::string& id) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto found = jobs_.find(id);
+    return found == jobs_.end() ? docker::ContainerSpec{} : found->second.spec;
+  }
+  static std::string JobName(const docker::ContainerSpec& spec) {
+    auto name = spec.labels.find(docker::kLabelJob);
+    return name == spec.labels.end() ? spec.name : name->second;
+  }
   docker::JobServiceSpec ServiceSpec(const std::string& id, SwarmJob& job);
   std::vector<std::string> Constraints(const docker::ContainerSpec& spec);
   void AwaitPlacement(const std::string& id, const std::string& service_id);
@@ -323,7 +332,8 @@ void SwarmBackend::AwaitPlacement(const std::string& id, const std::string& serv
       const docker::SwarmTask& task = tasks.front();
       if (!task.container_id.empty() || IsTerminal(task.state)) {
         std::lock_guard<std::mutex> lock(mutex_);
-        jobs_[id].task_container = task.container_id;
+        auto found = jobs_.find(id);
+        if (found != jobs_.end()) found->second.task_container = task.container_id;
         return;
       }
       if (!IsUnplaced(task.state)) give_up = SteadyClock::time_point::max();  // pulling, ...
@@ -331,12 +341,12 @@ void SwarmBackend::AwaitPlacement(const std::string& id, const std::string& serv
         std::string why = task.message.empty() ? task.state : task.message;
         if (!task.error.empty()) why += ": " + task.error;
         RemoveServiceAndTasks(service_id);
+        docker::ContainerSpec spec = SpecOf(id);
         std::string constraints;
-        for (const std::string& c : Constraints(jobs_[id].spec)) {
+        for (const std::string& c : Constraints(spec)) {
           constraints += (constraints.empty() ? "" : ", ") + c;
         }
-        throw DockerError("no swarm node took job '" +
-                          jobs_[id].spec.labels[docker::kLabelJob] + "' within " +
+        throw DockerError("no swarm node took job '" + JobName(spec) + "' within " +
                           std::to_string(options_.schedule_timeout.count()) +
                           "s (--schedule-timeout): " + why + " (constraints: " + constraints +
                           "); its service is removed");
@@ -373,13 +383,16 @@ std::optional<int> SwarmBackend::Wait(const std::string& id, SteadyClock::time_p
     if (IsTerminal(task.state)) {
       {
         std::lock_guard<std::mutex> lock(mutex_);
-        jobs_[id].final_task = task;
-        if (!task.container_id.empty()) jobs_[id].task_container = task.container_id;
+        auto found = jobs_.find(id);
+        if (found != jobs_.end()) {
+          found->second.final_task = task;
+          if (!task.container_id.empty()) found->second.task_container = task.container_id;
+        }
       }
       relay->End();
       if (task.state == "rejected" || task.state == "orphaned") {
         throw DockerError("the swarm " + task.state + " the task of job '" +
-                          jobs_[id].spec.labels[docker::kLabelJob] + "': " +
+                          JobName(SpecOf(id)) + "': " +
                           (task.error.empty() ? task.message : task.error));
       }
       return task.exit_code;

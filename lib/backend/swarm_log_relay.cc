@@ -41,10 +41,11 @@ void LogRelay::Pump(const docker::OutputHandler& handler) {
     log = log_.get();
     service_id = service_id_;
   }
-  size_t delivered = 0;
+  size_t out_delivered = 0, err_delivered = 0;
   if (log != nullptr) {
     log->Pump(handler);  // until End or Abandon stops it
-    delivered = log->frames();
+    out_delivered = log->frames(StreamKind::kStdout);
+    err_delivered = log->frames(StreamKind::kStderr);
   }
   {
     std::unique_lock<std::mutex> lock(mutex_);
@@ -52,8 +53,12 @@ void LogRelay::Pump(const docker::OutputHandler& handler) {
     if (abandoned_ && !ended_) return;
   }
   try {
-    auto frames = swarm_.ReadLogs(service_id);
-    for (size_t i = delivered; i < frames.size(); ++i) handler(frames[i].first, frames[i].second);
+    size_t out_seen = 0, err_seen = 0;
+    for (const auto& [kind, payload] : swarm_.ReadLogs(service_id)) {
+      bool err = kind == StreamKind::kStderr;
+      size_t seen = ++(err ? err_seen : out_seen);
+      if (seen > (err ? err_delivered : out_delivered)) handler(kind, payload);
+    }
   } catch (const DockerError&) {
     // The followed part stands; the daemon going away shows in the job's outcome.
   }

@@ -28,6 +28,8 @@ void ReadFrames(std::istream& body, Handler handler) {
                     uint32_t{static_cast<unsigned char>(header[7])};
     payload.resize(size);
     if (!body.read(payload.data(), size)) break;
+    // The daemon's own note when it stops relaying a task's log, not the job's output.
+    if (payload.rfind("Error grabbing logs: ", 0) == 0) continue;
     handler(header[0] == 2 ? StreamKind::kStderr : StreamKind::kStdout, payload);
   }
 }
@@ -43,14 +45,16 @@ class ServiceLog : public FollowedLog {
     try {
       ReadFrames(*body_, [&](StreamKind kind, const std::string& payload) {
         handler(kind, payload);
-        ++frames_;
+        ++(kind == StreamKind::kStderr ? stderr_frames_ : stdout_frames_);
       });
     } catch (const std::exception&) {
       // Stop() shut the socket, or the daemon went away: the output so far stands.
     }
   }
 
-  size_t frames() const override { return frames_; }
+  size_t frames(StreamKind kind) const override {
+    return kind == StreamKind::kStderr ? stderr_frames_ : stdout_frames_;
+  }
 
   void Stop() override {
     try {
@@ -62,7 +66,8 @@ class ServiceLog : public FollowedLog {
  private:
   std::unique_ptr<Poco::Net::HTTPClientSession> session_;
   std::istream* body_;
-  std::atomic<size_t> frames_{0};
+  std::atomic<size_t> stdout_frames_{0};
+  std::atomic<size_t> stderr_frames_{0};
 };
 
 class SwarmClient : public SwarmApi {

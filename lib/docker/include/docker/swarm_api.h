@@ -65,8 +65,9 @@ struct SwarmNode {
 /// ends Pump from another thread.
 class FollowedLog : public OutputStream {
  public:
-  /// How many frames Pump has handed on so far.
-  virtual size_t frames() const = 0;
+  /// How many frames of `kind` Pump has handed on so far. Swarm keeps each stream's order, not
+  /// the order between stdout and stderr, so a catch-up from the complete log counts per stream.
+  virtual size_t frames(StreamKind kind) const = 0;
   virtual void Stop() = 0;
 };
 

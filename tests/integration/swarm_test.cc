@@ -145,11 +145,11 @@ TEST_F(SwarmTest, APassingAndAFailingJobGiveTheirExitCodes) {
 TEST_F(SwarmTest, AFailedJobIsAttemptedExactlyOnce) {
   // The other job keeps the run (and the failed job's service) alive long enough for Swarm to
   // start a second task, were its restart policy to allow one.
-  TempRepo repo({{".pipeline.yml", Pipeline("flaky:\n  script: ['echo attempt-of-flaky', 'exit 3']\n"
+  TempRepo repo({{".pipeline.yml", Pipeline("flaky:\n  script: ['echo attempt-of-flaky-$((40+2))', 'exit 3']\n"
                                             "slow:\n  script: ['sleep 4']\n")}});
   ProcessResult run = RunSwarm(repo.path(), {});
   EXPECT_EQ(run.exit_code, 1) << run.all();
-  EXPECT_EQ(Count(run.out, "attempt-of-flaky"), 1u) << run.all();
+  EXPECT_EQ(Count(run.out, "attempt-of-flaky-42"), 1u) << run.all();
   EXPECT_THAT(run.all(), HasSubstr("exit code 3"));
 }
 
@@ -270,7 +270,8 @@ std::string Outcomes(const std::string& output) {
       table = true;
       continue;
     }
-    if (!table || text.empty() || text.rfind("pipeline ", 0) == 0) continue;
+    if (!table || text.empty()) continue;
+    if (text.rfind("pipeline ", 0) == 0) break;
     std::vector<std::string> fields;
     static const std::regex kGap("  +");
     std::sregex_token_iterator it(text.begin(), text.end(), kGap, -1), end;
@@ -291,7 +292,7 @@ TEST_F(SwarmTest, ASharedPipelineEndsAsOnTheLocalBackend) {
                  "  artifacts:\n    paths: [out/]\n"
                  "unit:\n  stage: test\n  script: ['cat out/greeting', 'grep -q hello out/greeting']\n"
                  "lint:\n  stage: test\n  allow_failure: true\n  script: ['echo lint-warns', 'exit 2']\n"
-                 "broken:\n  stage: test\n  script: ['echo broken-runs', 'exit 5']\n"
+                 "broken:\n  stage: test\n  script: ['echo broken-runs', 'sleep 3', 'exit 5']\n"
                  "deploy:\n  stage: deploy\n  script: ['echo never']\n")}});
   ProcessResult local = RunCli(repo.path(), {"run", "--no-color"});
   ProcessResult swarm = RunSwarm(repo.path(), {"--no-color"});

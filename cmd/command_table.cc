@@ -50,7 +50,8 @@ const std::vector<Command>& Commands() {
       {"run",
        "Run the pipeline (the default command)",
        {},
-       {&kSourceFlags, &kSelectionFlags, &kJobEnvironmentFlags, &kLimitFlags, &kReportFlags,
+       {&kSourceFlags, &kSelectionFlags, &kJobEnvironmentFlags, &kLimitFlags, &kBackendFlags,
+        &kReportFlags,
         &kHistoryFlags, &kRunUsageFlags, &kChangeFlags, &kRunOutputFlags},
        R"(Run the pipeline: parse, plan, snapshot the repository with libgit2, run each job in its own
 container, stream the output, print a summary. Ctrl-C once stops the jobs gracefully and cleans
@@ -225,8 +226,9 @@ clear  Remove them; the next run saves each cache afresh.
        "Remove containers, networks and volumes left by runs that died",
        {},
        {&kPruneFlags, &kOutputFlags},
-       R"(Remove every container, network and volume (and, on a swarm manager, service and secret) carrying
-docker-pipeline's labels whose run's process is gone, and the workspaces such runs left on this host. Prints how many objects it removed.
+       R"(Remove every container, network and volume (on a swarm manager also service and secret)
+carrying docker-pipeline's labels whose run's process is gone, and the workspaces such runs left
+on this host. Prints how many objects it removed.
 Cache volumes are kept ('cache clear' removes them).
 )",
        nullptr,

@@ -237,8 +237,11 @@ const FlagGroup kLimitFlags = {
      {"--workspace-transfer", "MODE",
       "How jobs get the workspace: auto (default: bind-mounted when the Docker daemon is on this "
       "machine, else copied into a volume on it), copy or mount",
-      ApplyWorkspaceTransfer},
-     {"--backend", "NAME",
+      ApplyWorkspaceTransfer}}};
+
+const FlagGroup kBackendFlags = {
+    "Where jobs run",
+    {{"--backend", "NAME",
       "Where jobs run: local (default: the Docker engine) or swarm (each job a service on the "
       "swarm the Docker daemon manages; docs/scale.md)",
       [](Options& o, const std::string& flag, const std::string& v) {

@@ -62,9 +62,9 @@ int NodesCommand(const Options& options, const Logging&) {
     for (const std::string& job : jobs[node.id]) running += (running.empty() ? "" : ",") + job;
     std::string role = node.role + (node.leader ? "*" : "");
     std::printf("%-26s %-20s %-9s %-8s %-12s %-30s %zu%s%s\n", node.id.c_str(),
-                node.hostname.c_str(), role.c_str(), node.state.c_str(),
-                node.availability.c_str(), JoinLabels(node.labels).c_str(), jobs[node.id].size(),
-                running.empty() ? "" : " ", running.c_str());
+                node.hostname.c_str(), role.c_str(), node.state.c_str(), node.availability.c_str(),
+                JoinLabels(node.labels).c_str(), jobs[node.id].size(), running.empty() ? "" : " ",
+                running.c_str());
   }
   return 0;
 }

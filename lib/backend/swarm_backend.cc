@@ -23,8 +23,8 @@ using SteadyClock = std::chrono::steady_clock;
 constexpr off_t kMaxSecretBytes = 500 * 1024;
 
 bool IsTerminal(const std::string& state) {
-  return state == "complete" || state == "failed" || state == "rejected" ||
-         state == "shutdown" || state == "orphaned" || state == "remove";
+  return state == "complete" || state == "failed" || state == "rejected" || state == "shutdown" ||
+         state == "orphaned" || state == "remove";
 }
 
 /// Not on a node yet: what the schedule timeout bounds.
@@ -51,15 +51,15 @@ std::string ReadSmallFile(const std::string& path) {
 
 /// One object made with Create, and what its start made on the swarm.
 struct SwarmJob {
-  docker::ContainerSpec spec;            ///< as asked, host mounts included
-  std::vector<docker::Mount> files;      ///< read-only host files: Swarm secrets at start
-  bool filesystem_changed = false;       ///< the stand-in got files: the task runs its commit
+  docker::ContainerSpec spec;        ///< as asked, host mounts included
+  std::vector<docker::Mount> files;  ///< read-only host files: Swarm secrets at start
+  bool filesystem_changed = false;   ///< the stand-in got files: the task runs its commit
   bool started = false;
   SteadyClock::time_point start_time;
   std::string service_id;
-  std::string image_id;                  ///< the commit, when one was made
+  std::string image_id;  ///< the commit, when one was made
   std::vector<std::string> secret_ids;
-  std::string task_container;            ///< once a node created it
+  std::string task_container;  ///< once a node created it
   std::optional<docker::SwarmTask> final_task;
   std::shared_ptr<LogRelay> relay;
 };
@@ -183,6 +183,17 @@ class SwarmBackend : public Backend {
   static std::string JobName(const docker::ContainerSpec& spec) {
     auto name = spec.labels.find(docker::kLabelJob);
     return name == spec.labels.end() ? spec.name : name->second;
+  }
+  /// A swarm list of a sweep. An engine the swarm client cannot reach (a test's fake engine,
+  /// or a daemon gone, which the engine's own lists then report) has none to offer.
+  template <typename List>
+  static std::vector<docker::ObjectRef> SwarmList(List list) {
+    try {
+      return list();
+    } catch (const DockerError& error) {
+      if (error.http_status() != 0) throw;
+      return {};
+    }
   }
   docker::JobServiceSpec ServiceSpec(const std::string& id, SwarmJob& job);
   std::vector<std::string> Constraints(const docker::ContainerSpec& spec);
@@ -391,9 +402,8 @@ std::optional<int> SwarmBackend::Wait(const std::string& id, SteadyClock::time_p
       }
       relay->End();
       if (task.state == "rejected" || task.state == "orphaned") {
-        throw DockerError("the swarm " + task.state + " the task of job '" +
-                          JobName(SpecOf(id)) + "': " +
-                          (task.error.empty() ? task.message : task.error));
+        throw DockerError("the swarm " + task.state + " the task of job '" + JobName(SpecOf(id)) +
+                          "': " + (task.error.empty() ? task.message : task.error));
       }
       return task.exit_code;
     }
@@ -504,12 +514,12 @@ std::vector<docker::ObjectRef> SwarmBackend::ListByLabel(const std::string& labe
   // Services first (they would restart nothing, but hold their task containers, secrets and
   // networks), then what the engine lists (containers first), secrets before networks.
   std::vector<docker::ObjectRef> found;
-  for (docker::ObjectRef& service : swarm_->ListServices(label)) {
+  for (docker::ObjectRef& service : SwarmList([&] { return swarm_->ListServices(label); })) {
     service.kind = "service";
     found.push_back(std::move(service));
   }
   std::vector<docker::ObjectRef> engine_objects = remote_->ListByLabel(label);
-  std::vector<docker::ObjectRef> secrets = swarm_->ListSecrets(label);
+  std::vector<docker::ObjectRef> secrets = SwarmList([&] { return swarm_->ListSecrets(label); });
   for (docker::ObjectRef& object : engine_objects) {
     if (object.kind != "container" && !secrets.empty()) {
       for (docker::ObjectRef& secret : secrets) {

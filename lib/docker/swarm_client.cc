@@ -88,8 +88,8 @@ class SwarmClient : public SwarmApi {
 
   std::string CreateService(const JobServiceSpec& spec) override {
     std::string what = "create service '" + spec.name + "'";
-    HttpResponse response = Expect(
-        http_.Request("POST", "/services/create", ServiceCreateBody(spec)), 201, what);
+    HttpResponse response =
+        Expect(http_.Request("POST", "/services/create", ServiceCreateBody(spec)), 201, what);
     return ParseIdOf(response.body, what);
   }
 
@@ -116,9 +116,9 @@ class SwarmClient : public SwarmApi {
 
   std::unique_ptr<FollowedLog> FollowLogs(const std::string& service_id) override {
     std::istream* body = nullptr;
-    auto session = http_.OpenStream(
-        "/services/" + UrlEncode(service_id) + "/logs?follow=1&stdout=1&stderr=1", body,
-        "read the logs of service " + service_id.substr(0, 12));
+    auto session =
+        http_.OpenStream("/services/" + UrlEncode(service_id) + "/logs?follow=1&stdout=1&stderr=1",
+                         body, "read the logs of service " + service_id.substr(0, 12));
     return std::make_unique<ServiceLog>(std::move(session), body);
   }
 
@@ -152,7 +152,8 @@ class SwarmClient : public SwarmApi {
     std::ostringstream text;
     body->stringify(text);
     std::string what = "create overlay network '" + name + "'";
-    HttpResponse response = Expect(http_.Request("POST", "/networks/create", text.str()), 201, what);
+    HttpResponse response =
+        Expect(http_.Request("POST", "/networks/create", text.str()), 201, what);
     return ParseIdOf(response.body, what);
   }
 

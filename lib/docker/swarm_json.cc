@@ -242,8 +242,7 @@ std::vector<ObjectRef> ParseSpecObjects(const std::string& body, const std::stri
   });
 }
 
-std::pair<std::string, bool> ParseSwarmInfo(const std::string& body,
-                                            const std::string& operation) {
+std::pair<std::string, bool> ParseSwarmInfo(const std::string& body, const std::string& operation) {
   return Parsed(body, operation, [](const Poco::Dynamic::Var& parsed) {
     Object::Ptr swarm = parsed.extract<Object::Ptr>()->getObject("Swarm");
     if (!swarm) return std::pair<std::string, bool>{"", false};

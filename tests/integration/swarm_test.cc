@@ -145,8 +145,9 @@ TEST_F(SwarmTest, APassingAndAFailingJobGiveTheirExitCodes) {
 TEST_F(SwarmTest, AFailedJobIsAttemptedExactlyOnce) {
   // The other job keeps the run (and the failed job's service) alive long enough for Swarm to
   // start a second task, were its restart policy to allow one.
-  TempRepo repo({{".pipeline.yml", Pipeline("flaky:\n  script: ['echo attempt-of-flaky-$((40+2))', 'exit 3']\n"
-                                            "slow:\n  script: ['sleep 4']\n")}});
+  TempRepo repo({{".pipeline.yml",
+                  Pipeline("flaky:\n  script: ['echo attempt-of-flaky-$((40+2))', 'exit 3']\n"
+                           "slow:\n  script: ['sleep 3']\n")}});
   ProcessResult run = RunSwarm(repo.path(), {});
   EXPECT_EQ(run.exit_code, 1) << run.all();
   EXPECT_EQ(Count(run.out, "attempt-of-flaky-42"), 1u) << run.all();
@@ -154,7 +155,8 @@ TEST_F(SwarmTest, AFailedJobIsAttemptedExactlyOnce) {
 }
 
 TEST_F(SwarmTest, AJobOverItsMemoryLimitIsReportedOutOfMemory) {
-  TempRepo repo({{".pipeline.yml", Pipeline("hog:\n  script: ['head -c 300m /dev/zero | tail']\n")}});
+  TempRepo repo(
+      {{".pipeline.yml", Pipeline("hog:\n  script: ['head -c 300m /dev/zero | tail']\n")}});
   ProcessResult run = RunSwarm(repo.path(), {"--memory", "32m"});
   EXPECT_EQ(run.exit_code, 1) << run.all();
   EXPECT_THAT(run.all(), HasSubstr("out of memory"));
@@ -162,8 +164,8 @@ TEST_F(SwarmTest, AJobOverItsMemoryLimitIsReportedOutOfMemory) {
 
 TEST_F(SwarmTest, AJobNoNodeCanTakeFailsAfterTheScheduleTimeout) {
   TempRepo repo({{".pipeline.yml", Pipeline("gpu:\n  script: ['echo never-runs']\n")}});
-  ProcessResult run = RunSwarm(repo.path(), {"--constraint", "node.labels.gpu==true",
-                                             "--schedule-timeout", "3s"});
+  ProcessResult run =
+      RunSwarm(repo.path(), {"--constraint", "node.labels.gpu==true", "--schedule-timeout", "3s"});
   EXPECT_EQ(run.exit_code, 3) << run.all();
   EXPECT_THAT(run.all(), HasSubstr("no swarm node took job 'gpu' within 3s (--schedule-timeout)"));
   EXPECT_THAT(run.all(), HasSubstr("node.labels.gpu==true"));
@@ -190,9 +192,9 @@ TEST_F(SwarmTest, RunsOnLabelsBecomeNodeConstraints) {
 
 TEST_F(SwarmTest, ParallelJobsRunAtTheSameTime) {
   TempRepo repo({{".pipeline.yml",
-                  Pipeline("a:\n  script: ['echo a-started', 'sleep 3', 'echo a-ended']\n"
-                           "b:\n  script: ['echo b-started', 'sleep 3', 'echo b-ended']\n"
-                           "c:\n  script: ['echo c-started', 'sleep 3', 'echo c-ended']\n")}});
+                  Pipeline("a:\n  script: ['echo a-started', 'sleep 2', 'echo a-ended']\n"
+                           "b:\n  script: ['echo b-started', 'sleep 2', 'echo b-ended']\n"
+                           "c:\n  script: ['echo c-started', 'sleep 2', 'echo c-ended']\n")}});
   ProcessResult run = RunSwarm(repo.path(), {"-j", "3"});
   ASSERT_EQ(run.exit_code, 0) << run.all();
   size_t last_start = 0, first_end = std::string::npos;
@@ -219,12 +221,13 @@ TEST_F(SwarmTest, ArtifactsGoFromOneJobToTheNext) {
 }
 
 TEST_F(SwarmTest, SecretsAreSwarmSecretsAndMasked) {
-  TempRepo repo({{".pipeline.yml",
-                  Pipeline("look:\n  script:\n    - echo \"token=$API_TOKEN length=${#API_TOKEN}\"\n"
-                           "    - if tr '\\0' '\\n' < /proc/1/environ | grep -q API_TOKEN; then "
-                           "echo in-env; else echo not-in-env; fi\n")}});
-  ProcessResult run = RunSwarm(repo.path(), {"--secret", "API_TOKEN"},
-                               {{"API_TOKEN", "swarm-s3cr3t-value"}});
+  TempRepo repo(
+      {{".pipeline.yml",
+        Pipeline("look:\n  script:\n    - echo \"token=$API_TOKEN length=${#API_TOKEN}\"\n"
+                 "    - if tr '\\0' '\\n' < /proc/1/environ | grep -q API_TOKEN; then "
+                 "echo in-env; else echo not-in-env; fi\n")}});
+  ProcessResult run =
+      RunSwarm(repo.path(), {"--secret", "API_TOKEN"}, {{"API_TOKEN", "swarm-s3cr3t-value"}});
   EXPECT_EQ(run.exit_code, 0) << run.all();
   EXPECT_THAT(run.out, HasSubstr("length=18"));
   EXPECT_THAT(run.out, HasSubstr("not-in-env"));
@@ -232,7 +235,8 @@ TEST_F(SwarmTest, SecretsAreSwarmSecretsAndMasked) {
 }
 
 TEST_F(SwarmTest, AKilledRunnersServicesAndAllElseGoWithin30Seconds) {
-  TempRepo repo({{".pipeline.yml", Pipeline("sleeper:\n  script: ['echo started', 'sleep 120']\n")}});
+  TempRepo repo(
+      {{".pipeline.yml", Pipeline("sleeper:\n  script: ['echo started', 'sleep 120']\n")}});
   std::map<std::string, std::string> env = SwarmEnv();
   RunSpec spec;
   spec.cwd = repo.path();
@@ -285,15 +289,16 @@ std::string Outcomes(const std::string& output) {
 TEST_F(SwarmTest, ASharedPipelineEndsAsOnTheLocalBackend) {
   TempRepo repo(
       {{".pipeline.yml",
-        Pipeline("stages: [build, test, deploy]\n"
-                 "variables: {GREETING: hello}\n"
-                 "build:\n  stage: build\n  script:\n"
-                 "    - mkdir out && echo \"$GREETING from $CI_JOB_NAME\" > out/greeting\n"
-                 "  artifacts:\n    paths: [out/]\n"
-                 "unit:\n  stage: test\n  script: ['cat out/greeting', 'grep -q hello out/greeting']\n"
-                 "lint:\n  stage: test\n  allow_failure: true\n  script: ['echo lint-warns', 'exit 2']\n"
-                 "broken:\n  stage: test\n  script: ['echo broken-runs', 'sleep 3', 'exit 5']\n"
-                 "deploy:\n  stage: deploy\n  script: ['echo never']\n")}});
+        Pipeline(
+            "stages: [build, test, deploy]\n"
+            "variables: {GREETING: hello}\n"
+            "build:\n  stage: build\n  script:\n"
+            "    - mkdir out && echo \"$GREETING from $CI_JOB_NAME\" > out/greeting\n"
+            "  artifacts:\n    paths: [out/]\n"
+            "unit:\n  stage: test\n  script: ['cat out/greeting', 'grep -q hello out/greeting']\n"
+            "lint:\n  stage: test\n  allow_failure: true\n  script: ['echo lint-warns', 'exit 2']\n"
+            "broken:\n  stage: test\n  script: ['echo broken-runs', 'sleep 2', 'exit 5']\n"
+            "deploy:\n  stage: deploy\n  script: ['echo never']\n")}});
   ProcessResult local = RunCli(repo.path(), {"run", "--no-color"});
   ProcessResult swarm = RunSwarm(repo.path(), {"--no-color"});
   EXPECT_EQ(local.exit_code, 1) << local.all();

@@ -45,7 +45,8 @@ TEST(ServiceCreateBodyTest, OneReplicatedJobTaskThatIsNeverRestarted) {
 }
 
 TEST(ServiceCreateBodyTest, LimitsAreReservationsToo) {
-  auto resources = Parse(ServiceCreateBody(AJob()))->getObject("TaskTemplate")->getObject("Resources");
+  auto resources =
+      Parse(ServiceCreateBody(AJob()))->getObject("TaskTemplate")->getObject("Resources");
   auto limits = resources->getObject("Limits");
   auto reservations = resources->getObject("Reservations");
   EXPECT_EQ(limits->getValue<int64_t>("MemoryBytes"), 64 << 20);
@@ -116,10 +117,10 @@ TEST(ParseNodesTest, ReadsRoleStateAvailabilityAndLabels) {
 TEST(ParseSwarmInfoTest, OnlyAnActiveNodeHasAnId) {
   EXPECT_EQ(ParseSwarmInfo(R"({"Swarm":{"LocalNodeState":"inactive","NodeID":""}})", "info"),
             std::make_pair(std::string(), false));
-  EXPECT_EQ(ParseSwarmInfo(
-                R"({"Swarm":{"LocalNodeState":"active","NodeID":"n1","ControlAvailable":true}})",
-                "info"),
-            std::make_pair(std::string("n1"), true));
+  EXPECT_EQ(
+      ParseSwarmInfo(
+          R"({"Swarm":{"LocalNodeState":"active","NodeID":"n1","ControlAvailable":true}})", "info"),
+      std::make_pair(std::string("n1"), true));
 }
 
 TEST(ParseTasksTest, AnAnswerThatIsNotAListIsADockerError) {

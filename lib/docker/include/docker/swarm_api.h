@@ -38,7 +38,7 @@ struct SwarmTask {
   std::string id;
   std::string service_id;
   std::string node_id;
-  std::string state;          ///< "new", "pending", "assigned", ..., "running", "complete", "failed"
+  std::string state;  ///< "new", "pending", "assigned", ..., "running", "complete", "failed"
   std::string desired_state;  ///< "running", "shutdown", ...
   std::string message;        ///< why it is where it is ("no suitable node (...)")
   std::string error;          ///< "task: non-zero exit (3)"

@@ -50,7 +50,8 @@ const std::vector<Command>& Commands() {
       {"run",
        "Run the pipeline (the default command)",
        {},
-       {&kSourceFlags, &kSelectionFlags, &kJobEnvironmentFlags, &kLimitFlags, &kReportFlags,
+       {&kSourceFlags, &kSelectionFlags, &kJobEnvironmentFlags, &kLimitFlags, &kBackendFlags,
+        &kReportFlags,
         &kHistoryFlags, &kRunUsageFlags, &kChangeFlags, &kRunOutputFlags},
        R"(Run the pipeline: parse, plan, snapshot the repository with libgit2, run each job in its own
 container, stream the output, print a summary. Ctrl-C once stops the jobs gracefully and cleans
@@ -226,13 +227,28 @@ clear  Remove them; the next run saves each cache afresh.
        "Remove containers, networks and volumes left by runs that died",
        {},
        {&kPruneFlags, &kOutputFlags},
-       R"(Remove every container, network and volume carrying docker-pipeline's labels whose run's process
-is gone, and the workspaces such runs left on this host. Prints how many objects it removed.
+       R"(Remove every container, network and volume (on a swarm manager also service and secret)
+carrying docker-pipeline's labels whose run's process is gone, and the workspaces such runs left
+on this host. Prints how many objects it removed.
 Cache volumes are kept ('cache clear' removes them).
 )",
        nullptr,
        kDockerFooter,
        PruneCommand},
+      {"nodes",
+       "List the swarm's nodes, where --backend swarm runs jobs",
+       {},
+       {&kOutputFlags},
+       R"(List the nodes of the swarm the Docker daemon manages (the workers of 'run --backend swarm'):
+id, host name, role (* the leader), state, availability, the node labels that --constraint and
+runs-on / tags match, and the jobs of ours running on each (RUN/JOB). Label a node with
+'docker node update --label-add pool=ci NODE' (docs/scale.md).
+)",
+       R"(  docker pipeline nodes
+  docker --context swarm-manager pipeline nodes
+)",
+       kDockerFooter,
+       NodesCommand},
       {"hook",
        "Install or uninstall the git pre-push hook that runs the pipeline before a push, or the "
        "post-receive hook that has the pipeline service run what was pushed",

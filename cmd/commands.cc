@@ -269,6 +269,9 @@ int RunReusing(const Options& options, const Logging& logging,
   if (options.job_timeout) run_options.default_job_timeout = *options.job_timeout;
   run_options.pull = options.pull;
   run_options.workspace_transfer = options.workspace_transfer;
+  run_options.backend = options.backend;
+  run_options.constraints = options.constraints;
+  run_options.schedule_timeout = options.schedule_timeout;
   run_options.reaper_command = {"/proc/self/exe", "__reaper"};
   run_options.artifact_store = DefaultArtifactStore();
   run_options.reuse_passed = std::move(reuse_passed);

@@ -20,6 +20,8 @@ int ListCommand(const Options& options, const Logging& logging);
 int ArtifactsCommand(const Options& options, const Logging& logging);
 int CacheCommand(const Options& options, const Logging& logging);
 int PruneCommand(const Options& options, const Logging& logging);
+/// `nodes`: the swarm's nodes with state, availability, labels and our jobs on each.
+int NodesCommand(const Options& options, const Logging& logging);
 int HookCommand(const Options& options, const Logging& logging);
 
 /// The plugin metadata JSON the docker CLI asks for; never contacts the daemon.

@@ -251,6 +251,32 @@ const FlagGroup kLimitFlags = {
       "machine, else copied into a volume on it), copy or mount",
       ApplyWorkspaceTransfer}}};
 
+const FlagGroup kBackendFlags = {
+    "Where jobs run",
+    {{"--backend", "NAME",
+      "Where jobs run: local (default: the Docker engine) or swarm (each job a service on the "
+      "swarm the Docker daemon manages; docs/scale.md)",
+      [](Options& o, const std::string& flag, const std::string& v) {
+        o.backend = Choose<std::string>(flag, v, {{"local", "local"}, {"swarm", "swarm"}},
+                                        "local or swarm");
+      }},
+     {"--constraint", "EXPR",
+      "With --backend swarm: a placement constraint of every job, as docker service create "
+      "takes it (node.labels.pool==ci); repeatable",
+      [](Options& o, const std::string& flag, const std::string& v) {
+        if (v.find("==") == std::string::npos && v.find("!=") == std::string::npos) {
+          throw UsageError("option '" + flag + "' wants KEY==VALUE or KEY!=VALUE, like " +
+                           "node.labels.pool==ci, not '" + v + "'");
+        }
+        o.constraints.push_back(v);
+      }},
+     {"--schedule-timeout", "DURATION",
+      "With --backend swarm: how long a job may wait for a node that can run it before it fails "
+      "(default: 60s)",
+      [](Options& o, const std::string& flag, const std::string& v) {
+        o.schedule_timeout = ParseDurationFlag(flag, v);
+      }}}};
+
 const FlagGroup kReportFlags = {
     "Reports",
     {{"--junit", "PATH", "Write a JUnit XML report (one testsuite per stage, one testcase per job)",

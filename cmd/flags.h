@@ -11,6 +11,7 @@ extern const FlagGroup kPlanFormatFlags;  ///< plan --format
 extern const FlagGroup kSelectionFlags;   ///< --ref, --tag, --pipeline, --pr-id, ..., --job
 extern const FlagGroup kJobEnvironmentFlags;
 extern const FlagGroup kLimitFlags;
+extern const FlagGroup kBackendFlags;  ///< run: --backend, --constraint, --schedule-timeout
 extern const FlagGroup kReportFlags;
 extern const FlagGroup kRunOutputFlags;   ///< -q, -v, --no-color, --log-format
 extern const FlagGroup kOutputFlags;      ///< -v, --no-color, --log-format

@@ -53,6 +53,9 @@ struct Options {
   std::optional<std::chrono::seconds> pipeline_timeout;             ///< --timeout
   std::optional<std::chrono::seconds> job_timeout;                  ///< --job-timeout
   WorkspaceTransfer workspace_transfer = WorkspaceTransfer::kAuto;  ///< --workspace-transfer
+  std::string backend = "local";                                   ///< --backend local|swarm
+  std::vector<std::string> constraints;                            ///< --constraint (swarm)
+  std::chrono::seconds schedule_timeout{60};                       ///< --schedule-timeout
   PullPolicy pull = PullPolicy::kMissing;
   LogFormat log_format = LogFormat::kText;
   std::string junit_path;        ///< --junit: write JUnit XML there

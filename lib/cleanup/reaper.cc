@@ -14,6 +14,7 @@
 
 #include <spdlog/sinks/null_sink.h>
 
+#include "backend/swarm_backend.h"
 #include "pipeline/backend.h"
 #include "pipeline/errors.h"
 #include "pipeline/run.h"
@@ -151,15 +152,18 @@ int RunReaper(const docker::Endpoint& endpoint, const std::string& run_id,
   while (true) {
     bool clean = false;
     try {
-      // The run's backend, rebuilt from where it ran: only the local engine exists yet.
+      // The run's objects where it ran: containers, networks, volumes, and a swarm run's
+      // services and secrets.
       auto engine = docker::MakeEngineClient(endpoint);
-      std::unique_ptr<Backend> backend = MakeLocalEngineBackend(*engine);
+      std::unique_ptr<Backend> backend = MakeSweepBackend(*engine);
       Sweep(*backend, run_id, *log);
       ++answered;
       std::vector<docker::ObjectRef> left =
           backend->ListByLabel(std::string(docker::kLabelRun) + "=" + run_id);
       clean = std::none_of(left.begin(), left.end(),
-                           [](const docker::ObjectRef& o) { return o.kind == "container"; });
+                           [](const docker::ObjectRef& o) {
+                             return o.kind == "container" || o.kind == "service";
+                           });
     } catch (const std::exception&) {
     }
     if ((clean && answered >= 2) || answered >= 5) break;

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "cleanup/owner.h"
+#include "backend/swarm_backend.h"
 #include "cleanup/sweep.h"
 #include "pipeline/run.h"
 
@@ -58,7 +59,8 @@ size_t Sweep(Backend& backend, const std::string& run_id, spdlog::logger& log) {
 }
 
 size_t Sweep(docker::EngineApi& engine, const std::string& run_id, spdlog::logger& log) {
-  std::unique_ptr<Backend> backend = MakeLocalEngineBackend(engine);
+  // Swarm-aware: a swarm run's services and secrets go too (nothing more outside a swarm).
+  std::unique_ptr<Backend> backend = MakeSweepBackend(engine);
   return Sweep(*backend, run_id, log);
 }
 

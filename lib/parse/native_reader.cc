@@ -280,6 +280,9 @@ class NativeReader {
     if (node["resources"]) {
       job.resources = ReadResources(node["resources"], file_, field("resources"));
     }
+    // GitLab runner tags: shown and put on the job's container as runner labels; the swarm
+    // backend places the job on nodes carrying them (docs/scale.md).
+    if (YAML::Node tags = node["tags"]) job.runner_labels = file_.StringList(tags, field("tags").Text());
     if (node["artifacts"]) {
       job.artifacts = ReadArtifactPaths(node["artifacts"], file_, field("artifacts"));
     } else if (inherit.Takes("artifacts") && defaults_.artifacts) {

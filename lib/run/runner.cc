@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "backend/remote_engine_backend.h"
+#include "backend/swarm_backend.h"
 #include "cleanup/owner.h"
 #include "cleanup/reaper.h"
 #include "cleanup/scoped_container.h"
@@ -231,6 +232,11 @@ std::string CloneObjects(const Plan& plan, const Source& source, const std::stri
 /// (--workspace-transfer).
 std::unique_ptr<Backend> ChooseBackend(const RunOptions& options, docker::EngineApi& engine,
                                        const std::string& work_root, spdlog::logger& log) {
+  if (options.backend == "swarm") {
+    log.debug("backend: swarm services on the swarm the Docker daemon at {} manages",
+              engine.endpoint().host);
+    return MakeSwarmBackend(engine, {options.constraints, options.schedule_timeout});
+  }
   bool ship = options.workspace_transfer == WorkspaceTransfer::kCopy;
   std::string why = "--workspace-transfer copy";
   if (options.workspace_transfer == WorkspaceTransfer::kMount) why = "--workspace-transfer mount";

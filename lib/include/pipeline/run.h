@@ -76,6 +76,13 @@ struct RunOptions {
   int stop_grace_seconds = 10;
   PullPolicy pull = PullPolicy::kMissing;
   WorkspaceTransfer workspace_transfer = WorkspaceTransfer::kAuto;
+  /// Where jobs run (--backend): "local" (the Docker engine, on this machine or remote as
+  /// workspace_transfer says) or "swarm" (services on the swarm the engine manages, docs/scale.md).
+  std::string backend = "local";
+  /// --backend swarm: placement constraints of every job (--constraint), and how long a job may
+  /// wait for a node that can run it (--schedule-timeout).
+  std::vector<std::string> constraints;
+  std::chrono::seconds schedule_timeout{60};
   std::string work_root;  ///< per-run directories go below it; empty: $TMPDIR or /tmp
   size_t output_cap_bytes = size_t{1} << 20;  ///< per job, kept in JobResult::output
   /// Per job, passed to the observers (console, JSON events): past it one line says the rest was

@@ -189,6 +189,8 @@ TEST(CommandTableTest, EveryFlagIsParsedByItsCommand) {
           if (name == "--server") value = "http://h:1";
           if (name == "--pull") value = "never";
           if (name == "--workspace-transfer") value = "copy";
+          if (name == "--backend") value = "swarm";
+          if (name == "--constraint") value = "node.labels.pool==ci";
           if (name == "--log-format") value = "json";
           if (name == "--memory") value = "1g";
           if (name == "--status") value = "failed";

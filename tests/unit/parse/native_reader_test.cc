@@ -382,3 +382,18 @@ TEST(NativeReaderTest, AGitLabCiFileReadsTheSame) {
 
 }  // namespace
 }  // namespace pipeline
+
+namespace pipeline {
+namespace {
+
+TEST(NativeReaderTagsTest, TagsAreTheJobsRunnerLabels) {
+  Pipeline pipeline = ParsePipeline("build:\n  tags: [docker, gpu]\n  script: make\n"
+                                    "other:\n  script: make\n",
+                                    ".gitlab-ci.yml");
+  ASSERT_EQ(pipeline.jobs.size(), 2u);
+  EXPECT_EQ(pipeline.jobs[0].runner_labels, (std::vector<std::string>{"docker", "gpu"}));
+  EXPECT_TRUE(pipeline.jobs[1].runner_labels.empty());
+}
+
+}  // namespace
+}  // namespace pipeline

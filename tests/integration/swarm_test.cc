@@ -1,0 +1,316 @@
+// `--backend swarm` against a single-node swarm on a SECOND daemon of this machine
+// (install/test-swarm.sh, started once for the suite by ctest's Swarm fixture, or here for a
+// direct run); the shared daemon is never swarm-initialised. Jobs, exit codes, exactly one
+// attempt, OOM, an unsatisfiable constraint, parallel jobs, artifacts, secrets, a killed runner,
+// `nodes`, and one pipeline with the same results as on the local backend; after each test
+// nothing of ours is left on the swarm daemon.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <sstream>
+#include <thread>
+
+#include "integration/cli_fixture.h"
+
+namespace pipeline::testing {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+const std::string kScript = std::string(PIPELINE_SOURCE_DIR) + "/install/test-swarm.sh";
+
+std::string Shell(const std::string& command) {
+  std::string out;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return out;
+  char buffer[4096];
+  size_t got = 0;
+  while ((got = fread(buffer, 1, sizeof buffer, pipe)) > 0) out.append(buffer, got);
+  pclose(pipe);
+  return out;
+}
+
+std::map<std::string, std::string> ReadState(const std::string& path) {
+  std::map<std::string, std::string> state;
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    size_t equals = line.find('=');
+    if (equals != std::string::npos) state[line.substr(0, equals)] = line.substr(equals + 1);
+  }
+  return state;
+}
+
+size_t Count(const std::string& text, const std::string& needle) {
+  size_t n = 0;
+  for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+  return n;
+}
+
+class SwarmTest : public CliTest {
+ protected:
+  static void SetUpTestSuite() {
+    const char* given = std::getenv("DOCKER_PIPELINE_TEST_SWARM_STATE");
+    if (given != nullptr && *given != '\0') {
+      state_path_ = given;
+    } else {  // a direct run: one swarm for this process
+      state_path_ = "/tmp/docker-pipeline-swarm-test-" + std::to_string(getpid()) + ".state";
+      started_here_ = std::system((kScript + " start " + state_path_ + " >/dev/null").c_str()) == 0;
+    }
+    state_ = ReadState(state_path_);
+  }
+  static void TearDownTestSuite() {
+    if (started_here_) std::system((kScript + " stop " + state_path_).c_str());
+  }
+
+  void SetUp() override {
+    CliTest::SetUp();
+    if (IsSkipped()) return;
+    if (state_.count("SWARM") == 0) {
+      if (InCi()) FAIL() << "the swarm daemon did not start (" << kScript << ")";
+      GTEST_SKIP() << "the swarm daemon did not start (" << kScript << ")";
+    }
+  }
+  void TearDown() override {
+    CliTest::TearDown();
+    if (state_.count("DIR") == 0) return;
+    EXPECT_EQ(Leftovers(), "") << "left behind on the swarm daemon";
+  }
+
+  /// Our objects on the swarm daemon, one per line: services, secrets, containers, volumes
+  /// (caches aside), networks.
+  static std::string Leftovers() {
+    return SwarmDocker("service ls -q --filter label=io.docker-pipeline.tool") +
+           SwarmDocker("secret ls -q --filter label=io.docker-pipeline.tool") +
+           SwarmDocker("ps -aq --filter label=io.docker-pipeline.tool") +
+           SwarmDocker("volume ls -q --filter label=io.docker-pipeline.run") +
+           SwarmDocker("network ls -q --filter label=io.docker-pipeline.tool");
+  }
+
+  /// The docker CLI on the swarm daemon's own socket: a fixture, not the code under test.
+  static std::string SwarmDocker(const std::string& args) {
+    return Shell("docker -H unix://" + state_["DIR"] + "/docker.sock " + args + " 2>&1");
+  }
+
+  static std::map<std::string, std::string> SwarmEnv() {
+    return {{"DOCKER_HOST", state_["DOCKER_HOST"]},
+            {"DOCKER_TLS_VERIFY", "1"},
+            {"DOCKER_CERT_PATH", state_["DOCKER_CERT_PATH"]},
+            {"DOCKER_CONTEXT", ""}};
+  }
+
+  static ProcessResult RunSwarm(const std::string& cwd, std::vector<std::string> args,
+                                std::map<std::string, std::string> env = {}) {
+    args.insert(args.begin(), {"run", "--backend", "swarm", "-v"});
+    for (const auto& [key, value] : SwarmEnv()) env[key] = value;
+    return RunCli(cwd, args, env);
+  }
+
+  static std::string state_path_;
+  static bool started_here_;
+  static std::map<std::string, std::string> state_;
+};
+
+std::string SwarmTest::state_path_;
+bool SwarmTest::started_here_ = false;
+std::map<std::string, std::string> SwarmTest::state_;
+
+TEST_F(SwarmTest, APassingAndAFailingJobGiveTheirExitCodes) {
+  TempRepo repo({{".pipeline.yml", Pipeline("look:\n  script:\n"
+                                            "    - cat notes/hello.txt\n"
+                                            "    - echo to-stderr >&2\n"
+                                            "    - exit $CODE\n")},
+                 {"notes/hello.txt", "shipped to the swarm\n"}});
+  ProcessResult passed = RunSwarm(repo.path(), {"-e", "CODE=0"});
+  EXPECT_EQ(passed.exit_code, 0) << passed.all();
+  EXPECT_THAT(passed.out, HasSubstr("shipped to the swarm"));
+  EXPECT_THAT(passed.all(), HasSubstr("to-stderr"));
+  EXPECT_THAT(passed.all(), HasSubstr("backend: swarm services"));
+  ProcessResult failed = RunSwarm(repo.path(), {"-e", "CODE=7"});
+  EXPECT_EQ(failed.exit_code, 1) << failed.all();
+  EXPECT_THAT(failed.out, HasSubstr("shipped to the swarm"));
+  EXPECT_THAT(failed.all(), HasSubstr("exit code 7"));
+}
+
+TEST_F(SwarmTest, AFailedJobIsAttemptedExactlyOnce) {
+  // The other job keeps the run (and the failed job's service) alive long enough for Swarm to
+  // start a second task, were its restart policy to allow one.
+  TempRepo repo({{".pipeline.yml",
+                  Pipeline("flaky:\n  script: ['echo attempt-of-flaky-$((40+2))', 'exit 3']\n"
+                           "slow:\n  script: ['sleep 3']\n")}});
+  ProcessResult run = RunSwarm(repo.path(), {});
+  EXPECT_EQ(run.exit_code, 1) << run.all();
+  EXPECT_EQ(Count(run.out, "attempt-of-flaky-42"), 1u) << run.all();
+  EXPECT_THAT(run.all(), HasSubstr("exit code 3"));
+}
+
+TEST_F(SwarmTest, AJobOverItsMemoryLimitIsReportedOutOfMemory) {
+  TempRepo repo(
+      {{".pipeline.yml", Pipeline("hog:\n  script: ['head -c 300m /dev/zero | tail']\n")}});
+  ProcessResult run = RunSwarm(repo.path(), {"--memory", "32m"});
+  EXPECT_EQ(run.exit_code, 1) << run.all();
+  EXPECT_THAT(run.all(), HasSubstr("out of memory"));
+}
+
+TEST_F(SwarmTest, AJobNoNodeCanTakeFailsAfterTheScheduleTimeout) {
+  TempRepo repo({{".pipeline.yml", Pipeline("gpu:\n  script: ['echo never-runs']\n")}});
+  ProcessResult run =
+      RunSwarm(repo.path(), {"--constraint", "node.labels.gpu==true", "--schedule-timeout", "3s"});
+  EXPECT_EQ(run.exit_code, 3) << run.all();
+  EXPECT_THAT(run.all(), HasSubstr("no swarm node took job 'gpu' within 3s (--schedule-timeout)"));
+  EXPECT_THAT(run.all(), HasSubstr("node.labels.gpu==true"));
+  EXPECT_THAT(run.out, Not(HasSubstr("never-runs")));
+}
+
+TEST_F(SwarmTest, RunsOnLabelsBecomeNodeConstraints) {
+  TempRepo repo({{"bitbucket-pipelines.yml",
+                  std::string("image: ") + kBusybox +
+                      "\npipelines:\n  default:\n    - step:\n        name: Labelled\n"
+                      "        runs-on: [self.hosted, fast.disk]\n"
+                      "        script: [echo placed]\n"}});
+  ProcessResult unlabelled = RunSwarm(repo.path(), {"--schedule-timeout", "2s"});
+  EXPECT_EQ(unlabelled.exit_code, 3) << unlabelled.all();
+  EXPECT_THAT(unlabelled.all(), HasSubstr("node.labels.fast.disk==true"));
+  std::string node = SwarmDocker("node ls -q");
+  node.erase(node.find_last_not_of("\n ") + 1);
+  SwarmDocker("node update --label-add fast.disk=true " + node);
+  ProcessResult labelled = RunSwarm(repo.path(), {"--schedule-timeout", "20s"});
+  SwarmDocker("node update --label-rm fast.disk " + node);
+  EXPECT_EQ(labelled.exit_code, 0) << labelled.all();
+  EXPECT_THAT(labelled.out, HasSubstr("placed"));
+}
+
+TEST_F(SwarmTest, ParallelJobsRunAtTheSameTime) {
+  TempRepo repo({{".pipeline.yml",
+                  Pipeline("a:\n  script: ['echo a-started', 'sleep 2', 'echo a-ended']\n"
+                           "b:\n  script: ['echo b-started', 'sleep 2', 'echo b-ended']\n"
+                           "c:\n  script: ['echo c-started', 'sleep 2', 'echo c-ended']\n")}});
+  ProcessResult run = RunSwarm(repo.path(), {"-j", "3"});
+  ASSERT_EQ(run.exit_code, 0) << run.all();
+  size_t last_start = 0, first_end = std::string::npos;
+  for (const char* job : {"a", "b", "c"}) {
+    last_start = std::max(last_start, run.out.find(std::string(job) + "-started"));
+    first_end = std::min(first_end, run.out.find(std::string(job) + "-ended"));
+  }
+  EXPECT_LT(last_start, first_end) << run.out;
+}
+
+TEST_F(SwarmTest, ArtifactsGoFromOneJobToTheNext) {
+  TempRepo repo({{".pipeline.yml",
+                  Pipeline("build:\n  script:\n"
+                           "    - mkdir -p dist/sub && echo built-on-the-swarm > dist/sub/app.txt\n"
+                           "    - echo not-an-artifact > scratch.txt\n"
+                           "  artifacts:\n    paths: [dist/**]\n"
+                           "test:\n  needs: [build]\n  script:\n"
+                           "    - cat dist/sub/app.txt\n"
+                           "    - test ! -e scratch.txt && echo no-scratch\n")}});
+  ProcessResult run = RunSwarm(repo.path(), {});
+  EXPECT_EQ(run.exit_code, 0) << run.all();
+  EXPECT_THAT(run.out, HasSubstr("built-on-the-swarm"));
+  EXPECT_THAT(run.out, HasSubstr("no-scratch"));
+}
+
+TEST_F(SwarmTest, SecretsAreSwarmSecretsAndMasked) {
+  TempRepo repo(
+      {{".pipeline.yml",
+        Pipeline("look:\n  script:\n    - echo \"token=$API_TOKEN length=${#API_TOKEN}\"\n"
+                 "    - if tr '\\0' '\\n' < /proc/1/environ | grep -q API_TOKEN; then "
+                 "echo in-env; else echo not-in-env; fi\n")}});
+  ProcessResult run =
+      RunSwarm(repo.path(), {"--secret", "API_TOKEN"}, {{"API_TOKEN", "swarm-s3cr3t-value"}});
+  EXPECT_EQ(run.exit_code, 0) << run.all();
+  EXPECT_THAT(run.out, HasSubstr("length=18"));
+  EXPECT_THAT(run.out, HasSubstr("not-in-env"));
+  EXPECT_THAT(run.all(), Not(HasSubstr("swarm-s3cr3t-value")));
+}
+
+TEST_F(SwarmTest, AKilledRunnersServicesAndAllElseGoWithin30Seconds) {
+  TempRepo repo(
+      {{".pipeline.yml", Pipeline("sleeper:\n  script: ['echo started', 'sleep 120']\n")}});
+  std::map<std::string, std::string> env = SwarmEnv();
+  RunSpec spec;
+  spec.cwd = repo.path();
+  spec.args = {"run", "--backend", "swarm"};
+  spec.env = env;
+  std::string nodes;
+  std::chrono::steady_clock::time_point killed_at;
+  spec.during = [&](int pid, const std::function<std::string()>& output) {
+    ASSERT_TRUE(WaitForOutput(output, "sleeper | started")) << output();
+    nodes = RunCli(repo.path(), {"nodes"}, env).all();
+    kill(pid, SIGKILL);
+    killed_at = std::chrono::steady_clock::now();
+  };
+  ProcessResult killed = RunProcess(spec);
+  ASSERT_EQ(killed.exit_code, 128 + SIGKILL) << killed.all();
+  // `nodes` saw the job running on the (only) node, a ready, active manager.
+  EXPECT_THAT(nodes, HasSubstr("manager*"));
+  EXPECT_THAT(nodes, HasSubstr("ready"));
+  EXPECT_THAT(nodes, HasSubstr("active"));
+  EXPECT_THAT(nodes, HasSubstr("/sleeper")) << nodes;
+  while (!Leftovers().empty() &&
+         std::chrono::steady_clock::now() - killed_at < std::chrono::seconds(30)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
+  EXPECT_EQ(Leftovers(), "") << "still there 30 s after the runner was killed";
+}
+
+/// The run's summary table without timings: per job its name, stage, result and exit code.
+std::string Outcomes(const std::string& output) {
+  std::string outcomes;
+  std::istringstream in(output);
+  bool table = false;
+  for (std::string text; std::getline(in, text);) {
+    if (text.rfind("JOB ", 0) == 0) {
+      table = true;
+      continue;
+    }
+    if (!table || text.empty()) continue;
+    if (text.rfind("pipeline ", 0) == 0) break;
+    std::vector<std::string> fields;
+    static const std::regex kGap("  +");
+    std::sregex_token_iterator it(text.begin(), text.end(), kGap, -1), end;
+    for (; it != end && fields.size() < 4; ++it) fields.push_back(*it);
+    for (const std::string& field : fields) outcomes += field + "|";
+    outcomes += "\n";
+  }
+  return outcomes;
+}
+
+TEST_F(SwarmTest, ASharedPipelineEndsAsOnTheLocalBackend) {
+  TempRepo repo(
+      {{".pipeline.yml",
+        Pipeline(
+            "stages: [build, test, deploy]\n"
+            "variables: {GREETING: hello}\n"
+            "build:\n  stage: build\n  script:\n"
+            "    - mkdir out && echo \"$GREETING from $CI_JOB_NAME\" > out/greeting\n"
+            "  artifacts:\n    paths: [out/]\n"
+            "unit:\n  stage: test\n  script: ['cat out/greeting', 'grep -q hello out/greeting']\n"
+            "lint:\n  stage: test\n  allow_failure: true\n  script: ['echo lint-warns', 'exit 2']\n"
+            "broken:\n  stage: test\n  script: ['echo broken-runs', 'sleep 2', 'exit 5']\n"
+            "deploy:\n  stage: deploy\n  script: ['echo never']\n")}});
+  ProcessResult local = RunCli(repo.path(), {"run", "--no-color"});
+  ProcessResult swarm = RunSwarm(repo.path(), {"--no-color"});
+  EXPECT_EQ(local.exit_code, 1) << local.all();
+  EXPECT_EQ(swarm.exit_code, local.exit_code) << swarm.all();
+  for (const char* line : {"hello from build", "lint-warns", "broken-runs", "exit code 5"}) {
+    EXPECT_THAT(local.all(), HasSubstr(line));
+    EXPECT_THAT(swarm.all(), HasSubstr(line));
+  }
+  EXPECT_THAT(swarm.out, Not(HasSubstr("never")));
+  EXPECT_EQ(Outcomes(swarm.all()), Outcomes(local.all())) << local.all() << "\n---\n"
+                                                          << swarm.all();
+}
+
+}  // namespace
+}  // namespace pipeline::testing

@@ -1,6 +1,7 @@
 #include "job/job_script.h"
 #include "job/secrets_file.h"
 #include "model/shell_quote.h"
+#include "pipeline/docker.h"
 
 #include <sys/wait.h>
 #include <unistd.h>
@@ -97,6 +98,43 @@ TEST(ShellQuoteTest, ShellReadsBackTheSameText) {
     EXPECT_EQ(run.exit_code, 0);
   }
 }
+
+/// The failure state a script saves under --shell-on-failure, read back after it ran on this
+/// machine's sh and bash (the job's shells), then removed.
+class FailureStateTest : public ::testing::TestWithParam<const char*> {
+ protected:
+  void SetUp() override {
+    if (access(GetParam(), X_OK) != 0) GTEST_SKIP() << GetParam() << " missing";
+    Clear();
+  }
+  void TearDown() override { Clear(); }
+  static void Clear() { RunCommand({"/bin/rm", "-rf", docker::kFailureStateDir}); }
+  static std::string Saved(const std::string& name) {
+    return RunCommand({"/bin/cat", std::string(docker::kFailureStateDir) + "/" + name}).output;
+  }
+};
+
+TEST_P(FailureStateTest, SavesDirectoryVariablesAndTheFailingCommand) {
+  Job job = MakeJob({"cd /tmp", "export DP_SAVED=kept-value", "false", "echo never"}, {},
+                    {"echo before"});
+  ShellRun run = RunCommand({GetParam(), "-c", BuildJobScript(job, true)});
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_EQ(Saved("pwd"), "/tmp\n");
+  EXPECT_THAT(Saved("env"), HasSubstr("DP_SAVED"));
+  EXPECT_THAT(Saved("env"), HasSubstr("kept-value"));
+  // before_script's one command is 0: the failing `false` is the third of script, number 3.
+  EXPECT_EQ(Saved("n"), "3\n");
+  EXPECT_EQ(NumberedCommands(job)[3], "false");
+}
+
+TEST_P(FailureStateTest, APassingScriptOrOneWithoutTheFlagSavesNothing) {
+  EXPECT_EQ(RunCommand({GetParam(), "-c", BuildJobScript(MakeJob({"true"}), true)}).exit_code, 0);
+  EXPECT_EQ(Saved("n"), "");
+  EXPECT_EQ(RunCommand({GetParam(), "-c", BuildJobScript(MakeJob({"false"}))}).exit_code, 1);
+  EXPECT_EQ(Saved("n"), "");
+}
+
+INSTANTIATE_TEST_SUITE_P(Shells, FailureStateTest, ::testing::Values("/bin/sh", "/bin/bash"));
 
 TEST(BuildJobScriptTest, EchoesEachCommandBeforeRunningIt) {
   ShellRun run = RunSh(BuildJobScript(MakeJob({"echo hello", "echo world"})));

@@ -45,8 +45,10 @@ FileWatcher::FileWatcher(const std::string& repo_root, const std::string& pipeli
     throw EnvironmentError(std::string("--watch: inotify: ") + std::strerror(errno));
   }
   WatchTree("");
-  if (pipeline_file_.rfind(root_ + "/", 0) != 0) {
-    outside_wd_ = inotify_add_watch(fd_, Parent(pipeline_file_).c_str(), kEvents);
+  if (!pipeline_file_.empty() && pipeline_file_.rfind(root_ + "/", 0) != 0) {
+    int wd = inotify_add_watch(fd_, Parent(pipeline_file_).c_str(), kEvents);
+    // A directory of the tree already watched gives that watch back: its events stay the tree's.
+    if (dirs_.count(wd) == 0) outside_wd_ = wd;
   }
 }
 

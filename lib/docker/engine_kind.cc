@@ -8,6 +8,7 @@
 #include <Poco/JSON/Parser.h>
 
 #include <algorithm>
+#include <fstream>
 
 #include "docker/http_transport.h"
 
@@ -68,7 +69,13 @@ std::vector<Ulimit> UlimitsWithinOurHardLimits() {
   rlimit nproc{RLIM_INFINITY, RLIM_INFINITY};
   getrlimit(RLIMIT_NOFILE, &nofile);
   getrlimit(RLIMIT_NPROC, &nproc);
-  return UlimitsWithin(nofile.rlim_max, nproc.rlim_max);
+  // Podman 4.3's service lowers its own nproc to the kernel's pid_max (measured: 32768 in
+  // /proc/PID/limits of `podman system service` started with a hard limit of 96367), and runc
+  // cannot give a container more than the service has. More processes than pid_max cannot
+  // exist anyway, so capping there loses nothing.
+  uint64_t pid_max = RLIM_INFINITY;
+  std::ifstream("/proc/sys/kernel/pid_max") >> pid_max;
+  return UlimitsWithin(nofile.rlim_max, std::min<uint64_t>(nproc.rlim_max, pid_max));
 }
 
 }  // namespace pipeline::docker

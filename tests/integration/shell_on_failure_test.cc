@@ -62,9 +62,9 @@ TEST_F(ShellOnFailureTest, OpensAtTheFailingCommandAndRemovesEverythingOnExit) {
       {"--expect", "failed with exit code 1 at:", "--expect", "+ test -n \"$DP_TOKEN\" && false",
        "--expect", "removed then.",
        // Typed text is echoed back: each check prints something the typed line does not contain.
-       "--send", "cat /tmp/made-by-script; echo \"v=$FROM_SCRIPT\"; cat left-in-workspace\\r",
-       "--expect", "v=exported-value", "--send", "echo \"d=$(pwd) t=$DP_TOKEN n=$((40+2))\"\\r",
-       "--expect", "n=42", "--send", "exit\\r", "--expect", "broken"},
+       "--send", "cat /tmp/made-by-script; echo \"v=$FROM_SCRIPT\"; cat left-in-w*\\r", "--expect",
+       "v=exported-value", "--send", "echo \"d=$(pwd) t=$DP_TOKEN n=$((40+2))\"\\r", "--expect",
+       "n=42", "--send", "exit\\r", "--expect", "broken"},
       {PIPELINE_BINARY, "run", "-i", "--secret", "DP_TOKEN"});
   EXPECT_EQ(run.exit_code, 1) << run.out;
   EXPECT_THAT(run.out, HasSubstr("first-job-passed"));

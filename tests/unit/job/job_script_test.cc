@@ -110,7 +110,8 @@ class FailureStateTest : public ::testing::TestWithParam<const char*> {
   void TearDown() override { Clear(); }
   static void Clear() { RunCommand({"/bin/rm", "-rf", docker::kFailureStateDir}); }
   static std::string Saved(const std::string& name) {
-    return RunCommand({"/bin/cat", std::string(docker::kFailureStateDir) + "/" + name}).output;
+    ShellRun cat = RunCommand({"/bin/cat", std::string(docker::kFailureStateDir) + "/" + name});
+    return cat.exit_code == 0 ? cat.output : "";
   }
 };
 

@@ -22,7 +22,8 @@ bool IsPodman(const Endpoint& endpoint);
 /// the closest we know to the service's); RLIM_INFINITY (or a negative value) means no cap.
 std::vector<Ulimit> UlimitsWithin(uint64_t nofile_hard, uint64_t nproc_hard);
 
-/// UlimitsWithin this process's hard limits (getrlimit).
+/// UlimitsWithin this process's hard limits (getrlimit), nproc also within the kernel's
+/// pid_max, where Podman's service caps its own.
 std::vector<Ulimit> UlimitsWithinOurHardLimits();
 
 }  // namespace pipeline::docker

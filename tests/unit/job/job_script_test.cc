@@ -105,20 +105,34 @@ class FailureStateTest : public ::testing::TestWithParam<const char*> {
  protected:
   void SetUp() override {
     if (access(GetParam(), X_OK) != 0) GTEST_SKIP() << GetParam() << " missing";
-    Clear();
+    char dir[] = "/tmp/dp-failure-state-XXXXXX";
+    ASSERT_NE(mkdtemp(dir), nullptr);
+    dir_ = std::string(dir) + "/state";
   }
-  void TearDown() override { Clear(); }
-  static void Clear() { RunCommand({"/bin/rm", "-rf", docker::kFailureStateDir}); }
-  static std::string Saved(const std::string& name) {
-    ShellRun cat = RunCommand({"/bin/cat", std::string(docker::kFailureStateDir) + "/" + name});
+  void TearDown() override {
+    if (!dir_.empty()) RunCommand({"/bin/rm", "-rf", dir_.substr(0, dir_.rfind('/'))});
+  }
+  /// The script with this test's own directory for the state (tests run in parallel).
+  std::string Script(const Job& job, bool save) const {
+    std::string script = BuildJobScript(job, save);
+    const std::string fixed = docker::kFailureStateDir;
+    for (size_t at = script.find(fixed); at != std::string::npos; at = script.find(fixed, at)) {
+      script.replace(at, fixed.size(), dir_);
+      at += dir_.size();
+    }
+    return script;
+  }
+  std::string Saved(const std::string& name) const {
+    ShellRun cat = RunCommand({"/bin/cat", dir_ + "/" + name});
     return cat.exit_code == 0 ? cat.output : "";
   }
+  std::string dir_;
 };
 
 TEST_P(FailureStateTest, SavesDirectoryVariablesAndTheFailingCommand) {
   Job job = MakeJob({"cd /tmp", "export DP_SAVED=kept-value", "false", "echo never"}, {},
                     {"echo before"});
-  ShellRun run = RunCommand({GetParam(), "-c", BuildJobScript(job, true)});
+  ShellRun run = RunCommand({GetParam(), "-c", Script(job, true)});
   EXPECT_EQ(run.exit_code, 1);
   EXPECT_EQ(Saved("pwd"), "/tmp\n");
   EXPECT_THAT(Saved("env"), HasSubstr("DP_SAVED"));
@@ -129,9 +143,9 @@ TEST_P(FailureStateTest, SavesDirectoryVariablesAndTheFailingCommand) {
 }
 
 TEST_P(FailureStateTest, APassingScriptOrOneWithoutTheFlagSavesNothing) {
-  EXPECT_EQ(RunCommand({GetParam(), "-c", BuildJobScript(MakeJob({"true"}), true)}).exit_code, 0);
+  EXPECT_EQ(RunCommand({GetParam(), "-c", Script(MakeJob({"true"}), true)}).exit_code, 0);
   EXPECT_EQ(Saved("n"), "");
-  EXPECT_EQ(RunCommand({GetParam(), "-c", BuildJobScript(MakeJob({"false"}))}).exit_code, 1);
+  EXPECT_EQ(RunCommand({GetParam(), "-c", Script(MakeJob({"false"}), false)}).exit_code, 1);
   EXPECT_EQ(Saved("n"), "");
 }
 

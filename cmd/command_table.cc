@@ -100,6 +100,7 @@ runner labels and pipes. Jobs on the same level may run at the same time. Runs n
   docker pipeline plan --job deploy        # deploy and what it needs
   docker pipeline plan --tag v1.2.0        # the tags pipeline v1.2.0 would run
   docker pipeline plan --format json --pipeline merge_request_event   # GitLab MR pipeline
+  docker pipeline plan --format dot | dot -Tsvg > graph.svg            # the job graph, drawn
 )",
        kSelectionFooter,
        PlanCommand,

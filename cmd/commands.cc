@@ -25,6 +25,7 @@
 #include "pipeline/load.h"
 #include "pipeline/parse.h"
 #include "pipeline/plan.h"
+#include "pipeline/plan_graph.h"
 #include "pipeline/report.h"
 #include "pipeline/run.h"
 #include "pipeline/workspace.h"
@@ -369,6 +370,13 @@ int PlanCommand(const Options& options, const Logging& logging) {
   const Plan& plan = loaded.plan;
   if (options.format == "json") {
     std::printf("%s\n", RenderPlanJson(loaded.pipeline, plan).c_str());
+    return 0;
+  }
+  if (options.format == "dot" || options.format == "mermaid") {
+    std::fputs((options.format == "dot" ? RenderPlanDot(loaded.pipeline, plan)
+                                        : RenderPlanMermaid(loaded.pipeline, plan))
+                   .c_str(),
+               stdout);
     return 0;
   }
   if (!loaded.pipeline.nothing_to_run.empty() && plan.jobs.empty()) {

@@ -85,12 +85,11 @@ void ApplyPull(Options& options, const std::string& flag, const std::string& pol
 }
 
 void ApplyWorkspaceTransfer(Options& options, const std::string& flag, const std::string& mode) {
-  options.workspace_transfer = Choose<WorkspaceTransfer>(
-      flag, mode,
-      {{"auto", WorkspaceTransfer::kAuto},
-       {"copy", WorkspaceTransfer::kCopy},
-       {"mount", WorkspaceTransfer::kMount}},
-      "auto, copy or mount");
+  options.workspace_transfer = Choose<WorkspaceTransfer>(flag, mode,
+                                                         {{"auto", WorkspaceTransfer::kAuto},
+                                                          {"copy", WorkspaceTransfer::kCopy},
+                                                          {"mount", WorkspaceTransfer::kMount}},
+                                                         "auto, copy or mount");
 }
 
 void ApplyLogFormat(Options& options, const std::string& flag, const std::string& format) {
@@ -151,11 +150,13 @@ const FlagGroup kSourceFlags = {
 const FlagGroup kPlanFormatFlags = {
     "Plan output",
     {{"--format", "FORMAT",
-      "text (default) or json: {\"pipeline\": ..., \"jobs\": [{\"name\", \"stage\", \"needs\", "
-      "\"when\", \"image\", \"allow_failure\", \"parallel_of\"}]}",
+      "text (default), json: {\"pipeline\": ..., \"jobs\": [{\"name\", \"stage\", \"needs\", "
+      "\"when\", \"image\", \"allow_failure\", \"parallel_of\"}]}, dot (Graphviz: | dot -Tsvg) or "
+      "mermaid (a flowchart for Markdown)",
       [](Options& o, const std::string& flag, const std::string& v) {
-        o.format =
-            Choose<std::string>(flag, v, {{"text", "text"}, {"json", "json"}}, "text or json");
+        o.format = Choose<std::string>(
+            flag, v, {{"text", "text"}, {"json", "json"}, {"dot", "dot"}, {"mermaid", "mermaid"}},
+            "text, json, dot or mermaid");
       }}}};
 
 const FlagGroup kSelectionFlags = {

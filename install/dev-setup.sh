@@ -13,6 +13,8 @@ source "$here/deps.sh"
 install_packages "${PIPELINE_BUILD_DEPS[@]}" "${PIPELINE_TEST_DEPS[@]}" busybox-static debootstrap git
 # npm, for the JUnit consumers from the npm registry (tests/consumers); Node may come from elsewhere.
 command -v npm >/dev/null || install_packages nodejs npm
+# Headless Chromium for the dashboard's browser test (tests/browser, puppeteer-core drives it).
+command -v chromium >/dev/null || install_packages chromium
 
 # PIPELINE_ALLOW_NO_DAEMON=1 (tests/run.sh --allow-no-daemon): a machine without a usable daemon
 # still builds and runs the tests that need none; the daemon's tests then skip.

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <utility>
 
+#include "backend/local_overlay.h"
 #include "backend/workspace_owner.h"
 #include "pipeline/backend.h"
 #include "pipeline/errors.h"
@@ -18,7 +19,8 @@ namespace {
 
 class LocalEngineBackend : public Backend {
  public:
-  explicit LocalEngineBackend(docker::EngineApi& engine) : engine_(engine) {}
+  LocalEngineBackend(docker::EngineApi& engine, bool overlay_workspaces)
+      : engine_(engine), overlays_(engine), overlay_workspaces_(overlay_workspaces) {}
 
   std::string name() const override { return "local"; }
   void Ping() override { engine_.Ping(); }
@@ -36,12 +38,25 @@ class LocalEngineBackend : public Backend {
     return {job_dir, target, ""};
   }
 
+  JobWorkspace PrepareWorkspace(const WorkspaceRequest& request) override {
+    if (overlay_workspaces_ && !request.host_directory && request.user.empty()) {
+      if (std::optional<JobWorkspace> shared = overlays_.Prepare(request)) return *shared;
+    }
+    return PrepareWorkspace(request.sources, request.job_dir, request.target, request.user);
+  }
+
   void DiscardWorkspace(const JobWorkspace& workspace) override {
+    if (overlays_.Discard(workspace.host_dir)) return;
     workspace::RemoveTree(workspace.host_dir);
   }
 
+  void FetchArtifacts(const JobWorkspace& workspace, const std::string& job_dir,
+                      const std::vector<std::string>& patterns) override {
+    overlays_.Materialize(job_dir);
+  }
+
   std::string Create(const docker::ContainerSpec& spec) override {
-    return engine_.CreateContainer(spec);
+    return engine_.CreateContainer(overlays_.MapMounts(spec));
   }
   std::unique_ptr<docker::OutputStream> StreamOutput(const std::string& id) override {
     return engine_.AttachContainer(id);
@@ -157,6 +172,8 @@ class LocalEngineBackend : public Backend {
   }
 
   docker::EngineApi& engine_;
+  OverlayWorkspaces overlays_;
+  bool overlay_workspaces_;
   std::mutex mutex_;
   std::map<std::string, std::shared_future<int>> waiters_;
 };
@@ -167,7 +184,12 @@ class LocalEngineBackend : public Backend {
 namespace pipeline {
 
 std::unique_ptr<Backend> MakeLocalEngineBackend(docker::EngineApi& engine) {
-  return std::make_unique<backend::LocalEngineBackend>(engine);
+  return std::make_unique<backend::LocalEngineBackend>(engine, false);
+}
+
+std::unique_ptr<Backend> MakeLocalEngineBackend(docker::EngineApi& engine,
+                                                bool overlay_workspaces) {
+  return std::make_unique<backend::LocalEngineBackend>(engine, overlay_workspaces);
 }
 
 }  // namespace pipeline

@@ -50,4 +50,10 @@ void ScopedContainer::Remove() {
   id_.clear();
 }
 
+std::string ScopedContainer::Release() {
+  std::string id = std::move(id_);
+  id_.clear();
+  return id;
+}
+
 }  // namespace pipeline::exec

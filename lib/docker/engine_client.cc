@@ -241,6 +241,12 @@ class EngineClient : public EngineApi {
            "create volume " + name);
   }
 
+  void CreateMountVolume(const std::string& name, const std::map<std::string, std::string>& labels,
+                         const std::map<std::string, std::string>& driver_options) override {
+    Expect(http_.Request("POST", "/volumes/create", VolumeCreateBody(name, labels, driver_options)),
+           201, "create volume " + name);
+  }
+
   void RemoveVolume(const std::string& name) override {
     HttpResponse response = http_.Request("DELETE", "/volumes/" + UrlEncode(name) + "?force=1");
     if (response.status == 404) return;

@@ -105,10 +105,15 @@ std::string NetworkCreateBody(const std::string& name,
 }
 
 std::string VolumeCreateBody(const std::string& name,
-                             const std::map<std::string, std::string>& labels) {
+                             const std::map<std::string, std::string>& labels,
+                             const std::map<std::string, std::string>& driver_options) {
   Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
   body->set("Name", name);
   body->set("Labels", ToObject(labels));
+  if (!driver_options.empty()) {
+    body->set("Driver", "local");
+    body->set("DriverOpts", ToObject(driver_options));
+  }
   return Stringify(body);
 }
 

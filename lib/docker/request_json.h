@@ -19,7 +19,8 @@ std::string NetworkCreateBody(const std::string& name,
 
 /// The body of POST /volumes/create.
 std::string VolumeCreateBody(const std::string& name,
-                             const std::map<std::string, std::string>& labels);
+                             const std::map<std::string, std::string>& labels,
+                             const std::map<std::string, std::string>& driver_options = {});
 
 /// `filters={"label":["key=value"]}` for the list endpoints, URL-encoded.
 std::string LabelFilterQuery(const std::string& label);

@@ -192,7 +192,17 @@ JobResult RunJob(const JobLaunch& launch, JobServices& services) {
     caches.Save(container.id(), result.outcome == JobOutcome::kPassed);
   }
   PauseForTest(launch, "before-remove", services);
-  return result;  // the container handle removes the container on the way out
+  // Off the critical path when nothing waits for it to go (a services network and the step's
+  // docker service are removed after it, on this thread).
+  if (services.reclaimer != nullptr && service_set->network_mode().empty() && add_on == nullptr) {
+    std::string id = container.Release();
+    ObjectTracker& tracker = services.tracker;
+    services.reclaimer->Post("container " + id.substr(0, 12), [&backend, &tracker, id] {
+      backend.Remove(id);
+      tracker.Remove(id);
+    });
+  }
+  return result;  // else the container handle removes the container on the way out
 }
 
 }  // namespace pipeline::exec

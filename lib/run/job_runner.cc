@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <exception>
 #include <memory>
 #include <utility>
@@ -72,7 +73,8 @@ JobRunner::JobRunner(const Plan& plan, RunLaunchContext launch, JobRunnerSetting
       context_(context),
       backend_(backend),
       cancel_(cancel),
-      masker_(SecretValues(launch_.options.secret_env)) {
+      masker_(SecretValues(launch_.options.secret_env)),
+      reclaimer_(*context.log) {
   launch_.masker = &masker_;
 }
 
@@ -105,10 +107,10 @@ JobResult JobRunner::RunMatching(size_t index) {
   }
   JobWorkspace workspace = PrepareWorkspace(index, launch);
   const Source& source = launch_.source;
-  launch.caches = CacheVolumesFor(
-      planned.job, source.repo_name,
-      source.repo_identity.empty() ? source.repo_name : source.repo_identity,
-      launch.workspace_target, setting_.source_dir, launch.env);
+  launch.caches =
+      CacheVolumesFor(planned.job, source.repo_name,
+                      source.repo_identity.empty() ? source.repo_name : source.repo_identity,
+                      launch.workspace_target, setting_.source_dir, launch.env);
   JobResult result = RunAttempts(index, launch);
   result.pulled = setting_.images_ready;
   NoteWaits(Clock::time_point{}, setting_.run_started, setting_.images_ready, result);
@@ -116,8 +118,12 @@ JobResult JobRunner::RunMatching(size_t index) {
     backend_.FetchArtifacts(workspace, launch.workspace_host_dir, planned.job.artifacts);
     result.usage.artifact_bytes = static_cast<int64_t>(KeepArtifacts(index, launch));
   }
-  // A workspace on the daemon (a volume) goes now; a local one stays with the run's files.
-  if (!workspace.volume.empty()) backend_.DiscardWorkspace(workspace);
+  // A workspace on the daemon (a volume) goes once the job's container has; a local one stays
+  // with the run's files.
+  if (!workspace.volume.empty()) {
+    reclaimer_.Post("workspace volume " + workspace.volume,
+                    [this, workspace] { backend_.DiscardWorkspace(workspace); });
+  }
   return result;
 }
 
@@ -175,24 +181,37 @@ std::string JobRunner::ReusedArtifacts(size_t index) const {
          JobDirName(index, job.name);
 }
 
-/// The job's own copy of the snapshot, with the artifacts of the jobs before it.
+/// The job's own workspace: the snapshot with the artifacts of the jobs before it, copied or
+/// shared copy-on-write (pipeline/backend.h).
 JobWorkspace JobRunner::PrepareWorkspace(size_t index, const JobLaunch& launch) {
   std::vector<std::string> sources = {setting_.source_dir};
   if (launch.job.download_artifacts) {
     for (size_t earlier : Ancestors(plan_, index)) sources.push_back(ArtifactDir(earlier));
   }
-  return backend_.PrepareWorkspace(sources, launch.workspace_host_dir, launch.workspace_target,
-                                   launch.job.user);
+  Backend::WorkspaceRequest request{sources, launch.workspace_host_dir, launch.workspace_target,
+                                    launch.job.user};
+  // The step's docker service (a service without an image) lets the step bind-mount the clone
+  // dir by its host path, so that must be the workspace itself, not an overlay's layer.
+  // Caches are restored and saved through the archive API of the created and the exited
+  // container; into an overlay volume that lost the restored files (BitbucketCacheTest), so a
+  // job with caches gets a full copy.
+  request.host_directory =
+      !launch.job.caches.empty() ||
+      std::any_of(launch.job.services.begin(), launch.job.services.end(),
+                  [](const Service& service) { return service.image.empty(); });
+  return backend_.PrepareWorkspace(request);
 }
 
 /// Runs the job with its `retry` policy (run/retry.h), each attempt in a fresh workspace.
 JobResult JobRunner::RunAttempts(size_t index, const JobLaunch& launch) {
   JobServices services{backend_,     tracker_, context_.observer,
-                       context_.log, cancel_,  DockerServiceAddOn(context_.engine, context_.log)};
+                       context_.log, cancel_,  DockerServiceAddOn(context_.engine, context_.log),
+                       &reclaimer_};
   const Job& job = plan_.jobs[index].job;
   return RunWithRetries(
       job.retry, job.name, cancel_, *context_.log,
       [&] {
+        reclaimer_.Drain();  // the last attempt's container, which may still use the workspace
         backend_.DiscardWorkspace({launch.workspace_host_dir, launch.workspace_target, ""});
         PrepareWorkspace(index, launch);
       },

@@ -65,6 +65,8 @@ class JobRunner {
   CancelToken& cancel_;
   SecretMasker masker_;
   ObjectTracker tracker_;
+  /// After tracker_: destroyed first, it finishes the removals it was given.
+  Reclaimer reclaimer_;
   std::mutex reused_mutex_;
   std::set<size_t> reused_;  ///< jobs left out as passed before (RunOptions::reuse_passed)
 };

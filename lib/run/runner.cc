@@ -9,22 +9,24 @@
 #include <exception>
 #include <filesystem>
 #include <fstream>
+#include <future>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <thread>
 #include <vector>
 
+#include "backend/remote_engine_backend.h"
 #include "cleanup/owner.h"
 #include "cleanup/reaper.h"
 #include "cleanup/scoped_container.h"
+#include "docker/locality.h"
 #include "job/images.h"
 #include "job/job_env.h"
 #include "job/job_executor.h"
 #include "job/secrets_file.h"
 #include "model/changesets.h"
 #include "model/glob.h"
-#include "backend/remote_engine_backend.h"
-#include "docker/locality.h"
 #include "pipeline/backend.h"
 #include "pipeline/errors.h"
 #include "pipeline/run.h"
@@ -35,6 +37,7 @@
 #include "run/when_gate.h"
 #include "storage/artifacts.h"
 #include "storage/run_files.h"
+#include "workspace/snapshot_cache.h"
 
 namespace pipeline {
 namespace {
@@ -55,7 +58,6 @@ class Scheduler {
         runner_(runner),
         jobs_cancel_(jobs_cancel),
         ready_(plan, options.max_parallel) {}
-
 
   void Run() {
     // The stop is recorded here, under the lock, before any job can see it: a job that ends
@@ -226,7 +228,7 @@ std::string CloneObjects(const Plan& plan, const Source& source, const std::stri
 /// Bind mounts where the daemon sees our files, shipped workspaces where it does not
 /// (--workspace-transfer).
 std::unique_ptr<Backend> ChooseBackend(const RunOptions& options, docker::EngineApi& engine,
-                                       spdlog::logger& log) {
+                                       const std::string& work_root, spdlog::logger& log) {
   bool ship = options.workspace_transfer == WorkspaceTransfer::kCopy;
   std::string why = "--workspace-transfer copy";
   if (options.workspace_transfer == WorkspaceTransfer::kMount) why = "--workspace-transfer mount";
@@ -237,14 +239,60 @@ std::unique_ptr<Backend> ChooseBackend(const RunOptions& options, docker::Engine
   }
   log.debug("workspace transfer: {} (Docker daemon at {}: {})",
             ship ? "copied into volumes" : "bind mounts", engine.endpoint().host, why);
-  if (!ship) return MakeLocalEngineBackend(engine);
-  return MakeRemoteEngineBackend(engine);
+  if (ship) return MakeRemoteEngineBackend(engine);
+  WorkspaceSharing sharing = DetectWorkspaceSharing(engine.endpoint(), work_root);
+  log.debug(
+      "job workspaces: {} ({})",
+      sharing.overlay ? "copy-on-write overlay volumes over the run's snapshot" : "full copies",
+      sharing.why);
+  return MakeLocalEngineBackend(engine, sharing.overlay);
+}
+
+/// Where work-tree snapshots are kept between runs: $XDG_CACHE_HOME, else ~/.cache, else the
+/// work root.
+std::string SnapshotCacheRoot(const std::string& work_root) {
+  const char* cache = std::getenv("XDG_CACHE_HOME");
+  const char* home = std::getenv("HOME");
+  if (cache != nullptr && *cache != '\0') return std::string(cache) + "/docker-pipeline/snapshots";
+  if (home != nullptr && *home != '\0')
+    return std::string(home) + "/.cache/docker-pipeline/snapshots";
+  return work_root + "/docker-pipeline-snapshots";
+}
+
+/// The run's snapshot of the work tree: the repository's cached one brought up to date (only
+/// what changed is copied), or a private copy in the run's directory when the cache is in use
+/// by another run, cannot be used, or DOCKER_PIPELINE_SNAPSHOT_CACHE=0. Returns its directory.
+std::string SnapshotForRun(const Source& source, const std::string& work_root,
+                           const std::string& private_dir,
+                           std::optional<workspace::CachedSnapshot>& cached, spdlog::logger& log) {
+  const char* setting = std::getenv("DOCKER_PIPELINE_SNAPSHOT_CACHE");
+  if (setting == nullptr || std::string(setting) != "0") {
+    std::string root = SnapshotCacheRoot(work_root);
+    workspace::RefreshStats refresh;
+    try {
+      // Of work trees gone (a test's temporary repository) or not run for two weeks.
+      workspace::EvictSnapshots(root, std::chrono::hours(24 * 14));
+      cached = workspace::CachedSnapshot::Refresh(root, source.repo_root, refresh);
+    } catch (const EnvironmentError& error) {
+      log.debug("snapshot cache {} not used: {}", root, error.what());
+    }
+    if (cached) {
+      log.debug("snapshot: {} files copied ({} bytes), {} unchanged, {} removed, in {}",
+                refresh.copied.files, refresh.copied.bytes, refresh.reused, refresh.removed,
+                cached->tree());
+      return cached->tree();
+    }
+    log.debug("snapshot cache {} is in use by another run: a private snapshot", root);
+  }
+  workspace::SnapshotStats stats = workspace::SnapshotWorkTree(source.repo_root, private_dir);
+  log.debug("snapshot: {} files, {} bytes in {}", stats.files, stats.bytes, private_dir);
+  return private_dir;
 }
 
 /// Belt and braces: anything a handle could not remove is found again by its run label; when
 /// the daemon does not answer, the reaper takes over.
 void FinalSweep(Backend& backend, const std::string& run_id,
-                std::optional<exec::DeadManReaper>& reaper, spdlog::logger& log) {
+                std::unique_ptr<exec::DeadManReaper>& reaper, spdlog::logger& log) {
   try {
     Sweep(backend, run_id, log);
   } catch (const DockerError& error) {
@@ -294,7 +342,8 @@ RunResult RunPlan(const Plan& plan, const Source& source, const RunOptions& opti
 
   // The backend the scheduler runs on: the local engine, or the remote one when the daemon does
   // not see our files (a --backend choice, Swarm, would be made here too).
-  std::unique_ptr<Backend> backend = ChooseBackend(options, context.engine, log);
+  std::string work_root = options.work_root.empty() ? DefaultWorkRoot() : options.work_root;
+  std::unique_ptr<Backend> backend = ChooseBackend(options, context.engine, work_root, log);
   backend->Ping();
   try {
     Sweep(*backend, "", log);  // leftovers of runs whose process died
@@ -304,7 +353,6 @@ RunResult RunPlan(const Plan& plan, const Source& source, const RunOptions& opti
   exec::EnsureImages(plan, options, *backend, log);
   Clock::time_point images_ready = Clock::now();
 
-  std::string work_root = options.work_root.empty() ? DefaultWorkRoot() : options.work_root;
   SweepWorkspaces(work_root, log);
   exec::ExpireArtifacts(options.artifact_store, options.artifact_retention, log);
   workspace::ScopedDirectory run_dir(work_root + "/" + exec::kRunDirPrefix + result.run_id);
@@ -315,22 +363,32 @@ RunResult RunPlan(const Plan& plan, const Source& source, const RunOptions& opti
     secrets_file = run_dir.path() + "/secrets.env";
     exec::WriteSecretsFile(secrets_file, options.secret_env);
   }
-  // Armed before anything is created: if this process is killed from here on, it cleans up.
-  std::optional<exec::DeadManReaper> reaper;
+  // The reaper arms (a fork and exec of this program: 1.38 s under load, docs/performance.md)
+  // while the snapshot is taken, and the run waits for it before anything is created: if this
+  // process is killed from there on, it cleans up.
+  std::future<std::unique_ptr<exec::DeadManReaper>> arming;
   if (!options.reaper_command.empty()) {
-    reaper.emplace(options.reaper_command, context.engine.endpoint(), result.run_id,
-                   run_dir.path());
+    arming = std::async(std::launch::async, [&options, &context, &result, &run_dir] {
+      return std::make_unique<exec::DeadManReaper>(
+          options.reaper_command, context.engine.endpoint(), result.run_id, run_dir.path());
+    });
   }
-  workspace::SnapshotStats stats =
-      source.commit.empty()
-          ? workspace::SnapshotWorkTree(source.repo_root, source_dir)
-          : workspace::SnapshotCommit(source.repo_root, source.commit, source_dir);
-  log.debug("snapshot: {} files, {} bytes in {}", stats.files, stats.bytes, source_dir);
+  // Held to the end of the run: its jobs read the cached snapshot.
+  std::optional<workspace::CachedSnapshot> cached;
+  if (source.commit.empty()) {
+    source_dir = SnapshotForRun(source, work_root, source_dir, cached, log);
+  } else {
+    workspace::SnapshotStats stats =
+        workspace::SnapshotCommit(source.repo_root, source.commit, source_dir);
+    log.debug("snapshot: {} files, {} bytes in {}", stats.files, stats.bytes, source_dir);
+  }
+  std::unique_ptr<exec::DeadManReaper> reaper = arming.valid() ? arming.get() : nullptr;
   std::string git_objects = CloneObjects(plan, source, result.commit, source_dir);
 
   context.observer.OnRunStarted(result);
-  RunJobs(plan, source, options, context, result, *backend, {source_dir, images_ready, {}, result.started},
-          run_dir.path(), secrets_file, git_objects);
+  RunJobs(plan, source, options, context, result, *backend,
+          {source_dir, images_ready, {}, result.started}, run_dir.path(), secrets_file,
+          git_objects);
 
   FinalSweep(*backend, result.run_id, reaper, log);
   result.finished = Clock::now();

@@ -16,6 +16,7 @@
 #include "service/push_payload.h"
 #include "service/run_executor.h"
 #include "service/run_queue.h"
+#include "service/web_assets.h"
 #include "usage/suggestions.h"
 #include "usage/usage_report.h"
 
@@ -127,13 +128,32 @@ bool IsTerminal(const std::string& status) {
   return status != store::kQueued && status != store::kRunning && status != store::kPending;
 }
 
-std::string JobJson(const store::JobRecord& job) {
+std::string NamesJson(const std::vector<std::string>& names) {
+  std::string json = "[";
+  for (size_t i = 0; i < names.size(); ++i) json += (i ? "," : "") + JsonString(names[i]);
+  return json + "]";
+}
+
+/// A job of GET /api/v1/pipelines/runs/{id}: its row, and from the run's graph its `needs` as
+/// written (null: after the earlier stages) and plan `level` (null: left out of the plan).
+std::string JobJson(const store::JobRecord& job, const RunGraph& graph) {
+  auto node = graph.jobs.find(job.name);
+  std::string needs = "null";
+  std::string level = "null";
+  if (node != graph.jobs.end()) {
+    if (node->second.needs) needs = NamesJson(*node->second.needs);
+    level = std::to_string(node->second.level);
+  }
+  char cpu[32];
+  std::snprintf(cpu, sizeof cpu, "%.3f", job.cpu_seconds);
   return "{\"id\":" + std::to_string(job.id) + ",\"name\":" + JsonString(job.name) +
          ",\"stage\":" + JsonString(job.stage) + ",\"status\":" + JsonString(job.status) +
          ",\"exit_code\":" + (job.exit_code < 0 ? "null" : std::to_string(job.exit_code)) +
          ",\"reason\":" + JsonString(job.reason) + ",\"attempt\":" + std::to_string(job.attempt) +
          ",\"started_at\":" + Iso8601(job.started_at) + ",\"ended_at\":" + Iso8601(job.ended_at) +
-         ",\"log_bytes\":" + std::to_string(job.log_bytes) + "}";
+         ",\"log_bytes\":" + std::to_string(job.log_bytes) + ",\"needs\":" + needs +
+         ",\"level\":" + level + ",\"peak_memory_bytes\":" + std::to_string(job.peak_memory_bytes) +
+         ",\"cpu_seconds\":" + cpu + "}";
 }
 
 std::string ChunkJson(const store::LogChunk& chunk) {
@@ -154,10 +174,15 @@ Api::Api(Config config, std::shared_ptr<store::RunStore> store, Scheduler& sched
       store_(std::move(store)),
       scheduler_(scheduler),
       metrics_(metrics),
-      log_(std::move(log)) {}
+      log_(std::move(log)),
+      graphs_(config_.repos) {}
 
 std::optional<HttpResponse> Api::Authenticate(const HttpRequest& request, const Route& route) {
-  if (route.endpoint == Endpoint::kHealth) return std::nullopt;
+  // The page and its files hold no data: the page asks for the token itself.
+  if (route.endpoint == Endpoint::kHealth || route.endpoint == Endpoint::kWebIndex ||
+      route.endpoint == Endpoint::kWebAsset) {
+    return std::nullopt;
+  }
   // A push webhook authenticates with its provider's secret when one is set (PushHook).
   if (route.endpoint == Endpoint::kPushHook && !config_.webhook_secret.empty()) return std::nullopt;
   return CheckBearer(request);
@@ -235,6 +260,13 @@ HttpResponse Api::Dispatch(const HttpRequest& request, const Route& route) {
       response.body = metrics_.Render(scheduler_.Gauges());
       return response;
     }
+    case Endpoint::kListRepos:
+      return ListRepos();
+    case Endpoint::kRerunRun:
+      return RerunRun(request, route.param);
+    case Endpoint::kWebIndex:
+    case Endpoint::kWebAsset:
+      return WebFile(request, route);
     case Endpoint::kJobLogStream:  // served by the server glue through StreamLogs
     case Endpoint::kNone:
       break;
@@ -382,9 +414,12 @@ std::string Api::RunJson(const store::RunRecord& run, bool with_jobs) {
       ",\"dead\":" + (run.dead ? "true" : "false") + ",\"queued_at\":" + Iso8601(run.queued_at) +
       ",\"started_at\":" + Iso8601(run.started_at) + ",\"ended_at\":" + Iso8601(run.ended_at);
   if (with_jobs) {
-    json += ",\"jobs\":[";
     std::vector<store::JobRecord> jobs = store_->ListJobs(run.id);
-    for (size_t i = 0; i < jobs.size(); ++i) json += (i ? "," : "") + JobJson(jobs[i]);
+    // Read from the commit once the run has jobs: a queued run draws nothing yet.
+    std::shared_ptr<const RunGraph> graph =
+        jobs.empty() ? std::make_shared<RunGraph>() : graphs_.Get(run);
+    json += ",\"stages\":" + NamesJson(graph->stages) + ",\"jobs\":[";
+    for (size_t i = 0; i < jobs.size(); ++i) json += (i ? "," : "") + JobJson(jobs[i], *graph);
     json += "]";
   }
   return json + "}";
@@ -408,6 +443,69 @@ HttpResponse Api::CancelRun(const std::string& id) {
       break;
   }
   return Json(202, "{\"id\":" + JsonString(id) + ",\"status\":\"cancelling\"}");
+}
+
+HttpResponse Api::ListRepos() {
+  std::string body = "{\"repos\":[";
+  bool first = true;
+  for (const auto& [name, path] : config_.repos) {  // names only: paths stay on the server
+    body += (first ? "" : ",") + std::string("{\"name\":") + JsonString(name) + "}";
+    first = false;
+  }
+  return Json(200, body + "]}");
+}
+
+// A new run of the same commit, ref, pipeline and variables; with "from_failed" the jobs that
+// passed are left out as `runs rerun --from-failed` leaves them (RunOptions::reuse_passed).
+HttpResponse Api::RerunRun(const HttpRequest& request, const std::string& id) {
+  std::optional<store::RunRecord> old = store_->GetRun(id);
+  if (!old) return ErrorResponse(404, "no run '" + id + "'");
+  if (!IsTerminal(old->status)) return ErrorResponse(409, "run '" + id + "' has not ended");
+  if (config_.repos.count(old->repo) == 0) {
+    return ErrorResponse(404, "repository '" + old->repo + "' is not registered");
+  }
+  if (NestingDepth(request.body) > kMaxJsonDepth) return ErrorResponse(400, "JSON nested too deep");
+  bool from_failed = false;
+  try {
+    Poco::JSON::Parser parser;
+    Poco::Dynamic::Var parsed = parser.parse(request.body.empty() ? "{}" : request.body);
+    if (parsed.type() != typeid(Poco::JSON::Object::Ptr)) {
+      return ErrorResponse(400, "the body must be a JSON object");
+    }
+    Poco::JSON::Object::Ptr body = parsed.extract<Poco::JSON::Object::Ptr>();
+    for (const std::string& key : body->getNames()) {
+      Poco::Dynamic::Var value = body->get(key);
+      if (key != "from_failed" || !value.isBoolean()) {
+        return ErrorResponse(400, "the only field is 'from_failed', true or false");
+      }
+      from_failed = value.convert<bool>();
+    }
+  } catch (const Poco::Exception&) {
+    return ErrorResponse(400, "the body is not valid JSON");
+  }
+  RunRequest run_request = DecodeRequest(old->request);
+  run_request.reuse_passed_of = from_failed ? old->id : "";
+  store::RunRecord run;
+  run.repo = old->repo;
+  run.ref = old->ref;
+  run.commit = old->commit;
+  run.pipeline = old->pipeline;
+  run.trigger = "rerun";
+  run.priority = old->priority;
+  run.request = EncodeRequest(run_request);
+  run = scheduler_.Enqueue(run);
+  HttpResponse response =
+      Json(201, "{\"id\":" + JsonString(run.id) +
+                    ",\"status\":\"queued\",\"rerun_of\":" + JsonString(id) + "}");
+  response.headers.emplace_back("Location", "/api/v1/pipelines/runs/" + run.id);
+  return response;
+}
+
+HttpResponse Api::WebFile(const HttpRequest& request, const Route& route) {
+  std::string name = route.endpoint == Endpoint::kWebIndex ? "index.html" : route.param;
+  std::optional<HttpResponse> file = ServeWebFile(name, request);
+  if (!file) return ErrorResponse(404, "no such file");
+  return *file;
 }
 
 bool Api::JobEnded(const store::JobRecord& job) {

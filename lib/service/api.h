@@ -14,6 +14,7 @@
 #include "pipeline/store.h"
 #include "service/metrics.h"
 #include "service/routes.h"
+#include "service/run_graph.h"
 #include "service/scheduler.h"
 #include "usage/cost_model.h"
 
@@ -80,6 +81,9 @@ class Api {
   HttpResponse PushHook(const HttpRequest& request, const std::string& repo);
   HttpResponse RunCost(const std::string& id);
   HttpResponse CostReport(const Route& route);
+  HttpResponse ListRepos();
+  HttpResponse RerunRun(const HttpRequest& request, const std::string& id);
+  HttpResponse WebFile(const HttpRequest& request, const Route& route);
   std::string RunJson(const store::RunRecord& run, bool with_jobs);
   bool JobEnded(const store::JobRecord& job);
 
@@ -89,6 +93,7 @@ class Api {
   Metrics& metrics_;
   std::shared_ptr<spdlog::logger> log_;
   std::atomic<size_t> streams_{0};
+  RunGraphCache graphs_;
 };
 
 /// {"error": message} with `status`.

@@ -58,8 +58,8 @@ HttpRequest ReadRequest(HTTPServerRequest& request, size_t limit) {
 void Send(HTTPServerResponse& response, const HttpResponse& answer, bool close) {
   response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(answer.status));
   response.setContentType(answer.content_type);
+  response.set("Cache-Control", "no-store");  // unless the answer says otherwise (web assets)
   for (const auto& [name, value] : answer.headers) response.set(name, value);
-  response.set("Cache-Control", "no-store");
   response.set("X-Content-Type-Options", "nosniff");
   // A body left unread would be taken for the next request on the connection: close it.
   if (close) response.setKeepAlive(false);

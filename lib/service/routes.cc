@@ -25,6 +25,9 @@ const Pattern kPatterns[] = {
     {"GET", "/api/v1/admin/dead", Endpoint::kAdminDead},
     {"GET", "/healthz", Endpoint::kHealth},
     {"GET", "/metrics", Endpoint::kMetrics},
+    {"GET", "/api/v1/repos", Endpoint::kListRepos},
+    {"POST", "/api/v1/pipelines/runs/{}/rerun", Endpoint::kRerunRun},
+    {"GET", "/assets/{}", Endpoint::kWebAsset},
 };
 
 bool SafeSegment(const std::string& segment) {
@@ -101,6 +104,16 @@ Route MatchRoute(const std::string& method, const std::string& target) {
   size_t question = target.find('?');
   std::string path = target.substr(0, question);
   if (question != std::string::npos) ParseQuery(target.substr(question + 1), route);
+  if (path == "/") {
+    // The one path without a segment: the dashboard's page.
+    if (method == "GET" || method == "HEAD") {
+      route.endpoint = Endpoint::kWebIndex;
+    } else {
+      route.wrong_method = true;
+      route.allowed = "GET";
+    }
+    return route;
+  }
   std::vector<std::string> segments = Split(path);
   for (const std::string& segment : segments) {
     if (!SafeSegment(segment)) return route;

@@ -21,6 +21,10 @@ enum class Endpoint {
   kAdminDead,     ///< GET  /api/v1/admin/dead
   kHealth,        ///< GET  /healthz
   kMetrics,       ///< GET  /metrics
+  kListRepos,     ///< GET  /api/v1/repos
+  kRerunRun,      ///< POST /api/v1/pipelines/runs/{id}/rerun
+  kWebIndex,      ///< GET  /: the dashboard (web/index.html)
+  kWebAsset,      ///< GET  /assets/{name}: a file of web/
 };
 
 /// A request target matched against the API's paths.

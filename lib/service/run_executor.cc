@@ -45,6 +45,7 @@ std::string EncodeRequest(const RunRequest& request) {
   Poco::JSON::Object variables;
   for (const auto& [name, value] : request.variables) variables.set(name, value);
   object.set("variables", variables);
+  if (!request.reuse_passed_of.empty()) object.set("reuse_passed_of", request.reuse_passed_of);
   std::ostringstream out;
   Poco::JSON::Stringifier::stringify(object, out);
   return out.str();
@@ -57,6 +58,7 @@ RunRequest DecodeRequest(const std::string& json) {
     Poco::JSON::Parser parser;
     Poco::JSON::Object::Ptr object = parser.parse(json).extract<Poco::JSON::Object::Ptr>();
     request.pipeline = object->optValue<std::string>("pipeline", "");
+    request.reuse_passed_of = object->optValue<std::string>("reuse_passed_of", "");
     Poco::JSON::Object::Ptr variables = object->getObject("variables");
     if (variables) {
       for (const std::string& name : variables->getNames()) {
@@ -112,6 +114,11 @@ Outcome EngineExecutor::Execute(const store::RunRecord& run, CancelToken& cancel
   RunOptions options = defaults_;
   options.run_id = run.id;
   options.cli_env = request.variables;
+  if (!request.reuse_passed_of.empty()) {
+    for (const store::JobRecord& job : store_->ListJobs(request.reuse_passed_of)) {
+      if (job.status == store::kSuccess) options.reuse_passed[job.name] = request.reuse_passed_of;
+    }
+  }
 
   ObserverList observers;
   observers.Add(std::make_shared<MetricsObserver>(metrics_, run.repo));

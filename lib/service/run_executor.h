@@ -20,6 +20,9 @@ namespace pipeline::service {
 struct RunRequest {
   std::string pipeline;  ///< PipelineChoice::pipeline
   EnvVars variables;     ///< every job sees them, over the file's
+  /// A rerun from the failed jobs (POST .../rerun {"from_failed": true}): the run whose passed
+  /// jobs are left out, as `runs rerun --from-failed` leaves them; empty: run every job.
+  std::string reuse_passed_of;
 };
 std::string EncodeRequest(const RunRequest& request);
 /// Throws UsageError when `json` is not what EncodeRequest writes.

@@ -5,14 +5,18 @@
 #include <git2.h>
 #include <sys/stat.h>
 
+#include <cerrno>
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "pipeline/errors.h"
 #include "pipeline/workspace.h"
 #include "workspace/destination_tree.h"
 #include "workspace/file_copy.h"
 #include "workspace/git_handles.h"
+#include "workspace/worktree_entries.h"
 
 namespace pipeline::workspace {
 namespace {
@@ -34,20 +38,18 @@ class WorkTree {
     return !excluded && ParentsAreDirectories(relative);
   }
 
-  /// Copies `relative` as it is now into `out`; a path that is gone (or behind a link, or no
-  /// longer a file or link) is skipped. Adds what it wrote to `stats`.
-  void CopyPath(const std::string& relative, DestinationTree& out, SnapshotStats& stats) {
+  /// Adds `relative` to `entries` when it is readable and, right now, a file or a link; a path
+  /// that is gone (or behind a link, or no longer a file or link) is left out.
+  void AddFile(const std::string& relative, std::vector<WorkTreeEntry>& entries) {
     if (!IsReadable(relative)) return;
-    std::string source = root_ + "/" + relative;
-    struct stat info {};
-    if (lstat(source.c_str(), &info) != 0) return;  // deleted
-    if (S_ISLNK(info.st_mode)) {
-      CopySymlink(source, out.PrepareEntry(relative));
-      ++stats.files;
-    } else if (S_ISREG(info.st_mode)) {
-      stats.bytes += CopyRegularFile(source, out.PrepareEntry(relative));
-      ++stats.files;
-    }
+    WorkTreeEntry entry{relative, false, {}};
+    if (lstat((root_ + "/" + relative).c_str(), &entry.info) != 0) return;  // deleted
+    if (S_ISLNK(entry.info.st_mode) || S_ISREG(entry.info.st_mode)) entries.push_back(entry);
+  }
+
+  /// Adds the directory `relative` (a submodule's place) when it is readable.
+  void AddDirectory(const std::string& relative, std::vector<WorkTreeEntry>& entries) {
+    if (!relative.empty() && IsReadable(relative)) entries.push_back({relative, true, {}});
   }
 
  private:
@@ -70,8 +72,8 @@ class WorkTree {
   std::map<std::string, bool> is_directory_;  ///< relative directory -> checked with lstat
 };
 
-void CopyTrackedFiles(git_repository* repo, const std::string& repo_root, WorkTree& work_tree,
-                      DestinationTree& out, SnapshotStats& stats) {
+void ListTrackedFiles(git_repository* repo, const std::string& repo_root, WorkTree& work_tree,
+                      std::vector<WorkTreeEntry>& entries) {
   // The index as it is on disk; it is only read, never refreshed or written back.
   git_index* raw = nullptr;
   if (git_repository_index(&raw, repo) != 0) ThrowGitError("read index of " + repo_root);
@@ -87,15 +89,15 @@ void CopyTrackedFiles(git_repository* repo, const std::string& repo_root, WorkTr
     if (entry->mode == GIT_FILEMODE_COMMIT) {
       // A submodule becomes an empty directory, as in a clone without --recurse-submodules;
       // its files belong to another repository.
-      if (work_tree.IsReadable(path)) out.MakeDirectory(path);
+      work_tree.AddDirectory(path, entries);
       continue;
     }
-    work_tree.CopyPath(path, out, stats);
+    work_tree.AddFile(path, entries);
   }
 }
 
-void CopyUntrackedFiles(git_repository* repo, const std::string& repo_root, WorkTree& work_tree,
-                        DestinationTree& out, SnapshotStats& stats) {
+void ListUntrackedFiles(git_repository* repo, const std::string& repo_root, WorkTree& work_tree,
+                        std::vector<WorkTreeEntry>& entries) {
   git_status_options options = GIT_STATUS_OPTIONS_INIT;
   options.show = GIT_STATUS_SHOW_WORKDIR_ONLY;  // no HEAD needed, so an unborn branch works
   // Neither GIT_STATUS_OPT_INCLUDE_IGNORED nor GIT_STATUS_OPT_UPDATE_INDEX: ignored files stay
@@ -116,23 +118,55 @@ void CopyUntrackedFiles(git_repository* repo, const std::string& repo_root, Work
       // A repository nested inside the work tree: `git add` would record it as a submodule, so
       // it gets the same empty directory.
       path.pop_back();
-      if (!path.empty() && work_tree.IsReadable(path)) out.MakeDirectory(path);
+      work_tree.AddDirectory(path, entries);
       continue;
     }
-    work_tree.CopyPath(path, out, stats);
+    work_tree.AddFile(path, entries);
   }
 }
 
 }  // namespace
 
-SnapshotStats SnapshotWorkTree(const std::string& repo_root, const std::string& dest) {
+std::vector<WorkTreeEntry> ListWorkTree(const std::string& repo_root, const DestinationTree& out) {
   LibGit2 library;
   Repository repo = OpenAt(repo_root);
-  DestinationTree out(dest);
   WorkTree work_tree(repo_root, SnapshotDestinationInside(out, repo_root));
+  std::vector<WorkTreeEntry> entries;
+  ListTrackedFiles(repo.get(), repo_root, work_tree, entries);
+  ListUntrackedFiles(repo.get(), repo_root, work_tree, entries);
+  return entries;
+}
+
+bool CopyWorkTreeEntry(const std::string& repo_root, const WorkTreeEntry& entry,
+                       DestinationTree& out, SnapshotStats& stats) {
+  std::string source = repo_root + "/" + entry.relative;
+  try {
+    if (S_ISLNK(entry.info.st_mode)) {
+      CopySymlink(source, out.PrepareEntry(entry.relative));
+    } else {
+      stats.bytes += CopyRegularFile(source, out.PrepareEntry(entry.relative));
+    }
+  } catch (const EnvironmentError&) {
+    // Gone, or no longer a file or link, since it was listed: as if it had never been there.
+    struct stat now {};
+    if (lstat(source.c_str(), &now) != 0 && errno == ENOENT) return false;
+    if ((now.st_mode & S_IFMT) != (entry.info.st_mode & S_IFMT)) return false;
+    throw;
+  }
+  ++stats.files;
+  return true;
+}
+
+SnapshotStats SnapshotWorkTree(const std::string& repo_root, const std::string& dest) {
+  DestinationTree out(dest);
   SnapshotStats stats;
-  CopyTrackedFiles(repo.get(), repo_root, work_tree, out, stats);
-  CopyUntrackedFiles(repo.get(), repo_root, work_tree, out, stats);
+  for (const WorkTreeEntry& entry : ListWorkTree(repo_root, out)) {
+    if (entry.directory) {
+      out.MakeDirectory(entry.relative);
+    } else {
+      CopyWorkTreeEntry(repo_root, entry, out, stats);
+    }
+  }
   return stats;
 }
 

@@ -68,6 +68,21 @@ class Backend {
   virtual JobWorkspace PrepareWorkspace(const std::vector<std::string>& sources,
                                         const std::string& job_dir, const std::string& target,
                                         const std::string& user) = 0;
+  /// What a job's workspace is made of, for the form of PrepareWorkspace below.
+  struct WorkspaceRequest {
+    std::vector<std::string> sources;
+    std::string job_dir;
+    std::string target;
+    std::string user;
+    /// `job_dir` must be the workspace itself, a plain host directory: the step's docker
+    /// service lets the step bind-mount it into containers it starts on its own.
+    bool host_directory = false;
+  };
+  /// The same, where a backend may share the snapshot between jobs copy-on-write (the local
+  /// engine's overlay volumes) when the request allows it. Defaults to the form above.
+  virtual JobWorkspace PrepareWorkspace(const WorkspaceRequest& request) {
+    return PrepareWorkspace(request.sources, request.job_dir, request.target, request.user);
+  }
   /// Removes what PrepareWorkspace made (before a retry, which starts from a fresh copy).
   virtual void DiscardWorkspace(const JobWorkspace& workspace) = 0;
   /// After the job ran: brings what the artifact `patterns` may match in its workspace to
@@ -141,6 +156,25 @@ class Backend {
 
 /// The local Docker engine behind `engine` (owned by the caller), workspaces as host paths.
 std::unique_ptr<Backend> MakeLocalEngineBackend(docker::EngineApi& engine);
+
+/// Whether the local engine's jobs can share the run's snapshot copy-on-write, and why (for
+/// the debug log). Decided at run time: the kernel has overlayfs, the job directories under
+/// `work_root` can be an overlay's upper layer, the daemon is a rootful Docker on a unix socket
+/// of this machine (a rootless or Podman one may not mount overlays), and
+/// DOCKER_PIPELINE_WORKSPACE is not `copy` (`overlay` skips the checks).
+struct WorkspaceSharing {
+  bool overlay = false;
+  std::string why;
+};
+WorkspaceSharing DetectWorkspaceSharing(const docker::Endpoint& endpoint,
+                                        const std::string& work_root);
+
+/// The same with `overlay_workspaces`: a job's workspace is then an overlay volume of the local
+/// driver (lower: the snapshot and the earlier jobs' artifacts; upper: the job's own writes, in
+/// `JOB_DIR.overlay/`), made by the daemon with no copy, where the request allows it (no
+/// run-as `user`, no docker service); a full copy otherwise.
+std::unique_ptr<Backend> MakeLocalEngineBackend(docker::EngineApi& engine,
+                                                bool overlay_workspaces);
 
 }  // namespace pipeline
 

@@ -264,6 +264,13 @@ class EngineApi {
   /// Creates a named volume with labels; one that exists already is kept as it is.
   virtual void CreateVolume(const std::string& name,
                             const std::map<std::string, std::string>& labels) {}
+  /// Creates a volume of the local driver mounted with `driver_options` (DriverOpts: `type`,
+  /// `o`, `device`), e.g. an overlay. The default, for engines that cannot, throws DockerError.
+  virtual void CreateMountVolume(const std::string& name,
+                                 const std::map<std::string, std::string>& labels,
+                                 const std::map<std::string, std::string>& driver_options) {
+    throw DockerError("this engine cannot create volumes with driver options");
+  }
   /// A volume already gone is not an error.
   virtual void RemoveVolume(const std::string& name) = 0;
 

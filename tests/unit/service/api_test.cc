@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "service/run_executor.h"
 #include "unit/service/fake_executor.h"
 #include "unit/store/store_backends.h"
 
@@ -267,6 +268,88 @@ TEST_P(ApiTest, ARunsCostAndThePeriodReportAreJson) {
   EXPECT_EQ(Call("GET", "/api/v1/costs/report?period=year").status, 400);
   EXPECT_EQ(Call("GET", "/api/v1/costs/report?repo=other").status, 404);
   EXPECT_EQ(Call("GET", "/api/v1/costs/report", "", false).status, 401);
+}
+
+// ---- The dashboard's needs (web/, docs/api.md "The dashboard") ----
+
+TEST_P(ApiTest, ThePageIsServedWithoutTheTokenAndCarriesNoData) {
+  HttpResponse page = Call("GET", "/", "", false);
+  EXPECT_EQ(page.status, 200);
+  EXPECT_EQ(page.content_type, "text/html; charset=utf-8");
+  EXPECT_THAT(page.body, HasSubstr("<script type=\"module\" src=\"/assets/app.js\">"));
+  EXPECT_THAT(page.body, ::testing::Not(HasSubstr(repo_)));
+  EXPECT_EQ(Call("GET", "/assets/app.js", "", false).status, 200);
+  EXPECT_EQ(Call("GET", "/assets/nope.js", "", false).status, 404);
+  // Tricks match no path: 401 without the token (as any unknown path), 404 with it.
+  EXPECT_EQ(Call("GET", "/assets/..%2f..%2fetc%2fpasswd", "", false).status, 401);
+  EXPECT_EQ(Call("GET", "/assets/..%2f..%2fetc%2fpasswd").status, 404);
+  EXPECT_EQ(Call("GET", "/assets/../api/v1/repos").status, 404);
+  EXPECT_EQ(Call("POST", "/").status, 405);
+  // What the page shows still wants the token.
+  EXPECT_EQ(Call("GET", "/api/v1/repos", "", false).status, 401);
+}
+
+TEST_P(ApiTest, RepositoriesAreListedByNameOnly) {
+  HttpResponse repos = Call("GET", "/api/v1/repos");
+  EXPECT_EQ(repos.status, 200);
+  EXPECT_EQ(repos.body, "{\"repos\":[{\"name\":\"app\"}]}");
+}
+
+TEST_P(ApiTest, ARunsJobsCarryTheGraphAndTheirUsage) {
+  Sh("cd '" + repo_ +
+     "' && git rm -q .pipeline.yml && printf 'stages: [build, test]\\nbuild:\\n  stage: build\\n"
+     "  script: [echo b]\\ntest:\\n  stage: test\\n  needs: [build]\\n  script: [echo t]\\n"
+     "lint:\\n  stage: test\\n  script: [echo l]\\n' > .gitlab-ci.yml && git add . && "
+     "git -c user.email=t@t -c user.name=t commit -qm graph");
+  std::string id = Trigger(R"({"ref": "main"})");
+  int position = 0;
+  for (const char* name : {"build", "test", "lint"}) {
+    store::JobRecord job;
+    job.run_id = id;
+    job.position = position++;
+    job.name = name;
+    job.stage = name == std::string("build") ? "build" : "test";
+    job.status = store::kSuccess;
+    job.peak_memory_bytes = 5361664;
+    job.cpu_seconds = 0.25;
+    job.id = shared_->AddJob(job);
+    shared_->UpdateJob(job);
+  }
+  HttpResponse run = Call("GET", "/api/v1/pipelines/runs/" + id);
+  ASSERT_EQ(run.status, 200) << run.body;
+  EXPECT_THAT(run.body, HasSubstr("\"stages\":[\".pre\",\"build\",\"test\",\".post\"]"));
+  EXPECT_THAT(run.body, HasSubstr("\"name\":\"build\""));
+  EXPECT_THAT(run.body, HasSubstr("\"needs\":null,\"level\":0,\"peak_memory_bytes\":5361664,"
+                                  "\"cpu_seconds\":0.250}"));
+  EXPECT_THAT(run.body, HasSubstr("\"needs\":[\"build\"],\"level\":1,"));
+}
+
+TEST_P(ApiTest, ARerunQueuesTheSameCommitAndFromFailedNamesTheRun) {
+  std::string id = Trigger(R"({"ref": "main", "variables": {"A": "1"}})");
+  std::string path = "/api/v1/pipelines/runs/" + id + "/rerun";
+  EXPECT_EQ(Call("POST", path).status, 409);  // still queued
+  ASSERT_EQ(Call("POST", "/api/v1/pipelines/runs/" + id + "/cancel").status, 200);
+  EXPECT_EQ(Call("POST", path, R"({"from_failed": "yes"})").status, 400);
+  EXPECT_EQ(Call("POST", path, R"({"other": true})").status, 400);
+  EXPECT_EQ(Call("POST", path, "", false).status, 401);
+  EXPECT_EQ(Call("POST", "/api/v1/pipelines/runs/nope/rerun").status, 404);
+  EXPECT_EQ(Call("GET", path).status, 405);
+  HttpResponse rerun = Call("POST", path, R"({"from_failed": true})");
+  ASSERT_EQ(rerun.status, 201) << rerun.body;
+  EXPECT_THAT(rerun.body, HasSubstr("\"rerun_of\":\"" + id + "\""));
+  size_t start = rerun.body.find("\"id\":\"") + 6;
+  std::string again = rerun.body.substr(start, rerun.body.find('"', start) - start);
+  store::RunRecord queued = *shared_->GetRun(again);
+  EXPECT_EQ(queued.commit, commit_);
+  EXPECT_EQ(queued.trigger, "rerun");
+  RunRequest request = DecodeRequest(queued.request);
+  EXPECT_EQ(request.reuse_passed_of, id);
+  ASSERT_EQ(request.variables.size(), 1u);
+  EXPECT_EQ(request.variables[0].second, "1");
+  HttpResponse whole = Call("POST", path, R"({"from_failed": false})");
+  start = whole.body.find("\"id\":\"") + 6;
+  std::string plain = whole.body.substr(start, whole.body.find('"', start) - start);
+  EXPECT_EQ(DecodeRequest(shared_->GetRun(plain)->request).reuse_passed_of, "");
 }
 
 PIPELINE_STORE_BACKENDS(ApiTest);

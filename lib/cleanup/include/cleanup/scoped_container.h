@@ -39,6 +39,9 @@ class ScopedContainer {
   const std::string& id() const { return id_; }
   /// Removes the container now; throws DockerError. Afterwards the handle is empty.
   void Remove();
+  /// Lets go of the container without removing it (the tracker still lists it): the caller
+  /// has it removed elsewhere (cleanup/reclaimer.h). Returns its id; the handle is empty.
+  std::string Release();
 
  private:
   Backend* backend_;

@@ -9,6 +9,7 @@
 
 #include <spdlog/logger.h>
 
+#include "cleanup/reclaimer.h"
 #include "cleanup/scoped_container.h"
 #include "job/launch.h"
 #include "pipeline/backend.h"
@@ -41,6 +42,9 @@ struct JobServices {
   CancelToken& cancel;
   /// Empty: no add-on.
   AddOnFactory add_on = nullptr;
+  /// Removes a finished job's container off the critical path; null: removed before RunJob
+  /// returns.
+  Reclaimer* reclaimer = nullptr;
 };
 
 /// Runs one job in one container: create, attach, start, stream, wait (with its timeout and

@@ -54,6 +54,32 @@ void WriteAll(int fd, std::string_view text) {
   }
 }
 
+/// The create body of the shell: `spec`, with the mounts the failed container really has (the
+/// backend may have mapped the spec's workspace mount to an overlay when it created it).
+std::string ShellCreateBody(HttpTransport& http, const std::string& failed_id,
+                            const ContainerSpec& spec) {
+  Poco::JSON::Parser parser;
+  auto body = parser.parse(ContainerCreateBody(spec)).extract<Poco::JSON::Object::Ptr>();
+  HttpResponse inspected = Expect(http.Request("GET", ContainerPath(failed_id, "/json")), 200,
+                                  "inspect the failed container");
+  Poco::JSON::Parser inspect_parser;
+  auto failed = inspect_parser.parse(inspected.body).extract<Poco::JSON::Object::Ptr>();
+  auto failed_host = failed->getObject("HostConfig");
+  auto host = body->getObject("HostConfig");
+  if (failed_host && host) {
+    for (const char* key : {"Binds", "Mounts"}) {
+      if (failed_host->has(key)) {
+        host->set(key, failed_host->get(key));
+      } else {
+        host->remove(key);
+      }
+    }
+  }
+  std::ostringstream out;
+  body->stringify(out);
+  return out.str();
+}
+
 /// Removes the shell's container and image on every path; both carry the run's labels, so the
 /// run's final sweep would find them too if this process died first.
 class ShellObjects {
@@ -184,9 +210,10 @@ int RunFailureShell(const Endpoint& endpoint, const FailedContainer& failed,
   spec.tty = true;
   std::string create = "/containers/create";
   if (!spec.name.empty()) create += "?name=" + UrlEncode(spec.name);
-  objects.container_ = IdOf(Expect(http.Request("POST", create, ContainerCreateBody(spec)), 201,
-                                   "create the shell of job '" + failed.job_name + "'")
-                                .body);
+  objects.container_ =
+      IdOf(Expect(http.Request("POST", create, ShellCreateBody(http, failed.container_id, spec)),
+                  201, "create the shell of job '" + failed.job_name + "'")
+               .body);
   HijackedConnection connection =
       http.Hijack(ContainerPath(objects.container_, "/attach?stream=1&stdin=1&stdout=1&stderr=1"),
                   "attach to the shell of job '" + failed.job_name + "'");

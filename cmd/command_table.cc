@@ -51,8 +51,8 @@ const std::vector<Command>& Commands() {
        "Run the pipeline (the default command)",
        {},
        {&kSourceFlags, &kSelectionFlags, &kJobEnvironmentFlags, &kLimitFlags, &kBackendFlags,
-        &kReportFlags,
-        &kHistoryFlags, &kRunUsageFlags, &kChangeFlags, &kRunOutputFlags},
+        &kReportFlags, &kHistoryFlags, &kRunUsageFlags, &kChangeFlags, &kDebugFlags,
+        &kRunOutputFlags},
        R"(Run the pipeline: parse, plan, snapshot the repository with libgit2, run each job in its own
 container, stream the output, print a summary. Ctrl-C once stops the jobs gracefully and cleans
 up (exit 130); a second Ctrl-C stops them at once and still cleans up. 'run' is the default
@@ -62,6 +62,8 @@ command: 'docker pipeline -f ci.yml' is 'docker pipeline run -f ci.yml'.
   docker pipeline run --commit HEAD~1      # exactly that commit's tree
   docker pipeline run --job test           # only test and the jobs it needs
   docker pipeline run --since origin/main  # changesets / rules:changes see the branch's changes
+  docker pipeline run -i                   # a shell where a failing job stopped
+  docker pipeline run --watch              # again on every saved change
   docker pipeline run --pipeline custom/deploy --var ENV=staging
   docker pipeline run --pr-id 7 --pr-destination main
   docker pipeline run -e CI_DEBUG=1 --secret NPM_TOKEN -j 2 --memory 2g

@@ -18,6 +18,7 @@
 #include "change_decisions.h"
 #include "changed_files.h"
 #include "dotenv.h"
+#include "engine_quirks.h"
 #include "fetch/include_fetch.h"
 #include "model/changesets.h"
 #include "pipeline/caches.h"
@@ -30,6 +31,7 @@
 #include "pipeline/run.h"
 #include "pipeline/workspace.h"
 #include "run_history.h"
+#include "shell_on_failure.h"
 #include "signals.h"
 #include "usage_command.h"
 #include "validate_strict.h"
@@ -213,6 +215,13 @@ std::string DescribeJob(const Job& job) {
          (pipes.empty() ? "" : " (pipes: " + pipes + ")") + RunsOnNote(job);
 }
 
+/// The pipeline file relative to the repository's root when it is inside it, else as it is.
+std::string RepositoryRelative(const Loaded& loaded) {
+  std::string file = loaded.pipeline.file;
+  if (file.rfind(loaded.repo.root + "/", 0) == 0) file = file.substr(loaded.repo.root.size() + 1);
+  return file;
+}
+
 /// Jobs the change leaves out (changesets, --changed-only), decided here so the summary can say
 /// against what the change was measured.
 void DecideChangedJobs(const Options& options, const Loaded& loaded, Source& source,
@@ -222,10 +231,8 @@ void DecideChangedJobs(const Options& options, const Loaded& loaded, Source& sou
   if (!conditions && !options.changed_only) return;
   const std::vector<std::string>& changed = loaded.changes->Get();
   source.changed_files = changed;
-  std::string file = loaded.pipeline.file;
-  if (file.rfind(loaded.repo.root + "/", 0) == 0) file = file.substr(loaded.repo.root.size() + 1);
-  run_options.skip_jobs =
-      JobsToSkip(loaded.plan, changed, loaded.changes->Describe(), options.changed_only, file);
+  run_options.skip_jobs = JobsToSkip(loaded.plan, changed, loaded.changes->Describe(),
+                                     options.changed_only, RepositoryRelative(loaded));
 }
 
 bool UseColor(const Options& options) {
@@ -247,11 +254,22 @@ int RunCommand(const Options& options, const Logging& logging) {
 
 int RunReusing(const Options& options, const Logging& logging,
                std::map<std::string, std::string> reuse_passed) {
+  if (options.watch) return WatchCommand(options, logging);
   CancelToken cancel;
   // Before any other thread exists, so every thread inherits the blocked signals.
   SignalWatcher signals(cancel);
   PluginSocketWatcher plugin_socket(GetEnv("DOCKER_CLI_PLUGIN_SOCKET"), cancel);
+  CheckShellOnFailure(options);
+  return RunWith(
+      options, logging, cancel,
+      [&reuse_passed](const Plan&, const std::string&, RunOptions& run_options) {
+        run_options.reuse_passed = std::move(reuse_passed);
+      },
+      nullptr);
+}
 
+int RunWith(const Options& options, const Logging& logging, CancelToken& cancel,
+            const RunAdjuster& adjust, RunResult* result_out) {
   Loaded loaded = Load(options, logging);
   if (!loaded.pipeline.nothing_to_run.empty()) {
     // Not a failure, as the cloud runs nothing for such a push; the pre-push hook lets it go.
@@ -274,7 +292,6 @@ int RunReusing(const Options& options, const Logging& logging,
   run_options.schedule_timeout = options.schedule_timeout;
   run_options.reaper_command = {"/proc/self/exe", "__reaper"};
   run_options.artifact_store = DefaultArtifactStore();
-  run_options.reuse_passed = std::move(reuse_passed);
   // Read here, once, so the engine itself never looks at the environment for it.
   run_options.test_pause = GetEnv("DOCKER_PIPELINE_TEST_PAUSE");
   run_options.record_usage = !options.no_usage;
@@ -292,6 +309,7 @@ int RunReusing(const Options& options, const Logging& logging,
   source.commit = loaded.commit;
 
   DecideChangedJobs(options, loaded, source, run_options);
+  if (adjust) adjust(loaded.plan, RepositoryRelative(loaded), run_options);
 
   ObserverList observers;
   if (options.log_format == LogFormat::kJson) {
@@ -318,8 +336,11 @@ int RunReusing(const Options& options, const Logging& logging,
       WithNotPlannedJobs(loaded.plan, loaded.pipeline, observers);
   try {
     std::unique_ptr<docker::EngineApi> engine = ConnectEngine(options);
+    OfferShellOnFailure(options, *engine, cancel, run_options);
+    AdaptToEngine(*engine, *logging.log, run_options);
     RunContext context{*engine, cancel, *reported, logging.log};
     RunResult result = RunPlan(loaded.plan, source, run_options, context);
+    if (result_out != nullptr) *result_out = result;
     return static_cast<int>(result.exit_code());
   } catch (const Error& error) {
     history.Fail(error);

@@ -36,4 +36,20 @@ const FlagGroup kChangeFlags = {
       "caches' key files; a job declaring none runs. The summary says why each one was skipped",
       SetSwitch<&Options::changed_only>}}};
 
+const FlagGroup kDebugFlags = {
+    "Debugging",
+    {{"-i,--shell-on-failure", nullptr,
+      "When a job fails, open a shell (a terminal on stdin is needed) in a copy of its container "
+      "as the failing command left it: its files, workspace, variables and working directory, "
+      "its services still up. The failing command is printed; exiting the shell removes the "
+      "copy and the run goes on as without the flag. Jobs run one at a time",
+      [](Options& o, const std::string&, const std::string&) { o.shell_on_failure = true; }},
+     {"--watch", nullptr,
+      "Run, then run again whenever a file of the work tree (not .git, not ignored) or the "
+      "pipeline file changes: a run in progress is stopped and cleaned up first, a broken "
+      "pipeline file is reported and nothing runs until it is fixed, and jobs whose declared "
+      "inputs (as for --changed-only) the change did not touch reuse their last passing run. "
+      "Ctrl-C stops (exit 130)",
+      [](Options& o, const std::string&, const std::string&) { o.watch = true; }}}};
+
 }  // namespace pipeline::cli

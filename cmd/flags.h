@@ -23,6 +23,7 @@ extern const FlagGroup kCacheFlags;       ///< --all
 extern const FlagGroup kHistoryFlags;   ///< run: --no-history, --store, --keep-* (history_flags.cc)
 extern const FlagGroup kValidateFlags;  ///< validate: --strict, --format, --report-json
 extern const FlagGroup kChangeFlags;    ///< run: --since, --changed-only (dx_flags.cc)
+extern const FlagGroup kDebugFlags;     ///< run: -i/--shell-on-failure, --watch (dx_flags.cc)
 extern const FlagGroup kRunsFlags;      ///< runs: --repo, --status, --limit, --format, -f, ...
 extern const FlagGroup kRunUsageFlags;  ///< run: --no-usage, --cost (usage_flags.cc)
 extern const FlagGroup kRunsUsageFlags;    ///< runs: --usage, --cost

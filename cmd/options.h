@@ -95,6 +95,8 @@ struct Options {
   bool strict = false;        ///< validate --strict: exit 1 when a run here differs from the cloud
   std::string since;          ///< run --since REF: changes are what REF.. changed
   bool changed_only = false;  ///< run --changed-only: skip jobs whose inputs did not change
+  bool shell_on_failure = false;  ///< run -i: a shell in a failed job's container
+  bool watch = false;             ///< run --watch: run again on every change
 };
 
 /// Parses argv (argv[0] excluded) with the command table (command_table.h). Docker's global

@@ -47,11 +47,12 @@ std::string ContainerCreateBody(const ContainerSpec& spec) {
   if (!spec.working_dir.empty()) body->set("WorkingDir", spec.working_dir);
   if (!spec.user.empty()) body->set("User", spec.user);
   body->set("Labels", ToObject(spec.labels));
-  body->set("AttachStdin", false);
+  body->set("AttachStdin", spec.tty);
   body->set("AttachStdout", true);
   body->set("AttachStderr", true);
-  body->set("OpenStdin", false);
-  body->set("Tty", false);
+  body->set("OpenStdin", spec.tty);
+  body->set("StdinOnce", spec.tty);
+  body->set("Tty", spec.tty);
 
   Poco::JSON::Object::Ptr host = new Poco::JSON::Object;
   std::vector<std::string> binds;
@@ -68,6 +69,17 @@ std::string ContainerCreateBody(const ContainerSpec& spec) {
   if (!spec.network_mode.empty()) host->set("NetworkMode", spec.network_mode);
   if (spec.no_new_privileges) host->set("SecurityOpt", ToArray({"no-new-privileges"}));
   if (spec.init) host->set("Init", true);
+  if (!spec.ulimits.empty()) {
+    Poco::JSON::Array::Ptr ulimits = new Poco::JSON::Array;
+    for (const Ulimit& limit : spec.ulimits) {
+      Poco::JSON::Object::Ptr item = new Poco::JSON::Object;
+      item->set("Name", limit.name);
+      item->set("Soft", limit.soft);
+      item->set("Hard", limit.hard);
+      ulimits->add(item);
+    }
+    host->set("Ulimits", ulimits);
+  }
   body->set("HostConfig", host);
   if (!spec.network_aliases.empty() && !spec.network_mode.empty()) {
     // Aliases belong to the endpoint on that network, given at create.

@@ -7,10 +7,12 @@
 #include <optional>
 
 #include "job/container_wait.h"
+#include "job/job_script.h"
 #include "job/job_services.h"
 #include "job/job_usage.h"
 #include "job/output_pipeline.h"
 #include "job/pipe_runner.h"
+#include "job/secret_masker.h"
 #include "job/spec.h"
 #include "job/usage_totals.h"
 #include "model/format_bytes.h"
@@ -119,6 +121,29 @@ ExitWait RunContainer(const JobLaunch& launch, JobServices& services, const std:
   return exit;
 }
 
+/// --shell-on-failure: hands the failed container to the front end's shell before it goes. A shell
+/// that cannot start is reported and the run goes on as without it.
+void OfferFailureShell(const JobLaunch& launch, JobServices& services, const std::string& id,
+                       const docker::ContainerSpec& spec, const JobResult& result) {
+  if (!launch.on_failed || result.outcome != JobOutcome::kFailed) return;
+  if (services.cancel.cancelled()) return;
+  docker::FailedContainer failed;
+  failed.job_name = launch.job.name;
+  failed.container_id = id;
+  failed.spec = spec;
+  failed.exit_code = result.exit_code;
+  const SecretMasker* masker = launch.masker;
+  failed.mask = [masker](std::string_view text) {
+    return masker != nullptr ? masker->Mask(text) : std::string(text);
+  };
+  failed.commands = NumberedCommands(launch.job);
+  try {
+    launch.on_failed(failed);
+  } catch (const Error& error) {
+    services.log->warn("job '{}': no shell at the failure: {}", launch.job.name, error.what());
+  }
+}
+
 }  // namespace
 
 JobResult RunJob(const JobLaunch& launch, JobServices& services) {
@@ -162,6 +187,7 @@ JobResult RunJob(const JobLaunch& launch, JobServices& services) {
   ExitWait exit = RunContainer(launch, services, container.id(), output, pipes, result);
   SettleOutcome(launch, container.id(), exit, pipes.error(), backend, log, result);
   ApplyJobRules(launch, result);
+  OfferFailureShell(launch, services, container.id(), spec, result);
   bool ended = result.outcome == JobOutcome::kPassed || result.outcome == JobOutcome::kFailed;
   if (ended && !services.cancel.cancelled()) {
     caches.Save(container.id(), result.outcome == JobOutcome::kPassed);

@@ -5,21 +5,35 @@
 #include "job/pipe_script.h"
 #include "job/secrets_file.h"
 #include "model/shell_quote.h"
+#include "pipeline/docker.h"
 
 namespace pipeline::exec {
 namespace {
 
-void AppendEchoed(const std::vector<std::string>& commands, std::string& out) {
+/// Numbers the commands for the failure state when `number` points at the next number.
+void AppendEchoed(const std::vector<std::string>& commands, std::string& out,
+                  size_t* number = nullptr) {
   for (const std::string& command : commands) {
+    if (number != nullptr) out += "__dp_n=" + std::to_string((*number)++) + "\n";
     out += "printf '%s\\n' " + ShellQuote("+ " + command) + "\n";
     out += command + "\n";
   }
 }
 
+/// Inside the script's subshell: on a failing exit, where it was, what it exported and which
+/// command failed, for the shell of --shell-on-failure. Errors are ignored (a read-only /tmp
+/// only loses the state, never the job's exit code).
+std::string SaveFailureStateTrap() {
+  std::string dir = docker::kFailureStateDir;
+  return "trap '__dp_s=$?; if [ \"$__dp_s\" -ne 0 ]; then { mkdir -p " + dir + " && pwd > " + dir +
+         "/pwd && export -p > " + dir + "/env && echo \"$__dp_n\" > " + dir +
+         "/n; } 2>/dev/null; fi' EXIT\n";
+}
+
 /// `commands` with the job's pipes of that list (`after_script` or not) between them, each before
 /// the command its script_index names.
 void AppendWithPipes(const Job& job, const std::vector<std::string>& commands, bool after_script,
-                     std::string& out) {
+                     std::string& out, size_t* number = nullptr) {
   for (size_t i = 0; i <= commands.size(); ++i) {
     for (size_t pipe = 0; pipe < job.pipes.size(); ++pipe) {
       const PipeCall& call = job.pipes[pipe];
@@ -27,7 +41,7 @@ void AppendWithPipes(const Job& job, const std::vector<std::string>& commands, b
         out += PipeHandoff(call, pipe);
       }
     }
-    if (i < commands.size()) AppendEchoed({commands[i]}, out);
+    if (i < commands.size()) AppendEchoed({commands[i]}, out, number);
   }
 }
 
@@ -40,7 +54,7 @@ bool HasAfterScriptPipes(const Job& job) {
 
 }  // namespace
 
-std::string BuildJobScript(const Job& job) {
+std::string BuildJobScript(const Job& job, bool save_failure_state) {
   bool bitbucket = job.script_style == ScriptStyle::kBitbucket;
   // The subshell keeps `set -e` and any `exit` in the user's commands from skipping after_script;
   // it is not tested with `||`, which would switch `set -e` off inside it. Commands are written
@@ -58,8 +72,11 @@ std::string BuildJobScript(const Job& job) {
   out +=
       "trap '__dp_term=1; kill -TERM \"$__dp_pid\" 2>/dev/null' TERM\n"
       "(\nset -e\n";
-  AppendEchoed(job.before_script, out);
-  AppendWithPipes(job, job.script, false, out);
+  size_t number = 0;
+  size_t* numbering = save_failure_state ? &number : nullptr;
+  if (save_failure_state) out += SaveFailureStateTrap();
+  AppendEchoed(job.before_script, out, numbering);
+  AppendWithPipes(job, job.script, false, out, numbering);
   out += ") &\n__dp_pid=$!\n";
   // `wait` returns early when the trap runs; the subshell is reaped by the last one.
   out +=
@@ -86,8 +103,14 @@ std::string BuildJobScript(const Job& job) {
   return out;
 }
 
-std::vector<std::string> JobCommand(const Job& job) {
-  std::string script = BuildJobScript(job);
+std::vector<std::string> NumberedCommands(const Job& job) {
+  std::vector<std::string> commands = job.before_script;
+  commands.insert(commands.end(), job.script.begin(), job.script.end());
+  return commands;
+}
+
+std::vector<std::string> JobCommand(const Job& job, bool save_failure_state) {
+  std::string script = BuildJobScript(job, save_failure_state);
   if (job.script_style != ScriptStyle::kBitbucket) {
     return {"/bin/sh", "-c", LoadSecretsCommand() + script};
   }

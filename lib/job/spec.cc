@@ -10,7 +10,7 @@ docker::ContainerSpec JobContainerSpec(const JobLaunch& launch) {
   docker::ContainerSpec spec;
   spec.name = ContainerName(launch.labels.at(docker::kLabelRun), launch.index);
   spec.image = launch.job.image;
-  std::vector<std::string> command = JobCommand(launch.job);
+  std::vector<std::string> command = JobCommand(launch.job, launch.on_failed != nullptr);
   spec.entrypoint = {command.front()};
   spec.cmd.assign(command.begin() + 1, command.end());
   spec.env = launch.env;
@@ -40,6 +40,7 @@ docker::ContainerSpec ServiceContainerSpec(const JobLaunch& launch, const Servic
   spec.init = false;  // a service image's own entrypoint is its init
   spec.network_mode = network_mode;
   spec.network_aliases = service.aliases;
+  spec.ulimits = launch.ulimits;
   return spec;
 }
 
@@ -72,6 +73,7 @@ void ApplyJobLimits(const JobLaunch& launch, docker::ContainerSpec& spec) {
   spec.pids_limit = launch.resources.pids.value_or(0);
   spec.no_new_privileges = true;
   spec.init = true;
+  spec.ulimits = launch.ulimits;
 }
 
 }  // namespace pipeline::exec

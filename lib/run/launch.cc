@@ -74,6 +74,8 @@ JobLaunch MakeJobLaunch(const RunLaunchContext& run, const PlannedJob& planned, 
   launch.test_pause = options.test_pause;
   launch.masker = run.masker;
   launch.record_usage = options.record_usage;
+  launch.on_failed = options.on_failed_job;
+  launch.ulimits = options.ulimits;
   if (!run.secrets_file.empty()) {
     launch.extra_mounts.push_back({run.secrets_file, kSecretsFileInContainer, true});
   }

@@ -64,13 +64,28 @@ using EnvLookup = std::function<std::string(const std::string&)>;
 /// SkipTLSVerify), or, without a context, from --tls/--tlsverify/--tls{cacert,cert,key},
 /// DOCKER_TLS_VERIFY, DOCKER_TLS and DOCKER_CERT_PATH (default: the config directory).
 /// Throws EnvironmentError for a context that does not exist or a named certificate file missing.
-Endpoint ResolveEndpoint(const EndpointOptions& options, const EnvLookup& env);
+///
+/// Where the docker CLI would use the default socket and it does not answer, the rootless and
+/// Podman sockets are tried in turn and the first that answers is used:
+/// $XDG_RUNTIME_DIR/docker.sock (rootless Docker), $XDG_RUNTIME_DIR/podman/podman.sock (rootless
+/// Podman), /run/podman/podman.sock (rootful Podman); none answering: the default socket, so the
+/// error names it. `answers` (injected for tests; nullptr: connect to it) says whether a unix
+/// socket accepts a connection.
+Endpoint ResolveEndpoint(const EndpointOptions& options, const EnvLookup& env,
+                         const std::function<bool(const std::string&)>& answers = nullptr);
 
 /// A host path mounted into a container.
 struct Mount {
   std::string source;
   std::string target;
   bool read_only = false;
+};
+
+/// A resource limit (HostConfig.Ulimits): "nofile", "nproc", ...
+struct Ulimit {
+  std::string name;
+  int64_t soft = 0;
+  int64_t hard = 0;
 };
 
 /// Everything needed to create one container.
@@ -93,6 +108,28 @@ struct ContainerSpec {
   bool no_new_privileges = true;
   /// Run a tiny init as PID 1 so SIGTERM reaches the shell (a PID 1 shell ignores it).
   bool init = true;
+  /// A terminal with stdin open (the shell of --shell-on-failure); jobs have neither.
+  bool tty = false;
+  /// Empty: the daemon's defaults (Podman needs them given: lib/docker/engine_kind.h).
+  std::vector<Ulimit> ulimits;
+};
+
+/// Where a job's script saves its working directory, exported variables and the number of the
+/// failing command when it fails (job/job_script.cc writes it under --shell-on-failure).
+inline constexpr const char* kFailureStateDir = "/tmp/.docker-pipeline-failure";
+/// On the image and container of a failure shell, besides the job's labels.
+inline constexpr const char* kLabelShell = "io.docker-pipeline.shell";
+
+/// A failed job's container, exited and not yet removed.
+struct FailedContainer {
+  std::string job_name;
+  std::string container_id;
+  ContainerSpec spec;  ///< what it was created from: image, env, mounts, network, labels
+  int exit_code = 0;
+  /// Hides secrets in what is printed (the banner, the shell's output); identity when none.
+  std::function<std::string(std::string_view)> mask;
+  /// The job's commands numbered as the script numbers them (before_script, then script).
+  std::vector<std::string> commands;
 };
 
 /// What inspect tells about a container.

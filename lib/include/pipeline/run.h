@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -110,6 +111,15 @@ struct RunOptions {
   bool record_usage = true;
   /// Jobs the front end decided not to run (--changed-only), each with why: reported as skipped.
   std::map<std::string, std::string> skip_jobs;
+  /// --shell-on-failure: called with each failed job's container after it exited and before it
+  /// is removed (its services still up, its workspace as the script left it), from the job's
+  /// thread. Set, it also makes each job's script save its state when it fails
+  /// (docker::kFailureStateDir). Empty: failed containers are removed at once.
+  std::function<void(const docker::FailedContainer&)> on_failed_job;
+  /// HostConfig.Ulimits of every job, service and pipe container; empty: the daemon's defaults.
+  /// The front end sets them on Podman (docker/engine_kind.h), whose defaults fail on machines
+  /// with lower hard limits.
+  std::vector<docker::Ulimit> ulimits;
 };
 
 /// Collaborators the run uses; all owned by the caller.

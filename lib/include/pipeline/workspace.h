@@ -2,6 +2,7 @@
 #define PIPELINE_WORKSPACE_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,6 +15,23 @@ struct RepoInfo {
   std::string name;         ///< the root's base name
   std::string head_commit;  ///< full hex SHA of HEAD; empty in a repository with no commit yet
   std::string branch;       ///< short branch name; empty when HEAD is detached
+};
+
+/// Whether paths of a repository's work tree are ignored (.gitignore files, info/exclude,
+/// core.excludesFile), as `git check-ignore` says. Not thread-safe; one per thread.
+class IgnoreRules {
+ public:
+  /// Throws GitError when `repo_root` is not a repository's work tree.
+  explicit IgnoreRules(const std::string& repo_root);
+  ~IgnoreRules();
+  IgnoreRules(const IgnoreRules&) = delete;
+  IgnoreRules& operator=(const IgnoreRules&) = delete;
+  /// `relative` to the work tree's root, '/'-separated.
+  bool Ignored(const std::string& relative) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
 };
 
 /// Opens the repository containing `path`. Throws GitError "not a git repository: PATH" otherwise.

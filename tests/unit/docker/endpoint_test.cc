@@ -6,6 +6,8 @@
 
 #include <fstream>
 #include <map>
+#include <set>
+#include <vector>
 
 #include "pipeline/docker.h"
 #include "pipeline/errors.h"
@@ -35,15 +37,62 @@ class EndpointTest : public ::testing::Test {
     std::ofstream(config_ + "/config.json") << R"({"auths":{},"currentContext":")" << name << "\"}";
   }
   Endpoint Resolve(const EndpointOptions& options = {}) {
-    return ResolveEndpoint(options, [this](const std::string& name) {
-      auto it = env_.find(name);
-      return it == env_.end() ? std::string() : it->second;
-    });
+    return ResolveEndpoint(
+        options,
+        [this](const std::string& name) {
+          auto it = env_.find(name);
+          return it == env_.end() ? std::string() : it->second;
+        },
+        [this](const std::string& path) {
+          probed_.push_back(path);
+          return answering_.count(path) > 0;
+        });
   }
 
   std::string config_;
   std::map<std::string, std::string> env_;
+  /// Unix sockets that accept a connection (the fake probe), and those asked, in order.
+  std::set<std::string> answering_ = {"/var/run/docker.sock"};
+  std::vector<std::string> probed_;
 };
+
+TEST_F(EndpointTest, RootlessDockerWhenTheDefaultSocketDoesNotAnswer) {
+  answering_ = {"/run/user/1000/docker.sock", "/run/user/1000/podman/podman.sock"};
+  env_["XDG_RUNTIME_DIR"] = "/run/user/1000";
+  EXPECT_EQ(Resolve().host, "unix:///run/user/1000/docker.sock");
+}
+
+TEST_F(EndpointTest, RootlessPodmanWhenNothingElseAnswers) {
+  answering_ = {"/run/user/1000/podman/podman.sock", "/run/podman/podman.sock"};
+  env_["XDG_RUNTIME_DIR"] = "/run/user/1000";
+  EXPECT_EQ(Resolve().host, "unix:///run/user/1000/podman/podman.sock");
+  EXPECT_THAT(probed_, ::testing::ElementsAre("/var/run/docker.sock", "/run/user/1000/docker.sock",
+                                              "/run/user/1000/podman/podman.sock"));
+}
+
+TEST_F(EndpointTest, RootfulPodmanWithoutARuntimeDirectory) {
+  answering_ = {"/run/podman/podman.sock"};
+  EXPECT_EQ(Resolve().host, "unix:///run/podman/podman.sock");
+}
+
+TEST_F(EndpointTest, NothingAnswersKeepsTheDefaultSocketForTheErrorMessage) {
+  answering_.clear();
+  env_["XDG_RUNTIME_DIR"] = "/run/user/1000";
+  EXPECT_EQ(Resolve().host, "unix:///var/run/docker.sock");
+}
+
+TEST_F(EndpointTest, TheDefaultSocketAnsweringWinsAndAnythingGivenIsNotProbed) {
+  env_["XDG_RUNTIME_DIR"] = "/run/user/1000";
+  answering_.insert("/run/user/1000/docker.sock");
+  EXPECT_EQ(Resolve().host, "unix:///var/run/docker.sock");
+  probed_.clear();
+  env_["DOCKER_HOST"] = "unix:///given.sock";
+  EXPECT_EQ(Resolve().host, "unix:///given.sock");
+  EndpointOptions options;
+  options.host = "unix:///flag.sock";
+  EXPECT_EQ(Resolve(options).host, "unix:///flag.sock");
+  EXPECT_TRUE(probed_.empty());
+}
 
 TEST_F(EndpointTest, DefaultSocket) { EXPECT_EQ(Resolve().host, "unix:///var/run/docker.sock"); }
 

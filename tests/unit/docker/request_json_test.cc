@@ -36,6 +36,18 @@ TEST(ContainerCreateBodyTest, CarriesLimitsLabelsMountsAndSafety) {
   EXPECT_THAT(body, HasSubstr("\"Tty\":false"));
 }
 
+TEST(ContainerCreateBodyTest, ATerminalOpensStdinAndUlimitsAreGiven) {
+  ContainerSpec spec;
+  spec.image = "busybox";
+  spec.tty = true;
+  spec.ulimits = {{"nofile", 1024, 4096}};
+  std::string body = ContainerCreateBody(spec);
+  EXPECT_THAT(body, HasSubstr("\"Tty\":true"));
+  EXPECT_THAT(body, HasSubstr("\"OpenStdin\":true"));
+  EXPECT_THAT(body, HasSubstr("\"AttachStdin\":true"));
+  EXPECT_THAT(body, HasSubstr("\"Ulimits\":[{\"Hard\":4096,\"Name\":\"nofile\",\"Soft\":1024}]"));
+}
+
 TEST(ContainerCreateBodyTest, NoLimitsMeansNoLimitFields) {
   ContainerSpec spec;
   spec.image = "busybox";

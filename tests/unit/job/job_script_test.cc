@@ -1,6 +1,7 @@
 #include "job/job_script.h"
 #include "job/secrets_file.h"
 #include "model/shell_quote.h"
+#include "pipeline/docker.h"
 
 #include <sys/wait.h>
 #include <unistd.h>
@@ -97,6 +98,58 @@ TEST(ShellQuoteTest, ShellReadsBackTheSameText) {
     EXPECT_EQ(run.exit_code, 0);
   }
 }
+
+/// The failure state a script saves under --shell-on-failure, read back after it ran on this
+/// machine's sh and bash (the job's shells), then removed.
+class FailureStateTest : public ::testing::TestWithParam<const char*> {
+ protected:
+  void SetUp() override {
+    if (access(GetParam(), X_OK) != 0) GTEST_SKIP() << GetParam() << " missing";
+    char dir[] = "/tmp/dp-failure-state-XXXXXX";
+    ASSERT_NE(mkdtemp(dir), nullptr);
+    dir_ = std::string(dir) + "/state";
+  }
+  void TearDown() override {
+    if (!dir_.empty()) RunCommand({"/bin/rm", "-rf", dir_.substr(0, dir_.rfind('/'))});
+  }
+  /// The script with this test's own directory for the state (tests run in parallel).
+  std::string Script(const Job& job, bool save) const {
+    std::string script = BuildJobScript(job, save);
+    const std::string fixed = docker::kFailureStateDir;
+    for (size_t at = script.find(fixed); at != std::string::npos; at = script.find(fixed, at)) {
+      script.replace(at, fixed.size(), dir_);
+      at += dir_.size();
+    }
+    return script;
+  }
+  std::string Saved(const std::string& name) const {
+    ShellRun cat = RunCommand({"/bin/cat", dir_ + "/" + name});
+    return cat.exit_code == 0 ? cat.output : "";
+  }
+  std::string dir_;
+};
+
+TEST_P(FailureStateTest, SavesDirectoryVariablesAndTheFailingCommand) {
+  Job job = MakeJob({"cd /tmp", "export DP_SAVED=kept-value", "false", "echo never"}, {},
+                    {"echo before"});
+  ShellRun run = RunCommand({GetParam(), "-c", Script(job, true)});
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_EQ(Saved("pwd"), "/tmp\n");
+  EXPECT_THAT(Saved("env"), HasSubstr("DP_SAVED"));
+  EXPECT_THAT(Saved("env"), HasSubstr("kept-value"));
+  // before_script's one command is 0: the failing `false` is the third of script, number 3.
+  EXPECT_EQ(Saved("n"), "3\n");
+  EXPECT_EQ(NumberedCommands(job)[3], "false");
+}
+
+TEST_P(FailureStateTest, APassingScriptOrOneWithoutTheFlagSavesNothing) {
+  EXPECT_EQ(RunCommand({GetParam(), "-c", Script(MakeJob({"true"}), true)}).exit_code, 0);
+  EXPECT_EQ(Saved("n"), "");
+  EXPECT_EQ(RunCommand({GetParam(), "-c", Script(MakeJob({"false"}), false)}).exit_code, 1);
+  EXPECT_EQ(Saved("n"), "");
+}
+
+INSTANTIATE_TEST_SUITE_P(Shells, FailureStateTest, ::testing::Values("/bin/sh", "/bin/bash"));
 
 TEST(BuildJobScriptTest, EchoesEachCommandBeforeRunningIt) {
   ShellRun run = RunSh(BuildJobScript(MakeJob({"echo hello", "echo world"})));

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -33,6 +34,9 @@ struct JobLaunch {
   std::string test_pause;                ///< RunOptions::test_pause
   const SecretMasker* masker = nullptr;  ///< hides secrets in every line of output
   bool record_usage = true;              ///< RunOptions::record_usage
+  /// RunOptions::on_failed_job; set, the script saves its state when it fails.
+  std::function<void(const docker::FailedContainer&)> on_failed;
+  std::vector<docker::Ulimit> ulimits;  ///< RunOptions::ulimits
 };
 
 }  // namespace pipeline::exec

@@ -156,15 +156,6 @@ class LocalEngineBackend : public Backend {
     }
   }
 
-  size_t RemoveByLabel(const std::string& label) override {
-    size_t removed = 0;
-    for (const docker::ObjectRef& object : ListByLabel(label)) {
-      RemoveObject(object);
-      ++removed;
-    }
-    return removed;
-  }
-
  private:
   /// The daemon's wait has no deadline, so one thread per job blocks on it and every Wait
   /// shares its answer; the thread ends when the job exits or is removed.

@@ -159,14 +159,6 @@ class SwarmBackend : public Backend {
 
   std::vector<docker::ObjectRef> ListByLabel(const std::string& label) override;
   void RemoveObject(const docker::ObjectRef& object) override;
-  size_t RemoveByLabel(const std::string& label) override {
-    size_t removed = 0;
-    for (const docker::ObjectRef& object : ListByLabel(label)) {
-      RemoveObject(object);
-      ++removed;
-    }
-    return removed;
-  }
 
  private:
   /// The task's container once the job started and a node made it; "" before.

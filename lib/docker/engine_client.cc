@@ -303,13 +303,6 @@ class EngineClient : public EngineApi {
     return ParseListResponse(response.body, key, what);
   }
 
-  static HttpResponse Expect(HttpResponse response, int status, const std::string& what) {
-    if (response.status != status && !(status == 200 && response.status == 201)) {
-      throw DockerError(what + ": " + ErrorMessage(response), response.status);
-    }
-    return response;
-  }
-
   HttpTransport http_;
 };
 

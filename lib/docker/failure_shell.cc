@@ -23,12 +23,6 @@ std::string ContainerPath(const std::string& id, const std::string& rest) {
   return "/containers/" + UrlEncode(id) + rest;
 }
 
-HttpResponse Expect(HttpResponse response, int status, const std::string& what) {
-  if (response.status != status)
-    throw DockerError(what + ": " + ErrorMessage(response), response.status);
-  return response;
-}
-
 std::string IdOf(const std::string& body) {
   Poco::JSON::Parser parser;
   return parser.parse(body).extract<Poco::JSON::Object::Ptr>()->getValue<std::string>("Id");

@@ -72,8 +72,9 @@ HttpTransport::HttpTransport(Endpoint endpoint) : endpoint_(std::move(endpoint))
   } else if (!host.empty() && host.front() == '/') {
     unix_path_ = host;
   } else {
-    throw EnvironmentError("unsupported Docker host '" + host +
-                           "': use unix:///path/to/docker.sock, tcp://host:port or ssh://user@host");
+    throw EnvironmentError(
+        "unsupported Docker host '" + host +
+        "': use unix:///path/to/docker.sock, tcp://host:port or ssh://user@host");
   }
 }
 
@@ -238,6 +239,13 @@ std::string ErrorMessage(const HttpResponse& response) {
   std::string body = response.body;
   while (!body.empty() && (body.back() == '\n' || body.back() == '\r')) body.pop_back();
   return body.empty() ? "HTTP " + std::to_string(response.status) : body;
+}
+
+HttpResponse Expect(HttpResponse response, int status, const std::string& what) {
+  if (response.status != status && !(status == 200 && response.status == 201)) {
+    throw DockerError(what + ": " + ErrorMessage(response), response.status);
+  }
+  return response;
 }
 
 }  // namespace pipeline::docker

@@ -29,8 +29,9 @@ struct HijackedConnection {
   Poco::Net::StreamSocket socket;
 };
 
-/// HTTP to the daemon over a unix socket, TCP (with TLS when the endpoint says so) or ssh. Every call opens its own connection, so calls
-/// from several threads never share one, and a blocking wait does not hold up a kill.
+/// HTTP to the daemon over a unix socket, TCP (with TLS when the endpoint says so) or ssh. Every
+/// call opens its own connection, so calls from several threads never share one, and a blocking
+/// wait does not hold up a kill.
 class HttpTransport {
  public:
   /// Timeouts: short calls answer at once; waits and output streams may take a job's whole life.
@@ -93,6 +94,10 @@ class HttpTransport {
 
 /// The daemon's "message" field from an error body, or the body itself.
 std::string ErrorMessage(const HttpResponse& response);
+
+/// `response` when its status is `status` (for 200, a 201 Created passes too), else a DockerError
+/// naming `what` with the daemon's message and the status.
+HttpResponse Expect(HttpResponse response, int status, const std::string& what);
 
 }  // namespace pipeline::docker
 

@@ -215,13 +215,6 @@ class SwarmClient : public SwarmApi {
     return body.substr(open + 1, close - open - 1);
   }
 
-  static HttpResponse Expect(HttpResponse response, int status, const std::string& what) {
-    if (response.status != status && !(status == 200 && response.status == 201)) {
-      throw DockerError(what + ": " + ErrorMessage(response), response.status);
-    }
-    return response;
-  }
-
   HttpTransport http_;
 };
 

@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "integration/cli_fixture.h"
+#include "integration/second_daemon.h"
 
 namespace pipeline::testing {
 namespace {
@@ -36,17 +37,6 @@ with open(sys.argv[4] + ".part", "w") as ready:
 os.rename(sys.argv[4] + ".part", sys.argv[4])
 server.serve_forever()
 )";
-
-std::string Shell(const std::string& command) {
-  std::string out;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return out;
-  char buffer[4096];
-  size_t got = 0;
-  while ((got = fread(buffer, 1, sizeof(buffer), pipe)) > 0) out.append(buffer, got);
-  pclose(pipe);
-  return out;
-}
 
 void Write(const std::string& path, const std::string& text) {
   std::ofstream(path, std::ios::binary) << text;

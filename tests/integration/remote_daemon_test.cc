@@ -16,36 +16,12 @@
 #include <sstream>
 
 #include "integration/cli_fixture.h"
+#include "integration/second_daemon.h"
 
 namespace pipeline::testing {
 namespace {
 
 using ::testing::HasSubstr;
-
-const std::string kScript = std::string(PIPELINE_SOURCE_DIR) + "/install/test-remote-daemon.sh";
-
-std::string Shell(const std::string& command) {
-  std::string out;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return out;
-  char buffer[4096];
-  size_t got = 0;
-  while ((got = fread(buffer, 1, sizeof buffer, pipe)) > 0) out.append(buffer, got);
-  pclose(pipe);
-  return out;
-}
-
-/// DOCKER_HOST, DOCKER_CERT_PATH and DIR of the second daemon, from its state file.
-std::map<std::string, std::string> ReadState(const std::string& path) {
-  std::map<std::string, std::string> state;
-  std::ifstream in(path);
-  std::string line;
-  while (std::getline(in, line)) {
-    size_t equals = line.find('=');
-    if (equals != std::string::npos) state[line.substr(0, equals)] = line.substr(equals + 1);
-  }
-  return state;
-}
 
 /// The tests' YAML is written under "jobs:" for readability; the native format has the jobs at
 /// the top: drop that line and two spaces of indentation.
@@ -64,63 +40,38 @@ class RemoteDaemonTest : public CliTest {
   static std::string Pipeline(const std::string& yaml) {
     return CliTest::Pipeline(TopLevelJobs(yaml));
   }
-  static void SetUpTestSuite() {
-    const char* given = std::getenv("DOCKER_PIPELINE_TEST_REMOTE_STATE");
-    if (given != nullptr && *given != '\0') {
-      state_path_ = given;
-    } else {  // a direct run: one daemon for this process
-      state_path_ = "/tmp/docker-pipeline-remote-test-" + std::to_string(getpid()) + ".state";
-      started_here_ = std::system((kScript + " start " + state_path_ + " >/dev/null").c_str()) == 0;
-    }
-    state_ = ReadState(state_path_);
-  }
-  static void TearDownTestSuite() {
-    if (started_here_) std::system((kScript + " stop " + state_path_).c_str());
-  }
+  static void SetUpTestSuite() { daemon_.Start(); }
+  static void TearDownTestSuite() { daemon_.Stop(); }
 
   void SetUp() override {
     CliTest::SetUp();
     if (IsSkipped()) return;
-    if (state_.count("DOCKER_HOST") == 0) {
-      if (InCi()) FAIL() << "the second Docker daemon did not start (" << kScript << ")";
-      GTEST_SKIP() << "the second Docker daemon did not start (" << kScript << ")";
+    if (!daemon_.Has("DOCKER_HOST")) {
+      if (InCi()) FAIL() << "the second Docker daemon did not start (" << daemon_.script() << ")";
+      GTEST_SKIP() << "the second Docker daemon did not start (" << daemon_.script() << ")";
     }
   }
   void TearDown() override {
     CliTest::TearDown();
-    if (state_.count("DIR") == 0) return;
+    if (!daemon_.Has("DIR")) return;
     std::string left = RemoteDocker("ps -aq --filter label=io.docker-pipeline.tool") +
                        RemoteDocker("volume ls -q --filter label=io.docker-pipeline.run") +
                        RemoteDocker("network ls -q --filter label=io.docker-pipeline.tool");
     EXPECT_EQ(left, "") << "left behind on the second daemon";
   }
 
-  /// The docker CLI on the second daemon's own unix socket: a fixture, not the code under test.
-  static std::string RemoteDocker(const std::string& args) {
-    return Shell("docker -H unix://" + state_["DIR"] + "/docker.sock " + args + " 2>&1");
-  }
-
-  /// The environment that points our binary at the second daemon, over TLS.
-  static std::map<std::string, std::string> RemoteEnv() {
-    return {{"DOCKER_HOST", state_["DOCKER_HOST"]},
-            {"DOCKER_TLS_VERIFY", "1"},
-            {"DOCKER_CERT_PATH", state_["DOCKER_CERT_PATH"]},
-            {"DOCKER_CONTEXT", ""}};
-  }
+  static std::string RemoteDocker(const std::string& args) { return daemon_.Docker(args); }
 
   static ProcessResult RunRemote(const std::string& cwd, std::vector<std::string> args) {
     args.insert(args.begin(), {"run", "--workspace-transfer", "copy", "-v"});
-    return RunCli(cwd, args, RemoteEnv());
+    return RunCli(cwd, args, daemon_.Env());
   }
 
-  static std::string state_path_;
-  static bool started_here_;
-  static std::map<std::string, std::string> state_;
+  static SecondDaemon daemon_;
 };
 
-std::string RemoteDaemonTest::state_path_;
-bool RemoteDaemonTest::started_here_ = false;
-std::map<std::string, std::string> RemoteDaemonTest::state_;
+SecondDaemon RemoteDaemonTest::daemon_("test-remote-daemon.sh", "DOCKER_PIPELINE_TEST_REMOTE_STATE",
+                                       "remote");
 
 TEST_F(RemoteDaemonTest, APassingAndAFailingJobOnTheShippedWorkspace) {
   TempRepo repo({{".pipeline.yml", Pipeline("jobs:\n  look:\n    script:\n"
@@ -160,7 +111,7 @@ TEST_F(RemoteDaemonTest, ACacheStaysInAVolumeOnThatDaemon) {
                       "        caches: [node]\n        script:\n"
                       "          - echo \"saw $(cat node_modules/stamp || echo nothing)\"\n"
                       "          - echo remote-cache > node_modules/stamp\n"}});
-  ASSERT_EQ(RunCli(repo.path(), {"cache", "clear"}, RemoteEnv()).exit_code, 0);
+  ASSERT_EQ(RunCli(repo.path(), {"cache", "clear"}, daemon_.Env()).exit_code, 0);
   ProcessResult first = RunRemote(repo.path(), {});
   ASSERT_EQ(first.exit_code, 0) << first.all();
   EXPECT_THAT(first.out, HasSubstr("saw nothing"));
@@ -169,7 +120,7 @@ TEST_F(RemoteDaemonTest, ACacheStaysInAVolumeOnThatDaemon) {
   EXPECT_THAT(second.out, HasSubstr("saw remote-cache"));
   EXPECT_THAT(RemoteDocker("volume ls -q --filter label=io.docker-pipeline.cache"),
               HasSubstr("node"));
-  EXPECT_EQ(RunCli(repo.path(), {"cache", "clear"}, RemoteEnv()).exit_code, 0);
+  EXPECT_EQ(RunCli(repo.path(), {"cache", "clear"}, daemon_.Env()).exit_code, 0);
 }
 
 TEST_F(RemoteDaemonTest, AnArtifactLinkingOutOfTheWorkspaceIsRefused) {
@@ -192,12 +143,12 @@ TEST_F(RemoteDaemonTest, ASnapshotLinkingOutIsNotSent) {
 
 TEST_F(RemoteDaemonTest, TlsWithoutTheClientCertificateIsRefusedClearly) {
   TempRepo repo({{".pipeline.yml", Pipeline("jobs:\n  look:\n    script: [true]\n")}});
-  std::map<std::string, std::string> env = RemoteEnv();
+  std::map<std::string, std::string> env = daemon_.Env();
   env["DOCKER_TLS_VERIFY"] = "";
   ProcessResult plain = RunCli(repo.path(), {"run"}, env);
   EXPECT_EQ(plain.exit_code, 3) << plain.all();
   EXPECT_THAT(plain.all(), HasSubstr("HTTPS"));  // "Client sent an HTTP request to an HTTPS server"
-  env = RemoteEnv();
+  env = daemon_.Env();
   env["DOCKER_CERT_PATH"] = "/nonexistent";  // no CA: the system's do not know the test CA
   ProcessResult unverified = RunCli(repo.path(), {"run"}, env);
   EXPECT_EQ(unverified.exit_code, 3) << unverified.all();

@@ -20,36 +20,13 @@
 #include <thread>
 
 #include "integration/cli_fixture.h"
+#include "integration/second_daemon.h"
 
 namespace pipeline::testing {
 namespace {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-const std::string kScript = std::string(PIPELINE_SOURCE_DIR) + "/install/test-swarm.sh";
-
-std::string Shell(const std::string& command) {
-  std::string out;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return out;
-  char buffer[4096];
-  size_t got = 0;
-  while ((got = fread(buffer, 1, sizeof buffer, pipe)) > 0) out.append(buffer, got);
-  pclose(pipe);
-  return out;
-}
-
-std::map<std::string, std::string> ReadState(const std::string& path) {
-  std::map<std::string, std::string> state;
-  std::ifstream in(path);
-  std::string line;
-  while (std::getline(in, line)) {
-    size_t equals = line.find('=');
-    if (equals != std::string::npos) state[line.substr(0, equals)] = line.substr(equals + 1);
-  }
-  return state;
-}
 
 size_t Count(const std::string& text, const std::string& needle) {
   size_t n = 0;
@@ -59,31 +36,20 @@ size_t Count(const std::string& text, const std::string& needle) {
 
 class SwarmTest : public CliTest {
  protected:
-  static void SetUpTestSuite() {
-    const char* given = std::getenv("DOCKER_PIPELINE_TEST_SWARM_STATE");
-    if (given != nullptr && *given != '\0') {
-      state_path_ = given;
-    } else {  // a direct run: one swarm for this process
-      state_path_ = "/tmp/docker-pipeline-swarm-test-" + std::to_string(getpid()) + ".state";
-      started_here_ = std::system((kScript + " start " + state_path_ + " >/dev/null").c_str()) == 0;
-    }
-    state_ = ReadState(state_path_);
-  }
-  static void TearDownTestSuite() {
-    if (started_here_) std::system((kScript + " stop " + state_path_).c_str());
-  }
+  static void SetUpTestSuite() { daemon_.Start(); }
+  static void TearDownTestSuite() { daemon_.Stop(); }
 
   void SetUp() override {
     CliTest::SetUp();
     if (IsSkipped()) return;
-    if (state_.count("SWARM") == 0) {
-      if (InCi()) FAIL() << "the swarm daemon did not start (" << kScript << ")";
-      GTEST_SKIP() << "the swarm daemon did not start (" << kScript << ")";
+    if (!daemon_.Has("SWARM")) {
+      if (InCi()) FAIL() << "the swarm daemon did not start (" << daemon_.script() << ")";
+      GTEST_SKIP() << "the swarm daemon did not start (" << daemon_.script() << ")";
     }
   }
   void TearDown() override {
     CliTest::TearDown();
-    if (state_.count("DIR") == 0) return;
+    if (!daemon_.Has("DIR")) return;
     EXPECT_EQ(Leftovers(), "") << "left behind on the swarm daemon";
   }
 
@@ -97,33 +63,19 @@ class SwarmTest : public CliTest {
            SwarmDocker("network ls -q --filter label=io.docker-pipeline.tool");
   }
 
-  /// The docker CLI on the swarm daemon's own socket: a fixture, not the code under test.
-  static std::string SwarmDocker(const std::string& args) {
-    return Shell("docker -H unix://" + state_["DIR"] + "/docker.sock " + args + " 2>&1");
-  }
-
-  static std::map<std::string, std::string> SwarmEnv() {
-    return {{"DOCKER_HOST", state_["DOCKER_HOST"]},
-            {"DOCKER_TLS_VERIFY", "1"},
-            {"DOCKER_CERT_PATH", state_["DOCKER_CERT_PATH"]},
-            {"DOCKER_CONTEXT", ""}};
-  }
+  static std::string SwarmDocker(const std::string& args) { return daemon_.Docker(args); }
 
   static ProcessResult RunSwarm(const std::string& cwd, std::vector<std::string> args,
                                 std::map<std::string, std::string> env = {}) {
     args.insert(args.begin(), {"run", "--backend", "swarm", "-v"});
-    for (const auto& [key, value] : SwarmEnv()) env[key] = value;
+    for (const auto& [key, value] : daemon_.Env()) env[key] = value;
     return RunCli(cwd, args, env);
   }
 
-  static std::string state_path_;
-  static bool started_here_;
-  static std::map<std::string, std::string> state_;
+  static SecondDaemon daemon_;
 };
 
-std::string SwarmTest::state_path_;
-bool SwarmTest::started_here_ = false;
-std::map<std::string, std::string> SwarmTest::state_;
+SecondDaemon SwarmTest::daemon_("test-swarm.sh", "DOCKER_PIPELINE_TEST_SWARM_STATE", "swarm");
 
 TEST_F(SwarmTest, APassingAndAFailingJobGiveTheirExitCodes) {
   TempRepo repo({{".pipeline.yml", Pipeline("look:\n  script:\n"
@@ -237,7 +189,7 @@ TEST_F(SwarmTest, SecretsAreSwarmSecretsAndMasked) {
 TEST_F(SwarmTest, AKilledRunnersServicesAndAllElseGoWithin30Seconds) {
   TempRepo repo(
       {{".pipeline.yml", Pipeline("sleeper:\n  script: ['echo started', 'sleep 120']\n")}});
-  std::map<std::string, std::string> env = SwarmEnv();
+  std::map<std::string, std::string> env = daemon_.Env();
   RunSpec spec;
   spec.cwd = repo.path();
   spec.args = {"run", "--backend", "swarm"};

@@ -155,8 +155,16 @@ class Backend {
   virtual std::vector<docker::ObjectRef> ListByLabel(const std::string& label) = 0;
   /// Removes one object ListByLabel found, by its kind. Already gone is no error.
   virtual void RemoveObject(const docker::ObjectRef& object) = 0;
-  /// Removes every object carrying `label`; returns how many went.
-  virtual size_t RemoveByLabel(const std::string& label) = 0;
+  /// Removes every object carrying `label`; returns how many went. The default removes what
+  /// ListByLabel finds, one by one.
+  virtual size_t RemoveByLabel(const std::string& label) {
+    size_t removed = 0;
+    for (const docker::ObjectRef& object : ListByLabel(label)) {
+      RemoveObject(object);
+      ++removed;
+    }
+    return removed;
+  }
 };
 
 /// The local Docker engine behind `engine` (owned by the caller), workspaces as host paths.

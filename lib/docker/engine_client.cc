@@ -52,13 +52,12 @@ class AttachedOutput : public OutputStream {
 /// container stops the daemon keeps sending empty samples (read = year 1), which end the pump.
 class ContainerStats : public StatsStream {
  public:
-  ContainerStats(std::unique_ptr<Poco::Net::HTTPClientSession> session, std::istream* body)
-      : session_(std::move(session)), body_(body) {}
+  explicit ContainerStats(OpenResponse response) : response_(std::move(response)) {}
 
   void Pump(const std::function<void(const ResourceUsage&)>& handler) override {
     ResourceUsage usage;
     try {
-      for (std::string line; std::getline(*body_, line);) {
+      for (std::string line; std::getline(*response_.body, line);) {
         if (line.empty()) continue;
         if (!AddStatsSample(line, usage)) break;
         handler(usage);
@@ -68,28 +67,20 @@ class ContainerStats : public StatsStream {
     }
   }
 
-  void Stop() override {
-    try {
-      session_->socket().shutdown();
-    } catch (const Poco::Exception&) {
-    }
-  }
+  void Stop() override { response_.ShutDown(); }
 
  private:
-  std::unique_ptr<Poco::Net::HTTPClientSession> session_;
-  std::istream* body_;
+  OpenResponse response_;
 };
 
 /// GET /containers/{id}/archive: the tar arrives as it is read; the session closes with it.
 class ContainerArchive : public ArchiveReader {
  public:
-  ContainerArchive(std::unique_ptr<Poco::Net::HTTPClientSession> session, std::istream* body)
-      : session_(std::move(session)), body_(body) {}
-  std::istream& stream() override { return *body_; }
+  explicit ContainerArchive(OpenResponse response) : response_(std::move(response)) {}
+  std::istream& stream() override { return *response_.body; }
 
  private:
-  std::unique_ptr<Poco::Net::HTTPClientSession> session_;
-  std::istream* body_;
+  OpenResponse response_;
 };
 
 class EngineClient : public EngineApi {
@@ -201,10 +192,9 @@ class EngineClient : public EngineApi {
 
   std::unique_ptr<ArchiveReader> GetArchive(const std::string& id,
                                             const std::string& path) override {
-    std::istream* body = nullptr;
-    auto session = http_.OpenStream(ContainerPath(id, "/archive?path=") + UrlEncode(path), body,
-                                    "copy " + path + " from container " + Short(id));
-    return std::make_unique<ContainerArchive>(std::move(session), body);
+    return std::make_unique<ContainerArchive>(
+        http_.OpenStream(ContainerPath(id, "/archive?path=") + UrlEncode(path),
+                         "copy " + path + " from container " + Short(id)));
   }
 
   void PutArchive(const std::string& id, const std::string& dir, std::istream& tar) override {
@@ -214,10 +204,8 @@ class EngineClient : public EngineApi {
   }
 
   std::unique_ptr<StatsStream> StreamStats(const std::string& id) override {
-    std::istream* body = nullptr;
-    auto session =
-        http_.OpenStream(ContainerPath(id, "/stats?stream=1"), body, "read stats of " + Short(id));
-    return std::make_unique<ContainerStats>(std::move(session), body);
+    return std::make_unique<ContainerStats>(
+        http_.OpenStream(ContainerPath(id, "/stats?stream=1"), "read stats of " + Short(id)));
   }
 
   std::string CreateNetwork(const std::string& name,

@@ -205,8 +205,14 @@ HijackedConnection HttpTransport::Hijack(const std::string& path, const std::str
   }
 }
 
-std::unique_ptr<Poco::Net::HTTPClientSession> HttpTransport::OpenStream(
-    const std::string& path, std::istream*& body, const std::string& operation) {
+void OpenResponse::ShutDown() noexcept {
+  try {
+    session->socket().shutdown();
+  } catch (const Poco::Exception&) {
+  }
+}
+
+OpenResponse HttpTransport::OpenStream(const std::string& path, const std::string& operation) {
   std::unique_ptr<Poco::Net::HTTPClientSession> session = Open(kLongTimeoutSeconds);
   Poco::Net::HTTPRequest request("GET", VersionedPath(path), Poco::Net::HTTPMessage::HTTP_1_1);
   bool sent = false;
@@ -214,7 +220,7 @@ std::unique_ptr<Poco::Net::HTTPClientSession> HttpTransport::OpenStream(
     session->sendRequest(request);
     sent = true;
     Poco::Net::HTTPResponse response;
-    body = &session->receiveResponse(response);
+    std::istream* body = &session->receiveResponse(response);
     if (response.getStatus() != Poco::Net::HTTPResponse::HTTP_OK) {
       std::ostringstream content;
       Poco::StreamCopier::copyStream(*body, content);
@@ -222,7 +228,7 @@ std::unique_ptr<Poco::Net::HTTPClientSession> HttpTransport::OpenStream(
           operation + ": " + ErrorMessage({static_cast<int>(response.getStatus()), content.str()}),
           static_cast<int>(response.getStatus()));
     }
-    return session;
+    return {std::move(session), body};
   } catch (const Poco::Exception& error) {
     if (!sent) throw DockerError(CannotConnect(*session, error));
     throw DockerError(operation + ": " + error.displayText());

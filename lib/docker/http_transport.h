@@ -29,6 +29,16 @@ struct HijackedConnection {
   Poco::Net::StreamSocket socket;
 };
 
+/// A response whose body is still being read (logs, stats, an archive). The session must outlive
+/// the body stream, so they travel together.
+struct OpenResponse {
+  std::unique_ptr<Poco::Net::HTTPClientSession> session;
+  std::istream* body = nullptr;
+
+  /// Shuts the socket down, which ends a read blocked on `body` in another thread.
+  void ShutDown() noexcept;
+};
+
 /// HTTP to the daemon over a unix socket, TCP (with TLS when the endpoint says so) or ssh. Every
 /// call opens its own connection, so calls from several threads never share one, and a blocking
 /// wait does not hold up a kill.
@@ -51,10 +61,8 @@ class HttpTransport {
   HijackedConnection Hijack(const std::string& path, const std::string& operation);
 
   /// Opens a session for a streamed GET and returns it with the response body stream; the caller
-  /// reads the stream and may shut the session's socket down from another thread to end it.
-  std::unique_ptr<Poco::Net::HTTPClientSession> OpenStream(const std::string& path,
-                                                           std::istream*& body,
-                                                           const std::string& operation);
+  /// reads the stream and may end it from another thread (OpenResponse::ShutDown).
+  OpenResponse OpenStream(const std::string& path, const std::string& operation);
 
   /// Sends `body` as a chunked request body while reading it, so it is never held whole.
   /// HTTP error statuses are returned, not thrown.

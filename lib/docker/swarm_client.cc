@@ -38,12 +38,11 @@ void ReadFrames(std::istream& body, Handler handler) {
 /// whole and handed on; the session closes when this goes.
 class ServiceLog : public FollowedLog {
  public:
-  ServiceLog(std::unique_ptr<Poco::Net::HTTPClientSession> session, std::istream* body)
-      : session_(std::move(session)), body_(body) {}
+  explicit ServiceLog(OpenResponse response) : response_(std::move(response)) {}
 
   void Pump(const OutputHandler& handler) override {
     try {
-      ReadFrames(*body_, [&](StreamKind kind, const std::string& payload) {
+      ReadFrames(*response_.body, [&](StreamKind kind, const std::string& payload) {
         handler(kind, payload);
         ++(kind == StreamKind::kStderr ? stderr_frames_ : stdout_frames_);
       });
@@ -56,16 +55,10 @@ class ServiceLog : public FollowedLog {
     return kind == StreamKind::kStderr ? stderr_frames_ : stdout_frames_;
   }
 
-  void Stop() override {
-    try {
-      session_->socket().shutdown();
-    } catch (const Poco::Exception&) {
-    }
-  }
+  void Stop() override { response_.ShutDown(); }
 
  private:
-  std::unique_ptr<Poco::Net::HTTPClientSession> session_;
-  std::istream* body_;
+  OpenResponse response_;
   std::atomic<size_t> stdout_frames_{0};
   std::atomic<size_t> stderr_frames_{0};
 };
@@ -115,21 +108,18 @@ class SwarmClient : public SwarmApi {
   }
 
   std::unique_ptr<FollowedLog> FollowLogs(const std::string& service_id) override {
-    std::istream* body = nullptr;
-    auto session =
+    return std::make_unique<ServiceLog>(
         http_.OpenStream("/services/" + UrlEncode(service_id) + "/logs?follow=1&stdout=1&stderr=1",
-                         body, "read the logs of service " + service_id.substr(0, 12));
-    return std::make_unique<ServiceLog>(std::move(session), body);
+                         "read the logs of service " + service_id.substr(0, 12)));
   }
 
   std::vector<std::pair<StreamKind, std::string>> ReadLogs(const std::string& service_id) override {
-    std::istream* body = nullptr;
-    auto session =
-        http_.OpenStream("/services/" + UrlEncode(service_id) + "/logs?stdout=1&stderr=1", body,
+    OpenResponse logs =
+        http_.OpenStream("/services/" + UrlEncode(service_id) + "/logs?stdout=1&stderr=1",
                          "read the logs of service " + service_id.substr(0, 12));
     std::vector<std::pair<StreamKind, std::string>> frames;
     try {
-      ReadFrames(*body, [&](StreamKind kind, const std::string& payload) {
+      ReadFrames(*logs.body, [&](StreamKind kind, const std::string& payload) {
         frames.emplace_back(kind, payload);
       });
     } catch (const Poco::Exception& error) {

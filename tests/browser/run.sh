@@ -28,14 +28,10 @@ skip() {
 command -v node >/dev/null 2>&1 || skip "node is not installed: puppeteer-core needs it"
 command -v git >/dev/null 2>&1 || skip "git is not installed"
 if [ ! -f "$CACHE/node_modules/puppeteer-core/package.json" ]; then
-  command -v npm >/dev/null 2>&1 || skip "npm is not installed: cannot install puppeteer-core"
-  mkdir -p "$CACHE"
-  echo "installing puppeteer-core@$VERSION under $CACHE"
+  # shellcheck source=tests/npm_install.sh
+  source "$(cd "$(dirname "$0")" && pwd)/../npm_install.sh"
   # No browser download: puppeteer-core never fetches one; the variable makes sure of it.
-  if ! PUPPETEER_SKIP_DOWNLOAD=1 timeout 300 npm install --no-audit --no-fund --prefix "$CACHE" \
-    "puppeteer-core@$VERSION" >"$CACHE/install.log" 2>&1; then
-    skip "npm could not install puppeteer-core@$VERSION (registry unreachable?): see $CACHE/install.log"
-  fi
+  npm_install "puppeteer-core@$VERSION" "$CACHE" PUPPETEER_SKIP_DOWNLOAD=1
 fi
 
 WORK=$(mktemp -d /tmp/dashboard-test.XXXXXX)

@@ -35,17 +35,9 @@ skip() {
 command -v node >/dev/null 2>&1 || skip "node is not installed: gitlab-ci-local needs it"
 command -v git >/dev/null 2>&1 || skip "git is not installed"
 if [ ! -x "$GCL" ]; then
-  command -v npm >/dev/null 2>&1 || skip "npm is not installed: cannot install gitlab-ci-local"
-  mkdir -p "$CACHE"
-  # A registry that does not answer is said at once, not after npm's retries.
-  registry=$(npm config get registry 2>/dev/null)
-  timeout 20 npm ping >"$CACHE/install.log" 2>&1 ||
-    skip "the npm registry ${registry:-} does not answer (offline?): cannot install gitlab-ci-local@$VERSION"
-  echo "installing gitlab-ci-local@$VERSION under $CACHE"
-  if ! timeout 300 npm install --no-audit --no-fund --fetch-retries=1 --prefix "$CACHE" \
-    "gitlab-ci-local@$VERSION" >>"$CACHE/install.log" 2>&1; then
-    skip "npm could not install gitlab-ci-local@$VERSION (offline?): see $CACHE/install.log"
-  fi
+  # shellcheck source=tests/npm_install.sh
+  source "$HERE/../../npm_install.sh"
+  npm_install "gitlab-ci-local@$VERSION" "$CACHE"
 fi
 "$GCL" --version >/dev/null 2>&1 || skip "$GCL does not run on node $(node --version)"
 

@@ -54,10 +54,7 @@ class RemoteDaemonTest : public CliTest {
   void TearDown() override {
     CliTest::TearDown();
     if (!daemon_.Has("DIR")) return;
-    std::string left = RemoteDocker("ps -aq --filter label=io.docker-pipeline.tool") +
-                       RemoteDocker("volume ls -q --filter label=io.docker-pipeline.run") +
-                       RemoteDocker("network ls -q --filter label=io.docker-pipeline.tool");
-    EXPECT_EQ(left, "") << "left behind on the second daemon";
+    EXPECT_EQ(daemon_.Leftovers(), "") << "left behind on the second daemon";
   }
 
   static std::string RemoteDocker(const std::string& args) { return daemon_.Docker(args); }

@@ -54,6 +54,17 @@ std::string SecondDaemon::Docker(const std::string& args) const {
   return Shell("docker -H unix://" + (*this)["DIR"] + "/docker.sock " + args + " 2>&1");
 }
 
+std::string SecondDaemon::Leftovers(bool swarm_objects) const {
+  std::string left;
+  if (swarm_objects) {
+    left += Docker("service ls -q --filter label=io.docker-pipeline.tool") +
+            Docker("secret ls -q --filter label=io.docker-pipeline.tool");
+  }
+  return left + Docker("ps -aq --filter label=io.docker-pipeline.tool") +
+         Docker("volume ls -q --filter label=io.docker-pipeline.run") +
+         Docker("network ls -q --filter label=io.docker-pipeline.tool");
+}
+
 std::map<std::string, std::string> SecondDaemon::Env() const {
   return {{"DOCKER_HOST", (*this)["DOCKER_HOST"]},
           {"DOCKER_TLS_VERIFY", "1"},

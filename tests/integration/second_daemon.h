@@ -34,6 +34,9 @@ class SecondDaemon {
   /// The docker CLI on the daemon's own unix socket, stdout and stderr: a fixture, not the
   /// code under test.
   std::string Docker(const std::string& args) const;
+  /// Our objects on the daemon, one id per line ("" when none): containers, volumes of runs
+  /// (caches aside) and networks; with `swarm_objects`, services and secrets first.
+  std::string Leftovers(bool swarm_objects = false) const;
   /// The environment that points our binary at the daemon, over TLS.
   std::map<std::string, std::string> Env() const;
 

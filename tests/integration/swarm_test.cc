@@ -53,15 +53,7 @@ class SwarmTest : public CliTest {
     EXPECT_EQ(Leftovers(), "") << "left behind on the swarm daemon";
   }
 
-  /// Our objects on the swarm daemon, one per line: services, secrets, containers, volumes
-  /// (caches aside), networks.
-  static std::string Leftovers() {
-    return SwarmDocker("service ls -q --filter label=io.docker-pipeline.tool") +
-           SwarmDocker("secret ls -q --filter label=io.docker-pipeline.tool") +
-           SwarmDocker("ps -aq --filter label=io.docker-pipeline.tool") +
-           SwarmDocker("volume ls -q --filter label=io.docker-pipeline.run") +
-           SwarmDocker("network ls -q --filter label=io.docker-pipeline.tool");
-  }
+  static std::string Leftovers() { return daemon_.Leftovers(/*swarm_objects=*/true); }
 
   static std::string SwarmDocker(const std::string& args) { return daemon_.Docker(args); }
 

@@ -139,11 +139,17 @@ std::string ServiceCreateBody(const JobServiceSpec& spec) {
   job->set("TotalCompletions", 1);
   Object::Ptr mode = new Object;
   mode->set("ReplicatedJob", job);
+  // DNS round robin, not a virtual IP: a job's service has one task and publishes no port, so
+  // its aliases may as well name the task itself, and a VIP needs IPVS in the node's kernel,
+  // which not every kernel has (without it the VIP answers "no route to host").
+  Object::Ptr endpoint = new Object;
+  endpoint->set("Mode", "dnsrr");
   Object::Ptr body = new Object;
   body->set("Name", spec.name);
   body->set("Labels", ToObject(spec.container.labels));
   body->set("TaskTemplate", task);
   body->set("Mode", mode);
+  body->set("EndpointSpec", endpoint);
   return Stringify(body);
 }
 

@@ -2,8 +2,8 @@
 // (install/test-swarm.sh, started once for the suite by ctest's Swarm fixture, or here for a
 // direct run); the shared daemon is never swarm-initialised. Jobs, exit codes, exactly one
 // attempt, OOM, an unsatisfiable constraint, parallel jobs, artifacts, secrets, a killed runner,
-// `nodes`, and one pipeline with the same results as on the local backend; after each test
-// nothing of ours is left on the swarm daemon.
+// `nodes`, a node drained mid-job; after each test nothing of ours is left on the swarm daemon.
+// The pipelines run on every backend with the same results are in shared_backend_test.cc.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -15,8 +15,6 @@
 #include <cstdlib>
 #include <fstream>
 #include <map>
-#include <regex>
-#include <sstream>
 #include <thread>
 
 #include "integration/cli_fixture.h"
@@ -206,54 +204,6 @@ TEST_F(SwarmTest, AKilledRunnersServicesAndAllElseGoWithin30Seconds) {
     std::this_thread::sleep_for(std::chrono::milliseconds(250));
   }
   EXPECT_EQ(Leftovers(), "") << "still there 30 s after the runner was killed";
-}
-
-/// The run's summary table without timings: per job its name, stage, result and exit code.
-std::string Outcomes(const std::string& output) {
-  std::string outcomes;
-  std::istringstream in(output);
-  bool table = false;
-  for (std::string text; std::getline(in, text);) {
-    if (text.rfind("JOB ", 0) == 0) {
-      table = true;
-      continue;
-    }
-    if (!table || text.empty()) continue;
-    if (text.rfind("pipeline ", 0) == 0) break;
-    std::vector<std::string> fields;
-    static const std::regex kGap("  +");
-    std::sregex_token_iterator it(text.begin(), text.end(), kGap, -1), end;
-    for (; it != end && fields.size() < 4; ++it) fields.push_back(*it);
-    for (const std::string& field : fields) outcomes += field + "|";
-    outcomes += "\n";
-  }
-  return outcomes;
-}
-
-TEST_F(SwarmTest, ASharedPipelineEndsAsOnTheLocalBackend) {
-  TempRepo repo(
-      {{".pipeline.yml",
-        Pipeline(
-            "stages: [build, test, deploy]\n"
-            "variables: {GREETING: hello}\n"
-            "build:\n  stage: build\n  script:\n"
-            "    - mkdir out && echo \"$GREETING from $CI_JOB_NAME\" > out/greeting\n"
-            "  artifacts:\n    paths: [out/]\n"
-            "unit:\n  stage: test\n  script: ['cat out/greeting', 'grep -q hello out/greeting']\n"
-            "lint:\n  stage: test\n  allow_failure: true\n  script: ['echo lint-warns', 'exit 2']\n"
-            "broken:\n  stage: test\n  script: ['echo broken-runs', 'sleep 2', 'exit 5']\n"
-            "deploy:\n  stage: deploy\n  script: ['echo never']\n")}});
-  ProcessResult local = RunCli(repo.path(), {"run", "--no-color"});
-  ProcessResult swarm = RunSwarm(repo.path(), {"--no-color"});
-  EXPECT_EQ(local.exit_code, 1) << local.all();
-  EXPECT_EQ(swarm.exit_code, local.exit_code) << swarm.all();
-  for (const char* line : {"hello from build", "lint-warns", "broken-runs", "exit code 5"}) {
-    EXPECT_THAT(local.all(), HasSubstr(line));
-    EXPECT_THAT(swarm.all(), HasSubstr(line));
-  }
-  EXPECT_THAT(swarm.out, Not(HasSubstr("never")));
-  EXPECT_EQ(Outcomes(swarm.all()), Outcomes(local.all())) << local.all() << "\n---\n"
-                                                          << swarm.all();
 }
 
 }  // namespace

@@ -14,12 +14,6 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-size_t Count(const std::string& text, const std::string& needle) {
-  size_t n = 0;
-  for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
-  return n;
-}
-
 // GitLab: stages, global and job variables, artifacts, a needs DAG, a service answering to its
 // alias, allow_failure, retry, and a job timeout failing the pipeline.
 constexpr const char* kGitLabPipeline = R"(

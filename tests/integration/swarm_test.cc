@@ -26,12 +26,6 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-size_t Count(const std::string& text, const std::string& needle) {
-  size_t n = 0;
-  for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
-  return n;
-}
-
 class SwarmTest : public CliTest {
  protected:
   static void SetUpTestSuite() { daemon_.Start(); }

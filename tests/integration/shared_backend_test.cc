@@ -37,6 +37,7 @@ unit:
   script:
     - cat out/greeting
     - for i in 1 2 3 4 5 6 7 8 9 10; do wget -q -O - http://web:8080/ && break; sleep 0.5; done
+    - wget -q -O /dev/null http://web:8080/
 lint:
   stage: test
   allow_failure: true

@@ -192,7 +192,11 @@ class SwarmBackend : public Backend {
   docker::JobServiceSpec ServiceSpec(const std::string& id, SwarmJob& job);
   std::vector<std::string> Constraints(const docker::ContainerSpec& spec);
   void AwaitPlacement(const std::string& id, const std::string& service_id);
-  std::string NodeTrouble(const std::string& node_id);
+  /// What is wrong with node `node_id` for a task on it ("" when it is ready and active);
+  /// `gone` says whether the node itself is away (down, disconnected, out of the swarm).
+  std::string NodeTrouble(const std::string& node_id, bool* gone = nullptr);
+  /// The task ended: its exit code, or (thrown) an infrastructure failure when it was lost.
+  int Ended(const std::string& id, const docker::SwarmTask& task, LogRelay& relay);
   [[noreturn]] void FailOnInfrastructure(const std::string& id, const docker::SwarmTask& task,
                                          const std::string& why);
   void RemoveServiceAndTasks(const std::string& service_id);
@@ -390,43 +394,14 @@ std::optional<int> SwarmBackend::Wait(const std::string& id, SteadyClock::time_p
     } else {
       task = tasks.front();
     }
-    if (IsTerminal(task.state)) {
-      {
-        std::lock_guard<std::mutex> lock(mutex_);
-        auto found = jobs_.find(id);
-        if (found != jobs_.end()) {
-          found->second.final_task = task;
-          if (!task.container_id.empty()) found->second.task_container = task.container_id;
-        }
-      }
-      relay->End();
-      if (task.state == "rejected" || task.state == "orphaned") {
-        // A drained node's task is rejected ("assigned node no longer meets constraints"):
-        // say which node and why.
-        std::string why = task.error.empty() ? task.message : task.error;
-        std::string trouble = NodeTrouble(task.node_id);
-        FailOnInfrastructure(id, task, trouble.empty() ? why : why + " (" + trouble + ")");
-      }
-      bool stopping = false;
-      {
-        std::lock_guard<std::mutex> lock(mutex_);
-        auto found = jobs_.find(id);
-        stopping = found != jobs_.end() && found->second.stopping;
-      }
-      // Shut down by the swarm, not by us: its node was drained (or left), the work is lost.
-      if (task.state == "shutdown" && !stopping) {
-        std::string trouble = NodeTrouble(task.node_id);
-        FailOnInfrastructure(id, task, trouble.empty() ? "the swarm shut it down" : trouble);
-      }
-      return task.exit_code;
-    }
+    if (IsTerminal(task.state)) return Ended(id, task, *relay);
     // A node that went away leaves its task "running" for the swarm (until the dispatcher
     // orphans it, hours later): ask about the node itself, once a second.
     if (!task.node_id.empty() && SteadyClock::now() >= next_node_check) {
       next_node_check = SteadyClock::now() + std::chrono::seconds(1);
-      std::string trouble = NodeTrouble(task.node_id);
-      if (trouble.find("is down") != std::string::npos ||
-          trouble.find("disconnected") != std::string::npos) {
+      bool gone = false;
+      std::string trouble = NodeTrouble(task.node_id, &gone);
+      if (gone) {
         relay->End();
         FailOnInfrastructure(id, task, trouble);
       }
@@ -437,8 +412,8 @@ std::optional<int> SwarmBackend::Wait(const std::string& id, SteadyClock::time_p
   return std::nullopt;
 }
 
-/// What is wrong with node `node_id` for a task on it: "" when it is ready and active.
-std::string SwarmBackend::NodeTrouble(const std::string& node_id) {
+std::string SwarmBackend::NodeTrouble(const std::string& node_id, bool* gone) {
+  if (gone != nullptr) *gone = false;
   std::vector<docker::SwarmNode> nodes;
   try {
     nodes = swarm_->ListNodes();
@@ -448,10 +423,13 @@ std::string SwarmBackend::NodeTrouble(const std::string& node_id) {
   for (const docker::SwarmNode& node : nodes) {
     if (node.id != node_id) continue;
     std::string name = "node '" + (node.hostname.empty() ? node.id : node.hostname) + "'";
+    // "unknown" is a node the manager has not heard from since it started: not gone yet.
+    if (gone != nullptr) *gone = node.state == "down" || node.state == "disconnected";
     if (node.state != "ready") return name + " is " + node.state;
     if (node.availability == "drain") return name + " was drained";
     return "";
   }
+  if (gone != nullptr) *gone = true;
   return "node " + node_id.substr(0, 12) + " left the swarm";
 }
 
@@ -465,6 +443,33 @@ void SwarmBackend::FailOnInfrastructure(const std::string& id, const docker::Swa
   auto found = jobs_.find(id);
   if (found != jobs_.end()) found->second.lost = message;
   throw DockerError(message);
+}
+
+int SwarmBackend::Ended(const std::string& id, const docker::SwarmTask& task, LogRelay& relay) {
+  bool stopping = false;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto found = jobs_.find(id);
+    if (found != jobs_.end()) {
+      found->second.final_task = task;
+      if (!task.container_id.empty()) found->second.task_container = task.container_id;
+      stopping = found->second.stopping;
+    }
+  }
+  relay.End();
+  if (task.state == "rejected" || task.state == "orphaned") {
+    // A task on a node updated mid-job is rejected ("assigned node no longer meets
+    // constraints"): say which node and what became of it.
+    std::string why = task.error.empty() ? task.message : task.error;
+    std::string trouble = NodeTrouble(task.node_id);
+    FailOnInfrastructure(id, task, trouble.empty() ? why : why + " (" + trouble + ")");
+  }
+  // Shut down by the swarm, not by us: its node was drained (or left), the work is lost.
+  if (task.state == "shutdown" && !stopping) {
+    std::string trouble = NodeTrouble(task.node_id);
+    FailOnInfrastructure(id, task, trouble.empty() ? "the swarm shut it down" : trouble);
+  }
+  return task.exit_code;
 }
 
 docker::ContainerState SwarmBackend::Inspect(const std::string& id) {

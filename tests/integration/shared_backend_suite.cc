@@ -1,5 +1,6 @@
 #include "integration/shared_backend_suite.h"
 
+#include <cstdlib>
 #include <regex>
 #include <sstream>
 
@@ -14,10 +15,20 @@ struct Daemons {
 };
 
 /// The suite's daemons, each started on first use: a direct run of one backend's cases starts
-/// only that backend's daemon.
+/// only that backend's daemon. Under ctest, DOCKER_PIPELINE_TEST_STATE_DIR names the directory
+/// of both fixtures' state files.
 Daemons& TheDaemons() {
-  static Daemons daemons;
-  return daemons;
+  static Daemons* daemons = [] {
+    const char* dir = std::getenv("DOCKER_PIPELINE_TEST_STATE_DIR");
+    if (dir != nullptr && *dir != '\0') {
+      setenv("DOCKER_PIPELINE_TEST_REMOTE_STATE",
+             (std::string(dir) + "/remote-daemon.state").c_str(), 0);
+      setenv("DOCKER_PIPELINE_TEST_SWARM_STATE", (std::string(dir) + "/swarm-daemon.state").c_str(),
+             0);
+    }
+    return new Daemons;
+  }();
+  return *daemons;
 }
 
 }  // namespace
@@ -33,6 +44,8 @@ std::string BackendName(SharedBackend backend) {
   }
   return "unknown";
 }
+
+void PrintTo(SharedBackend backend, std::ostream* out) { *out << BackendName(backend); }
 
 std::string Outcomes(const std::string& output) {
   std::string outcomes;

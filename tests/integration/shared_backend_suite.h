@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <map>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,8 @@ enum class SharedBackend { kLocal, kRemote, kSwarm };
 
 /// "local", "remote", "swarm": the test name's suffix.
 std::string BackendName(SharedBackend backend);
+/// gtest prints the backend by its name.
+void PrintTo(SharedBackend backend, std::ostream* out);
 
 /// The run's summary table without timings and memory: per job its name, stage, result and exit
 /// code, "|"-separated, one job a line.

@@ -200,30 +200,33 @@ TEST_F(SwarmTest, AKilledRunnersServicesAndAllElseGoWithin30Seconds) {
   EXPECT_EQ(Leftovers(), "") << "still there 30 s after the runner was killed";
 }
 
-// Swarm 20.10 leaves a job's task running on a drained node (its desired state is "complete",
-// which a drain does not touch), but re-activating the node makes its constraint enforcer
-// reject it ("assigned node no longer meets constraints"): the task is lost mid-job, which must
-// be an infrastructure failure that `retry: when: runner_system_failure` re-runs to the end.
+// A task lost mid-job, as when its node leaves the pool: the job's constraint names a node label,
+// and removing that label while the job runs makes Swarm's constraint enforcer reject the running
+// task ("assigned node no longer meets constraints"; a drain alone leaves a job's task running).
+// That is an infrastructure failure, which `retry: when: runner_system_failure` re-runs to the end
+// once the label is back.
 TEST_F(SwarmTest, ATaskLostWithItsNodeIsAnInfrastructureFailureAndItsRetryPasses) {
   TempRepo repo({{".pipeline.yml",
                   Pipeline("long:\n  retry: {max: 1, when: runner_system_failure}\n  script:\n"
                            "    - echo long-started\n    - sleep 8\n    - echo long-finished\n")}});
   std::string node = SwarmDocker("node ls -q");
   node.erase(node.find_last_not_of("\n ") + 1);
+  SwarmDocker("node update --label-add dp_pool=yes " + node);
   RunSpec spec;
   spec.cwd = repo.path();
-  spec.args = {"run", "--backend", "swarm", "--no-color"};
+  spec.args = {"run",        "--backend",    "swarm",
+               "--no-color", "--constraint", "node.labels.dp_pool==yes"};
   spec.env = daemon_.Env();
-  std::string drained;
+  std::string removed;
   spec.during = [&](int, const std::function<std::string()>& output) {
     ASSERT_TRUE(WaitForOutput(output, "long | long-started")) << output();
-    drained = SwarmDocker("node update --availability drain " + node);
-    std::this_thread::sleep_for(std::chrono::seconds(1));
-    SwarmDocker("node update --availability active " + node);
+    removed = SwarmDocker("node update --label-rm dp_pool " + node);
+    EXPECT_TRUE(WaitForOutput(output, "retrying it")) << output();
+    SwarmDocker("node update --label-add dp_pool=yes " + node);
   };
   ProcessResult run = RunProcess(spec);
-  SwarmDocker("node update --availability active " + node);  // whatever happened
-  EXPECT_EQ(drained, node + "\n");
+  SwarmDocker("node update --label-rm dp_pool " + node);  // whatever happened
+  EXPECT_EQ(removed, node + "\n");
   EXPECT_EQ(run.exit_code, 0) << run.all();
   EXPECT_THAT(run.all(), HasSubstr("the swarm lost the task of job 'long' (rejected)"));
   EXPECT_THAT(run.all(), HasSubstr("an infrastructure failure, not the job's"));

@@ -22,11 +22,16 @@ command -v docker >/dev/null || fail "the docker CLI is missing (install/dev-set
 rm -rf "$work"
 mkdir -p "$work/home" "$work/shims"
 git clone -q "$top" "$work/clone"
-export HOME=$work/home
-unset DOCKER_CONFIG
 if command -v ccache >/dev/null; then
   export CMAKE_CXX_COMPILER_LAUNCHER=ccache CCACHE_BASEDIR=$work/clone CCACHE_NOHASHDIR=1
+  # ccache finds its cache and its configuration through HOME: keep this user's, or the build
+  # below would start from the throwaway HOME's empty cache.
+  export CCACHE_DIR=${CCACHE_DIR:-$(ccache -k cache_dir)}
+  config=$(ccache -p | sed -n 's|^(\(/[^)]*\)) .*|\1|p' | grep -v '^/etc/' | head -n 1 || true)
+  [ -z "$config" ] || export CCACHE_CONFIGPATH=${CCACHE_CONFIGPATH:-$config}
 fi
+export HOME=$work/home
+unset DOCKER_CONFIG
 # tests/run.sh's build flags: the objects of its build (paths hashed relative to the checkout and
 # the clone) serve this one.
 export DOCKER_PIPELINE_RELEASE_FLAGS=${DOCKER_PIPELINE_RELEASE_FLAGS:-"-O1 -DNDEBUG"}

@@ -93,7 +93,7 @@ prebuild() {
   echo "prebuild: done in $((SECONDS - start)) s"
 }
 prebuild_pid=""
-prebuild_log=$top/build-prebuild.log
+prebuild_log=$top/build-ci/prebuild.log
 start_prebuild() {
   [ "$sanitizers" = 1 ] || [ "$fuzz" = 1 ] || return 0
   echo "==== prebuild (sanitizers, fuzz) in the background: $prebuild_log"

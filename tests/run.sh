@@ -97,6 +97,7 @@ prebuild_log=$top/build-ci/prebuild.log
 start_prebuild() {
   [ "$sanitizers" = 1 ] || [ "$fuzz" = 1 ] || return 0
   echo "==== prebuild (sanitizers, fuzz) in the background: $prebuild_log"
+  mkdir -p "$(dirname "$prebuild_log")"
   # Its own process group (setsid), so the EXIT trap can stop all of it; nice and idle I/O class so
   # the tests always come first.
   top=$top asan_dir=$asan_dir setsid --wait nice -n 19 ionice -c 3 bash -c \
@@ -109,7 +110,7 @@ wait_prebuild() {  # the background builds' end; their log's tail when they fail
   local status=0
   wait "$prebuild_pid" || status=$?
   prebuild_pid=""
-  tail -n 1 "$prebuild_log"
+  tail -n 1 "$prebuild_log" || true
   if [ "$status" != 0 ]; then
     tail -n 40 "$prebuild_log" >&2
     echo "run.sh: the sanitizer or fuzz build failed (exit $status), see $prebuild_log" >&2

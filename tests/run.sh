@@ -12,7 +12,7 @@
 #   5. the README's first command in a fresh clone, and pre-commit's try-repo of
 #      .pre-commit-hooks.yaml (install/test-install.sh);
 #   6. an AddressSanitizer + UndefinedBehaviorSanitizer build (clang when there is one, -O0 -g1,
-#      only the integration files of the suites it runs): the unit tests and the daemon
+#      only the integration files of the suites it runs): the unit tests (each binary once) and the daemon
 #      suites whose code no unit test reaches (Engine API streams, the step's Docker proxy under
 #      attack, the service's HTTP server, cancel and signals, artifacts, plain runs);
 #   7. bounded fuzzing: each libFuzzer target for FUZZ_SECONDS (tests/fuzz/run.sh, clang).

@@ -13,8 +13,8 @@
 #      .pre-commit-hooks.yaml (install/test-install.sh);
 #   6. an AddressSanitizer + UndefinedBehaviorSanitizer build (clang when there is one, -O0 -g1,
 #      only the integration files of the suites it runs): the unit tests (each binary once) and
-#      the daemon suites whose code no unit test reaches (Engine API streams, the step's Docker proxy under
-#      attack, the service's HTTP server, cancel and signals, artifacts, plain runs);
+#      the daemon suites whose code no unit test reaches (Engine API streams, the step's Docker
+#      proxy under attack, the service's HTTP server, cancel and signals, artifacts, plain runs);
 #   7. bounded fuzzing: each libFuzzer target for FUZZ_SECONDS (tests/fuzz/run.sh, clang).
 # The builds of 6 and 7 start once the first build is done, at the lowest CPU and I/O priority, so
 # they use what the daemon tests leave idle (mostly waiting on containers); steps 6 and 7 then wait

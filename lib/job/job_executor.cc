@@ -86,11 +86,15 @@ void ApplyJobRules(const JobLaunch& launch, JobResult& result) {
     result.reason = "killed: out of memory (limit " +
                     FormatBytes(launch.resources.memory_bytes.value_or(0)) + ")";
   }
-  if (result.outcome == JobOutcome::kFailed && launch.job.allow_failure) {
-    const auto& codes = launch.job.allow_failure_exit_codes;
+  if (!launch.job.allow_failure) return;
+  const auto& codes = launch.job.allow_failure_exit_codes;
+  if (result.outcome == JobOutcome::kFailed) {
     result.allowed_failure =
         codes.empty() || std::find(codes.begin(), codes.end(), result.exit_code) != codes.end();
   }
+  // As in GitLab, `allow_failure: true` covers a job that ran out of time too; `exit_codes`
+  // cannot (a timed-out job has no exit code of its own).
+  if (result.outcome == JobOutcome::kTimedOut) result.allowed_failure = codes.empty();
 }
 
 /// Runs the created container `id` to its end: attach (before start, so a job that exits at

@@ -261,6 +261,7 @@ BitbucketStep ReadBitbucketStep(const YAML::Node& key, const YAML::Node& step,
   file.CheckKeys(step, kStepKeys, what);
 
   job.script_style = ScriptStyle::kBitbucket;
+  job.stop_running_on_failure = true;  // a parallel group's `fail-fast` may say otherwise
   job.workdir = kBitbucketCloneDir;
   ReadStepScripts(key, step, what, context, job);
   job.image = step["image"]

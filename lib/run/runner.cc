@@ -159,9 +159,9 @@ class Scheduler {
     if (!run.environment_error.empty() && result_.environment_error.empty()) {
       result_.environment_error = "job '" + planned.job.name + "': " + run.environment_error;
     }
-    // With on_failure/always jobs (run/when_gate.h) the run goes on: what waits for the failed
-    // job is skipped as it comes up, the jobs for failures run.
-    if (!stopping_ && job_result.Fails() && !exec::HasJobsForFailures(plan_)) {
+    // A failed GitLab job leaves the rest to the when-gate (run/when_gate.h): what waits for it
+    // is skipped as it comes up, the others go on.
+    if (!stopping_ && job_result.Fails() && exec::FailureEndsRun(planned.job)) {
       // Without fail-fast, jobs already running (a parallel group's others) may finish first.
       Stop("job '" + planned.job.name + "' failed", planned.job.stop_running_on_failure
                                                         ? CancelToken::Level::kGraceful

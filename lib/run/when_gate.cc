@@ -1,17 +1,10 @@
 #include "run/when_gate.h"
 
-#include <algorithm>
-
 #include "run/ready_set.h"
 
 namespace pipeline::exec {
 
-bool HasJobsForFailures(const Plan& plan) {
-  return std::any_of(plan.jobs.begin(), plan.jobs.end(),
-                     [](const PlannedJob& planned) { return RunsAfterFailure(planned.job); });
-}
-
-bool RunsAfterFailure(const Job& job) { return job.when != Job::When::kOnSuccess; }
+bool FailureEndsRun(const Job& job) { return job.script_style == ScriptStyle::kBitbucket; }
 
 std::string FailedUpstream(const Plan& plan, const std::vector<JobResult>& results, size_t index) {
   // The earliest in plan order (Ancestors sorts them), so the reason does not depend on the walk.

@@ -11,17 +11,15 @@
 
 namespace pipeline::exec {
 
-/// GitLab's `when: on_failure` and `when: always` in the scheduler. A plan with such a job does
-/// not stop at the first failure, as in GitLab: the jobs that wait for the failed one are skipped
-/// when they come up, the others go on, and the on_failure and always jobs start once what they
-/// wait for is done.
+/// What a failed job means for the rest of the run, per format. A Bitbucket step that fails ends
+/// the pipeline: the steps after it never run, as in the cloud. A GitLab job that fails does not:
+/// as in GitLab, the jobs that wait for it (the later stages, its `needs` dependants) are skipped
+/// when they come up, the others go on (its own stage's other jobs, a later job whose `needs` all
+/// passed), and `when: on_failure` and `when: always` jobs start once what they wait for is done.
 
-/// Whether a failure leaves `plan`'s pending jobs to this gate instead of stopping the run: true
-/// when one of its jobs runs after a failure (on_failure or always).
-bool HasJobsForFailures(const Plan& plan);
-
-/// Whether a pending job can still start after a job of the run failed.
-bool RunsAfterFailure(const Job& job);
+/// Whether the failure of `job` stops the run's pending jobs (a Bitbucket step); else they are
+/// left to WhenSkipReason.
+bool FailureEndsRun(const Job& job);
 
 /// The first job that `index` waits for, directly or through others, whose failure fails the run
 /// (an allowed failure does not count, as in GitLab); "" when there is none. `results` are in

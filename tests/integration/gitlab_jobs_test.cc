@@ -39,6 +39,29 @@ TEST_F(GitLabJobsTest, AFailureRunsTheOnFailureAndAlwaysJobsAndSkipsTheRest) {
   EXPECT_THAT(run.all(), Not(HasSubstr("on_failure' jobs are left out")));
 }
 
+// As in GitLab: a failure skips only what waits for it. Its stage's other jobs finish (none is
+// cancelled), a later job whose `needs` passed runs, and `allow_failure: true` covers a timeout.
+TEST_F(GitLabJobsTest, AFailureSkipsOnlyWhatWaitsForItAndAllowFailureCoversATimeout) {
+  TempRepo repo({{".gitlab-ci.yml",
+                  GitLab("stages: [build, test, deploy]\n"
+                         "broken:\n  stage: build\n  script: [exit 1]\n"
+                         "sibling:\n  stage: build\n  script: [sleep 3, echo sibling-done]\n"
+                         "slow:\n  stage: build\n  timeout: 2s\n  allow_failure: true\n"
+                         "  script: [sleep 30]\n"
+                         "after-sibling:\n  stage: test\n  needs: [sibling]\n"
+                         "  script: [echo after-sibling-ran]\n"
+                         "deploy:\n  stage: deploy\n  script: [echo deploy-ran]\n")}});
+  ProcessResult run = RunCli(repo.path(), {"run", "--no-color"});
+  EXPECT_EQ(run.exit_code, 1) << run.all();
+  EXPECT_THAT(run.out, HasSubstr("| sibling-done\n")) << run.all();
+  EXPECT_THAT(run.out, HasSubstr("| after-sibling-ran\n"));
+  EXPECT_THAT(run.out, Not(HasSubstr("deploy-ran")));
+  EXPECT_THAT(run.out, HasSubstr("not run: job 'broken' failed"));
+  EXPECT_THAT(run.out, Not(HasSubstr("cancelled")));
+  EXPECT_THAT(run.out, HasSubstr("failed (allowed)"));
+  EXPECT_THAT(run.out, HasSubstr("timed out after 2s"));
+}
+
 TEST_F(GitLabJobsTest, ASuccessSkipsTheOnFailureJobAndRunsTheAlwaysJob) {
   TempRepo repo({{".gitlab-ci.yml", GitLab("build:\n  stage: build\n  script: [echo build-ran]\n"
                                            "rollback:\n  stage: test\n  when: on_failure\n"

@@ -141,8 +141,9 @@ struct Job {
   std::vector<std::string> changeset_excludes;
   /// A manual job that is not run also keeps everything after it from running (Bitbucket).
   bool manual_blocks = false;
-  /// When this job fails, jobs still running are stopped (else they may finish first).
-  bool stop_running_on_failure = true;
+  /// When this job fails, jobs still running are stopped (else they may finish first): a
+  /// Bitbucket step (`fail-fast` in a parallel group). A GitLab job never stops the others.
+  bool stop_running_on_failure = false;
   size_t parallel_index = 0;  ///< its place in a parallel group (BITBUCKET_PARALLEL_STEP)
   size_t parallel_count = 0;  ///< 0: not in a parallel group
   /// GitLab's `parallel`: the job as written, of which this is one instance ("test 1/3",

@@ -423,12 +423,14 @@ TEST_F(RunnerTest, MaxParallelOneRunsJobsOneAfterAnother) {
 
 // ---- Failure ----
 
-TEST_F(RunnerTest, FailingJobStopsThePipeline) {
-  AddJob("compile", "build");
+TEST_F(RunnerTest, AFailingBitbucketStepStopsThePipeline) {
+  AddJob("compile", "build").script_style = ScriptStyle::kBitbucket;
   // `broken` fails only once `slow` runs, so `slow` is certainly running when it is stopped.
-  AddJob("broken", "test", ContainerScript().Exits(2).WaitsForStartOf("slow"));
-  AddJob("slow", "test", ContainerScript().Hangs());
-  AddJob("ship", "deploy");
+  Job& broken_step = AddJob("broken", "test", ContainerScript().Exits(2).WaitsForStartOf("slow"));
+  broken_step.script_style = ScriptStyle::kBitbucket;
+  broken_step.stop_running_on_failure = true;  // a parallel group's fail-fast
+  AddJob("slow", "test", ContainerScript().Hangs()).script_style = ScriptStyle::kBitbucket;
+  AddJob("ship", "deploy").script_style = ScriptStyle::kBitbucket;
 
   RunResult run = Run();
 
@@ -453,6 +455,47 @@ TEST_F(RunnerTest, FailingJobStopsThePipeline) {
 
   EXPECT_FALSE(run.interrupted);
   ExpectEverythingCleanedUp();
+}
+
+// As in GitLab: a failed job skips what waits for it (the later stages, its `needs` dependants);
+// its stage's other jobs finish, and a later job whose needs all passed runs.
+TEST_F(RunnerTest, AFailingGitLabJobSkipsOnlyWhatWaitsForIt) {
+  AddJob("compile", "build");
+  AddJob("broken", "test", ContainerScript().Exits(2).WaitsForStartOf("slow"));
+  AddJob("slow", "test", ContainerScript().Takes(std::chrono::milliseconds(300)));
+  AddJob("ship", "deploy");
+  AddJobNeeding("report", {"slow"}).stage = "deploy";
+
+  RunResult run = Run();
+
+  EXPECT_EQ(run.exit_code(), ExitCode::kJobFailed);
+  EXPECT_EQ(JobNamed(run, "broken").outcome, JobOutcome::kFailed);
+  EXPECT_EQ(JobNamed(run, "slow").outcome, JobOutcome::kPassed) << "its sibling's failure";
+  EXPECT_EQ(engine_.CountCalls("Stop", "slow"), 0u);
+  EXPECT_EQ(JobNamed(run, "report").outcome, JobOutcome::kPassed) << "its needs passed";
+  const JobResult& ship = JobNamed(run, "ship");
+  EXPECT_EQ(ship.outcome, JobOutcome::kSkipped);
+  EXPECT_EQ(ship.reason, "not run: job 'broken' failed");
+  EXPECT_FALSE(run.interrupted);
+  ExpectEverythingCleanedUp();
+}
+
+TEST_F(RunnerTest, AllowFailureCoversATimeoutButExitCodesDoNot) {
+  Job& slow = AddJob("slow", "test", ContainerScript().Hangs());
+  slow.timeout = std::chrono::seconds(0);
+  slow.allow_failure = true;
+  Job& listed = AddJob("listed", "test", ContainerScript().Hangs());
+  listed.timeout = std::chrono::seconds(0);
+  listed.allow_failure = true;
+  listed.allow_failure_exit_codes = {3};
+
+  RunResult run = Run();
+
+  EXPECT_EQ(JobNamed(run, "slow").outcome, JobOutcome::kTimedOut);
+  EXPECT_TRUE(JobNamed(run, "slow").allowed_failure);
+  EXPECT_EQ(JobNamed(run, "listed").outcome, JobOutcome::kTimedOut);
+  EXPECT_FALSE(JobNamed(run, "listed").allowed_failure);
+  EXPECT_EQ(run.exit_code(), ExitCode::kJobFailed);
 }
 
 TEST_F(RunnerTest, AllowedFailureDoesNotStopThePipeline) {

@@ -41,15 +41,12 @@ TEST(WhenGateTest, AlwaysRunsWhateverHappened) {
   EXPECT_EQ(WhenSkipReason(When::kAlways, "build"), "");
 }
 
-TEST(WhenGateTest, OnlyOnFailureAndAlwaysJobsOutliveAFailure) {
-  Plan plan;
-  plan.jobs = {Planned("a", {}), Planned("b", {0})};
-  EXPECT_FALSE(HasJobsForFailures(plan));
-  EXPECT_FALSE(RunsAfterFailure(plan.jobs[0].job));
-  plan.jobs.push_back(Planned("cleanup", {0, 1}, When::kOnFailure));
-  EXPECT_TRUE(HasJobsForFailures(plan));
-  EXPECT_TRUE(RunsAfterFailure(plan.jobs[2].job));
-  EXPECT_TRUE(RunsAfterFailure(Planned("report", {}, When::kAlways).job));
+TEST(WhenGateTest, OnlyABitbucketStepsFailureEndsTheRun) {
+  Job step;
+  step.script_style = ScriptStyle::kBitbucket;
+  EXPECT_TRUE(FailureEndsRun(step));
+  Job gitlab_job;
+  EXPECT_FALSE(FailureEndsRun(gitlab_job)) << "GitLab skips only what waits for the failed job";
 }
 
 TEST(WhenGateTest, AFailureCountsThroughSkippedJobsInBetween) {

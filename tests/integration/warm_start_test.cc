@@ -30,9 +30,11 @@ std::string ContainersOf(const std::string& run_id, const std::string& job) {
   return RunProcess(spec).out;
 }
 
-/// Waits until job `job` of the run printed in `output` has a container; true when it has.
+/// Waits (20 s at most) until job `job` of the run printed in `output` has a container; true
+/// when it has.
 bool WaitForContainer(const std::function<std::string()>& output, const std::string& job) {
-  for (int i = 0; i < 300; ++i) {
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::chrono::steady_clock::now() < until) {
     std::string run_id = RunIdIn(output());
     if (!run_id.empty() && !ContainersOf(run_id, job).empty()) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -126,7 +128,7 @@ TEST_F(WarmStartTest, TheTimeoutCountsFromTheRelease) {
 }
 
 TEST_F(WarmStartTest, KillingTheRunnerWithWarmContainersLeavesNothingBehind) {
-  TempRepo repo({{".pipeline.yml", Pipeline("a:\n  script: ['echo started', 'sleep 60']\n"
+  TempRepo repo({{".pipeline.yml", Pipeline("a:\n  script: ['echo started', 'sleep 300']\n"
                                             "b:\n  needs: [a]\n  script: ['true']\n"
                                             "c:\n  needs: [b]\n  script: ['true']\n")}});
   RunSpec spec;

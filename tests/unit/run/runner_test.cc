@@ -633,7 +633,7 @@ TEST_F(RunnerTest, AWarmDependantOfAStoppedNeedIsRemovedWithoutRunning) {
   AddJobNeeding("unit", {"compile"});
   std::future<RunResult> running = RunAsync();
   ASSERT_TRUE(engine_.WaitForStart("compile"));
-  ASSERT_TRUE(WaitForCreates(engine_, 2));  // unit's, prepared ahead
+  EXPECT_TRUE(WaitForCreates(engine_, 2));  // unit's, prepared ahead (cancelled either way)
   cancel_.Cancel(Level::kGraceful);
   RunResult run = running.get();
   EXPECT_EQ(JobNamed(run, "unit").outcome, JobOutcome::kSkipped);
@@ -650,7 +650,7 @@ TEST_F(RunnerTest, NoMoreThanJobsWarmContainersWaitAtOnce) {
   }
   std::future<RunResult> running = RunAsync();
   ASSERT_TRUE(engine_.WaitForStart("j1"));
-  ASSERT_TRUE(WaitForCreates(engine_, 3));  // j1, then j2 and j3 ahead
+  EXPECT_TRUE(WaitForCreates(engine_, 3));  // j1, then j2 and j3 ahead
   cancel_.Cancel(Level::kGraceful);
   running.get();
   EXPECT_EQ(engine_.CountCalls("Create", ""), 3u);

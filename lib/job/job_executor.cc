@@ -105,6 +105,7 @@ std::unique_ptr<docker::OutputStream> StartWarm(JobServices& services, const std
   } catch (const DockerError& error) {
     throw WarmStartFailed(error.what());
   }
+  if (services.container_started) services.container_started();
   if (gate.Wait() == WarmGate::Verdict::kAbandon) throw WarmStartAbandoned();
   // Ready, waiting and started all at the release: the time before it was the needs' own.
   result.queued = result.started = gate.released_at();
@@ -134,7 +135,10 @@ ExitWait RunContainer(const JobLaunch& launch, JobServices& services, const std:
   // A container the daemon will not start (bad mount, missing runtime, no shell in the image)
   // is the machine's failure, not the job's: it propagates as an environment error (exit 3), and
   // the container handle still removes it.
-  if (gate == nullptr) backend.Start(id);
+  if (gate == nullptr) {
+    backend.Start(id);
+    if (services.container_started) services.container_started();
+  }
   std::optional<UsageSampler> usage;  // off: RunOptions::record_usage
   if (launch.record_usage) usage.emplace(backend, id, *services.log);
   OutputPump pump(*stream, output, *services.log, launch.job.name);

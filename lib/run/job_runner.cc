@@ -90,10 +90,10 @@ JobRunner::JobRunner(const Plan& plan, RunLaunchContext launch, JobRunnerSetting
   }
 }
 
-JobRun JobRunner::Run(size_t index, WarmGate* gate) {
+JobRun JobRunner::Run(size_t index, WarmGate* gate, std::function<void()> started) {
   JobRun run;
   try {
-    run.result = RunMatching(index, gate);
+    run.result = RunMatching(index, gate, started);
   } catch (const WarmStartAbandoned&) {
     run.abandoned = true;
   } catch (const std::exception& error) {
@@ -118,7 +118,8 @@ std::string JobRunner::WarmRefusal(size_t index) const {
   return WarmStartRefusal(plan_, index, warm_rules_);
 }
 
-JobResult JobRunner::RunMatching(size_t index, WarmGate* gate) {
+JobResult JobRunner::RunMatching(size_t index, WarmGate* gate,
+                                 const std::function<void()>& started) {
   const PlannedJob& planned = plan_.jobs[index];
   JobLaunch launch = MakeJobLaunch(launch_, planned, index);
   // The front end's decisions (--changed-only, changesets against --since) come with their why.
@@ -136,7 +137,7 @@ JobResult JobRunner::RunMatching(size_t index, WarmGate* gate) {
                       launch.workspace_target, setting_.source_dir, launch.env);
   JobResult result;
   try {
-    result = RunAttempts(index, launch, gate);
+    result = RunAttempts(index, launch, gate, started);
   } catch (const WarmStartAbandoned&) {
     // The warm container is gone; its workspace goes too (the run's sweep would find it last).
     if (!workspace.volume.empty()) backend_.DiscardWorkspace(workspace);
@@ -238,10 +239,11 @@ JobWorkspace JobRunner::PrepareWorkspace(size_t index, const JobLaunch& launch) 
 }
 
 /// Runs the job with its `retry` policy (run/retry.h), each attempt in a fresh workspace.
-JobResult JobRunner::RunAttempts(size_t index, const JobLaunch& launch, WarmGate* gate) {
+JobResult JobRunner::RunAttempts(size_t index, const JobLaunch& launch, WarmGate* gate,
+                                 const std::function<void()>& started) {
   JobServices services{backend_,     tracker_, context_.observer,
                        context_.log, cancel_,  DockerServiceAddOn(context_.engine, context_.log),
-                       &reclaimer_};
+                       &reclaimer_,  started};
   const Job& job = plan_.jobs[index].job;
   return RunWithRetries(
       job.retry, job.name, cancel_, *context_.log,

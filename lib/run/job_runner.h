@@ -2,6 +2,7 @@
 #define PIPELINE_RUN_JOB_RUNNER_H_
 
 #include <cstddef>
+#include <functional>
 #include <mutex>
 #include <set>
 #include <string>
@@ -52,19 +53,21 @@ class JobRunner {
   /// Never throws: a failure of the machine fails the job and is named in `environment_error`.
   /// With `gate` the job is warm-started (job/warm_gate.h): its container is prepared now and
   /// the job runs when the scheduler releases the gate; Run returns only after its decision.
-  JobRun Run(size_t index, WarmGate* gate = nullptr);
+  /// `started` is called once its container started (JobServices::container_started).
+  JobRun Run(size_t index, WarmGate* gate = nullptr, std::function<void()> started = nullptr);
 
   /// Why job `index` cannot be warm-started by this runner ("" when it can): run/warm_policy.h's
   /// rules with this run's options.
   std::string WarmRefusal(size_t index) const;
 
  private:
-  JobResult RunMatching(size_t index, WarmGate* gate);
+  JobResult RunMatching(size_t index, WarmGate* gate, const std::function<void()>& started);
   bool Reuse(size_t index);
   JobResult Reused(size_t index);
   std::string ReusedArtifacts(size_t index) const;
   JobWorkspace PrepareWorkspace(size_t index, const JobLaunch& launch);
-  JobResult RunAttempts(size_t index, const JobLaunch& launch, WarmGate* gate);
+  JobResult RunAttempts(size_t index, const JobLaunch& launch, WarmGate* gate,
+                        const std::function<void()>& started);
   /// Returns the bytes it stored (JobUsage::artifact_bytes).
   uint64_t KeepArtifacts(size_t index, const JobLaunch& launch);
   std::string ArtifactDir(size_t index) const;

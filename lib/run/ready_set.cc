@@ -13,7 +13,8 @@ ReadySet::ReadySet(const Plan& plan, size_t max_parallel, std::function<TimePoin
       now_(std::move(now)),
       blocked_since_(plan.jobs.size()),
       slot_wait_(plan.jobs.size(), 0),
-      warm_(plan.jobs.size(), false) {}
+      warm_(plan.jobs.size(), false),
+      started_(plan.jobs.size(), false) {}
 
 std::vector<size_t> ReadySet::TakeReady() {
   std::vector<size_t> ready;
@@ -48,7 +49,7 @@ std::vector<size_t> ReadySet::TakeWarmable(size_t limit,
     if (states_[i] != State::kPending || warm_[i]) continue;
     const std::vector<size_t>& deps = plan_.jobs[i].deps;
     bool next_in_line = std::all_of(deps.begin(), deps.end(), [this](size_t dep) {
-      return states_[dep] != State::kPending || warm_[dep];
+      return states_[dep] == State::kDone || started_[dep];
     });
     if (!next_in_line || !eligible(i)) continue;
     warm_[i] = true;

@@ -25,10 +25,14 @@ class ReadySet {
   /// The pending jobs that may start now, in plan order, marked running.
   std::vector<size_t> TakeReady();
   /// Warm start (job/warm_gate.h): the pending jobs to prepare ahead now, marked warm, in plan
-  /// order. A job qualifies when `eligible` says so and every job it needs runs, is warm itself,
-  /// or is done: it is next in line. At most `limit` warm jobs wait at once (taken ones no longer
-  /// count). A warm job stays pending; TakeReady takes it like any other, DropPending drops it.
+  /// order. A job qualifies when `eligible` says so and every job it needs is done, or has its
+  /// container started (MarkStarted; running, or warm at its gate): it is next in line. At most
+  /// `limit` warm jobs wait at once (taken ones no longer count). A warm job stays pending;
+  /// TakeReady takes it like any other, DropPending drops it.
   std::vector<size_t> TakeWarmable(size_t limit, const std::function<bool(size_t)>& eligible);
+  /// Job `index`'s container runs (a warm one: waits at its gate): the jobs after it may be
+  /// prepared ahead now, without competing with its own create and start.
+  void MarkStarted(size_t index) { started_[index] = true; }
   /// Whether job `index` was prepared ahead (taken or not).
   bool IsWarm(size_t index) const { return warm_[index]; }
   /// Warm jobs not taken yet.
@@ -54,6 +58,7 @@ class ReadySet {
   std::vector<TimePoint> blocked_since_;  ///< per job: first seen ready with no slot free
   std::vector<double> slot_wait_;         ///< per job taken: SlotWaitSeconds
   std::vector<bool> warm_;                ///< per job: TakeWarmable chose it
+  std::vector<bool> started_;             ///< per job: MarkStarted
   size_t warm_waiting_ = 0;               ///< warm and still pending
 };
 

@@ -168,10 +168,18 @@ class Scheduler {
     if (level != CancelToken::Level::kNone) jobs_cancel_.Cancel(level);
   }
 
+  /// Job `index`'s container started (warm: waits at its gate): the jobs after it may be
+  /// prepared now, no longer competing with its own create and start.
+  void Started(size_t index) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    ready_.MarkStarted(index);
+    if (!stopping_) PrepareAhead();
+  }
+
   /// The body of job `index`'s thread; warm-started with `gate`, it waits at the gate first.
   void RunOne(size_t index, double slot_wait, std::shared_ptr<exec::WarmGate> gate = nullptr) {
     const PlannedJob& planned = plan_.jobs[index];
-    exec::JobRun run = runner_.Run(index, gate.get());
+    exec::JobRun run = runner_.Run(index, gate.get(), [this, index] { Started(index); });
     if (run.abandoned) return;  // the scheduler has recorded it as skipped already
     JobResult& job_result = run.result;
     job_result.usage.slot_wait_seconds = gate ? gate->slot_wait_seconds() : slot_wait;

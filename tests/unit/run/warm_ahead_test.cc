@@ -40,6 +40,9 @@ TEST(WarmAheadTest, OnlyTheJobsNextInLineAreWarmedAndNotBeforeTheirNeedsStarted)
   Plan plan = PlanOf({{}, {0}, {1}, {}});  // a chain 0 -> 1 -> 2, and 3 on its own
   ReadySet ready(plan, 1);
   EXPECT_THAT(ready.TakeReady(), ElementsAre(0));
+  // Taken, job 0 is still being created: preparing job 1 now would compete with it.
+  EXPECT_THAT(ready.TakeWarmable(1, [](size_t i) { return i != 3; }), IsEmpty());
+  ready.MarkStarted(0);
   // Job 1's need runs; job 2's is pending; job 3 (no needs, no free slot) would be next.
   EXPECT_THAT(ready.TakeWarmable(1, Any), ElementsAre(1));
   EXPECT_THAT(ready.TakeWarmable(1, Any), IsEmpty());
@@ -48,14 +51,20 @@ TEST(WarmAheadTest, OnlyTheJobsNextInLineAreWarmedAndNotBeforeTheirNeedsStarted)
   ready.Finish(0);
   EXPECT_THAT(ready.TakeReady(), ElementsAre(1));  // the warm job is taken like any other
   EXPECT_EQ(ready.WarmWaiting(), 0u);
+  ready.MarkStarted(1);
   EXPECT_THAT(ready.TakeWarmable(1, Any), ElementsAre(2));
 }
 
-TEST(WarmAheadTest, AWarmNeedCountsAsStartedSoTheChainIsWarmedUpToTheLimit) {
+TEST(WarmAheadTest, AWarmNeedAtItsGateCountsAsStartedSoTheChainIsWarmedUpToTheLimit) {
   Plan plan = PlanOf({{}, {0}, {1}, {2}, {3}});
   ReadySet ready(plan, 4);
   EXPECT_THAT(ready.TakeReady(), ElementsAre(0));
-  EXPECT_THAT(ready.TakeWarmable(2, Any), ElementsAre(1, 2));  // bounded: never 4 containers
+  ready.MarkStarted(0);
+  EXPECT_THAT(ready.TakeWarmable(2, Any), ElementsAre(1));
+  ready.MarkStarted(1);                                     // warm, at its gate
+  EXPECT_THAT(ready.TakeWarmable(2, Any), ElementsAre(2));  // bounded: never 4 containers
+  ready.MarkStarted(2);
+  EXPECT_THAT(ready.TakeWarmable(2, Any), IsEmpty());
   EXPECT_EQ(ready.WarmWaiting(), 2u);
   ready.Finish(0);
   EXPECT_THAT(ready.TakeReady(), ElementsAre(1));
@@ -66,6 +75,7 @@ TEST(WarmAheadTest, IneligibleJobsAreLeftColdAndDroppedWarmJobsFreeTheirPlace) {
   Plan plan = PlanOf({{}, {0}, {0}, {0}});
   ReadySet ready(plan, 4);
   ready.TakeReady();
+  ready.MarkStarted(0);
   EXPECT_THAT(ready.TakeWarmable(4, [](size_t i) { return i != 2; }), ElementsAre(1, 3));
   EXPECT_THAT(ready.DropPending(), ElementsAre(1, 2, 3));
   EXPECT_EQ(ready.WarmWaiting(), 0u);

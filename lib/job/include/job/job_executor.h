@@ -45,6 +45,9 @@ struct JobServices {
   /// Removes a finished job's container off the critical path; null: removed before RunJob
   /// returns.
   Reclaimer* reclaimer = nullptr;
+  /// Called once the job's container started (warm: started and waiting at its gate); null:
+  /// nobody asks.
+  std::function<void()> container_started = nullptr;
 };
 
 class WarmGate;

@@ -49,7 +49,8 @@ std::vector<size_t> ReadySet::TakeWarmable(size_t limit,
     if (states_[i] != State::kPending || warm_[i]) continue;
     const std::vector<size_t>& deps = plan_.jobs[i].deps;
     bool next_in_line = std::all_of(deps.begin(), deps.end(), [this](size_t dep) {
-      return states_[dep] == State::kDone || started_[dep];
+      // A warm need is off the critical path already; a cold one still being created is not.
+      return states_[dep] == State::kDone || started_[dep] || warm_[dep];
     });
     if (!next_in_line || !eligible(i)) continue;
     warm_[i] = true;

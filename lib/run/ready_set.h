@@ -25,8 +25,9 @@ class ReadySet {
   /// The pending jobs that may start now, in plan order, marked running.
   std::vector<size_t> TakeReady();
   /// Warm start (job/warm_gate.h): the pending jobs to prepare ahead now, marked warm, in plan
-  /// order. A job qualifies when `eligible` says so and every job it needs is done, or has its
-  /// container started (MarkStarted; running, or warm at its gate): it is next in line. At most
+  /// order. A job qualifies when `eligible` says so and every job it needs is done, warm itself,
+  /// or has its container started (MarkStarted): it is next in line. A cold need still being
+  /// created is not: the dependant's create would compete with the need's own. At most
   /// `limit` warm jobs wait at once (taken ones no longer count). A warm job stays pending;
   /// TakeReady takes it like any other, DropPending drops it.
   std::vector<size_t> TakeWarmable(size_t limit, const std::function<bool(size_t)>& eligible);

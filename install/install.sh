@@ -9,6 +9,8 @@
 #   --sample       then build a tiny local busybox image and run the sample pipeline
 #                  (examples/hello) with `docker pipeline run`
 # Usage: install/install.sh [--system] [--with-docker] [--sample] [--prefix-build DIR]
+# Environment: DOCKER_PIPELINE_RELEASE_FLAGS, the compiler flags of the Release build (default
+# CMake's: -O3 -DNDEBUG); CMAKE_CXX_COMPILER_LAUNCHER=ccache builds through ccache.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
@@ -22,14 +24,18 @@ while [ $# -gt 0 ]; do
     --with-docker) with_docker=1 ;;
     --sample) sample=1 ;;
     --prefix-build) build_dir=$2; shift ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "install.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
 done
 
 install_packages "${PIPELINE_BUILD_DEPS[@]}"
-cmake -S "$top" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPIPELINE_BUILD_TESTS=OFF >/dev/null
+flags=()
+[ -n "${DOCKER_PIPELINE_RELEASE_FLAGS:-}" ] &&
+  flags=("-DCMAKE_CXX_FLAGS_RELEASE=$DOCKER_PIPELINE_RELEASE_FLAGS")
+cmake -S "$top" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPIPELINE_BUILD_TESTS=OFF \
+  ${flags[@]+"${flags[@]}"} >/dev/null
 cmake --build "$build_dir" --target docker-pipeline
 
 if [ "$system" = 1 ]; then

@@ -8,8 +8,9 @@
 #   2. `pre-commit try-repo` of the clone's .pre-commit-hooks.yaml at the pre-push stage, in a
 #      repository whose pipeline passes (the hook passes) and in one whose pipeline fails (the
 #      hook fails).
-# The installer's build goes through ccache when there is one (CMAKE_CXX_COMPILER_LAUNCHER), so
-# a second run costs about a link. Work directory: INSTALL_CHECK_DIR (default
+# The installer's build goes through ccache when there is one (CMAKE_CXX_COMPILER_LAUNCHER) with
+# tests/run.sh's flags (DOCKER_PIPELINE_RELEASE_FLAGS="-O1 -DNDEBUG", as its first build), so it
+# finds that build's objects and costs about a link. Work directory: INSTALL_CHECK_DIR (default
 # <repo>/build-install-check), emptied first.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,11 +22,19 @@ command -v docker >/dev/null || fail "the docker CLI is missing (install/dev-set
 rm -rf "$work"
 mkdir -p "$work/home" "$work/shims"
 git clone -q "$top" "$work/clone"
-export HOME=$work/home
-unset DOCKER_CONFIG
 if command -v ccache >/dev/null; then
   export CMAKE_CXX_COMPILER_LAUNCHER=ccache CCACHE_BASEDIR=$work/clone CCACHE_NOHASHDIR=1
+  # ccache finds its cache and its configuration through HOME: keep this user's, or the build
+  # below would start from the throwaway HOME's empty cache.
+  export CCACHE_DIR=${CCACHE_DIR:-$(ccache -k cache_dir)}
+  config=$(ccache -p | sed -n 's|^(\(/[^)]*\)) .*|\1|p' | grep -v '^/etc/' | head -n 1 || true)
+  [ -z "$config" ] || export CCACHE_CONFIGPATH=${CCACHE_CONFIGPATH:-$config}
 fi
+export HOME=$work/home
+unset DOCKER_CONFIG
+# tests/run.sh's build flags: the objects of its build (paths hashed relative to the checkout and
+# the clone) serve this one.
+export DOCKER_PIPELINE_RELEASE_FLAGS=${DOCKER_PIPELINE_RELEASE_FLAGS:-"-O1 -DNDEBUG"}
 
 # Stand-ins: installing anything is a failure here (every dependency is present in CI), and
 # docker.io looks absent, so only the answering daemon can keep the installer from installing it.

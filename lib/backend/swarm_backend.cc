@@ -55,12 +55,14 @@ struct SwarmJob {
   std::vector<docker::Mount> files;  ///< read-only host files: Swarm secrets at start
   bool filesystem_changed = false;   ///< the stand-in got files: the task runs its commit
   bool started = false;
+  bool stopping = false;  ///< Stop asked for it: a shut-down task is ours, not the swarm's doing
   SteadyClock::time_point start_time;
   std::string service_id;
   std::string image_id;  ///< the commit, when one was made
   std::vector<std::string> secret_ids;
   std::string task_container;  ///< once a node created it
   std::optional<docker::SwarmTask> final_task;
+  std::string lost;  ///< why the task was lost (an infrastructure failure), once it was
   std::shared_ptr<LogRelay> relay;
 };
 
@@ -190,6 +192,13 @@ class SwarmBackend : public Backend {
   docker::JobServiceSpec ServiceSpec(const std::string& id, SwarmJob& job);
   std::vector<std::string> Constraints(const docker::ContainerSpec& spec);
   void AwaitPlacement(const std::string& id, const std::string& service_id);
+  /// What is wrong with node `node_id` for a task on it ("" when it is ready and active);
+  /// `gone` says whether the node itself is away (down, disconnected, out of the swarm).
+  std::string NodeTrouble(const std::string& node_id, bool* gone = nullptr);
+  /// The task ended: its exit code, or (thrown) an infrastructure failure when it was lost.
+  int Ended(const std::string& id, const docker::SwarmTask& task, LogRelay& relay);
+  [[noreturn]] void FailOnInfrastructure(const std::string& id, const docker::SwarmTask& task,
+                                         const std::string& why);
   void RemoveServiceAndTasks(const std::string& service_id);
 
   docker::EngineApi& engine_;
@@ -367,11 +376,13 @@ std::optional<int> SwarmBackend::Wait(const std::string& id, SteadyClock::time_p
     std::lock_guard<std::mutex> lock(mutex_);
     auto found = jobs_.find(id);
     if (found == jobs_.end() || !found->second.started) return remote_->Wait(id, deadline);
+    if (!found->second.lost.empty()) throw DockerError(found->second.lost);
     if (found->second.final_task) return found->second.final_task->exit_code;
     service_id = found->second.service_id;
     relay = found->second.relay;
   }
   auto pause = std::chrono::milliseconds(20);
+  SteadyClock::time_point next_node_check = SteadyClock::now() + std::chrono::seconds(1);
   while (deadline == SteadyClock::time_point::max() || SteadyClock::now() < deadline) {
     std::vector<docker::SwarmTask> tasks = swarm_->ListTasks(service_id);
     // A service removed under us (Stop before placement) leaves no task: killed, as a kill is.
@@ -383,26 +394,82 @@ std::optional<int> SwarmBackend::Wait(const std::string& id, SteadyClock::time_p
     } else {
       task = tasks.front();
     }
-    if (IsTerminal(task.state)) {
-      {
-        std::lock_guard<std::mutex> lock(mutex_);
-        auto found = jobs_.find(id);
-        if (found != jobs_.end()) {
-          found->second.final_task = task;
-          if (!task.container_id.empty()) found->second.task_container = task.container_id;
-        }
+    if (IsTerminal(task.state)) return Ended(id, task, *relay);
+    // A node that went away leaves its task "running" for the swarm (until the dispatcher
+    // orphans it, hours later): ask about the node itself, once a second.
+    if (!task.node_id.empty() && SteadyClock::now() >= next_node_check) {
+      next_node_check = SteadyClock::now() + std::chrono::seconds(1);
+      bool gone = false;
+      std::string trouble = NodeTrouble(task.node_id, &gone);
+      if (gone) {
+        relay->End();
+        FailOnInfrastructure(id, task, trouble);
       }
-      relay->End();
-      if (task.state == "rejected" || task.state == "orphaned") {
-        throw DockerError("the swarm " + task.state + " the task of job '" + JobName(SpecOf(id)) +
-                          "': " + (task.error.empty() ? task.message : task.error));
-      }
-      return task.exit_code;
     }
     std::this_thread::sleep_for(pause);
     pause = std::min(pause * 2, std::chrono::milliseconds(200));
   }
   return std::nullopt;
+}
+
+std::string SwarmBackend::NodeTrouble(const std::string& node_id, bool* gone) {
+  if (gone != nullptr) *gone = false;
+  std::vector<docker::SwarmNode> nodes;
+  try {
+    nodes = swarm_->ListNodes();
+  } catch (const DockerError&) {
+    return "";  // the manager's answer is for the next poll
+  }
+  for (const docker::SwarmNode& node : nodes) {
+    if (node.id != node_id) continue;
+    std::string name = "node '" + (node.hostname.empty() ? node.id : node.hostname) + "'";
+    // "unknown" is a node the manager has not heard from since it started: not gone yet.
+    if (gone != nullptr) *gone = node.state == "down" || node.state == "disconnected";
+    if (node.state != "ready") return name + " is " + node.state;
+    if (node.availability == "drain") return name + " was drained";
+    return "";
+  }
+  if (gone != nullptr) *gone = true;
+  return "node " + node_id.substr(0, 12) + " left the swarm";
+}
+
+/// The job's task was lost with its node (or rejected, or orphaned): a DockerError, which the
+/// run counts as an infrastructure failure (`retry: when: runner_system_failure` re-runs it).
+void SwarmBackend::FailOnInfrastructure(const std::string& id, const docker::SwarmTask& task,
+                                        const std::string& why) {
+  std::string message = "the swarm lost the task of job '" + JobName(SpecOf(id)) + "' (" +
+                        task.state + "): " + why + "; an infrastructure failure, not the job's";
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto found = jobs_.find(id);
+  if (found != jobs_.end()) found->second.lost = message;
+  throw DockerError(message);
+}
+
+int SwarmBackend::Ended(const std::string& id, const docker::SwarmTask& task, LogRelay& relay) {
+  bool stopping = false;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto found = jobs_.find(id);
+    if (found != jobs_.end()) {
+      found->second.final_task = task;
+      if (!task.container_id.empty()) found->second.task_container = task.container_id;
+      stopping = found->second.stopping;
+    }
+  }
+  relay.End();
+  if (task.state == "rejected" || task.state == "orphaned") {
+    // A task on a node updated mid-job is rejected ("assigned node no longer meets
+    // constraints"): say which node and what became of it.
+    std::string why = task.error.empty() ? task.message : task.error;
+    std::string trouble = NodeTrouble(task.node_id);
+    FailOnInfrastructure(id, task, trouble.empty() ? why : why + " (" + trouble + ")");
+  }
+  // Shut down by the swarm, not by us: its node was drained (or left), the work is lost.
+  if (task.state == "shutdown" && !stopping) {
+    std::string trouble = NodeTrouble(task.node_id);
+    FailOnInfrastructure(id, task, trouble.empty() ? "the swarm shut it down" : trouble);
+  }
+  return task.exit_code;
 }
 
 docker::ContainerState SwarmBackend::Inspect(const std::string& id) {
@@ -438,6 +505,7 @@ void SwarmBackend::Stop(const std::string& id, int grace_seconds) {
     std::lock_guard<std::mutex> lock(mutex_);
     auto found = jobs_.find(id);
     if (found == jobs_.end() || !found->second.started) return remote_->Stop(id, grace_seconds);
+    found->second.stopping = true;
     container = found->second.task_container;
     service_id = found->second.service_id;
   }
@@ -475,7 +543,10 @@ void SwarmBackend::Remove(const std::string& id) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     auto found = jobs_.find(id);
-    if (found != jobs_.end()) job = found->second;
+    if (found != jobs_.end()) {
+      found->second.stopping = true;  // its task shut down now is ours
+      job = found->second;
+    }
   }
   if (job) {
     job->relay->Abandon();

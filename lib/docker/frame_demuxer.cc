@@ -19,11 +19,20 @@ void FrameDemuxer::Feed(const char* data, size_t size) {
       stream_ = header_[0] == 2 ? StreamKind::kStderr : StreamKind::kStdout;
       payload_left_ = (uint32_t{header_[4]} << 24) | (uint32_t{header_[5]} << 16) |
                       (uint32_t{header_[6]} << 8) | uint32_t{header_[7]};
+      if (payload_left_ == 0 && delivery_ == Delivery::kWholeFrames) handler_(stream_, "");
       continue;
     }
     size_t take = std::min<size_t>(size, payload_left_);
-    handler_(stream_, std::string_view(data, take));
     payload_left_ -= static_cast<uint32_t>(take);
+    if (delivery_ == Delivery::kAsItArrives) {
+      handler_(stream_, std::string_view(data, take));
+    } else {
+      frame_.append(data, take);
+      if (payload_left_ == 0) {
+        handler_(stream_, frame_);
+        frame_.clear();
+      }
+    }
     data += take;
     size -= take;
   }

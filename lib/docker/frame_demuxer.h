@@ -4,6 +4,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 #include "pipeline/docker.h"
 
@@ -15,7 +16,12 @@ namespace pipeline::docker {
 /// so a line is never held back waiting for the rest of its frame.
 class FrameDemuxer {
  public:
-  explicit FrameDemuxer(OutputHandler handler) : handler_(std::move(handler)) {}
+  /// kWholeFrames: each frame's payload is handed on once, whole (a service log's frames are
+  /// counted, and the daemon's own notes recognised, frame by frame).
+  enum class Delivery { kAsItArrives, kWholeFrames };
+
+  explicit FrameDemuxer(OutputHandler handler, Delivery delivery = Delivery::kAsItArrives)
+      : handler_(std::move(handler)), delivery_(delivery) {}
 
   void Feed(const char* data, size_t size);
 
@@ -24,6 +30,8 @@ class FrameDemuxer {
 
  private:
   OutputHandler handler_;
+  Delivery delivery_;
+  std::string frame_;  ///< kWholeFrames: the payload so far
   std::array<unsigned char, 8> header_{};
   size_t header_filled_ = 0;
   uint32_t payload_left_ = 0;

@@ -2,10 +2,13 @@
 #include <Poco/Exception.h>
 #include <Poco/JSON/Object.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <sstream>
+#include <string_view>
 
+#include "docker/frame_demuxer.h"
 #include "docker/http_transport.h"
 #include "docker/request_json.h"
 #include "docker/swarm_api.h"
@@ -15,22 +18,22 @@
 namespace pipeline::docker {
 namespace {
 
-/// Reads multiplexed frames (as attach without a TTY: an 8-byte header, byte 0 the stream,
-/// bytes 4-7 the big-endian length, then the payload) from `body`, each whole, until it ends.
+/// Reads multiplexed frames (as attach without a TTY) from `body` until it ends, each handed
+/// on whole. Blocks only for the first byte of each read: what has arrived is handed on at once.
 template <typename Handler>
 void ReadFrames(std::istream& body, Handler handler) {
-  std::string payload;
-  char header[8];
-  while (body.read(header, sizeof header)) {
-    uint32_t size = (uint32_t{static_cast<unsigned char>(header[4])} << 24) |
-                    (uint32_t{static_cast<unsigned char>(header[5])} << 16) |
-                    (uint32_t{static_cast<unsigned char>(header[6])} << 8) |
-                    uint32_t{static_cast<unsigned char>(header[7])};
-    payload.resize(size);
-    if (!body.read(payload.data(), size)) break;
-    // The daemon's own note when it stops relaying a task's log, not the job's output.
-    if (payload.rfind("Error grabbing logs: ", 0) == 0) continue;
-    handler(header[0] == 2 ? StreamKind::kStderr : StreamKind::kStdout, payload);
+  FrameDemuxer demuxer(
+      [&](StreamKind kind, std::string_view payload) {
+        // The daemon's own note when it stops relaying a task's log, not the job's output.
+        if (payload.rfind("Error grabbing logs: ", 0) == 0) return;
+        handler(kind, std::string(payload));
+      },
+      FrameDemuxer::Delivery::kWholeFrames);
+  char buffer[64 * 1024];
+  for (int first = body.get(); first != std::char_traits<char>::eof(); first = body.get()) {
+    buffer[0] = static_cast<char>(first);
+    std::streamsize more = body.readsome(buffer + 1, sizeof buffer - 1);
+    demuxer.Feed(buffer, static_cast<size_t>(1 + std::max<std::streamsize>(more, 0)));
   }
 }
 

@@ -139,11 +139,17 @@ std::string ServiceCreateBody(const JobServiceSpec& spec) {
   job->set("TotalCompletions", 1);
   Object::Ptr mode = new Object;
   mode->set("ReplicatedJob", job);
+  // DNS round robin, not a virtual IP: a job's service has one task and publishes no port, so
+  // its aliases may as well name the task itself, and a VIP needs IPVS in the node's kernel,
+  // which not every kernel has (without it the VIP answers "no route to host").
+  Object::Ptr endpoint = new Object;
+  endpoint->set("Mode", "dnsrr");
   Object::Ptr body = new Object;
   body->set("Name", spec.name);
   body->set("Labels", ToObject(spec.container.labels));
   body->set("TaskTemplate", task);
   body->set("Mode", mode);
+  body->set("EndpointSpec", endpoint);
   return Stringify(body);
 }
 
@@ -163,82 +169,80 @@ std::string SecretCreateBody(const std::string& name, const std::string& data,
   return Stringify(body);
 }
 
-std::vector<SwarmTask> ParseTasks(const std::string& body, const std::string& operation) {
-  return Parsed(body, operation, [](const Poco::Dynamic::Var& parsed) {
-    std::vector<SwarmTask> tasks;
-    Array::Ptr items = parsed.extract<Array::Ptr>();
-    for (size_t i = 0; items && i < items->size(); ++i) {
-      Object::Ptr item = items->getObject(static_cast<unsigned>(i));
-      SwarmTask task;
-      task.id = item->optValue<std::string>("ID", "");
-      task.service_id = item->optValue<std::string>("ServiceID", "");
-      task.node_id = item->optValue<std::string>("NodeID", "");
-      task.desired_state = item->optValue<std::string>("DesiredState", "");
-      if (Object::Ptr status = item->getObject("Status")) {
-        task.state = status->optValue<std::string>("State", "");
-        task.message = status->optValue<std::string>("Message", "");
-        task.error = status->optValue<std::string>("Err", "");
-        if (Object::Ptr container = status->getObject("ContainerStatus")) {
-          task.container_id = container->optValue<std::string>("ContainerID", "");
-          task.exit_code = container->optValue<int>("ExitCode", 0);
-        }
-      }
-      Object::Ptr spec = item->getObject("Spec");
-      if (spec) task.labels = LabelsIn(spec->getObject("ContainerSpec"));
-      tasks.push_back(std::move(task));
+namespace {
+
+/// A string field of `object`, "" when it or the object is missing.
+std::string Text(const Object::Ptr& object, const std::string& key) {
+  return object ? object->optValue<std::string>(key, "") : "";
+}
+
+/// An array answer (GET /tasks, /nodes, /services, /secrets), each item read by `read`.
+template <typename Item, typename Read>
+std::vector<Item> ParseItems(const std::string& body, const std::string& operation, Read read) {
+  return Parsed(body, operation, [&](const Poco::Dynamic::Var& parsed) {
+    std::vector<Item> items;
+    Array::Ptr array = parsed.extract<Array::Ptr>();
+    for (size_t i = 0; array && i < array->size(); ++i) {
+      items.push_back(read(array->getObject(static_cast<unsigned>(i))));
     }
-    return tasks;
+    return items;
+  });
+}
+
+}  // namespace
+
+std::vector<SwarmTask> ParseTasks(const std::string& body, const std::string& operation) {
+  return ParseItems<SwarmTask>(body, operation, [](const Object::Ptr& item) {
+    SwarmTask task;
+    task.id = Text(item, "ID");
+    task.service_id = Text(item, "ServiceID");
+    task.node_id = Text(item, "NodeID");
+    task.desired_state = Text(item, "DesiredState");
+    Object::Ptr status = item->getObject("Status");
+    task.state = Text(status, "State");
+    task.message = Text(status, "Message");
+    task.error = Text(status, "Err");
+    Object::Ptr container = status ? status->getObject("ContainerStatus") : nullptr;
+    task.container_id = Text(container, "ContainerID");
+    task.exit_code = container ? container->optValue<int>("ExitCode", 0) : 0;
+    Object::Ptr spec = item->getObject("Spec");
+    if (spec) task.labels = LabelsIn(spec->getObject("ContainerSpec"));
+    return task;
   });
 }
 
 std::vector<SwarmNode> ParseNodes(const std::string& body, const std::string& operation) {
-  return Parsed(body, operation, [](const Poco::Dynamic::Var& parsed) {
-    std::vector<SwarmNode> nodes;
-    Array::Ptr items = parsed.extract<Array::Ptr>();
-    for (size_t i = 0; items && i < items->size(); ++i) {
-      Object::Ptr item = items->getObject(static_cast<unsigned>(i));
-      SwarmNode node;
-      node.id = item->optValue<std::string>("ID", "");
-      if (Object::Ptr spec = item->getObject("Spec")) {
-        node.role = spec->optValue<std::string>("Role", "");
-        node.availability = spec->optValue<std::string>("Availability", "");
-        node.labels = LabelsIn(spec);
-      }
-      if (Object::Ptr description = item->getObject("Description")) {
-        node.hostname = description->optValue<std::string>("Hostname", "");
-        if (Object::Ptr resources = description->getObject("Resources")) {
-          node.nano_cpus = resources->optValue<int64_t>("NanoCPUs", 0);
-          node.memory_bytes = resources->optValue<int64_t>("MemoryBytes", 0);
-        }
-      }
-      if (Object::Ptr status = item->getObject("Status")) {
-        node.state = status->optValue<std::string>("State", "");
-        node.address = status->optValue<std::string>("Addr", "");
-      }
-      if (Object::Ptr manager = item->getObject("ManagerStatus")) {
-        node.leader = manager->optValue<bool>("Leader", false);
-      }
-      nodes.push_back(std::move(node));
+  return ParseItems<SwarmNode>(body, operation, [](const Object::Ptr& item) {
+    SwarmNode node;
+    node.id = Text(item, "ID");
+    Object::Ptr spec = item->getObject("Spec");
+    node.role = Text(spec, "Role");
+    node.availability = Text(spec, "Availability");
+    node.labels = LabelsIn(spec);
+    Object::Ptr description = item->getObject("Description");
+    node.hostname = Text(description, "Hostname");
+    Object::Ptr resources = description ? description->getObject("Resources") : nullptr;
+    if (resources) {
+      node.nano_cpus = resources->optValue<int64_t>("NanoCPUs", 0);
+      node.memory_bytes = resources->optValue<int64_t>("MemoryBytes", 0);
     }
-    return nodes;
+    Object::Ptr status = item->getObject("Status");
+    node.state = Text(status, "State");
+    node.address = Text(status, "Addr");
+    Object::Ptr manager = item->getObject("ManagerStatus");
+    node.leader = manager && manager->optValue<bool>("Leader", false);
+    return node;
   });
 }
 
 std::vector<ObjectRef> ParseSpecObjects(const std::string& body, const std::string& operation) {
-  return Parsed(body, operation, [](const Poco::Dynamic::Var& parsed) {
-    std::vector<ObjectRef> refs;
-    Array::Ptr items = parsed.extract<Array::Ptr>();
-    for (size_t i = 0; items && i < items->size(); ++i) {
-      Object::Ptr item = items->getObject(static_cast<unsigned>(i));
-      ObjectRef ref;
-      ref.id = item->optValue<std::string>("ID", "");
-      if (Object::Ptr spec = item->getObject("Spec")) {
-        ref.name = spec->optValue<std::string>("Name", "");
-        ref.labels = LabelsIn(spec);
-      }
-      refs.push_back(std::move(ref));
-    }
-    return refs;
+  return ParseItems<ObjectRef>(body, operation, [](const Object::Ptr& item) {
+    ObjectRef ref;
+    ref.id = Text(item, "ID");
+    Object::Ptr spec = item->getObject("Spec");
+    ref.name = Text(spec, "Name");
+    ref.labels = LabelsIn(spec);
+    return ref;
   });
 }
 

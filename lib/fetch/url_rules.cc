@@ -1,36 +1,19 @@
 // Which URLs an include may be fetched from, where redirects go, and the size cap.
-#include <Poco/Exception.h>
-#include <Poco/Net/IPAddress.h>
-#include <Poco/URI.h>
-
 #include <string>
 
 #include "fetch/include_fetch.h"
+#include "fetch/url.h"
 
 namespace pipeline::fetch {
-namespace {
-
-bool IsLoopback(const std::string& host) {
-  Poco::Net::IPAddress address;
-  return host == "localhost" ||
-         (Poco::Net::IPAddress::tryParse(host, address) && address.isLoopback());
-}
-
-}  // namespace
 
 CheckedUrl CheckUrl(const std::string& url) {
-  Poco::URI uri;
-  try {
-    uri = Poco::URI(url);
-  } catch (const Poco::Exception& error) {
-    throw FetchRefused("'" + url + "' is not a URL (" + error.message() + ")");
-  }
+  Url parsed = ParseUrl(url);
   CheckedUrl checked;
-  checked.scheme = uri.getScheme();
-  checked.host = uri.getHost();
+  checked.scheme = parsed.scheme;
+  checked.host = parsed.host;
   if (checked.host.empty()) throw FetchRefused("'" + url + "' names no host");
   if (checked.scheme == "http") {
-    if (!IsLoopback(checked.host)) {
+    if (!IsLoopbackHost(checked.host)) {
       throw FetchRefused("'" + url +
                          "' is plain http://, which anyone on the way can change: only https:// "
                          "is fetched");
@@ -38,26 +21,31 @@ CheckedUrl CheckUrl(const std::string& url) {
   } else if (checked.scheme != "https") {
     throw FetchRefused("'" + url + "': only https:// URLs are fetched");
   }
-  if (!uri.getUserInfo().empty()) {
+  if (parsed.has_userinfo) {
     throw FetchRefused("'" + url +
                        "' holds credentials: they would be sent in the clear to "
                        "the cache and the logs; remove them");
   }
-  checked.port = uri.getPort();
-  checked.target = uri.getPathAndQuery();
-  if (checked.target.empty()) checked.target = "/";
+  if (!parsed.port.empty()) {
+    checked.port = static_cast<uint16_t>(std::stoi(parsed.port));
+  } else {
+    checked.port = checked.scheme == "https" ? 443 : 80;
+  }
+  checked.target = parsed.path.empty() ? "/" : parsed.path;
+  if (parsed.has_query) checked.target += "?" + parsed.query;
   return checked;
 }
 
 std::string RedirectTarget(const std::string& from, const std::string& location) {
-  Poco::URI target;
+  Url base = ParseUrl(from);
+  Url target;
   try {
-    target = Poco::URI(Poco::URI(from), location);
-  } catch (const Poco::Exception& error) {
+    target = Resolve(base, ParseUrl(location));
+  } catch (const FetchRefused&) {
     throw FetchRefused(from + " redirects to '" + location + "', not a URL");
   }
-  std::string next = target.toString();
-  if (Poco::URI(from).getScheme() == "https" && target.getScheme() != "https") {
+  std::string next = ToString(target);
+  if (base.scheme == "https" && target.scheme != "https") {
     throw FetchRefused(from + " redirects to " + next + ", away from https://");
   }
   CheckUrl(next);

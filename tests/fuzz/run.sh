@@ -16,14 +16,17 @@
 # readers' targets are also seeded, at run time, with every real-world file of the repository
 # (tests/conformance/*, tests/testdata/pipelines/*: new conformance cases count at once) and get
 # the dictionary of both formats' keys, tests/fuzz/pipeline_yaml.dict.
+# --build-only: configure and build, run nothing (tests/run.sh builds ahead, at low priority).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 seconds=${FUZZ_SECONDS:-10}
 dir=${FUZZ_BUILD_DIR:-$top/build-fuzz}
 read -r -a targets <<<"${FUZZ_TARGETS:-parse_native parse_bitbucket frame_demuxer engine_response secret_masker docker_proxy}"
 
+build_only=0
 if [ "$#" -gt 0 ]; then
   case "$1" in
+    --build-only) build_only=1 ;;
     -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "fuzz/run.sh: unknown option '$1'" >&2; exit 2 ;;
   esac
@@ -45,6 +48,7 @@ cmake -S "$top" -B "$dir" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TY
   >/dev/null
 cmake --build "$dir" --target "${targets[@]/%/_fuzzer}"
 echo "fuzz: built in $((SECONDS - start)) s"
+[ "$build_only" = 1 ] && exit 0
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:suppressions=$top/tests/fuzz/ubsan.supp}

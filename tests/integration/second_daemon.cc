@@ -9,6 +9,12 @@
 
 namespace pipeline::testing {
 
+size_t Count(const std::string& text, const std::string& needle) {
+  size_t n = 0;
+  for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+  return n;
+}
+
 std::string Shell(const std::string& command) {
   std::string out;
   FILE* pipe = popen(command.c_str(), "r");

@@ -6,10 +6,14 @@
 #ifndef PIPELINE_TESTS_INTEGRATION_SECOND_DAEMON_H_
 #define PIPELINE_TESTS_INTEGRATION_SECOND_DAEMON_H_
 
+#include <cstddef>
 #include <map>
 #include <string>
 
 namespace pipeline::testing {
+
+/// How often `needle` is in `text`.
+size_t Count(const std::string& text, const std::string& needle);
 
 /// What `command` prints on stdout (run by sh); "" when it cannot start.
 std::string Shell(const std::string& command);

@@ -4,6 +4,7 @@
 
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "unit/docker/frames.h"
@@ -28,6 +29,20 @@ TEST(FrameDemuxerTest, SeparatesStdoutAndStderr) {
   demuxer.Feed(input.data(), input.size());
   EXPECT_EQ(got.out, "out one\nout two\n");
   EXPECT_EQ(got.err, "err\n");
+  EXPECT_FALSE(demuxer.mid_frame());
+}
+
+TEST(FrameDemuxerTest, WholeFramesAreHandedOnOnceEachHoweverTheyArrive) {
+  std::vector<std::pair<StreamKind, std::string>> frames;
+  FrameDemuxer demuxer(
+      [&](StreamKind kind, std::string_view data) { frames.emplace_back(kind, data); },
+      FrameDemuxer::Delivery::kWholeFrames);
+  std::string input = Frame(1, "0123456789") + Frame(2, "") + Frame(2, "err\n");
+  for (char byte : input) demuxer.Feed(&byte, 1);
+  ASSERT_EQ(frames.size(), 3u);
+  EXPECT_EQ(frames[0], std::make_pair(StreamKind::kStdout, std::string("0123456789")));
+  EXPECT_EQ(frames[1], std::make_pair(StreamKind::kStderr, std::string()));
+  EXPECT_EQ(frames[2], std::make_pair(StreamKind::kStderr, std::string("err\n")));
   EXPECT_FALSE(demuxer.mid_frame());
 }
 

@@ -44,6 +44,13 @@ TEST(ServiceCreateBodyTest, OneReplicatedJobTaskThatIsNeverRestarted) {
   EXPECT_EQ(body->getObject("Labels")->getValue<std::string>(kLabelRun), "run");
 }
 
+TEST(ServiceCreateBodyTest, ItsNamesResolveToTheTaskNotAVirtualIp) {
+  // A VIP needs IPVS in the node's kernel; without it a GitLab service's alias answers "no
+  // route to host".
+  auto body = Parse(ServiceCreateBody(AJob()));
+  EXPECT_EQ(body->getObject("EndpointSpec")->getValue<std::string>("Mode"), "dnsrr");
+}
+
 TEST(ServiceCreateBodyTest, LimitsAreReservationsToo) {
   auto resources =
       Parse(ServiceCreateBody(AJob()))->getObject("TaskTemplate")->getObject("Resources");

@@ -46,6 +46,13 @@ TEST(UrlRulesTest, PlainHttpOnlyToALoopbackHost) {
   EXPECT_THAT(RefusalOf([] { CheckUrl("https://user:secret@example.com/a.yml"); }),
               HasSubstr("holds credentials"));
   EXPECT_THAT(RefusalOf([] { CheckUrl("https:///a.yml"); }), HasSubstr("names no host"));
+  EXPECT_THAT(RefusalOf([] { CheckUrl("https://@example.com/a.yml"); }),
+              HasSubstr("holds credentials"));
+  EXPECT_THAT(RefusalOf([] { CheckUrl("http://[::2]/a.yml"); }), HasSubstr("plain http://"));
+  EXPECT_EQ(CheckUrl("http://127.0.0.1/a.yml").port, 80);
+  EXPECT_EQ(CheckUrl("https://example.com/a.yml?").target, "/a.yml?");
+  EXPECT_EQ(CheckUrl("https://example.com?x=1").target, "/?x=1");
+  EXPECT_EQ(CheckUrl("HTTPS://EXAMPLE.COM/A.yml").host, "example.com");
 }
 
 TEST(UrlRulesTest, RedirectsResolveRelativeAndNeverLeaveHttps) {
@@ -60,6 +67,13 @@ TEST(UrlRulesTest, RedirectsResolveRelativeAndNeverLeaveHttps) {
   EXPECT_THAT(
       RefusalOf([] { RedirectTarget("https://example.com/a.yml", "http://127.0.0.1/a.yml"); }),
       HasSubstr("away from https://"));
+  EXPECT_EQ(RedirectTarget("https://example.com/a/b.yml", "//cdn.example.net/x/../b.yml"),
+            "https://cdn.example.net/b.yml");
+  EXPECT_EQ(RedirectTarget("http://127.0.0.1:8080/a.yml", "/b.yml"), "http://127.0.0.1:8080/b.yml");
+  EXPECT_THAT(RefusalOf([] { RedirectTarget("https://example.com/a.yml", "/a b.yml"); }),
+              HasSubstr("https://example.com/a.yml redirects to '/a b.yml', not a URL"));
+  EXPECT_THAT(RefusalOf([] { RedirectTarget("https://example.com/a.yml", "https://u@e.com/"); }),
+              HasSubstr("holds credentials"));
 }
 
 TEST(UrlRulesTest, ABodyOverTheCapIsRefusedNamingTheUrl) {

@@ -15,6 +15,7 @@
 #include "job/secret_masker.h"
 #include "job/spec.h"
 #include "job/usage_totals.h"
+#include "job/warm_gate.h"
 #include "model/format_bytes.h"
 #include "pipeline/errors.h"
 #include "pipeline/run.h"
@@ -97,25 +98,56 @@ void ApplyJobRules(const JobLaunch& launch, JobResult& result) {
   if (result.outcome == JobOutcome::kTimedOut) result.allowed_failure = codes.empty();
 }
 
+/// Warm start (job/warm_gate.h): attaches and starts the container now, its script held by the
+/// gate, and waits for the scheduler's decision. Returns the output stream once released.
+std::unique_ptr<docker::OutputStream> StartWarm(JobServices& services, const std::string& id,
+                                                WarmGate& gate, JobResult& result) {
+  std::unique_ptr<docker::OutputStream> stream;
+  try {
+    stream = services.backend.StreamOutput(id);
+    services.backend.Start(id);
+  } catch (const DockerError& error) {
+    throw WarmStartFailed(error.what());
+  }
+  if (services.container_started) services.container_started();
+  if (gate.Wait() == WarmGate::Verdict::kAbandon) throw WarmStartAbandoned();
+  // Ready, waiting and started all at the release: the time before it was the needs' own.
+  result.queued = result.started = gate.released_at();
+  return stream;
+}
+
 /// Runs the created container `id` to its end: attach (before start, so a job that exits at
-/// once still shows its output), start, follow output and resource use, wait.
+/// once still shows its output), start, follow output and resource use, wait. Warm (`gate`), the
+/// container is started before and the job starts at its release: `started`, the timeout and
+/// the resource sampling count from there.
 ExitWait RunContainer(const JobLaunch& launch, JobServices& services, const std::string& id,
-                      OutputPipeline& output, PipeRunner& pipes, JobResult& result) {
+                      OutputPipeline& output, PipeRunner& pipes, JobResult& result,
+                      WarmGate* gate) {
   Backend& backend = services.backend;
-  std::unique_ptr<docker::OutputStream> stream = backend.StreamOutput(id);
+  std::unique_ptr<docker::OutputStream> stream;
+  auto timeout_from = std::chrono::steady_clock::now();
+  if (gate != nullptr) {
+    stream = StartWarm(services, id, *gate, result);
+    timeout_from = gate->released_steady();
+  } else {
+    stream = backend.StreamOutput(id);
+    result.started = Clock::now();
+  }
   pipes.Start(
       [&output](docker::StreamKind kind, std::string_view line) { output.Line(kind, line); });
-  result.started = Clock::now();
   services.observer.OnJobStarted(result);
   // A container the daemon will not start (bad mount, missing runtime, no shell in the image)
   // is the machine's failure, not the job's: it propagates as an environment error (exit 3), and
   // the container handle still removes it.
-  backend.Start(id);
+  if (gate == nullptr) {
+    backend.Start(id);
+    if (services.container_started) services.container_started();
+  }
   std::optional<UsageSampler> usage;  // off: RunOptions::record_usage
   if (launch.record_usage) usage.emplace(backend, id, *services.log);
   OutputPump pump(*stream, output, *services.log, launch.job.name);
-  ExitWait exit = WaitForExit(backend, id, std::chrono::steady_clock::now() + launch.timeout,
-                              launch.stop_grace_seconds, services.cancel, *services.log);
+  ExitWait exit = WaitForExit(backend, id, timeout_from + launch.timeout, launch.stop_grace_seconds,
+                              services.cancel, *services.log);
   Clock::time_point exited = Clock::now();
   pipes.Finish();
   RecordUsage(launch, usage ? usage->Finish() : docker::ResourceUsage{}, exited, result);
@@ -123,6 +155,26 @@ ExitWait RunContainer(const JobLaunch& launch, JobServices& services, const std:
   output.Flush();
   result.finished = Clock::now();
   return exit;
+}
+
+/// The job's command held by `gate` until its release.
+void GateSpec(const WarmGate& gate, docker::ContainerSpec& spec) {
+  std::vector<std::string> command = spec.entrypoint;
+  command.insert(command.end(), spec.cmd.begin(), spec.cmd.end());
+  command = WarmGate::GatedCommand(std::move(command));
+  spec.entrypoint = {command.front()};
+  spec.cmd.assign(command.begin() + 1, command.end());
+  spec.mounts.push_back(gate.mount());
+}
+
+/// Creates the job's container; a warm start that cannot (WarmStartFailed) falls back to cold.
+std::string CreateContainer(Backend& backend, const docker::ContainerSpec& spec, WarmGate* gate) {
+  if (gate == nullptr) return backend.Create(spec);
+  try {
+    return backend.Create(spec);
+  } catch (const DockerError& error) {
+    throw WarmStartFailed(error.what());
+  }
 }
 
 /// --shell-on-failure: hands the failed container to the front end's shell before it goes. A shell
@@ -150,7 +202,7 @@ void OfferFailureShell(const JobLaunch& launch, JobServices& services, const std
 
 }  // namespace
 
-JobResult RunJob(const JobLaunch& launch, JobServices& services) {
+JobResult RunJob(const JobLaunch& launch, JobServices& services, WarmGate* gate) {
   JobResult result = NewResult(launch.job);
   spdlog::logger& log = *services.log;
   Backend& backend = services.backend;
@@ -176,19 +228,20 @@ JobResult RunJob(const JobLaunch& launch, JobServices& services) {
   // Declared before the container, so it outlives it: what the step made goes after the step.
   std::unique_ptr<ContainerAddOn> add_on = services.add_on ? services.add_on(launch) : nullptr;
   if (add_on) add_on->Apply(spec);
+  if (gate != nullptr) GateSpec(*gate, spec);
   // Before the pipes, which write to it, so it outlives them on every path.
   OutputPipeline output(result, services.observer, launch.output_cap_bytes, launch.print_cap_bytes,
                         launch.masker);
   PipeRunner pipes(launch, services, spec.network_mode);
   if (auto mount = pipes.mount()) spec.mounts.push_back(*mount);
-  ScopedContainer container(backend, services.tracker, log, backend.Create(spec));
+  ScopedContainer container(backend, services.tracker, log, CreateContainer(backend, spec, gate));
   log.debug("job '{}': created container {}", launch.job.name, container.id().substr(0, 12));
   PauseForTest(launch, "after-create", services);
   // A numeric run-as-user owns the cache directories it will write to ("" and names: root).
   CacheTransfer caches(backend, services.tracker, log, launch.job.image, launch.labels,
                        launch.caches, std::strtoul(launch.job.user.c_str(), nullptr, 10));
   caches.Restore(container.id());
-  ExitWait exit = RunContainer(launch, services, container.id(), output, pipes, result);
+  ExitWait exit = RunContainer(launch, services, container.id(), output, pipes, result, gate);
   SettleOutcome(launch, container.id(), exit, pipes.error(), backend, log, result);
   ApplyJobRules(launch, result);
   OfferFailureShell(launch, services, container.id(), spec, result);

@@ -14,6 +14,7 @@
 #include "pipeline/workspace.h"
 #include "run/ready_set.h"
 #include "run/retry.h"
+#include "run/warm_policy.h"
 #include "stepdocker/docker_service.h"
 #include "storage/artifacts.h"
 #include "storage/cache_volumes.h"
@@ -78,12 +79,23 @@ JobRunner::JobRunner(const Plan& plan, RunLaunchContext launch, JobRunnerSetting
       masker_(SecretValues(launch_.options.secret_env)),
       reclaimer_(*context.log) {
   launch_.masker = &masker_;
+  warm_rules_.bind_mounts = setting_.warm_start;
+  warm_rules_.shell_on_failure = launch_.options.on_failed_job != nullptr;
+  for (const auto& [name, why] : launch_.options.skip_jobs) warm_rules_.left_out.insert(name);
+  for (const auto& [name, run] : launch_.options.reuse_passed) warm_rules_.left_out.insert(name);
+  for (const PlannedJob& planned : plan_.jobs) {
+    if (!ChangesetsMatch(planned.job, setting_.changed_files)) {
+      warm_rules_.left_out.insert(planned.job.name);
+    }
+  }
 }
 
-JobRun JobRunner::Run(size_t index) {
+JobRun JobRunner::Run(size_t index, WarmGate* gate, std::function<void()> started) {
   JobRun run;
   try {
-    run.result = RunMatching(index);
+    run.result = RunMatching(index, gate, started);
+  } catch (const WarmStartAbandoned&) {
+    run.abandoned = true;
   } catch (const std::exception& error) {
     const Job& job = plan_.jobs[index].job;
     run.result.name = job.name;
@@ -94,10 +106,20 @@ JobRun JobRunner::Run(size_t index) {
     run.result.finished = Clock::now();
     run.environment_error = error.what();
   }
+  // A warm job that ended before the scheduler's decision (cancelled, a machine failure) is
+  // still the scheduler's to start or drop: it reports only once released.
+  if (gate != nullptr && !run.abandoned && gate->Wait() == WarmGate::Verdict::kAbandon) {
+    run.abandoned = true;
+  }
   return run;
 }
 
-JobResult JobRunner::RunMatching(size_t index) {
+std::string JobRunner::WarmRefusal(size_t index) const {
+  return WarmStartRefusal(plan_, index, warm_rules_);
+}
+
+JobResult JobRunner::RunMatching(size_t index, WarmGate* gate,
+                                 const std::function<void()>& started) {
   const PlannedJob& planned = plan_.jobs[index];
   JobLaunch launch = MakeJobLaunch(launch_, planned, index);
   // The front end's decisions (--changed-only, changesets against --since) come with their why.
@@ -113,7 +135,14 @@ JobResult JobRunner::RunMatching(size_t index) {
       CacheVolumesFor(planned.job, source.repo_name,
                       source.repo_identity.empty() ? source.repo_name : source.repo_identity,
                       launch.workspace_target, setting_.source_dir, launch.env);
-  JobResult result = RunAttempts(index, launch);
+  JobResult result;
+  try {
+    result = RunAttempts(index, launch, gate, started);
+  } catch (const WarmStartAbandoned&) {
+    // The warm container is gone; its workspace goes too (the run's sweep would find it last).
+    if (!workspace.volume.empty()) backend_.DiscardWorkspace(workspace);
+    throw;
+  }
   result.pulled = setting_.images_ready;
   NoteWaits(Clock::time_point{}, setting_.run_started, setting_.images_ready, result);
   if (!planned.job.artifacts.empty() && result.started != Clock::time_point{}) {
@@ -210,10 +239,11 @@ JobWorkspace JobRunner::PrepareWorkspace(size_t index, const JobLaunch& launch) 
 }
 
 /// Runs the job with its `retry` policy (run/retry.h), each attempt in a fresh workspace.
-JobResult JobRunner::RunAttempts(size_t index, const JobLaunch& launch) {
+JobResult JobRunner::RunAttempts(size_t index, const JobLaunch& launch, WarmGate* gate,
+                                 const std::function<void()>& started) {
   JobServices services{backend_,     tracker_, context_.observer,
                        context_.log, cancel_,  DockerServiceAddOn(context_.engine, context_.log),
-                       &reclaimer_};
+                       &reclaimer_,  started};
   const Job& job = plan_.jobs[index].job;
   return RunWithRetries(
       job.retry, job.name, cancel_, *context_.log,
@@ -222,7 +252,19 @@ JobResult JobRunner::RunAttempts(size_t index, const JobLaunch& launch) {
         backend_.DiscardWorkspace({launch.workspace_host_dir, launch.workspace_target, ""});
         PrepareWorkspace(index, launch);
       },
-      [&] { return RunJob(launch, services); });
+      [&]() -> JobResult {
+        // Only the first attempt is warm; a retry starts cold, as it always did.
+        if (WarmGate* warm = std::exchange(gate, nullptr)) {
+          try {
+            return RunJob(launch, services, warm);
+          } catch (const WarmStartFailed& error) {
+            context_.log->debug("job '{}': no warm start ({}); it starts cold when released",
+                                job.name, error.what());
+            if (warm->Wait() == WarmGate::Verdict::kAbandon) throw WarmStartAbandoned();
+          }
+        }
+        return RunJob(launch, services);
+      });
 }
 
 /// Collects what the job left for the jobs after it and, when asked, keeps it past the run.

@@ -12,7 +12,9 @@ ReadySet::ReadySet(const Plan& plan, size_t max_parallel, std::function<TimePoin
       states_(plan.jobs.size(), State::kPending),
       now_(std::move(now)),
       blocked_since_(plan.jobs.size()),
-      slot_wait_(plan.jobs.size(), 0) {}
+      slot_wait_(plan.jobs.size(), 0),
+      warm_(plan.jobs.size(), false),
+      started_(plan.jobs.size(), false) {}
 
 std::vector<size_t> ReadySet::TakeReady() {
   std::vector<size_t> ready;
@@ -34,9 +36,28 @@ std::vector<size_t> ReadySet::TakeReady() {
     }
     states_[i] = State::kRunning;
     ++running_;
+    if (warm_[i]) --warm_waiting_;
     ready.push_back(i);
   }
   return ready;
+}
+
+std::vector<size_t> ReadySet::TakeWarmable(size_t limit,
+                                           const std::function<bool(size_t)>& eligible) {
+  std::vector<size_t> warm;
+  for (size_t i = 0; i < states_.size() && warm_waiting_ < limit; ++i) {
+    if (states_[i] != State::kPending || warm_[i]) continue;
+    const std::vector<size_t>& deps = plan_.jobs[i].deps;
+    bool next_in_line = std::all_of(deps.begin(), deps.end(), [this](size_t dep) {
+      // A warm need is off the critical path already; a cold one still being created is not.
+      return states_[dep] == State::kDone || started_[dep] || warm_[dep];
+    });
+    if (!next_in_line || !eligible(i)) continue;
+    warm_[i] = true;
+    ++warm_waiting_;
+    warm.push_back(i);
+  }
+  return warm;
 }
 
 double ReadySet::SlotWaitSeconds(size_t index) const { return slot_wait_[index]; }
@@ -51,6 +72,7 @@ std::vector<size_t> ReadySet::DropPending() {
   for (size_t i = 0; i < states_.size(); ++i) {
     if (states_[i] != State::kPending) continue;
     states_[i] = State::kDone;
+    if (warm_[i]) --warm_waiting_;
     dropped.push_back(i);
   }
   return dropped;

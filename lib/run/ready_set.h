@@ -10,8 +10,9 @@
 
 namespace pipeline::exec {
 
-/// The plan's dependency bookkeeping: which jobs are pending, running or done, and which may
-/// start now (every job it needs is done, and fewer than `max_parallel` run). Not thread-safe:
+/// The plan's dependency bookkeeping: which jobs are pending, running or done, which may start
+/// now (every job it needs is done, and fewer than `max_parallel` run), and which to prepare
+/// ahead (warm start). Not thread-safe:
 /// the scheduler calls it under its own lock.
 class ReadySet {
  public:
@@ -23,6 +24,20 @@ class ReadySet {
 
   /// The pending jobs that may start now, in plan order, marked running.
   std::vector<size_t> TakeReady();
+  /// Warm start (job/warm_gate.h): the pending jobs to prepare ahead now, marked warm, in plan
+  /// order. A job qualifies when `eligible` says so and every job it needs is done, warm itself,
+  /// or has its container started (MarkStarted): it is next in line. A cold need still being
+  /// created is not: the dependant's create would compete with the need's own. At most
+  /// `limit` warm jobs wait at once (taken ones no longer count). A warm job stays pending;
+  /// TakeReady takes it like any other, DropPending drops it.
+  std::vector<size_t> TakeWarmable(size_t limit, const std::function<bool(size_t)>& eligible);
+  /// Job `index`'s container runs (a warm one: waits at its gate): the jobs after it may be
+  /// prepared ahead now, without competing with its own create and start.
+  void MarkStarted(size_t index) { started_[index] = true; }
+  /// Whether job `index` was prepared ahead (taken or not).
+  bool IsWarm(size_t index) const { return warm_[index]; }
+  /// Warm jobs not taken yet.
+  size_t WarmWaiting() const { return warm_waiting_; }
   /// Job `index` (running) is done.
   void Finish(size_t index);
   /// Marks every pending job done without running it; returns them, in plan order.
@@ -43,6 +58,9 @@ class ReadySet {
   std::function<TimePoint()> now_;
   std::vector<TimePoint> blocked_since_;  ///< per job: first seen ready with no slot free
   std::vector<double> slot_wait_;         ///< per job taken: SlotWaitSeconds
+  std::vector<bool> warm_;                ///< per job: TakeWarmable chose it
+  std::vector<bool> started_;             ///< per job: MarkStarted
+  size_t warm_waiting_ = 0;               ///< warm and still pending
 };
 
 /// Every job `index` waits for, directly or not, in plan order: whose artifacts it receives

@@ -35,6 +35,7 @@
 #include "run/job_runner.h"
 #include "run/launch.h"
 #include "run/ready_set.h"
+#include "run/warm_ahead.h"
 #include "run/when_gate.h"
 #include "storage/artifacts.h"
 #include "storage/run_files.h"
@@ -50,15 +51,17 @@ using SteadyClock = std::chrono::steady_clock;
 /// pipeline's time limit, on Ctrl-C, after a failure (fail-fast).
 class Scheduler {
  public:
+  /// `warm` says how many jobs may be warm-started at once (0: none) and where their gates go.
   Scheduler(const Plan& plan, const RunOptions& options, RunContext& context, RunResult& result,
-            exec::JobRunner& runner, CancelToken& jobs_cancel)
+            exec::JobRunner& runner, CancelToken& jobs_cancel, exec::WarmAhead warm)
       : plan_(plan),
         options_(options),
         context_(context),
         result_(result),
         runner_(runner),
         jobs_cancel_(jobs_cancel),
-        ready_(plan, options.max_parallel) {}
+        ready_(plan, options.max_parallel),
+        warm_(std::move(warm)) {}
 
   void Run() {
     // The stop is recorded here, under the lock, before any job can see it: a job that ends
@@ -107,24 +110,46 @@ class Scheduler {
   }
 
   /// Called with mutex_ held. GitLab's `when` (run/when_gate.h) may skip a ready job, which can
-  /// make others ready.
+  /// make others ready. A ready job prepared ahead is released (or, skipped, abandoned) instead
+  /// of started; then the jobs next in line are prepared ahead.
   void StartReady() {
     for (bool skipped = true; skipped;) {
       skipped = false;
       for (size_t index : ready_.TakeReady()) {
         std::string skip = exec::WhenSkipReason(plan_.jobs[index].job.when,
                                                 exec::FailedUpstream(plan_, result_.jobs, index));
+        std::shared_ptr<exec::WarmGate> gate = warm_.Take(index);
         if (skip.empty()) {
           double slot_wait = ready_.SlotWaitSeconds(index);
-          threads_.emplace_back([this, index, slot_wait] { RunOne(index, slot_wait); });
+          if (gate) {
+            gate->Release(slot_wait);
+            warm_.NoteRelease(plan_, result_.jobs, index, *context_.log);
+          } else {
+            threads_.emplace_back([this, index, slot_wait] { RunOne(index, slot_wait); });
+          }
           continue;
         }
+        if (gate) gate->Abandon();
         ready_.Finish(index);
         result_.jobs[index].outcome = JobOutcome::kSkipped;
         result_.jobs[index].reason = "not run: " + skip;
         context_.observer.OnJobFinished(result_.jobs[index]);
         skipped = true;
       }
+    }
+    PrepareAhead();
+  }
+
+  /// Called with mutex_ held: warm-starts the jobs next in line (run/ready_set.h), each on a
+  /// thread of its own that waits at the gate.
+  void PrepareAhead() {
+    auto eligible = [this](size_t index) {
+      return warm_.Eligible(index) && exec::FailedUpstream(plan_, result_.jobs, index).empty() &&
+             warm_.Open(index, *context_.log);
+    };
+    for (size_t index : ready_.TakeWarmable(warm_.limit(), eligible)) {
+      std::shared_ptr<exec::WarmGate> gate = warm_.Peek(index);
+      threads_.emplace_back([this, index, gate] { RunOne(index, 0, gate); });
     }
   }
 
@@ -133,6 +158,7 @@ class Scheduler {
     stopping_ = true;
     stop_reason_ = reason;
     for (size_t index : ready_.DropPending()) {
+      if (std::shared_ptr<exec::WarmGate> gate = warm_.Take(index)) gate->Abandon();
       JobResult& skipped = result_.jobs[index];
       skipped.outcome = JobOutcome::kSkipped;
       skipped.reason = "not run: " + reason;
@@ -142,12 +168,21 @@ class Scheduler {
     if (level != CancelToken::Level::kNone) jobs_cancel_.Cancel(level);
   }
 
-  /// The body of job `index`'s thread.
-  void RunOne(size_t index, double slot_wait) {
+  /// Job `index`'s container started (warm: waits at its gate): the jobs after it may be
+  /// prepared now, no longer competing with its own create and start.
+  void Started(size_t index) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    ready_.MarkStarted(index);
+    if (!stopping_) PrepareAhead();
+  }
+
+  /// The body of job `index`'s thread; warm-started with `gate`, it waits at the gate first.
+  void RunOne(size_t index, double slot_wait, std::shared_ptr<exec::WarmGate> gate = nullptr) {
     const PlannedJob& planned = plan_.jobs[index];
-    exec::JobRun run = runner_.Run(index);
+    exec::JobRun run = runner_.Run(index, gate.get(), [this, index] { Started(index); });
+    if (run.abandoned) return;  // the scheduler has recorded it as skipped already
     JobResult& job_result = run.result;
-    job_result.usage.slot_wait_seconds = slot_wait;
+    job_result.usage.slot_wait_seconds = gate ? gate->slot_wait_seconds() : slot_wait;
     std::lock_guard<std::mutex> lock(mutex_);
     if (job_result.outcome == JobOutcome::kCancelled && stopping_) {
       job_result.reason = "stopped: " + stop_reason_;
@@ -167,6 +202,9 @@ class Scheduler {
                                                         ? CancelToken::Level::kGraceful
                                                         : CancelToken::Level::kNone);
     }
+    // Here rather than on the scheduler's thread: a dependant waiting at its gate is released
+    // without a thread switch (the gap from a need's end to its release, docs/performance.md).
+    if (!stopping_) StartReady();
     changed_.notify_all();
   }
 
@@ -180,6 +218,7 @@ class Scheduler {
   std::mutex mutex_;
   std::condition_variable changed_;
   exec::ReadySet ready_;
+  exec::WarmAhead warm_;
   std::vector<std::thread> threads_;
   bool stopping_ = false;
   std::string stop_reason_;
@@ -231,7 +270,9 @@ std::string CloneObjects(const Plan& plan, const Source& source, const std::stri
 /// Bind mounts where the daemon sees our files, shipped workspaces where it does not
 /// (--workspace-transfer).
 std::unique_ptr<Backend> ChooseBackend(const RunOptions& options, docker::EngineApi& engine,
-                                       const std::string& work_root, spdlog::logger& log) {
+                                       const std::string& work_root, spdlog::logger& log,
+                                       bool& bind_mounts) {
+  bind_mounts = false;
   if (options.backend == "swarm") {
     log.debug("backend: swarm services on the swarm the Docker daemon at {} manages",
               engine.endpoint().host);
@@ -253,6 +294,7 @@ std::unique_ptr<Backend> ChooseBackend(const RunOptions& options, docker::Engine
       "job workspaces: {} ({})",
       sharing.overlay ? "copy-on-write overlay volumes over the run's snapshot" : "full copies",
       sharing.why);
+  bind_mounts = true;
   return MakeLocalEngineBackend(engine, sharing.overlay);
 }
 
@@ -313,6 +355,44 @@ void FinalSweep(Backend& backend, const std::string& run_id,
   }
 }
 
+/// Which jobs are warm-started (docs/performance.md), said at -v: up to --jobs of them at once on
+/// the local engine unless DOCKER_PIPELINE_WARM_START=0.
+exec::WarmAhead PlanWarmStart(const Plan& plan, const RunOptions& options,
+                              const exec::JobRunner& runner, bool bind_mounts,
+                              const std::string& run_dir, spdlog::logger& log) {
+  size_t limit =
+      exec::WarmStartLimit(std::getenv("DOCKER_PIPELINE_WARM_START"), options.max_parallel);
+  if (limit == 0) {
+    log.debug("warm start: off (DOCKER_PIPELINE_WARM_START=0)");
+    return {};
+  }
+  if (!bind_mounts) {
+    log.debug("warm start: off (the {} backend cannot hold a container on a gate)",
+              options.backend == "swarm" ? "swarm" : "remote daemon's");
+    return {};
+  }
+  std::string gate_root = run_dir + "/gates";
+  if (mkdir(gate_root.c_str(), 0755) != 0 && errno != EEXIST) {
+    log.debug("warm start: off (cannot create {}: {})", gate_root, std::strerror(errno));
+    return {};
+  }
+  std::vector<std::string> refusals;
+  size_t eligible = 0;
+  for (size_t i = 0; i < plan.jobs.size(); ++i) {
+    refusals.push_back(runner.WarmRefusal(i));
+    if (refusals.back().empty()) {
+      ++eligible;
+    } else {
+      log.debug("warm start: not for job '{}': {}", plan.jobs[i].job.name, refusals.back());
+    }
+  }
+  log.debug(
+      "warm start: {} of {} jobs may be prepared ahead of their needs, up to {} at once "
+      "(DOCKER_PIPELINE_WARM_START=0 turns it off)",
+      eligible, plan.jobs.size(), limit);
+  return exec::WarmAhead(limit, std::move(refusals), gate_root);
+}
+
 /// Runs the plan's jobs: every job's launch settings, one runner for them, the scheduler.
 void RunJobs(const Plan& plan, const Source& source, const RunOptions& options, RunContext& context,
              RunResult& result, Backend& backend, exec::JobRunnerSetting setting,
@@ -336,9 +416,12 @@ void RunJobs(const Plan& plan, const Source& source, const RunOptions& options, 
                                 : workspace::ChangedFiles(source.repo_root, source.commit);
   }
   CancelToken jobs_cancel;
+  bool bind_mounts = setting.warm_start;
   exec::JobRunner runner(plan, std::move(launch), std::move(setting), context, backend,
                          jobs_cancel);
-  Scheduler(plan, options, context, result, runner, jobs_cancel).Run();
+  Scheduler(plan, options, context, result, runner, jobs_cancel,
+            PlanWarmStart(plan, options, runner, bind_mounts, run_dir, *context.log))
+      .Run();
 }
 
 }  // namespace
@@ -351,7 +434,9 @@ RunResult RunPlan(const Plan& plan, const Source& source, const RunOptions& opti
   // The backend the scheduler runs on: the local engine, or the remote one when the daemon does
   // not see our files (a --backend choice, Swarm, would be made here too).
   std::string work_root = options.work_root.empty() ? DefaultWorkRoot() : options.work_root;
-  std::unique_ptr<Backend> backend = ChooseBackend(options, context.engine, work_root, log);
+  bool bind_mounts = false;  // the local engine: warm start can gate a container (WarmRules)
+  std::unique_ptr<Backend> backend =
+      ChooseBackend(options, context.engine, work_root, log, bind_mounts);
   backend->Ping();
   try {
     Sweep(*backend, "", log);  // leftovers of runs whose process died
@@ -395,7 +480,7 @@ RunResult RunPlan(const Plan& plan, const Source& source, const RunOptions& opti
 
   context.observer.OnRunStarted(result);
   RunJobs(plan, source, options, context, result, *backend,
-          {source_dir, images_ready, {}, result.started}, run_dir.path(), secrets_file,
+          {source_dir, images_ready, {}, result.started, bind_mounts}, run_dir.path(), secrets_file,
           git_objects);
 
   FinalSweep(*backend, result.run_id, reaper, log);

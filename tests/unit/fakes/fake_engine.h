@@ -1,6 +1,9 @@
 #ifndef PIPELINE_TESTS_UNIT_FAKES_FAKE_ENGINE_H_
 #define PIPELINE_TESTS_UNIT_FAKES_FAKE_ENGINE_H_
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
@@ -304,6 +307,7 @@ class FakeEngine : public docker::EngineApi {
     }
     if (!spec.working_dir.empty()) container.paths.insert(spec.working_dir);
     for (const docker::Mount& mount : spec.mounts) {
+      if (mount.target == "/opt/docker-pipeline/gate") container.gate_fifo = mount.source + "/go";
       if (mount.source.find('/') != std::string::npos) {
         container.paths.insert(mount.target);
         continue;
@@ -335,11 +339,10 @@ class FakeEngine : public docker::EngineApi {
     }
     if (container.state != State::kCreated) return;
     container.state = State::kRunning;
-    for (const std::string& path : container.script.writes) AddPath(container, path);
-    container.started_at = std::chrono::steady_clock::now();
-    started_jobs_.insert(container.job);
-    events_.push_back("start:" + container.job);
-    max_running_ = std::max(max_running_, CountRunning());
+    // A warm-started container (job/warm_gate.h) runs its script only once its gate's FIFO has
+    // a line, as the real one's shell does: until then it is held, not counted as running.
+    container.held = !container.gate_fifo.empty();
+    if (!container.held) PassGate(container);
     changed_.notify_all();
   }
 
@@ -519,6 +522,8 @@ class FakeEngine : public docker::EngineApi {
     int exit_code = 0;
     std::chrono::steady_clock::time_point started_at;
     std::chrono::steady_clock::time_point gate_passed_at;  ///< when its scripted delay began
+    std::string gate_fifo;  ///< a warm start's gate (job/warm_gate.h), read before the script
+    bool held = false;      ///< started, waiting at that gate
     bool leftover = false;
     std::set<std::string> paths;                       ///< absolute, outside volumes
     std::map<std::string, std::string> volume_mounts;  ///< target -> volume name
@@ -612,7 +617,9 @@ class FakeEngine : public docker::EngineApi {
     {
       std::unique_lock<std::mutex> lock(mutex_);
       Container& container = Find(id, "Pump");
-      changed_.wait(lock, [&] { return container.state != State::kCreated; });
+      while (container.state == State::kCreated || Held(container)) {
+        changed_.wait_for(lock, std::chrono::milliseconds(5));
+      }
       if (container.state == State::kRemoved) return;
       output = container.script.output;
     }
@@ -622,11 +629,39 @@ class FakeEngine : public docker::EngineApi {
     AwaitExit(containers_.at(id), lock);
   }
 
+  /// Called with mutex_ held: the container's script begins.
+  void PassGate(Container& container) {
+    container.held = false;
+    for (const std::string& path : container.script.writes) AddPath(container, path);
+    container.started_at = std::chrono::steady_clock::now();
+    started_jobs_.insert(container.job);
+    events_.push_back("start:" + container.job);
+    max_running_ = std::max(max_running_, CountRunning());
+    changed_.notify_all();
+  }
+
+  /// Called with mutex_ held: whether the container still waits at its gate (reads the FIFO's
+  /// line when there is one, and passes).
+  bool Held(Container& container) {
+    if (!container.held || container.state != State::kRunning) return false;
+    int fd = open(container.gate_fifo.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    char byte = 0;
+    bool line = fd >= 0 && read(fd, &byte, 1) == 1;
+    if (fd >= 0) close(fd);
+    if (!line) return true;
+    PassGate(container);
+    return false;
+  }
+
   /// Called with mutex_ held: blocks until `container` is no longer running, making it exit when
   /// its scripted time comes.
   void AwaitExit(Container& container, std::unique_lock<std::mutex>& lock) {
     while (true) {
       if (container.state == State::kExited || container.state == State::kRemoved) return;
+      if (Held(container)) {
+        changed_.wait_for(lock, std::chrono::milliseconds(5));
+        continue;
+      }
       if (container.state == State::kCreated || container.script.hang) {
         changed_.wait(lock);
         continue;
@@ -682,9 +717,9 @@ class FakeEngine : public docker::EngineApi {
   }
 
   size_t CountRunning() const {
-    return static_cast<size_t>(
-        std::count_if(containers_.begin(), containers_.end(),
-                      [](const auto& e) { return e.second.state == State::kRunning; }));
+    return static_cast<size_t>(std::count_if(
+        containers_.begin(), containers_.end(),
+        [](const auto& e) { return e.second.state == State::kRunning && !e.second.held; }));
   }
 
   void Record(const std::string& op, const std::string& job, const std::string& id) {

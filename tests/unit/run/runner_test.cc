@@ -12,6 +12,7 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <gmock/gmock.h>
@@ -89,6 +90,8 @@ class RunnerTest : public ::testing::Test {
   }
 
   void SetUp() override {
+    // Warm start on, as by default (the fake honours its gate; WarmStartOff... turns it off).
+    unsetenv("DOCKER_PIPELINE_WARM_START");
     ASSERT_EQ(template_head_.size(), 40u) << "the suite's git repository could not be made";
     char dir[] = "/tmp/runner_test.XXXXXX";
     ASSERT_NE(mkdtemp(dir), nullptr);
@@ -270,9 +273,12 @@ TEST_F(RunnerTest, ContainersCarryToolRunJobAndOwnerLabels) {
     EXPECT_EQ(spec.labels.at(docker::kLabelOwner), exec::CurrentOwner());
     jobs.push_back(spec.labels.at(docker::kLabelJob));
   }
-  EXPECT_THAT(jobs, ElementsAre("compile", "unit"));
-  EXPECT_EQ(specs[0].name, ContainerName("unit-run", 0));
-  EXPECT_EQ(specs[1].name, ContainerName("unit-run", 1));
+  // In either order: "unit" may be prepared ahead (warm start) while "compile" is created.
+  EXPECT_THAT(jobs, UnorderedElementsAre("compile", "unit"));
+  for (const docker::ContainerSpec& spec : specs) {
+    EXPECT_EQ(spec.name,
+              ContainerName("unit-run", spec.labels.at(docker::kLabelJob) == "compile" ? 0 : 1));
+  }
 }
 
 TEST_F(RunnerTest, ContainerRunsTheJobScriptInTheWorkspace) {
@@ -451,7 +457,9 @@ TEST_F(RunnerTest, AFailingBitbucketStepStopsThePipeline) {
   const JobResult& ship = JobNamed(run, "ship");
   EXPECT_EQ(ship.outcome, JobOutcome::kSkipped);
   EXPECT_EQ(ship.reason, "not run: job 'broken' failed");
-  EXPECT_EQ(engine_.CountCalls("Create", "ship"), 0u);
+  // Its container may have been prepared ahead (warm start); its script never ran, and the
+  // container is gone (below).
+  EXPECT_EQ(EventIndex("start:ship"), -1);
 
   EXPECT_FALSE(run.interrupted);
   ExpectEverythingCleanedUp();
@@ -616,7 +624,92 @@ TEST_F(RunnerTest, AnInterruptSkipsAlwaysJobsToo) {
 
   EXPECT_TRUE(run.interrupted);
   EXPECT_EQ(JobNamed(run, "report").outcome, JobOutcome::kSkipped);
-  EXPECT_EQ(engine_.CountCalls("Create", "report"), 0u);
+  EXPECT_EQ(EventIndex("start:report"), -1);  // prepared ahead perhaps, never run
+  EXPECT_THAT(engine_.live_ids(), IsEmpty());
+}
+
+// ---- Warm start (job/warm_gate.h): the fake holds a container at its gate's FIFO as the real
+// shell does, so these check the scheduler's decisions by order and counts, never by time.
+
+/// The specs of job `job`'s containers.
+std::vector<docker::ContainerSpec> SpecsOf(const fakes::FakeEngine& engine,
+                                           const std::string& job) {
+  std::vector<docker::ContainerSpec> found;
+  for (const docker::ContainerSpec& spec : engine.specs()) {
+    if (spec.labels.at(docker::kLabelJob) == job) found.push_back(spec);
+  }
+  return found;
+}
+
+bool HasGate(const docker::ContainerSpec& spec) {
+  return std::any_of(spec.mounts.begin(), spec.mounts.end(), [](const docker::Mount& mount) {
+    return mount.target == "/opt/docker-pipeline/gate" && mount.read_only;
+  });
+}
+
+/// Polls (5 s at most) until `count` containers were created.
+bool WaitForCreates(const fakes::FakeEngine& engine, size_t count) {
+  for (int i = 0; i < 500 && engine.CountCalls("Create", "") < count; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return engine.CountCalls("Create", "") >= count;
+}
+
+TEST_F(RunnerTest, AWarmDependantRunsOnlyAfterItsNeedEndsAndStartsAtTheRelease) {
+  AddJob("compile", "build", ContainerScript().Takes(std::chrono::milliseconds(50)));
+  AddJobNeeding("unit", {"compile"}, ContainerScript().Prints(kOut, "unit ran\n"));
+  RunResult run = Run();
+  ASSERT_EQ(run.exit_code(), ExitCode::kOk);
+  std::vector<docker::ContainerSpec> unit = SpecsOf(engine_, "unit");
+  ASSERT_EQ(unit.size(), 1u);
+  EXPECT_TRUE(HasGate(unit[0]));
+  EXPECT_THAT(unit[0].cmd[1], ::testing::StartsWith("read __dp_gate < "));
+  EXPECT_FALSE(HasGate(SpecsOf(engine_, "compile")[0]));  // nothing to wait for: cold
+  EXPECT_LT(EventIndex("exit:compile"), EventIndex("start:unit"));
+  EXPECT_GE(JobNamed(run, "unit").started, JobNamed(run, "compile").finished);
+  EXPECT_THAT(log_text_.str(), HasSubstr("job 'unit': warm start released"));
+  ExpectEverythingCleanedUp();
+}
+
+TEST_F(RunnerTest, AWarmDependantOfAStoppedNeedIsRemovedWithoutRunning) {
+  AddJob("compile", "build", ContainerScript().Hangs());
+  AddJobNeeding("unit", {"compile"});
+  std::future<RunResult> running = RunAsync();
+  ASSERT_TRUE(engine_.WaitForStart("compile"));
+  EXPECT_TRUE(WaitForCreates(engine_, 2));  // unit's, prepared ahead (cancelled either way)
+  cancel_.Cancel(Level::kGraceful);
+  RunResult run = running.get();
+  EXPECT_EQ(JobNamed(run, "unit").outcome, JobOutcome::kSkipped);
+  EXPECT_EQ(EventIndex("start:unit"), -1);
+  EXPECT_EQ(engine_.CountCalls("Remove", "unit"), 1u);
+  ExpectEverythingCleanedUp();
+}
+
+TEST_F(RunnerTest, NoMoreThanJobsWarmContainersWaitAtOnce) {
+  options_.max_parallel = 2;
+  AddJob("j1", "build", ContainerScript().Hangs());
+  for (int i = 2; i <= 6; ++i) {
+    AddJobNeeding("j" + std::to_string(i), {"j" + std::to_string(i - 1)});
+  }
+  std::future<RunResult> running = RunAsync();
+  ASSERT_TRUE(engine_.WaitForStart("j1"));
+  EXPECT_TRUE(WaitForCreates(engine_, 3));  // j1, then j2 and j3 ahead
+  cancel_.Cancel(Level::kGraceful);
+  running.get();
+  EXPECT_EQ(engine_.CountCalls("Create", ""), 3u);
+  EXPECT_EQ(SpecsOf(engine_, "j4").size(), 0u);
+  ExpectEverythingCleanedUp();
+}
+
+TEST_F(RunnerTest, WarmStartOffRunsEveryJobCold) {
+  setenv("DOCKER_PIPELINE_WARM_START", "0", 1);
+  AddJob("compile", "build");
+  AddJobNeeding("unit", {"compile"});
+  RunResult run = Run();
+  unsetenv("DOCKER_PIPELINE_WARM_START");
+  ASSERT_EQ(run.exit_code(), ExitCode::kOk);
+  EXPECT_FALSE(HasGate(SpecsOf(engine_, "unit")[0]));
+  EXPECT_THAT(log_text_.str(), HasSubstr("warm start: off"));
 }
 
 TEST_F(RunnerTest, OutOfMemoryIsNamedInTheReason) {

@@ -45,13 +45,23 @@ struct JobServices {
   /// Removes a finished job's container off the critical path; null: removed before RunJob
   /// returns.
   Reclaimer* reclaimer = nullptr;
+  /// Called once the job's container started (warm: started and waiting at its gate); null:
+  /// nobody asks.
+  std::function<void()> container_started = nullptr;
 };
+
+class WarmGate;
 
 /// Runs one job in one container: create, attach, start, stream, wait (with its timeout and
 /// cancellation), inspect, remove. The container is removed on every path. Never throws for
 /// problems of the job itself (they become the result); throws only for daemon failures before
 /// the job could start.
-JobResult RunJob(const JobLaunch& launch, JobServices& services);
+///
+/// With `gate` (warm start, job/warm_gate.h) the container is created and started at once, its
+/// script held until the gate's release, which is the job's start. Throws WarmStartAbandoned
+/// when the gate is abandoned, WarmStartFailed when the container could not be prepared (the
+/// caller runs the job cold once released); the container is removed on both paths.
+JobResult RunJob(const JobLaunch& launch, JobServices& services, WarmGate* gate = nullptr);
 
 }  // namespace pipeline::exec
 

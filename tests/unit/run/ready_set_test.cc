@@ -3,23 +3,13 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "unit/fakes/plan_of.h"
+
 namespace pipeline::exec {
 namespace {
 
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
-
-/// Jobs 0..n-1 where job i waits for `deps[i]`.
-Plan PlanOf(const std::vector<std::vector<size_t>>& deps) {
-  Plan plan;
-  for (size_t i = 0; i < deps.size(); ++i) {
-    PlannedJob planned;
-    planned.job.name = "job" + std::to_string(i);
-    planned.deps = deps[i];
-    plan.jobs.push_back(planned);
-  }
-  return plan;
-}
 
 TEST(ReadySetTest, AJobStartsWhenEveryJobItNeedsIsDoneAndNoMoreThanTheLimitRun) {
   Plan plan = PlanOf({{}, {}, {}, {0, 1}});

@@ -14,6 +14,7 @@
 #include "run/ready_set.h"
 #include "run/warm_ahead.h"
 #include "run/warm_policy.h"
+#include "unit/fakes/plan_of.h"
 
 namespace pipeline::exec {
 namespace {
@@ -21,18 +22,6 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
-
-/// Jobs 0..n-1 where job i waits for `deps[i]`.
-Plan PlanOf(const std::vector<std::vector<size_t>>& deps) {
-  Plan plan;
-  for (size_t i = 0; i < deps.size(); ++i) {
-    PlannedJob planned;
-    planned.job.name = "job" + std::to_string(i);
-    planned.deps = deps[i];
-    plan.jobs.push_back(planned);
-  }
-  return plan;
-}
 
 bool Any(size_t) { return true; }
 

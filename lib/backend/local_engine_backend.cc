@@ -23,6 +23,7 @@ class LocalEngineBackend : public Backend {
       : engine_(engine), overlays_(engine), overlay_workspaces_(overlay_workspaces) {}
 
   std::string name() const override { return "local"; }
+  bool MountsHostPaths() const override { return true; }
   void Ping() override { engine_.Ping(); }
   bool HasImage(const std::string& image) override { return engine_.ImageExists(image); }
   void Pull(const std::string& image) override { engine_.PullImage(image); }

@@ -79,7 +79,7 @@ JobRunner::JobRunner(const Plan& plan, RunLaunchContext launch, JobRunnerSetting
       masker_(SecretValues(launch_.options.secret_env)),
       reclaimer_(*context.log) {
   launch_.masker = &masker_;
-  warm_rules_.bind_mounts = setting_.warm_start;
+  warm_rules_.bind_mounts = backend_.MountsHostPaths();
   warm_rules_.shell_on_failure = launch_.options.on_failed_job != nullptr;
   for (const auto& [name, why] : launch_.options.skip_jobs) warm_rules_.left_out.insert(name);
   for (const auto& [name, run] : launch_.options.reuse_passed) warm_rules_.left_out.insert(name);

@@ -36,7 +36,6 @@ struct JobRunnerSetting {
   Clock::time_point images_ready;          ///< when the images were there (JobResult::pulled)
   std::vector<std::string> changed_files;  ///< for jobs with condition.changesets
   Clock::time_point run_started;           ///< for the image pulls' share (JobUsage)
-  bool warm_start = false;  ///< the backend can hold a container on a gate (WarmRules::bind_mounts)
 };
 
 /// Runs one job of the plan from its own thread: its changesets condition, its workspace (the

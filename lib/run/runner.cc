@@ -270,9 +270,7 @@ std::string CloneObjects(const Plan& plan, const Source& source, const std::stri
 /// Bind mounts where the daemon sees our files, shipped workspaces where it does not
 /// (--workspace-transfer).
 std::unique_ptr<Backend> ChooseBackend(const RunOptions& options, docker::EngineApi& engine,
-                                       const std::string& work_root, spdlog::logger& log,
-                                       bool& bind_mounts) {
-  bind_mounts = false;
+                                       const std::string& work_root, spdlog::logger& log) {
   if (options.backend == "swarm") {
     log.debug("backend: swarm services on the swarm the Docker daemon at {} manages",
               engine.endpoint().host);
@@ -294,7 +292,6 @@ std::unique_ptr<Backend> ChooseBackend(const RunOptions& options, docker::Engine
       "job workspaces: {} ({})",
       sharing.overlay ? "copy-on-write overlay volumes over the run's snapshot" : "full copies",
       sharing.why);
-  bind_mounts = true;
   return MakeLocalEngineBackend(engine, sharing.overlay);
 }
 
@@ -416,11 +413,10 @@ void RunJobs(const Plan& plan, const Source& source, const RunOptions& options, 
                                 : workspace::ChangedFiles(source.repo_root, source.commit);
   }
   CancelToken jobs_cancel;
-  bool bind_mounts = setting.warm_start;
   exec::JobRunner runner(plan, std::move(launch), std::move(setting), context, backend,
                          jobs_cancel);
   Scheduler(plan, options, context, result, runner, jobs_cancel,
-            PlanWarmStart(plan, options, runner, bind_mounts, run_dir, *context.log))
+            PlanWarmStart(plan, options, runner, backend.MountsHostPaths(), run_dir, *context.log))
       .Run();
 }
 
@@ -434,9 +430,7 @@ RunResult RunPlan(const Plan& plan, const Source& source, const RunOptions& opti
   // The backend the scheduler runs on: the local engine, or the remote one when the daemon does
   // not see our files (a --backend choice, Swarm, would be made here too).
   std::string work_root = options.work_root.empty() ? DefaultWorkRoot() : options.work_root;
-  bool bind_mounts = false;  // the local engine: warm start can gate a container (WarmRules)
-  std::unique_ptr<Backend> backend =
-      ChooseBackend(options, context.engine, work_root, log, bind_mounts);
+  std::unique_ptr<Backend> backend = ChooseBackend(options, context.engine, work_root, log);
   backend->Ping();
   try {
     Sweep(*backend, "", log);  // leftovers of runs whose process died
@@ -480,7 +474,7 @@ RunResult RunPlan(const Plan& plan, const Source& source, const RunOptions& opti
 
   context.observer.OnRunStarted(result);
   RunJobs(plan, source, options, context, result, *backend,
-          {source_dir, images_ready, {}, result.started, bind_mounts}, run_dir.path(), secrets_file,
+          {source_dir, images_ready, {}, result.started}, run_dir.path(), secrets_file,
           git_objects);
 
   FinalSweep(*backend, result.run_id, reaper, log);

@@ -53,6 +53,9 @@ class Backend {
 
   /// "local", "swarm", "remote": for messages and the run's record.
   virtual std::string name() const = 0;
+  /// Whether a job's container can bind-mount a directory of this machine (the daemon sees our
+  /// files): what warm start's gate needs (run/warm_policy.h).
+  virtual bool MountsHostPaths() const { return false; }
   /// Throws when the backend cannot be reached, saying how to fix it.
   virtual void Ping() = 0;
 
